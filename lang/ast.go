@@ -1,0 +1,267 @@
+package lang
+
+// The AST is plain data (STYLE S6). Node names follow spec.md. Every node
+// records the position of its first token; facts found by the checker
+// (units, resolved names) live in the checker's side tables, not here.
+
+// File is one parsed .snn source file.
+type File struct {
+	Name  string // file name as given to the parser, used in every Pos
+	Decls []Decl // models and networks in source order
+}
+
+// Decl is a top-level declaration: *Model or *Network.
+type Decl interface {
+	declNode()
+	GetPos() Pos
+}
+
+// Model declares a neuron model:
+//
+//	model LIF { param tau = 20 ms  state v = v_rest  dv/dt = ... }
+type Model struct {
+	Pos   Pos
+	Name  string
+	Items []Item
+}
+
+// Network declares a network of populations:
+//
+//	network Net { dt 0.1 ms  pop exc = LIF[800] { tau = 10 ms } }
+type Network struct {
+	Pos   Pos
+	Name  string
+	Items []Item // *Option and *Pop
+}
+
+func (*Model) declNode()       {}
+func (*Network) declNode()     {}
+func (d *Model) GetPos() Pos   { return d.Pos }
+func (d *Network) GetPos() Pos { return d.Pos }
+
+// Item is one statement inside a model or network body.
+type Item interface {
+	itemNode()
+	GetPos() Pos
+}
+
+// Param declares a parameter with a default value:
+//
+//	param tau = 20 ms
+type Param struct {
+	Pos   Pos
+	Name  string
+	Value Expr
+}
+
+// Input declares a per-neuron input word, summed synaptic input or current:
+//
+//	input I : mV in [-20 mV, 20 mV]
+//
+// Unit is nil for a dimensionless input. Range is nil when undeclared.
+type Input struct {
+	Pos   Pos
+	Name  string
+	Unit  Expr
+	Range *Range
+}
+
+// State declares a state variable with its initial value:
+//
+//	state v : mV = v_rest in [-90 mV, 0 mV]
+//
+// Unit is optional (nil: taken from Init). Range is nil when undeclared.
+type State struct {
+	Pos   Pos
+	Name  string
+	Unit  Expr
+	Init  Expr
+	Range *Range
+}
+
+// Let declares a named subexpression, evaluated every step:
+//
+//	I_syn = g * (E - v)
+type Let struct {
+	Pos   Pos
+	Name  string
+	Value Expr
+}
+
+// ODE declares a continuous equation dVar/dt = RHS, discretised by the
+// model's integration method.
+//
+//	dv/dt = (v_rest - v + I) / tau   (unless refractory)
+type ODE struct {
+	Pos              Pos
+	Var              string
+	VarPos           Pos
+	RHS              Expr
+	UnlessRefractory bool
+}
+
+// Map declares a discrete update: Var' = RHS (the value after one step).
+//
+//	v' = v + dv_leak + dv_in
+type Map struct {
+	Pos              Pos
+	Var              string
+	VarPos           Pos
+	RHS              Expr
+	UnlessRefractory bool
+}
+
+// Spike declares the threshold condition, evaluated on the candidate next
+// state, and the reset statements applied when it holds:
+//
+//	spike when v >= v_th { v = v_reset; u = u + d }
+type Spike struct {
+	Pos   Pos
+	Cond  Expr
+	Reset []*Assign
+}
+
+// Refractory declares the refractory period and the statements applied on
+// every refractory step (each reads the pre-step state):
+//
+//	refractory 2 ms
+//	refractory 2 steps { v = v_rest }
+//
+// Steps is true when Period counts steps rather than time.
+type Refractory struct {
+	Pos    Pos
+	Period Expr
+	Steps  bool
+	Body   []*Assign
+}
+
+// Option sets a per-model or per-network choice:
+//
+//	method exact      format q8.8      overflow wrap      dt 0.1 ms
+//
+// Word holds a keyword-like value (euler, q8.8, wrap); Value holds an
+// expression value (dt). Exactly one of them is set.
+type Option struct {
+	Pos   Pos
+	Key   string
+	Word  string
+	Value Expr
+}
+
+// Assert states a property that must hold on every committed state; formal
+// proves it.
+//
+//	assert v >= -90 mV
+type Assert struct {
+	Pos  Pos
+	Cond Expr
+}
+
+// Pop declares a population inside a network:
+//
+//	pop exc = LIF[800] { tau = 10 ms }
+type Pop struct {
+	Pos       Pos
+	Name      string
+	Model     string
+	ModelPos  Pos
+	Size      Expr
+	Overrides []*Assign
+}
+
+// Assign is `Name = Value`, used in reset and refractory bodies and in
+// population parameter overrides.
+type Assign struct {
+	Pos   Pos
+	Name  string
+	Value Expr
+}
+
+// Range is `in [Lo, Hi]`.
+type Range struct {
+	Pos Pos
+	Lo  Expr
+	Hi  Expr
+}
+
+func (*Param) itemNode()      {}
+func (*Input) itemNode()      {}
+func (*State) itemNode()      {}
+func (*Let) itemNode()        {}
+func (*ODE) itemNode()        {}
+func (*Map) itemNode()        {}
+func (*Spike) itemNode()      {}
+func (*Refractory) itemNode() {}
+func (*Option) itemNode()     {}
+func (*Assert) itemNode()     {}
+func (*Pop) itemNode()        {}
+
+func (n *Param) GetPos() Pos      { return n.Pos }
+func (n *Input) GetPos() Pos      { return n.Pos }
+func (n *State) GetPos() Pos      { return n.Pos }
+func (n *Let) GetPos() Pos        { return n.Pos }
+func (n *ODE) GetPos() Pos        { return n.Pos }
+func (n *Map) GetPos() Pos        { return n.Pos }
+func (n *Spike) GetPos() Pos      { return n.Pos }
+func (n *Refractory) GetPos() Pos { return n.Pos }
+func (n *Option) GetPos() Pos     { return n.Pos }
+func (n *Assert) GetPos() Pos     { return n.Pos }
+func (n *Pop) GetPos() Pos        { return n.Pos }
+
+// Expr is an expression: *Number, *Ident, *Unary, *Binary or *Call.
+type Expr interface {
+	exprNode()
+	GetPos() Pos
+}
+
+// Number is a numeric literal with an optional unit suffix: `20 ms` has
+// Value 20, Text "20", Unit "ms". Unit is "" for a plain number.
+type Number struct {
+	Pos   Pos
+	Value float64
+	Text  string
+	Unit  string
+}
+
+// Ident names a parameter, input, state variable, subexpression, unit
+// (`mV` used as a constant) or the builtin `t`/`dt`.
+type Ident struct {
+	Pos  Pos
+	Name string
+}
+
+// Unary is Op X with Op one of "-", "+", "!".
+type Unary struct {
+	Pos Pos
+	Op  string
+	X   Expr
+}
+
+// Binary is X Op Y with Op one of
+// "+", "-", "*", "/", "^" (power; `**` is accepted and printed as "^"),
+// "<", "<=", ">", ">=", "==", "!=", "&&", "||".
+type Binary struct {
+	Pos Pos
+	Op  string
+	X   Expr
+	Y   Expr
+}
+
+// Call is Fun(Args...), e.g. exp(x), clip(x, lo, hi).
+type Call struct {
+	Pos  Pos
+	Fun  string
+	Args []Expr
+}
+
+func (*Number) exprNode() {}
+func (*Ident) exprNode()  {}
+func (*Unary) exprNode()  {}
+func (*Binary) exprNode() {}
+func (*Call) exprNode()   {}
+
+func (n *Number) GetPos() Pos { return n.Pos }
+func (n *Ident) GetPos() Pos  { return n.Pos }
+func (n *Unary) GetPos() Pos  { return n.Pos }
+func (n *Binary) GetPos() Pos { return n.Pos }
+func (n *Call) GetPos() Pos   { return n.Pos }
