@@ -1,0 +1,241 @@
+package fixed
+
+import (
+	"fmt"
+	"math/big"
+	"math/bits"
+)
+
+var mask64 = new(big.Int).SetUint64(^uint64(0))
+
+// Round is a rounding mode for dropping fraction bits.
+type Round uint8
+
+// Rounding modes (DESIGN §3).
+const (
+	Floor    Round = iota // toward -inf: arithmetic shift (AP_TRN, the seed RTL)
+	HalfUp                // to nearest, ties toward +inf
+	HalfEven              // to nearest, ties to even
+	Zero                  // toward zero (truncation)
+)
+
+var roundNames = [...]string{"floor", "half_up", "half_even", "zero"}
+
+// String returns the mode's IR spelling.
+func (r Round) String() string {
+	if int(r) < len(roundNames) {
+		return roundNames[r]
+	}
+	return fmt.Sprintf("round(%d)", uint8(r))
+}
+
+// ParseRound parses a rounding mode name.
+func ParseRound(s string) (Round, error) {
+	for i, n := range roundNames {
+		if n == s {
+			return Round(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown rounding mode %q: expected floor, half_up, half_even or zero", s)
+}
+
+// Overflow is the behaviour when a value leaves its target format.
+type Overflow uint8
+
+// Overflow modes (DESIGN §3).
+const (
+	Wrap Overflow = iota // keep the low Width bits (two's complement)
+	Sat                  // clamp to the format's min or max
+)
+
+// String returns the mode's IR spelling.
+func (o Overflow) String() string {
+	switch o {
+	case Wrap:
+		return "wrap"
+	case Sat:
+		return "sat"
+	}
+	return fmt.Sprintf("overflow(%d)", uint8(o))
+}
+
+// ParseOverflow parses an overflow mode name.
+func ParseOverflow(s string) (Overflow, error) {
+	switch s {
+	case "wrap":
+		return Wrap, nil
+	case "sat":
+		return Sat, nil
+	}
+	return 0, fmt.Errorf("unknown overflow mode %q: expected wrap or sat", s)
+}
+
+// WrapTo keeps the low Width bits of r and reinterprets them in f.
+func WrapTo(r int64, f Format) int64 {
+	w := f.Width()
+	if w >= 64 {
+		if !f.Signed && r < 0 {
+			return r // uq64 is not representable in int64; callers stay ≤ 63
+		}
+		return r
+	}
+	u := uint64(r) & (1<<uint(w) - 1)
+	if f.Signed && u>>(uint(w)-1) != 0 {
+		return int64(u) - 1<<uint(w)
+	}
+	return int64(u)
+}
+
+// SatTo clamps r to f's range.
+func SatTo(r int64, f Format) int64 {
+	if r < f.Min() {
+		return f.Min()
+	}
+	if r > f.Max() {
+		return f.Max()
+	}
+	return r
+}
+
+// Fit applies the overflow mode o to bring r into f.
+func Fit(r int64, f Format, o Overflow) int64 {
+	if o == Sat {
+		return SatTo(r, f)
+	}
+	return WrapTo(r, f)
+}
+
+// ShiftRight divides r by 2^s (s ≥ 0) with rounding mode m.
+func ShiftRight(r int64, s int, m Round) int64 {
+	if s <= 0 {
+		return r
+	}
+	if s >= 62 {
+		return shiftRightBig(r, s, m)
+	}
+	q := r >> uint(s) // floor
+	rem := r - q<<uint(s)
+	switch m {
+	case Zero:
+		if r < 0 && rem != 0 {
+			return q + 1
+		}
+	case HalfUp:
+		if rem >= 1<<uint(s-1) {
+			return q + 1
+		}
+	case HalfEven:
+		half := int64(1) << uint(s-1)
+		if rem > half || (rem == half && q&1 != 0) {
+			return q + 1
+		}
+	}
+	return q
+}
+
+// shiftRightBig is the exact reference of ShiftRight, used for very large
+// shifts and by the tests.
+func shiftRightBig(r int64, s int, m Round) int64 {
+	x := big.NewInt(r)
+	d := new(big.Int).Lsh(big.NewInt(1), uint(s))
+	q, rem := new(big.Int), new(big.Int)
+	q.DivMod(x, d, rem) // Euclidean: rem ≥ 0, so q is the floor
+	half := new(big.Int).Rsh(d, 1)
+	switch m {
+	case Zero:
+		if x.Sign() < 0 && rem.Sign() != 0 {
+			q.Add(q, big.NewInt(1))
+		}
+	case HalfUp:
+		if rem.Cmp(half) >= 0 {
+			q.Add(q, big.NewInt(1))
+		}
+	case HalfEven:
+		c := rem.Cmp(half)
+		if c > 0 || (c == 0 && q.Bit(0) == 1) {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q.Int64()
+}
+
+// Cast converts raw r of format from into format to: fraction bits are
+// dropped with rounding mode m (or added exactly), then overflow mode o
+// brings the value into to's range. This is the IR's `cast` op.
+func Cast(r int64, from, to Format, m Round, o Overflow) int64 {
+	s := from.Frac - to.Frac
+	if s >= 0 {
+		return Fit(ShiftRight(r, s, m), to, o)
+	}
+	k := uint(-s)
+	// Left shift: detect overflow of the exact value beyond int64.
+	if k >= 63 || (r != 0 && bits.Len64(absU(r))+int(k) > 62) {
+		if r == 0 {
+			return 0
+		}
+		if o == Sat {
+			if r < 0 {
+				return to.Min()
+			}
+			return to.Max()
+		}
+		if k >= 64 {
+			return 0
+		}
+		return WrapTo(int64(uint64(r)<<k), to)
+	}
+	return Fit(r<<k, to, o)
+}
+
+func absU(r int64) uint64 {
+	if r < 0 {
+		return uint64(-r)
+	}
+	return uint64(r)
+}
+
+// Align returns r (format f) rescaled exactly to frac fraction bits
+// (frac ≥ f.Frac). Callers guarantee the result fits in int64.
+func Align(r int64, f Format, frac int) int64 { return r << uint(frac-f.Frac) }
+
+// AddFormat is the exact result format of a+b (and a-b): fractions aligned
+// to the larger, one integer bit more than the larger integer part.
+func AddFormat(a, b Format) Format {
+	in := max(a.Int, b.Int)
+	if a.Signed != b.Signed {
+		in++ // the unsigned operand needs a sign bit
+	}
+	return Format{Signed: a.Signed || b.Signed, Int: in + 1, Frac: max(a.Frac, b.Frac)}
+}
+
+// MulFormat is the exact result format of a*b.
+func MulFormat(a, b Format) Format {
+	return Format{Signed: a.Signed || b.Signed, Int: a.Int + b.Int, Frac: a.Frac + b.Frac}
+}
+
+// Div implements division by a variable (DESIGN §3): the quotient of
+// num (format nf) by den (format df) in format to, computed as
+// (num·2^(df.Frac + to.Frac - nf.Frac)) / den truncating toward zero; a zero
+// denominator gives to's max when num ≥ 0 and its min otherwise. The result
+// wraps to to's width.
+func Div(num int64, nf Format, den int64, df Format, to Format) int64 {
+	if den == 0 {
+		if num >= 0 {
+			return to.Max()
+		}
+		return to.Min()
+	}
+	sh := df.Frac + to.Frac - nf.Frac
+	n := big.NewInt(num)
+	d := big.NewInt(den)
+	if sh >= 0 {
+		n.Lsh(n, uint(sh))
+	} else {
+		d.Lsh(d, uint(-sh))
+	}
+	q := n.Quo(n, d) // truncates toward zero
+	// Keep the low 64 bits, then wrap: the same as a wide hardware divider
+	// followed by a narrowing assignment.
+	lo := new(big.Int).And(q, mask64).Uint64()
+	return WrapTo(int64(lo), to)
+}
