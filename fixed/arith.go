@@ -168,23 +168,26 @@ func Cast(r int64, from, to Format, m Round, o Overflow) int64 {
 		return Fit(ShiftRight(r, s, m), to, o)
 	}
 	k := uint(-s)
-	// Left shift: detect overflow of the exact value beyond int64.
-	if k >= 63 || (r != 0 && bits.Len64(absU(r))+int(k) > 62) {
-		if r == 0 {
-			return 0
-		}
-		if o == Sat {
-			if r < 0 {
-				return to.Min()
-			}
-			return to.Max()
-		}
-		if k >= 64 {
-			return 0
-		}
-		return WrapTo(int64(uint64(r)<<k), to)
+	if k >= 62 || (r != 0 && bits.Len64(absU(r))+int(k) > 62) {
+		return castBig(r, from, to, o)
 	}
 	return Fit(r<<k, to, o)
+}
+
+// castBig is the exact path of Cast for left shifts that leave int64.
+func castBig(r int64, from, to Format, o Overflow) int64 {
+	x := big.NewInt(r)
+	x.Lsh(x, uint(to.Frac-from.Frac))
+	if o == Sat {
+		if x.Cmp(big.NewInt(to.Min())) < 0 {
+			return to.Min()
+		}
+		if x.Cmp(big.NewInt(to.Max())) > 0 {
+			return to.Max()
+		}
+		return x.Int64()
+	}
+	return WrapTo(int64(new(big.Int).And(x, mask64).Uint64()), to)
 }
 
 func absU(r int64) uint64 {
