@@ -1,0 +1,250 @@
+package ir
+
+import (
+	"fmt"
+
+	"scc/fixed"
+	"scc/lang"
+)
+
+// Phase is the number domain of a module: real (float64) before quantize,
+// fixed after.
+type Phase uint8
+
+// Phases.
+const (
+	Real Phase = iota
+	Fixed
+)
+
+// String returns "real" or "fixed".
+func (p Phase) String() string {
+	if p == Fixed {
+		return "fixed"
+	}
+	return "real"
+}
+
+// Kind classifies a Type.
+type Kind uint8
+
+// Kinds.
+const (
+	KVoid Kind = iota
+	KFloat
+	KFixed
+	KBool
+)
+
+// Type is the type of a value: f64, bool, void or a fixed-point format.
+// Types are comparable values.
+type Type struct {
+	Kind Kind
+	Fmt  fixed.Format // KFixed only
+}
+
+// Common types.
+var (
+	Void = Type{Kind: KVoid}
+	F64  = Type{Kind: KFloat}
+	Bool = Type{Kind: KBool}
+)
+
+// Fix returns the fixed-point type of format f.
+func Fix(f fixed.Format) Type { return Type{Kind: KFixed, Fmt: f} }
+
+// Width returns the number of bits of a value of t in hardware (bool 1,
+// f64 64, void 0).
+func (t Type) Width() int {
+	switch t.Kind {
+	case KBool:
+		return 1
+	case KFixed:
+		return t.Fmt.Width()
+	case KFloat:
+		return 64
+	}
+	return 0
+}
+
+// String prints t as in the text form: f64, bool, void, q8.8.
+func (t Type) String() string {
+	switch t.Kind {
+	case KFloat:
+		return "f64"
+	case KBool:
+		return "bool"
+	case KFixed:
+		return t.Fmt.String()
+	}
+	return "void"
+}
+
+// Module is one compilation unit: the step functions of every model of a
+// source file.
+type Module struct {
+	File  string // source file name; positions in the text form omit it
+	Phase Phase
+	Funcs []*Func
+}
+
+// Func is the step function of one neuron model: from the pre-step state
+// and this step's inputs to the post-step state and the spike bit. It has a
+// single block: control flow is expressed with select, as in hardware.
+type Func struct {
+	Name     string
+	Pos      lang.Pos
+	Dt       float64        // step length in ms (canonical time unit)
+	Format   fixed.Format   // the profile's state word format (q8.8)
+	Round    fixed.Round    // rounding of narrowed products and commits
+	Overflow fixed.Overflow // overflow mode of commits
+	States   []*State
+	Inputs   []*Input
+	Blocks   []*Block
+
+	nextID int
+}
+
+// State is a state variable: a register in hardware.
+type State struct {
+	Name       string
+	Pos        lang.Pos
+	Type       Type
+	Init       float64 // initial value (real units)
+	InitRaw    int64   // initial raw word (fixed phase)
+	Range      *Range  // declared range, real units; nil when undeclared
+	Refractory bool    // the refractory step counter scc adds
+}
+
+// Input is a per-step input word of a model.
+type Input struct {
+	Name  string
+	Pos   lang.Pos
+	Type  Type
+	Range *Range // declared range, real units; nil when undeclared
+}
+
+// Range is a closed interval [Lo, Hi] in real units.
+type Range struct {
+	Lo, Hi float64
+}
+
+// Block is a straight-line list of values in dependency order.
+type Block struct {
+	ID     int
+	Func   *Func
+	Values []*Value
+}
+
+// Value is one SSA value: the result of Op applied to Args.
+type Value struct {
+	ID       int
+	Op       Op
+	Type     Type
+	Args     []*Value
+	AuxInt   int64          // const raw word, state or input index
+	AuxFloat float64        // const value in the real phase
+	AuxName  string         // call: function name
+	Round    fixed.Round    // cast: rounding mode
+	Overflow fixed.Overflow // cast: overflow mode
+	Pos      lang.Pos
+	Block    *Block
+}
+
+// String returns the short name "v7".
+func (v *Value) String() string { return fmt.Sprintf("v%d", v.ID) }
+
+// LongString returns the value as one line of the text form.
+func (v *Value) LongString() string {
+	var p printer
+	p.value(v)
+	return p.String()
+}
+
+// NewFunc returns a function with one empty block.
+func NewFunc(name string, pos lang.Pos) *Func {
+	f := &Func{Name: name, Pos: pos, Format: fixed.Q88, Round: fixed.Floor, Overflow: fixed.Sat}
+	f.Blocks = []*Block{{ID: 0, Func: f}}
+	return f
+}
+
+// Entry returns the function's (only) block.
+func (f *Func) Entry() *Block { return f.Blocks[0] }
+
+// NumValues returns one more than the largest value ID: analyses index
+// slices by ID.
+func (f *Func) NumValues() int { return f.nextID }
+
+// NewValue appends a new value to b and returns it.
+func (b *Block) NewValue(pos lang.Pos, op Op, t Type, args ...*Value) *Value {
+	v := &Value{ID: b.Func.nextID, Op: op, Type: t, Args: args, Pos: pos, Block: b}
+	b.Func.nextID++
+	b.Values = append(b.Values, v)
+	return v
+}
+
+// NewValueAt is NewValue with an explicit ID (the text parser uses it).
+func (b *Block) newValueID(id int, pos lang.Pos, op Op, t Type, args ...*Value) *Value {
+	v := &Value{ID: id, Op: op, Type: t, Args: args, Pos: pos, Block: b}
+	if id >= b.Func.nextID {
+		b.Func.nextID = id + 1
+	}
+	b.Values = append(b.Values, v)
+	return v
+}
+
+// StateIndex returns the index of the named state, or -1.
+func (f *Func) StateIndex(name string) int {
+	for i, s := range f.States {
+		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// InputIndex returns the index of the named input, or -1.
+func (f *Func) InputIndex(name string) int {
+	for i, in := range f.Inputs {
+		if in.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Func returns the named function, or nil.
+func (m *Module) Func(name string) *Func {
+	for _, f := range m.Funcs {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Renumber gives values consecutive IDs in block order (after passes that
+// delete values) so printed IR stays compact and deterministic.
+func (f *Func) Renumber() {
+	id := 0
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			v.ID = id
+			id++
+		}
+	}
+	f.nextID = id
+}
+
+// Uses returns, indexed by value ID, how many args refer to each value.
+func (f *Func) Uses() []int {
+	n := make([]int, f.nextID)
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			for _, a := range v.Args {
+				n[a.ID]++
+			}
+		}
+	}
+	return n
+}

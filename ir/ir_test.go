@@ -1,0 +1,136 @@
+package ir
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRoundTrip(t *testing.T) {
+	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Parse(string(src))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if err := Verify(m); err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			got := m.String()
+			if diff := cmp.Diff(string(src), got); diff != "" {
+				t.Errorf("Print(Parse(src)) differs (-want +got):\n%s", diff)
+			}
+			m2, err := Parse(got)
+			if err != nil {
+				t.Fatalf("Parse(Print): %v", err)
+			}
+			if m2.String() != got {
+				t.Errorf("second round trip differs")
+			}
+		})
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	base, err := os.ReadFile("testdata/lif_fixed.ir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"wrong add fraction", "v6 = sub v5, v0 : q9.8", "v6 = sub v5, v0 : q9.7", "result fraction"},
+		{"wrong mul fraction", "v9 = mul v7, v8 : q4.30", "v9 = mul v7, v8 : q4.29", "result fraction"},
+		{"select type", "v15 = select v14, v5, v12 : q8.8", "v15 = select v14, v5, v11 : q8.8", "select"},
+		{"next type", `v17 = next "v", v16`, `v17 = next "v", v11`, "commits"},
+		{"const range", "v13 = const -12800 : q8.8", "v13 = const -40000 : q8.8", "does not fit"},
+		{"missing next", `  v17 = next "v", v16 @8:5` + "\n", "", "next ops"},
+		{"bool arith", "v11 = add v0, v10 : q9.8", "v11 = add v0, v4 : q9.8", "arithmetic"},
+		{"float in fixed", "v3 = const 0 : q6.0", "v3 = const 0 : f64", "not allowed"},
+		{"fit in fixed", "v12 = cast v11 floor sat : q8.8", `v12 = fit "v", v11 : q8.8`, "not allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(string(base), tt.old, tt.new, 1)
+			if src == string(base) {
+				t.Fatalf("test edit %q not applied", tt.old)
+			}
+			m, err := Parse(src)
+			if err != nil {
+				if strings.Contains(err.Error(), tt.want) {
+					return
+				}
+				t.Fatalf("Parse: %v", err)
+			}
+			err = Verify(m)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify = %v, want error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"", "expected module header"},
+		{"module \"a\" odd\n", "unknown phase"},
+		{"module \"a\" real\nfunc F {\nb0:\n  v0 = frob : f64\n}\n", "unknown op"},
+		{"module \"a\" real\nfunc F {\nb0:\n  v0 = add v1, v2 : f64\n}\n", "not defined before use"},
+		{"module \"a\" real\nfunc F {\nb0:\n  v0 = const 1 : f64\n", "unexpected end of input"},
+		{"module \"a\" real\nfunc F {\nb0:\n  v0 = const 1 : q99.1\n}\n", "bad format"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.src)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) = %v, want error containing %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+func TestOpTableComplete(t *testing.T) {
+	for _, op := range Ops() {
+		info := op.Info()
+		if info.Name == "" || info.Name == "invalid" {
+			t.Errorf("op %d has no table entry", op)
+		}
+		if !info.Real && !info.Fixed {
+			t.Errorf("op %s allowed in no phase", info.Name)
+		}
+		if got := opByName[info.Name]; got != op {
+			t.Errorf("opByName[%q] = %v, want %v", info.Name, got, op)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir"} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(src))
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		m, err := Parse(src)
+		if err != nil {
+			return
+		}
+		if Verify(m) != nil {
+			return
+		}
+		out := m.String()
+		m2, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(Print(m)) failed: %v\n%s", err, out)
+		}
+		if m2.String() != out {
+			t.Fatalf("round trip differs:\n%s\n---\n%s", out, m2.String())
+		}
+	})
+}

@@ -1,0 +1,167 @@
+package ir
+
+// Op is an IR operation. The table below is the single source of the op
+// semantics (STYLE S7); the comment on each op is normative for sim, the
+// backends and formal.
+//
+// Phase rules. In the real phase every number is f64 and ops compute in
+// float64. In the fixed phase every number is a fixed.Format word and ops
+// compute exactly on the raw integers, then wrap the mathematical result to
+// the result type's width (so a too-narrow type would wrap in sim and in
+// hardware alike; range analysis makes types wide enough that nothing wraps
+// except where a cast says so).
+type Op uint8
+
+// Ops. Keep the order: the text form and the op-coverage tests use opTable.
+const (
+	OpInvalid Op = iota
+
+	// OpConst: no args. Real: AuxFloat is the value. Fixed: AuxInt is the raw
+	// word in the result type (bool: 0 or 1).
+	OpConst
+	// OpState: no args. The pre-step value of state AuxInt.
+	OpState
+	// OpInput: no args. The value of input AuxInt for this step.
+	OpInput
+
+	// OpAdd, OpSub: a ± b. Fixed: operands aligned to the result's fraction
+	// (which is the larger operand fraction), exact, wrapped to the type.
+	OpAdd
+	OpSub
+	// OpMul: a·b. Fixed: result fraction is the sum of the operand fractions.
+	OpMul
+	// OpNeg: -a. Fixed: result fraction equals the operand's.
+	OpNeg
+	// OpDiv: a/b by a variable. Real: float division. Fixed (DESIGN §3):
+	// fixed.Div(a, b) into the result type: (a·2^(fb+fr-fa)) / b truncated
+	// toward zero; b == 0 gives the result type's max when a ≥ 0, else min.
+	OpDiv
+
+	// Comparisons: bool result. Fixed: operands aligned to the larger
+	// fraction and compared exactly (signed).
+	OpLt
+	OpLe
+	OpGt
+	OpGe
+	OpEq
+	OpNe
+
+	// Boolean connectives on bool operands.
+	OpAnd
+	OpOr
+	OpNot
+
+	// OpSelect: c ? a : b, with a, b and the result of one type.
+	OpSelect
+
+	// OpCall: a nonlinear function AuxName of its args (exp, log, sqrt,
+	// tanh, sigmoid, sin, cos, pow, ...). Real phase only: quantize replaces
+	// it with a table or rejects it.
+	OpCall
+
+	// OpFit: real phase only. The value of arg 0 as it will be committed to
+	// state AuxInt: quantize lowers it to an OpCast into the state's format
+	// with the function's rounding and overflow modes. Every value that
+	// reaches OpNext passes through one.
+	OpFit
+
+	// OpCast: fixed phase only. Converts arg 0 to the result format:
+	// fraction bits dropped with rounding Round (or added exactly), then
+	// overflow Overflow. fixed.Cast is the definition.
+	OpCast
+
+	// OpNext: void. Commits arg 0 as the post-step value of state AuxInt.
+	// Exactly one per state, of the state's type.
+	OpNext
+	// OpSpike: void. Arg 0 (bool) is the spike output of this step. At most
+	// one per function; none means the model never spikes.
+	OpSpike
+	// OpAssert: void. Arg 0 (bool) must hold on every step (a user property
+	// from the source; formal proves it, sim checks it).
+	OpAssert
+
+	opCount
+)
+
+// argsVar marks a variadic op.
+const argsVar = -1
+
+// OpInfo describes an op.
+type OpInfo struct {
+	Name  string
+	Args  int  // number of args, or argsVar
+	Real  bool // allowed in the real phase
+	Fixed bool // allowed in the fixed phase
+	Void  bool // has no result
+}
+
+var opTable = [opCount]OpInfo{
+	OpInvalid: {Name: "invalid"},
+	OpConst:   {Name: "const", Args: 0, Real: true, Fixed: true},
+	OpState:   {Name: "state", Args: 0, Real: true, Fixed: true},
+	OpInput:   {Name: "input", Args: 0, Real: true, Fixed: true},
+	OpAdd:     {Name: "add", Args: 2, Real: true, Fixed: true},
+	OpSub:     {Name: "sub", Args: 2, Real: true, Fixed: true},
+	OpMul:     {Name: "mul", Args: 2, Real: true, Fixed: true},
+	OpNeg:     {Name: "neg", Args: 1, Real: true, Fixed: true},
+	OpDiv:     {Name: "div", Args: 2, Real: true, Fixed: true},
+	OpLt:      {Name: "lt", Args: 2, Real: true, Fixed: true},
+	OpLe:      {Name: "le", Args: 2, Real: true, Fixed: true},
+	OpGt:      {Name: "gt", Args: 2, Real: true, Fixed: true},
+	OpGe:      {Name: "ge", Args: 2, Real: true, Fixed: true},
+	OpEq:      {Name: "eq", Args: 2, Real: true, Fixed: true},
+	OpNe:      {Name: "ne", Args: 2, Real: true, Fixed: true},
+	OpAnd:     {Name: "and", Args: 2, Real: true, Fixed: true},
+	OpOr:      {Name: "or", Args: 2, Real: true, Fixed: true},
+	OpNot:     {Name: "not", Args: 1, Real: true, Fixed: true},
+	OpSelect:  {Name: "select", Args: 3, Real: true, Fixed: true},
+	OpCall:    {Name: "call", Args: argsVar, Real: true},
+	OpFit:     {Name: "fit", Args: 1, Real: true},
+	OpCast:    {Name: "cast", Args: 1, Fixed: true},
+	OpNext:    {Name: "next", Args: 1, Real: true, Fixed: true, Void: true},
+	OpSpike:   {Name: "spike", Args: 1, Real: true, Fixed: true, Void: true},
+	OpAssert:  {Name: "assert", Args: 1, Real: true, Fixed: true, Void: true},
+}
+
+// Info returns the table entry of op.
+func (op Op) Info() OpInfo {
+	if op >= opCount {
+		return opTable[OpInvalid]
+	}
+	return opTable[op]
+}
+
+// String returns the op's text name.
+func (op Op) String() string { return op.Info().Name }
+
+// IsCompare reports whether op is one of lt, le, gt, ge, eq, ne.
+func (op Op) IsCompare() bool { return op >= OpLt && op <= OpNe }
+
+// Ops returns every valid op in table order (for coverage tests).
+func Ops() []Op {
+	ops := make([]Op, 0, opCount-1)
+	for op := OpConst; op < opCount; op++ {
+		ops = append(ops, op)
+	}
+	return ops
+}
+
+// FixedOps returns the ops that may appear after quantize: every backend
+// must lower each of them.
+func FixedOps() []Op {
+	var ops []Op
+	for _, op := range Ops() {
+		if op.Info().Fixed {
+			ops = append(ops, op)
+		}
+	}
+	return ops
+}
+
+var opByName = func() map[string]Op {
+	m := map[string]Op{}
+	for op := OpConst; op < opCount; op++ {
+		m[opTable[op].Name] = op
+	}
+	return m
+}()

@@ -1,0 +1,147 @@
+package ir
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"scc/lang"
+)
+
+// Print writes the text form of m. Parse(Print(m)) prints identically
+// (STYLE S7); positions print as @line:col (the file is the module's).
+func Print(w io.Writer, m *Module) error {
+	var p printer
+	p.module(m)
+	_, err := io.WriteString(w, p.String())
+	return err
+}
+
+// String returns the text form of m.
+func (m *Module) String() string {
+	var p printer
+	p.module(m)
+	return p.String()
+}
+
+// String returns the text form of f alone.
+func (f *Func) String() string {
+	var p printer
+	p.fn(f)
+	return p.String()
+}
+
+type printer struct {
+	strings.Builder
+	phase Phase
+}
+
+func (p *printer) f(format string, args ...any) { fmt.Fprintf(p, format, args...) }
+
+func (p *printer) module(m *Module) {
+	p.phase = m.Phase
+	p.f("module %s %s\n", strconv.Quote(m.File), m.Phase)
+	for _, f := range m.Funcs {
+		p.WriteString("\n")
+		p.fn(f)
+	}
+}
+
+// FormatFloat prints x so that strconv.ParseFloat reads back the same bits.
+func FormatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func (p *printer) pos(pos lang.Pos) {
+	if pos.IsValid() {
+		p.f(" @%d:%d", pos.Line, pos.Col)
+	}
+}
+
+func (p *printer) rng(r *Range) {
+	if r != nil {
+		p.f(" in [%s, %s]", FormatFloat(r.Lo), FormatFloat(r.Hi))
+	}
+}
+
+func (p *printer) fn(f *Func) {
+	p.f("func %s", f.Name)
+	p.pos(f.Pos)
+	p.f(" {\n")
+	p.f("  dt %s\n  format %s\n  round %s\n  overflow %s\n", FormatFloat(f.Dt), f.Format, f.Round, f.Overflow)
+	for _, s := range f.States {
+		p.f("  state %s : %s = %s", strconv.Quote(s.Name), s.Type, FormatFloat(s.Init))
+		if s.Type.Kind == KFixed {
+			p.f(" raw %d", s.InitRaw)
+		}
+		p.rng(s.Range)
+		if s.Refractory {
+			p.f(" refractory")
+		}
+		p.pos(s.Pos)
+		p.f("\n")
+	}
+	for _, in := range f.Inputs {
+		p.f("  input %s : %s", strconv.Quote(in.Name), in.Type)
+		p.rng(in.Range)
+		p.pos(in.Pos)
+		p.f("\n")
+	}
+	for _, b := range f.Blocks {
+		p.f("b%d:\n", b.ID)
+		for _, v := range b.Values {
+			p.f("  ")
+			p.value(v)
+			p.f("\n")
+		}
+	}
+	p.f("}\n")
+}
+
+func (p *printer) value(v *Value) {
+	p.f("%s = %s", v, v.Op)
+	f := v.Block.Func
+	switch v.Op {
+	case OpConst:
+		switch {
+		case v.Type.Kind == KBool:
+			p.f(" %t", v.AuxInt != 0)
+		case v.Type.Kind == KFloat:
+			p.f(" %s", FormatFloat(v.AuxFloat))
+		default:
+			p.f(" %d", v.AuxInt)
+		}
+	case OpState, OpFit, OpNext:
+		p.f(" %s", strconv.Quote(stateName(f, v.AuxInt)))
+	case OpInput:
+		p.f(" %s", strconv.Quote(inputName(f, v.AuxInt)))
+	case OpCall:
+		p.f(" %s", v.AuxName)
+	}
+	for i, a := range v.Args {
+		if i > 0 || v.Op == OpFit || v.Op == OpNext {
+			p.f(",")
+		}
+		p.f(" %s", a)
+	}
+	if v.Op == OpCast {
+		p.f(" %s %s", v.Round, v.Overflow)
+	}
+	if !v.Op.Info().Void {
+		p.f(" : %s", v.Type)
+	}
+	p.pos(v.Pos)
+}
+
+func stateName(f *Func, i int64) string {
+	if f != nil && i >= 0 && int(i) < len(f.States) {
+		return f.States[i].Name
+	}
+	return fmt.Sprintf("?state%d", i)
+}
+
+func inputName(f *Func, i int64) string {
+	if f != nil && i >= 0 && int(i) < len(f.Inputs) {
+		return f.Inputs[i].Name
+	}
+	return fmt.Sprintf("?input%d", i)
+}

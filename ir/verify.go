@@ -1,0 +1,218 @@
+package ir
+
+import (
+	"fmt"
+
+	"scc/fixed"
+)
+
+// Verify checks the invariants of m (STYLE S8): SSA (unique IDs, args
+// defined before use in the block), argument counts, the phase of every op
+// and type, the typing rules of each op, one next per state and at most one
+// spike per function. It returns the first violation found.
+func Verify(m *Module) error {
+	for _, f := range m.Funcs {
+		if err := VerifyFunc(f, m.Phase); err != nil {
+			return fmt.Errorf("func %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// VerifyFunc checks one function against the invariants of phase ph.
+func VerifyFunc(f *Func, ph Phase) error {
+	if len(f.Blocks) != 1 {
+		return fmt.Errorf("has %d blocks, want 1", len(f.Blocks))
+	}
+	if !f.Format.Valid() {
+		return fmt.Errorf("invalid state format %v", f.Format)
+	}
+	for _, s := range f.States {
+		if err := checkPhaseType(s.Type, ph, false); err != nil {
+			return fmt.Errorf("state %q: %v", s.Name, err)
+		}
+		if s.Type.Kind == KFixed && !s.Type.Fmt.Contains(s.InitRaw) {
+			return fmt.Errorf("state %q: initial word %d does not fit %v", s.Name, s.InitRaw, s.Type)
+		}
+	}
+	for _, in := range f.Inputs {
+		if err := checkPhaseType(in.Type, ph, false); err != nil {
+			return fmt.Errorf("input %q: %v", in.Name, err)
+		}
+	}
+	defined := make(map[*Value]bool)
+	ids := make(map[int]bool)
+	nexts := make([]int, len(f.States))
+	spikes := 0
+	for _, b := range f.Blocks {
+		if b.Func != f {
+			return fmt.Errorf("block b%d belongs to another func", b.ID)
+		}
+		for _, v := range b.Values {
+			if v.Block != b {
+				return fmt.Errorf("%s: wrong block", v.LongString())
+			}
+			if ids[v.ID] || v.ID < 0 || v.ID >= f.nextID {
+				return fmt.Errorf("%s: duplicate or out-of-range ID", v.LongString())
+			}
+			ids[v.ID] = true
+			for _, a := range v.Args {
+				if !defined[a] {
+					return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
+				}
+			}
+			if err := verifyValue(f, v, ph); err != nil {
+				return fmt.Errorf("%s: %v", v.LongString(), err)
+			}
+			switch v.Op {
+			case OpNext:
+				nexts[v.AuxInt]++
+			case OpSpike:
+				spikes++
+			}
+			defined[v] = true
+		}
+	}
+	for i, n := range nexts {
+		if n != 1 {
+			return fmt.Errorf("state %q has %d next ops, want 1", f.States[i].Name, n)
+		}
+	}
+	if spikes > 1 {
+		return fmt.Errorf("%d spike ops, want at most 1", spikes)
+	}
+	return nil
+}
+
+func checkPhaseType(t Type, ph Phase, allowBool bool) error {
+	switch {
+	case t.Kind == KBool && allowBool:
+		return nil
+	case ph == Real && t.Kind == KFloat:
+		return nil
+	case ph == Fixed && t.Kind == KFixed:
+		if !t.Fmt.Valid() {
+			return fmt.Errorf("format %v wider than %d bits or empty", t.Fmt, fixed.MaxWidth)
+		}
+		return nil
+	}
+	return fmt.Errorf("type %v not allowed in the %v phase", t, ph)
+}
+
+func verifyValue(f *Func, v *Value, ph Phase) error {
+	info := v.Op.Info()
+	if info.Name == "invalid" {
+		return fmt.Errorf("invalid op")
+	}
+	if (ph == Real && !info.Real) || (ph == Fixed && !info.Fixed) {
+		return fmt.Errorf("op %s not allowed in the %v phase", v.Op, ph)
+	}
+	if info.Args != argsVar && len(v.Args) != info.Args {
+		return fmt.Errorf("has %d args, want %d", len(v.Args), info.Args)
+	}
+	if info.Void {
+		if v.Type != Void {
+			return fmt.Errorf("void op with type %v", v.Type)
+		}
+	} else if err := checkPhaseType(v.Type, ph, true); err != nil {
+		return err
+	}
+	num := func(t Type) bool { return t.Kind == KFloat || t.Kind == KFixed }
+	args := v.Args
+	switch v.Op {
+	case OpConst:
+		if v.Type.Kind == KBool && v.AuxInt != 0 && v.AuxInt != 1 {
+			return fmt.Errorf("bool constant %d", v.AuxInt)
+		}
+		if v.Type.Kind == KFixed && !v.Type.Fmt.Contains(v.AuxInt) {
+			return fmt.Errorf("constant %d does not fit %v", v.AuxInt, v.Type)
+		}
+	case OpState, OpFit, OpNext:
+		if v.AuxInt < 0 || int(v.AuxInt) >= len(f.States) {
+			return fmt.Errorf("state index %d out of range", v.AuxInt)
+		}
+		st := f.States[v.AuxInt].Type
+		switch v.Op {
+		case OpState:
+			if v.Type != st {
+				return fmt.Errorf("type %v, state has %v", v.Type, st)
+			}
+		case OpNext:
+			if args[0].Type != st {
+				return fmt.Errorf("commits %v to a state of type %v", args[0].Type, st)
+			}
+		case OpFit:
+			if !num(args[0].Type) || v.Type != st {
+				return fmt.Errorf("fit of %v into %v", args[0].Type, st)
+			}
+		}
+	case OpInput:
+		if v.AuxInt < 0 || int(v.AuxInt) >= len(f.Inputs) {
+			return fmt.Errorf("input index %d out of range", v.AuxInt)
+		}
+		if it := f.Inputs[v.AuxInt].Type; v.Type != it {
+			return fmt.Errorf("type %v, input has %v", v.Type, it)
+		}
+	case OpAdd, OpSub, OpMul, OpDiv:
+		a, b := args[0].Type, args[1].Type
+		if !num(a) || !num(b) || !num(v.Type) {
+			return fmt.Errorf("arithmetic on %v, %v", a, b)
+		}
+		if v.Type.Kind == KFixed {
+			want := -1
+			switch v.Op {
+			case OpAdd, OpSub:
+				want = max(a.Fmt.Frac, b.Fmt.Frac)
+			case OpMul:
+				want = a.Fmt.Frac + b.Fmt.Frac
+				if a.Fmt.Width()+b.Fmt.Width() > fixed.MaxWidth {
+					return fmt.Errorf("product of %v and %v exceeds %d bits", a, b, fixed.MaxWidth)
+				}
+			}
+			if want >= 0 && v.Type.Fmt.Frac != want {
+				return fmt.Errorf("result fraction %d, want %d", v.Type.Fmt.Frac, want)
+			}
+		}
+	case OpNeg:
+		if !num(args[0].Type) || !num(v.Type) {
+			return fmt.Errorf("neg of %v", args[0].Type)
+		}
+		if v.Type.Kind == KFixed && v.Type.Fmt.Frac != args[0].Type.Fmt.Frac {
+			return fmt.Errorf("result fraction %d, want %d", v.Type.Fmt.Frac, args[0].Type.Fmt.Frac)
+		}
+	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
+		if v.Type != Bool {
+			return fmt.Errorf("comparison of type %v", v.Type)
+		}
+		a, b := args[0].Type, args[1].Type
+		if !(num(a) && num(b)) && !(a == Bool && b == Bool && (v.Op == OpEq || v.Op == OpNe)) {
+			return fmt.Errorf("comparison of %v and %v", a, b)
+		}
+	case OpAnd, OpOr, OpNot:
+		for _, a := range args {
+			if a.Type != Bool {
+				return fmt.Errorf("boolean op on %v", a.Type)
+			}
+		}
+		if v.Type != Bool {
+			return fmt.Errorf("boolean op of type %v", v.Type)
+		}
+	case OpSelect:
+		if args[0].Type != Bool || args[1].Type != v.Type || args[2].Type != v.Type {
+			return fmt.Errorf("select(%v, %v, %v) : %v", args[0].Type, args[1].Type, args[2].Type, v.Type)
+		}
+	case OpCall:
+		if v.AuxName == "" || len(args) == 0 {
+			return fmt.Errorf("call without function or args")
+		}
+	case OpCast:
+		if args[0].Type.Kind != KFixed || v.Type.Kind != KFixed {
+			return fmt.Errorf("cast from %v to %v", args[0].Type, v.Type)
+		}
+	case OpSpike, OpAssert:
+		if args[0].Type != Bool {
+			return fmt.Errorf("condition of type %v", args[0].Type)
+		}
+	}
+	return nil
+}
