@@ -1,0 +1,215 @@
+package parser
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"scc/lang"
+)
+
+// converter turns grammar structs into the lang AST. It reports the errors
+// the grammar is too permissive to catch (an ODE written dx/dy).
+type converter struct {
+	pm   *posMap
+	errs *lang.ErrorList
+}
+
+func (c *converter) item(g *item) lang.Item {
+	switch {
+	case g.Param != nil:
+		return &lang.Param{Pos: c.pm.pos(g.Param.Pos), Name: g.Param.Name, Value: c.expr(g.Param.Value)}
+	case g.Input != nil:
+		n := g.Input
+		return &lang.Input{Pos: c.pm.pos(n.Pos), Name: n.Name, Unit: c.optExpr(n.Unit), Range: c.bounds(n.Range)}
+	case g.State != nil:
+		n := g.State
+		return &lang.State{Pos: c.pm.pos(n.Pos), Name: n.Name, Unit: c.optExpr(n.Unit),
+			Init: c.expr(n.Init), Range: c.bounds(n.Range)}
+	case g.Spike != nil:
+		return &lang.Spike{Pos: c.pm.pos(g.Spike.Pos), Cond: c.expr(g.Spike.Cond), Reset: c.body(g.Spike.Body)}
+	case g.Refractory != nil:
+		n := g.Refractory
+		return &lang.Refractory{Pos: c.pm.pos(n.Pos), Period: c.expr(n.Period), Steps: n.Steps, Body: c.body(n.Body)}
+	case g.Option != nil:
+		n := g.Option
+		if n.Dt {
+			return &lang.Option{Pos: c.pm.pos(n.Pos), Key: "dt", Value: c.expr(n.Value)}
+		}
+		return &lang.Option{Pos: c.pm.pos(n.Pos), Key: n.Key, Word: n.Word}
+	case g.Assert != nil:
+		return &lang.Assert{Pos: c.pm.pos(g.Assert.Pos), Cond: c.expr(g.Assert.Cond)}
+	case g.Pop != nil:
+		n := g.Pop
+		return &lang.Pop{Pos: c.pm.pos(n.Pos), Name: n.Name, Model: n.Model.Name,
+			ModelPos: c.pm.pos(n.Model.Pos), Size: c.expr(n.Size), Overrides: c.body(n.Body)}
+	case g.Next != nil:
+		n := g.Next
+		return &lang.Map{Pos: c.pm.pos(n.Pos), Var: n.Var.Name, VarPos: c.pm.pos(n.Var.Pos),
+			RHS: c.expr(n.Value), UnlessRefractory: n.Unless}
+	case g.Equation != nil:
+		return c.equation(g.Equation)
+	}
+	panic("parser: empty item")
+}
+
+// equation tells subexpressions, ODEs and maps apart.
+func (c *converter) equation(n *equation) lang.Item {
+	pos, namePos := c.pm.pos(n.Pos), c.pm.pos(n.Name.Pos)
+	switch {
+	case n.Over != nil:
+		v := n.Name.Name
+		if n.Over.Name != "dt" {
+			c.errs.Add(c.pm.pos(n.Over.Pos), msgODEName, "dt", n.Over.Name)
+		}
+		if len(v) < 2 || v[0] != 'd' {
+			c.errs.Add(namePos, msgODEVar, v)
+		} else {
+			v = v[1:]
+			namePos.Col++
+		}
+		return &lang.ODE{Pos: pos, Var: v, VarPos: namePos, RHS: c.expr(n.Value), UnlessRefractory: n.Unless}
+	case n.Prime:
+		return &lang.Map{Pos: pos, Var: n.Name.Name, VarPos: namePos, RHS: c.expr(n.Value), UnlessRefractory: n.Unless}
+	}
+	if n.Unless {
+		c.errs.Add(pos, msgUnlessOnLet, n.Name.Name)
+	}
+	return &lang.Let{Pos: pos, Name: n.Name.Name, Value: c.expr(n.Value)}
+}
+
+func (c *converter) bounds(b *bounds) *lang.Range {
+	if b == nil {
+		return nil
+	}
+	return &lang.Range{Pos: c.pm.pos(b.Pos), Lo: c.expr(b.Lo), Hi: c.expr(b.Hi)}
+}
+
+func (c *converter) body(b *body) []*lang.Assign {
+	if b == nil || len(b.Assigns) == 0 {
+		return nil
+	}
+	out := make([]*lang.Assign, len(b.Assigns))
+	for i, a := range b.Assigns {
+		out[i] = &lang.Assign{Pos: c.pm.pos(a.Pos), Name: a.Name, Value: c.expr(a.Value)}
+	}
+	return out
+}
+
+func (c *converter) optExpr(e *expr) lang.Expr {
+	if e == nil {
+		return nil
+	}
+	return c.expr(e)
+}
+
+// The binary levels share one shape: X { Op Y }, folded to the left.
+
+func (c *converter) expr(e *expr) lang.Expr {
+	x := c.and(e.X)
+	for _, t := range e.Tail {
+		x = c.binary(e.Pos, x, normOp(t.Op), c.and(t.Y))
+	}
+	return x
+}
+
+func (c *converter) and(e *andExpr) lang.Expr {
+	x := c.cmp(e.X)
+	for _, t := range e.Tail {
+		x = c.binary(e.Pos, x, normOp(t.Op), c.cmp(t.Y))
+	}
+	return x
+}
+
+func (c *converter) cmp(e *cmpExpr) lang.Expr {
+	x := c.sum(e.X)
+	for _, t := range e.Tail {
+		x = c.binary(e.Pos, x, t.Op, c.sum(t.Y))
+	}
+	return x
+}
+
+func (c *converter) sum(e *sumExpr) lang.Expr {
+	x := c.prod(e.X)
+	for _, t := range e.Tail {
+		x = c.binary(e.Pos, x, t.Op, c.prod(t.Y))
+	}
+	return x
+}
+
+func (c *converter) prod(e *prodExpr) lang.Expr {
+	x := c.unary(e.X)
+	for _, t := range e.Tail {
+		x = c.binary(e.Pos, x, t.Op, c.unary(t.Y))
+	}
+	return x
+}
+
+// binary builds X Op Y at pos, the first token of X including any opening
+// parenthesis.
+func (c *converter) binary(pos lexer.Position, x lang.Expr, op string, y lang.Expr) lang.Expr {
+	return &lang.Binary{Pos: c.pm.pos(pos), Op: op, X: x, Y: y}
+}
+
+// normOp maps the word and Python spellings to the AST's operators.
+func normOp(op string) string {
+	switch op {
+	case "or":
+		return "||"
+	case "and":
+		return "&&"
+	case "not":
+		return "!"
+	case "**":
+		return "^"
+	}
+	return op
+}
+
+func (c *converter) unary(u *unary) lang.Expr {
+	if u.P != nil {
+		return c.power(u.P)
+	}
+	return &lang.Unary{Pos: c.pm.pos(u.Pos), Op: normOp(u.Op), X: c.unary(u.X)}
+}
+
+func (c *converter) power(p *power) lang.Expr {
+	x := c.primary(p.X)
+	if p.Y == nil {
+		return x
+	}
+	return c.binary(p.Pos, x, normOp(p.Op), c.unary(p.Y))
+}
+
+func (c *converter) primary(p *primary) lang.Expr {
+	pos := c.pm.pos(p.Pos)
+	switch {
+	case p.Number != nil:
+		return c.number(pos, *p.Number)
+	case p.Name != nil && p.Call:
+		call := &lang.Call{Pos: pos, Fun: *p.Name}
+		for _, a := range p.Args {
+			call.Args = append(call.Args, c.expr(a))
+		}
+		return call
+	case p.Name != nil:
+		return &lang.Ident{Pos: pos, Name: *p.Name}
+	}
+	return c.expr(p.Paren)
+}
+
+var numberPrefix = regexp.MustCompile(`^` + numberRe)
+
+// number splits a Number token such as "20 ms" or "1e-3" into value, text
+// and unit.
+func (c *converter) number(pos lang.Pos, tok string) *lang.Number {
+	text := numberPrefix.FindString(tok)
+	unit := strings.TrimLeft(tok[len(text):], " \t")
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		c.errs.Add(pos, msgBadNumber, text)
+	}
+	return &lang.Number{Pos: pos, Value: v, Text: text, Unit: unit}
+}

@@ -1,0 +1,65 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"scc/lang"
+)
+
+// keywords are reserved in .snn sources: the lexer never returns them as
+// Ident, so an expression cannot swallow the next statement's keyword. `dt`
+// is deliberately not reserved: it is both an option key and a builtin name.
+var keywords = []string{
+	"model", "network", "param", "input", "state", "spike", "when",
+	"refractory", "steps", "method", "format", "overflow", "rounding",
+	"assert", "pop", "next", "in", "and", "or", "not",
+}
+
+// numberRe is a numeric literal without sign; a unit suffix on the same line
+// is part of the token so that `20 ms` never depends on newlines elsewhere.
+const numberRe = `(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`
+
+// unitSuffixRe matches any known unit name as a whole word, longest first.
+func unitSuffixRe() string {
+	names := lang.UnitNames()
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	return `(?:[ \t]*(?:` + strings.Join(quoted, "|") + `)\b)?`
+}
+
+// lexRules are the lexer rules in the order they are tried. The first two
+// and the last one exist only so that lexing never fails: bad input becomes a
+// token the driver reports and drops.
+func lexRules(reserve bool) []lexer.SimpleRule {
+	rules := []lexer.SimpleRule{
+		{Name: "Comment", Pattern: `//[^\n]*|/\*(?s:.*?)\*/`},
+		{Name: "BadComment", Pattern: `/\*(?s:.*)`},
+		{Name: "Whitespace", Pattern: `\s+`},
+		// `(unless refractory)` is one token so it never reads as a call.
+		{Name: "Unless", Pattern: `\(\s*unless\s+refractory\s*\)`},
+		{Name: "Number", Pattern: numberRe + unitSuffixRe()},
+		// Format words of option values: q8.8, uq0.16, auto:16.
+		{Name: "Word", Pattern: `(?:u?q[0-9]+\.[0-9]+|auto:[0-9]+)\b`},
+	}
+	if reserve {
+		rules = append(rules, lexer.SimpleRule{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`})
+	}
+	return append(rules,
+		lexer.SimpleRule{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+		lexer.SimpleRule{Name: "Punct", Pattern: `\*\*|<=|>=|==|!=|&&|\|\||[-+*/^<>!=(){}\[\],;:']`},
+		lexer.SimpleRule{Name: "Invalid", Pattern: `(?s:.)`},
+	)
+}
+
+var (
+	snnLexer   = lexer.MustSimple(lexRules(true))
+	brianLexer = lexer.MustSimple(lexRules(false))
+)
+
+// elided token types never reach the grammar.
+var elided = []string{"Comment", "Whitespace"}
