@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -226,7 +227,7 @@ func (p *fileParser) trailing() bool {
 	if t.EOF() || p.lineStart(k) || p.isPunct(k, "}") || p.isStmtStart(k) {
 		return false
 	}
-	if isBinaryOp(t) && !p.toks[k+1].EOF() {
+	if isBinaryOp(t) && !p.startsExpr(k+1) {
 		p.errorf(p.toks[k+1], msgExpectedExpr, describe(p.toks[k+1]))
 		return true
 	}
@@ -272,10 +273,33 @@ func (p *fileParser) recover(start int) {
 	p.seek(k)
 }
 
-// syntax reports a participle error.
+// syntax reports a participle error. Participle stops before an operator
+// whose right operand is missing (`(v +)` reads as "expected \")\", found
+// \"+\""); the operand is the real culprit, so that is what is reported.
 func (p *fileParser) syntax(err error) {
 	t, msg := syntaxError(err)
+	if isBinaryOp(t) && !t.EOF() {
+		k := sort.Search(len(p.toks), func(k int) bool { return p.toks[k].Pos.Offset >= t.Pos.Offset })
+		if k+1 < len(p.toks) && p.toks[k].Pos.Offset == t.Pos.Offset && !p.startsExpr(k+1) {
+			t = p.toks[k+1]
+			msg = fmt.Sprintf(msgExpectedExpr, describe(t))
+		}
+	}
 	p.errs.Add(p.pm.pos(t.Pos), "%s", msg)
+}
+
+// startsExpr reports whether token k can begin an expression.
+func (p *fileParser) startsExpr(k int) bool {
+	t := p.toks[k]
+	switch tokType[t.Type] {
+	case "Number", "Ident":
+		return true
+	case "Keyword":
+		return t.Value == "not"
+	case "Punct":
+		return t.Value == "(" || t.Value == "-" || t.Value == "+" || t.Value == "!"
+	}
+	return false
 }
 
 // sliceLexer replays already lexed tokens to participle.
