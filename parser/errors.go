@@ -11,29 +11,29 @@ import (
 
 // Every diagnostic text of the package lives in this file (STYLE S3).
 const (
-	msgExpectedDecl      = `expected "model" or "network", found %s`
-	msgExpectedClose     = `expected "}", found %s`
-	msgExpectedStmt      = "expected statement, found %s"
-	msgExpectedExpr      = "expected expression, found %s"
-	msgExpectedFound     = "expected %s, found %s"
-	msgBadComment        = "unterminated block comment"
-	msgBadChar           = "invalid character %q"
-	msgBadNumber         = "number %s out of range"
-	msgODEName           = "expected %q, found %q: an ODE's left side is d<var>/dt"
-	msgODEVar            = "expected d<var>, found %q: an ODE's left side is d<var>/dt"
-	msgUnlessOnLet       = "(unless refractory) applies only to ODEs and maps, not to subexpression %q"
-	msgBrianLHS          = "expected dx/dt, x = expr or x : unit, found %q"
-	msgBrianNoUnit       = `expected ": unit" after %q`
-	msgBrianFlag         = "unsupported flag %q"
-	msgBrianSynaptic     = "unsupported synaptic variable %q"
-	msgBrianReserved     = "name %q is a keyword of scc and cannot name a variable"
-	msgBrianAssign       = "expected name = expr (or +=, -=, *=, /=), found %q"
-	msgBrianParam        = "expected name=value, found %q"
-	msgBrianMethod       = "unknown method %q (want euler, exact, rk2 or rk4)"
-	msgBrianDuplicate    = "%q is defined twice"
-	msgBrianInitUnknown  = "initial value for %q, which is not a state variable"
-	msgBrianEmpty        = "expected %s, found nothing"
-	msgBrianTrailingExpr = "expected end of expression, found %s"
+	msgExpectedDecl     = `expected "model" or "network", found %s`
+	msgExpectedClose    = `expected "}", found %s`
+	msgExpectedStmt     = "expected statement, found %s"
+	msgExpectedExpr     = "expected expression, found %s"
+	msgExpectedFound    = "expected %s, found %s"
+	msgBadComment       = "unterminated block comment"
+	msgBadChar          = "invalid character %q"
+	msgBadNumber        = "number %s out of range"
+	msgODEName          = "expected %q, found %q: an ODE's left side is d<var>/dt"
+	msgODEVar           = "expected d<var>, found %q: an ODE's left side is d<var>/dt"
+	msgUnlessOnLet      = "(unless refractory) applies only to ODEs and maps, not to subexpression %q"
+	msgBrianLHS         = "expected dx/dt, x = expr or x : unit, found %q"
+	msgBrianNoUnit      = `expected ": unit" after %q`
+	msgBrianFlag        = "unsupported flag %q"
+	msgBrianSynaptic    = "unsupported synaptic variable %q"
+	msgBrianReserved    = "name %q is a keyword of scc and cannot name a variable"
+	msgBrianAssign      = "expected name = expr (or +=, -=, *=, /=), found %q"
+	msgBrianParam       = "expected name=value, found %q"
+	msgBrianMethod      = "unknown method %q (want euler, exact, rk2 or rk4)"
+	msgBrianDuplicate   = "%q is defined twice"
+	msgBrianInitUnknown = "initial value for %q, which is not a state variable"
+	msgBrianEmpty       = "expected %s, found nothing"
+	msgBrianUnit        = "unknown unit %q"
 )
 
 // describe names a token the way diagnostics quote it.
@@ -121,11 +121,12 @@ var productionNames = map[string]string{
 }
 
 // syntaxError converts a participle error into a message at a token.
-func syntaxError(err error) (lexer.Token, string) {
+// what names the thing expected when participle names nothing.
+func syntaxError(err error, what string) (lexer.Token, string) {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		msg := ute.Message()
-		want := "statement"
+		want := what
 		if i := strings.Index(msg, " (expected "); i >= 0 {
 			want = friendly(strings.TrimSuffix(msg[i+len(" (expected "):], ")"))
 		}

@@ -63,3 +63,27 @@ var (
 
 // elided token types never reach the grammar.
 var elided = []string{"Comment", "Whitespace"}
+
+// significant lexes text and returns the tokens the grammar sees, ending
+// with EOF.
+func significant(def *lexer.StatefulDefinition, text string) []lexer.Token {
+	names := lexer.SymbolsByRune(def)
+	l, err := def.LexString("", text)
+	if err != nil {
+		panic(err) // the Invalid rule matches anything
+	}
+	var out []lexer.Token
+	for {
+		t, err := l.Next()
+		if err != nil {
+			panic(err)
+		}
+		if n := names[t.Type]; n == "Comment" || n == "Whitespace" {
+			continue
+		}
+		out = append(out, t)
+		if t.EOF() {
+			return out
+		}
+	}
+}

@@ -227,7 +227,7 @@ func (p *fileParser) trailing() bool {
 	if t.EOF() || p.lineStart(k) || p.isPunct(k, "}") || p.isStmtStart(k) {
 		return false
 	}
-	if isBinaryOp(t) && !p.startsExpr(k+1) {
+	if isBinaryOp(t) && !startsExpr(p.toks[k+1], tokType) {
 		p.errorf(p.toks[k+1], msgExpectedExpr, describe(p.toks[k+1]))
 		return true
 	}
@@ -273,27 +273,33 @@ func (p *fileParser) recover(start int) {
 	p.seek(k)
 }
 
-// syntax reports a participle error. Participle stops before an operator
-// whose right operand is missing (`(v +)` reads as "expected \")\", found
-// \"+\""); the operand is the real culprit, so that is what is reported.
+// syntax reports a participle error.
 func (p *fileParser) syntax(err error) {
-	t, msg := syntaxError(err)
-	if isBinaryOp(t) && !t.EOF() {
-		k := sort.Search(len(p.toks), func(k int) bool { return p.toks[k].Pos.Offset >= t.Pos.Offset })
-		if k+1 < len(p.toks) && p.toks[k].Pos.Offset == t.Pos.Offset && !p.startsExpr(k+1) {
-			t = p.toks[k+1]
-			msg = fmt.Sprintf(msgExpectedExpr, describe(t))
-		}
-	}
+	t, msg := syntaxError(err, "statement")
+	t, msg = blameOperand(p.toks, tokType, t, msg)
 	p.errs.Add(p.pm.pos(t.Pos), "%s", msg)
 }
 
-// startsExpr reports whether token k can begin an expression.
-func (p *fileParser) startsExpr(k int) bool {
-	t := p.toks[k]
-	switch tokType[t.Type] {
+// blameOperand moves an error from an operator to its missing right
+// operand. Participle stops before an operator whose operand is missing, so
+// `(v +)` first reads as "expected \")\", found \"+\""; the operand is the
+// real culprit.
+func blameOperand(toks []lexer.Token, names map[lexer.TokenType]string, t lexer.Token, msg string) (lexer.Token, string) {
+	if t.EOF() || !isBinaryOp(t) {
+		return t, msg
+	}
+	k := sort.Search(len(toks), func(k int) bool { return toks[k].Pos.Offset >= t.Pos.Offset })
+	if k+1 < len(toks) && toks[k].Pos.Offset == t.Pos.Offset && !startsExpr(toks[k+1], names) {
+		return toks[k+1], fmt.Sprintf(msgExpectedExpr, describe(toks[k+1]))
+	}
+	return t, msg
+}
+
+// startsExpr reports whether t can begin an expression.
+func startsExpr(t lexer.Token, names map[lexer.TokenType]string) bool {
+	switch names[t.Type] {
 	case "Number", "Ident":
-		return true
+		return t.Value != "and" && t.Value != "or"
 	case "Keyword":
 		return t.Value == "not"
 	case "Punct":
