@@ -6,12 +6,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func num(text, unit string) *Number { return &Number{Text: text, Unit: unit} }
-func id(n string) *Ident          { return &Ident{Name: n} }
-func bin(op string, x, y Expr) *Binary {
+func fmtNum(text, unit string) *Number { return &Number{Text: text, Unit: unit} }
+func fmtID(n string) *Ident            { return &Ident{Name: n} }
+func fmtBin(op string, x, y Expr) *Binary {
 	return &Binary{Op: op, X: x, Y: y}
 }
-func neg(x Expr) *Unary { return &Unary{Op: "-", X: x} }
+func fmtNeg(x Expr) *Unary { return &Unary{Op: "-", X: x} }
 
 // TestFormatExpr checks that Format prints exactly the parentheses the
 // precedence and associativity rules need.
@@ -21,24 +21,24 @@ func TestFormatExpr(t *testing.T) {
 		e    Expr
 		want string
 	}{
-		{"number with unit", num("20", "ms"), "20 ms"},
+		{"number with unit", fmtNum("20", "ms"), "20 ms"},
 		{"number without text", &Number{Value: 0.25}, "0.25"},
-		{"left assoc", bin("-", bin("-", id("a"), id("b")), id("c")), "a - b - c"},
-		{"right operand grouped", bin("-", id("a"), bin("-", id("b"), id("c"))), "a - (b - c)"},
-		{"looser child", bin("*", bin("+", id("a"), id("b")), id("c")), "(a + b) * c"},
-		{"tighter child", bin("+", id("a"), bin("*", id("b"), id("c"))), "a + b * c"},
-		{"power right assoc", bin("^", id("a"), bin("^", id("b"), id("c"))), "a^b^c"},
-		{"power left grouped", bin("^", bin("^", id("a"), id("b")), id("c")), "(a^b)^c"},
-		{"neg power", neg(bin("^", id("x"), num("2", ""))), "-x^2"},
-		{"power of neg", bin("^", neg(id("x")), num("2", "")), "(-x)^2"},
-		{"negative exponent", bin("^", id("x"), neg(num("2", ""))), "x^-2"},
-		{"neg of sum", neg(bin("+", id("a"), id("b"))), "-(a + b)"},
-		{"not of cmp", &Unary{Op: "!", X: bin("==", id("a"), id("b"))}, "!(a == b)"},
-		{"and or", bin("&&", bin("||", id("a"), id("b")), id("c")), "(a || b) && c"},
-		{"cmp of sums", bin("<", bin("+", id("a"), num("1", "")), id("b")), "a + 1 < b"},
-		{"unit quotient", bin("/", num("140", "mV"), id("ms")), "140 mV / ms"},
-		{"call", &Call{Fun: "clip", Args: []Expr{id("x"), neg(num("1", "")), num("1", "")}}, "clip(x, -1, 1)"},
-		{"negative literal as operand", bin("^", &Number{Text: "-2"}, id("x")), "(-2)^x"},
+		{"left assoc", fmtBin("-", fmtBin("-", fmtID("a"), fmtID("b")), fmtID("c")), "a - b - c"},
+		{"right operand grouped", fmtBin("-", fmtID("a"), fmtBin("-", fmtID("b"), fmtID("c"))), "a - (b - c)"},
+		{"looser child", fmtBin("*", fmtBin("+", fmtID("a"), fmtID("b")), fmtID("c")), "(a + b) * c"},
+		{"tighter child", fmtBin("+", fmtID("a"), fmtBin("*", fmtID("b"), fmtID("c"))), "a + b * c"},
+		{"power right assoc", fmtBin("^", fmtID("a"), fmtBin("^", fmtID("b"), fmtID("c"))), "a^b^c"},
+		{"power left grouped", fmtBin("^", fmtBin("^", fmtID("a"), fmtID("b")), fmtID("c")), "(a^b)^c"},
+		{"neg power", fmtNeg(fmtBin("^", fmtID("x"), fmtNum("2", ""))), "-x^2"},
+		{"power of neg", fmtBin("^", fmtNeg(fmtID("x")), fmtNum("2", "")), "(-x)^2"},
+		{"negative exponent", fmtBin("^", fmtID("x"), fmtNeg(fmtNum("2", ""))), "x^-2"},
+		{"neg of sum", fmtNeg(fmtBin("+", fmtID("a"), fmtID("b"))), "-(a + b)"},
+		{"not of cmp", &Unary{Op: "!", X: fmtBin("==", fmtID("a"), fmtID("b"))}, "!(a == b)"},
+		{"and or", fmtBin("&&", fmtBin("||", fmtID("a"), fmtID("b")), fmtID("c")), "(a || b) && c"},
+		{"cmp of sums", fmtBin("<", fmtBin("+", fmtID("a"), fmtNum("1", "")), fmtID("b")), "a + 1 < b"},
+		{"unit quotient", fmtBin("/", fmtNum("140", "mV"), fmtID("ms")), "140 mV / ms"},
+		{"call", &Call{Fun: "clip", Args: []Expr{fmtID("x"), fmtNeg(fmtNum("1", "")), fmtNum("1", "")}}, "clip(x, -1, 1)"},
+		{"negative literal as operand", fmtBin("^", &Number{Text: "-2"}, fmtID("x")), "(-2)^x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,22 +53,22 @@ func TestFormatExpr(t *testing.T) {
 func TestFormat(t *testing.T) {
 	f := &File{Decls: []Decl{
 		&Model{Name: "M", Items: []Item{
-			&Param{Name: "tau", Value: num("20", "ms")},
-			&Input{Name: "I", Unit: id("mV"), Range: &Range{Lo: neg(num("20", "mV")), Hi: num("40", "mV")}},
+			&Param{Name: "tau", Value: fmtNum("20", "ms")},
+			&Input{Name: "I", Unit: fmtID("mV"), Range: &Range{Lo: fmtNeg(fmtNum("20", "mV")), Hi: fmtNum("40", "mV")}},
 			&Input{Name: "J"},
-			&State{Name: "v", Unit: id("mV"), Init: id("v_rest"), Range: &Range{Lo: neg(num("90", "mV")), Hi: num("0", "mV")}},
-			&Let{Name: "I_syn", Value: bin("*", id("g"), bin("-", id("E"), id("v")))},
-			&ODE{Var: "v", RHS: bin("/", id("x"), id("tau")), UnlessRefractory: true},
-			&Map{Var: "u", RHS: bin("+", id("u"), num("1", ""))},
-			&Spike{Cond: bin(">=", id("v"), id("v_th")), Reset: []*Assign{{Name: "v", Value: id("v_reset")}, {Name: "u", Value: id("d")}}},
-			&Spike{Cond: id("s")},
-			&Refractory{Period: num("2", ""), Steps: true, Body: []*Assign{{Name: "v", Value: id("v_rest")}}},
+			&State{Name: "v", Unit: fmtID("mV"), Init: fmtID("v_rest"), Range: &Range{Lo: fmtNeg(fmtNum("90", "mV")), Hi: fmtNum("0", "mV")}},
+			&Let{Name: "I_syn", Value: fmtBin("*", fmtID("g"), fmtBin("-", fmtID("E"), fmtID("v")))},
+			&ODE{Var: "v", RHS: fmtBin("/", fmtID("x"), fmtID("tau")), UnlessRefractory: true},
+			&Map{Var: "u", RHS: fmtBin("+", fmtID("u"), fmtNum("1", ""))},
+			&Spike{Cond: fmtBin(">=", fmtID("v"), fmtID("v_th")), Reset: []*Assign{{Name: "v", Value: fmtID("v_reset")}, {Name: "u", Value: fmtID("d")}}},
+			&Spike{Cond: fmtID("s")},
+			&Refractory{Period: fmtNum("2", ""), Steps: true, Body: []*Assign{{Name: "v", Value: fmtID("v_rest")}}},
 			&Option{Key: "format", Word: "q8.8"},
-			&Option{Key: "dt", Value: num("0.1", "ms")},
-			&Assert{Cond: bin(">=", id("v"), neg(num("90", "mV")))},
+			&Option{Key: "dt", Value: fmtNum("0.1", "ms")},
+			&Assert{Cond: fmtBin(">=", fmtID("v"), fmtNeg(fmtNum("90", "mV")))},
 		}},
 		&Network{Name: "N", Items: []Item{
-			&Pop{Name: "exc", Model: "M", Size: num("800", ""), Overrides: []*Assign{{Name: "tau", Value: num("10", "ms")}}},
+			&Pop{Name: "exc", Model: "M", Size: fmtNum("800", ""), Overrides: []*Assign{{Name: "tau", Value: fmtNum("10", "ms")}}},
 		}},
 	}}
 	want := `model M {

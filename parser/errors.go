@@ -79,7 +79,11 @@ func friendly(ebnf string) string {
 		}
 		first = s[:end+2]
 	default:
-		first = strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '?' || r == '*' || r == '+' })[0]
+		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '?' || r == '*' || r == '+' })
+		if len(f) == 0 {
+			return s
+		}
+		first = f[0]
 	}
 	if n, ok := productionNames[first]; ok {
 		return n
@@ -137,7 +141,11 @@ func syntaxError(err error, what string) (lexer.Token, string) {
 	}
 	var pe participle.Error
 	if errors.As(err, &pe) {
-		return lexer.Token{Pos: pe.Position()}, strings.ToLower(pe.Message()[:1]) + pe.Message()[1:]
+		msg := pe.Message()
+		if msg != "" {
+			msg = strings.ToLower(msg[:1]) + msg[1:]
+		}
+		return lexer.Token{Pos: pe.Position()}, msg
 	}
 	return lexer.Token{}, err.Error()
 }
