@@ -1,0 +1,1009 @@
+package lang
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Check resolves names, checks dimensions and options, and computes the
+// constant facts of every model and network of f. The error, when not nil,
+// is a sorted ErrorList; the Info is returned even then (facts of broken
+// declarations are best effort).
+//
+// Dimension rules (Brian2-style): a number is dimensionless unless it has a
+// unit suffix; a unit name used as a value is a constant of its dimension;
+// + - min max clip and comparisons need equal dimensions; * / combine; ^ and
+// pow need a dimensionless exponent that is a constant integer when the base
+// has a dimension; exp log sin cos tanh sigmoid need dimensionless
+// arguments; sqrt halves even exponents. A bare literal 0 takes any
+// dimension. A state's dimension comes from its unit, else from its initial
+// value, except that a state with neither unit nor an initial value other
+// than a bare 0 takes its dimension from its equation (dimensionless when
+// the equation does not determine it either).
+func Check(f *File) (*Info, error) {
+	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}}
+	declared := map[string]Pos{}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *Model:
+			if p, ok := declared[d.Name]; ok {
+				c.errs.Add(d.Pos, msgDuplicateModel, d.Name, p)
+				continue
+			}
+			declared[d.Name] = d.Pos
+			m := c.model(d)
+			c.info.Models[d.Name] = m
+			c.info.Order = append(c.info.Order, d.Name)
+		}
+	}
+	nets := map[string]Pos{}
+	for _, d := range f.Decls {
+		if n, ok := d.(*Network); ok {
+			if p, ok := nets[n.Name]; ok {
+				c.errs.Add(n.Pos, msgDuplicateNetwork, n.Name, p)
+				continue
+			}
+			nets[n.Name] = n.Pos
+			c.info.Networks = append(c.info.Networks, c.network(n))
+		}
+	}
+	c.info.Warnings.Sort()
+	return c.info, c.errs.Err()
+}
+
+type checker struct {
+	info *Info
+	errs ErrorList
+}
+
+// tval is the checker's type of an expression: a condition, or a number of
+// some dimension. free marks a number that can take any dimension (a bare
+// 0, or a state whose dimension is still being inferred); bad marks an
+// expression already reported, so that errors do not cascade.
+type tval struct {
+	d       Dim
+	free    bool
+	boolean bool
+	bad     bool
+}
+
+var (
+	tBad  = tval{bad: true}
+	tBool = tval{boolean: true}
+)
+
+func num(d Dim) tval { return tval{d: d} }
+
+// modelChecker checks one model.
+type modelChecker struct {
+	c *checker
+	m *ModelInfo
+
+	declPos  map[string]Pos
+	paramSt  []uint8 // dimension resolution: 0 not yet, 1 in progress, 2 done
+	paramBad []bool
+	letSt    []uint8
+	letBad   []bool
+	letDims  []Dim
+	allLets  []*Let
+	pending  []bool // state dimension inferred from its equation, not yet known
+	stack    []string
+	quiet    bool // inference mode: no errors, no recorded dims
+	ev       *evaluator
+	inferred map[int]bool
+}
+
+func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
+	if !mc.quiet {
+		mc.c.errs.Add(pos, format, args...)
+	}
+}
+
+func (c *checker) model(d *Model) *ModelInfo {
+	m := &ModelInfo{Model: d, Method: "euler", Format: "q8.8", Overflow: "sat", Rounding: "floor", Dt: 0.1,
+		syms: map[string]Symbol{}}
+	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}}
+	mc.declare()
+	mc.options()
+	mc.ev = newEvaluator(m, nil, m.Dt)
+	mc.params()
+	mc.inputs()
+	mc.states()
+	mc.lets()
+	mc.equations()
+	mc.spike()
+	for _, a := range m.Asserts {
+		mc.cond(a.Cond, msgAssertCond)
+	}
+	return m
+}
+
+// declare collects every declaration, reporting clashes.
+func (mc *modelChecker) declare() {
+	m := mc.m
+	for _, it := range m.Model.Items {
+		switch n := it.(type) {
+		case *Param:
+			if mc.name(n.Name, n.Pos, SymParam) {
+				m.syms[n.Name] = Symbol{SymParam, len(m.Params)}
+				m.Params = append(m.Params, &ParamInfo{Param: n, Name: n.Name})
+			}
+		case *Input:
+			if mc.name(n.Name, n.Pos, SymInput) {
+				m.syms[n.Name] = Symbol{SymInput, len(m.Inputs)}
+				m.Inputs = append(m.Inputs, &InputInfo{Input: n, Name: n.Name})
+			}
+		case *State:
+			if mc.name(n.Name, n.Pos, SymState) {
+				m.syms[n.Name] = Symbol{SymState, len(m.States)}
+				m.States = append(m.States, &StateInfo{State: n, Name: n.Name})
+			}
+		case *Let:
+			if mc.name(n.Name, n.Pos, SymLet) {
+				m.syms[n.Name] = Symbol{SymLet, len(mc.allLets)}
+				mc.allLets = append(mc.allLets, n)
+			}
+		case *Spike:
+			if m.Spike != nil {
+				mc.errorf(n.Pos, msgSpikeTwice, m.Spike.Pos)
+				continue
+			}
+			m.Spike = n
+		case *Refractory:
+			if m.Refractory != nil {
+				mc.errorf(n.Pos, msgRefrTwice, m.Refractory.Pos)
+				continue
+			}
+			m.Refractory = n
+		case *Assert:
+			m.Asserts = append(m.Asserts, n)
+		case *Pop:
+			mc.errorf(n.Pos, msgItemInModel, "a population")
+		}
+	}
+	mc.paramSt = make([]uint8, len(m.Params))
+	mc.paramBad = make([]bool, len(m.Params))
+	mc.letSt = make([]uint8, len(mc.allLets))
+	mc.letBad = make([]bool, len(mc.allLets))
+	mc.letDims = make([]Dim, len(mc.allLets))
+	mc.pending = make([]bool, len(m.States))
+}
+
+// name checks a new declaration's name; false means it must be dropped.
+func (mc *modelChecker) name(name string, pos Pos, k SymKind) bool {
+	if p, ok := mc.declPos[name]; ok {
+		mc.errorf(pos, msgDuplicate, name, p)
+		return false
+	}
+	mc.declPos[name] = pos
+	if _, ok := LookupUnit(name); ok {
+		mc.errorf(pos, msgNameIsUnit, name, k)
+		return false
+	}
+	if _, ok := funcArity[name]; ok {
+		mc.errorf(pos, msgNameIsFunc, name, k)
+		return false
+	}
+	if name == "t" || name == "dt" {
+		mc.errorf(pos, msgNameIsBuiltin, name, k)
+		return false
+	}
+	return true
+}
+
+var formatRe = regexp.MustCompile(`^(u?q)(\d+)\.(\d+)$|^auto:(\d+)$`)
+
+// ValidFormat reports whether s is a state format option value: q<I>.<F>
+// (I ≥ 1 counts the sign bit), uq<I>.<F>, or auto:<W>, at most 64 bits.
+func ValidFormat(s string) bool {
+	g := formatRe.FindStringSubmatch(s)
+	if g == nil {
+		return false
+	}
+	if g[4] != "" {
+		w, err := strconv.Atoi(g[4])
+		return err == nil && w >= 2 && w <= 64
+	}
+	i, err1 := strconv.Atoi(g[2])
+	f, err2 := strconv.Atoi(g[3])
+	if err1 != nil || err2 != nil || i+f < 1 || i+f > 64 {
+		return false
+	}
+	return g[1] == "uq" || i >= 1
+}
+
+var optionWords = map[string][]string{
+	"method":   {"euler", "exact", "rk2", "rk4"},
+	"overflow": {"sat", "wrap"},
+	"rounding": {"floor", "half_up", "half_even", "zero"},
+}
+
+// option checks one option item and returns its word (or, for dt, its
+// value in ms in dt).
+func (c *checker) option(o *Option, seen map[string]Pos, ev *evaluator) (word string, dt float64, ok bool) {
+	if p, dup := seen[o.Key]; dup {
+		c.errs.Add(o.Pos, msgOptionTwice, o.Key, p)
+		return "", 0, false
+	}
+	seen[o.Key] = o.Pos
+	switch o.Key {
+	case "dt":
+		if o.Value == nil {
+			c.errs.Add(o.Pos, msgOptionNoValue, o.Key)
+			return "", 0, false
+		}
+		if d := c.constDim(o.Value, ev.m); !d.bad && !d.free && d.d != dimTime {
+			c.errs.Add(o.Value.GetPos(), msgDtNotTime, d.d)
+			return "", 0, false
+		}
+		v, err := ev.eval(o.Value)
+		if err != nil {
+			c.errs.Append(err)
+			return "", 0, false
+		}
+		if !(v > 0) || math.IsInf(v, 0) {
+			c.errs.Add(o.Value.GetPos(), msgDtPositive, numStr(v))
+			return "", 0, false
+		}
+		return "", v, true
+	case "format":
+		if !ValidFormat(o.Word) {
+			c.errs.Add(o.Pos, msgOptionValue, "q<I>.<F>, uq<I>.<F> or auto:<W>", o.Word)
+			return "", 0, false
+		}
+		return o.Word, 0, true
+	}
+	words, known := optionWords[o.Key]
+	if !known {
+		c.errs.Add(o.Pos, msgOptionUnknown, o.Key)
+		return "", 0, false
+	}
+	for _, w := range words {
+		if w == o.Word {
+			return w, 0, true
+		}
+	}
+	c.errs.Add(o.Pos, msgOptionValue, strings.Join(words[:len(words)-1], ", ")+" or "+words[len(words)-1], o.Word)
+	return "", 0, false
+}
+
+func (mc *modelChecker) options() {
+	m := mc.m
+	seen := map[string]Pos{}
+	for _, it := range m.Model.Items {
+		o, ok := it.(*Option)
+		if !ok {
+			continue
+		}
+		ev := newEvaluator(m, nil, math.NaN())
+		w, dt, ok := mc.c.option(o, seen, ev)
+		if !ok {
+			continue
+		}
+		switch o.Key {
+		case "dt":
+			m.Dt = dt
+		case "method":
+			m.Method = w
+		case "format":
+			m.Format = w
+		case "overflow":
+			m.Overflow = w
+		case "rounding":
+			m.Rounding = w
+		}
+	}
+}
+
+// constDim is the dimension of a constant expression outside a model
+// checker (options, networks): errors are reported, nothing recorded.
+func (c *checker) constDim(e Expr, m *ModelInfo) tval {
+	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}}
+	mc.paramSt = make([]uint8, len(m.Params))
+	mc.paramBad = make([]bool, len(m.Params))
+	mc.quiet = true
+	return mc.dim(e)
+}
+
+func (mc *modelChecker) params() {
+	for i, p := range mc.m.Params {
+		mc.resolveParam(i)
+		if mc.paramBad[i] {
+			continue
+		}
+		v, err := mc.ev.param(i)
+		if err != nil {
+			mc.paramBad[i] = true
+			mc.c.errs.Append(err)
+			continue
+		}
+		p.Value = v
+	}
+}
+
+// resolveParam computes the dimension of parameter i, checking that its
+// value is a constant expression and that parameters do not form a cycle.
+func (mc *modelChecker) resolveParam(i int) tval {
+	p := mc.m.Params[i]
+	switch mc.paramSt[i] {
+	case 1:
+		mc.cycle(p.Name, p.Param.Pos, msgParamCycle)
+		mc.paramBad[i] = true
+		return tBad
+	case 2:
+		if mc.paramBad[i] {
+			return tBad
+		}
+		return num(p.Dim)
+	}
+	mc.paramSt[i] = 1
+	mc.stack = append(mc.stack, p.Name)
+	quiet := mc.quiet
+	mc.quiet = false
+	what := "value of parameter " + strconv.Quote(p.Name)
+	ok := mc.constant(p.Param.Value, what)
+	t := mc.dim(p.Param.Value)
+	mc.quiet = quiet
+	mc.stack = mc.stack[:len(mc.stack)-1]
+	mc.paramSt[i] = 2
+	if !ok || t.bad || mc.paramBad[i] {
+		mc.paramBad[i] = true
+		return tBad
+	}
+	if t.boolean {
+		mc.errorf(p.Param.Value.GetPos(), msgBoolArith)
+		mc.paramBad[i] = true
+		return tBad
+	}
+	p.Dim = t.d
+	return num(p.Dim)
+}
+
+// cycle reports the cycle that closes at name (on mc.stack).
+func (mc *modelChecker) cycle(name string, pos Pos, format string) {
+	start := 0
+	for j, s := range mc.stack {
+		if s == name {
+			start = j
+			break
+		}
+	}
+	path := append(append([]string(nil), mc.stack[start:]...), name)
+	for j := range path {
+		path[j] = strconv.Quote(path[j])
+	}
+	q := mc.quiet
+	mc.quiet = false
+	mc.errorf(pos, format, strings.Join(path, " -> "))
+	mc.quiet = q
+}
+
+// constant reports reads of non-constant names in e.
+func (mc *modelChecker) constant(e Expr, what string) bool {
+	ok := true
+	walk(e, func(x Expr) {
+		id, isIdent := x.(*Ident)
+		if !isIdent {
+			return
+		}
+		s := mc.m.Lookup(id.Name)
+		switch s.Kind {
+		case SymInput, SymState, SymLet:
+			mc.errorf(id.Pos, msgNotConst, what, s.Kind, id.Name)
+			ok = false
+		case SymTime:
+			mc.errorf(id.Pos, msgNotConstTime, what)
+			ok = false
+		}
+	})
+	return ok
+}
+
+func walk(e Expr, f func(Expr)) {
+	if e == nil {
+		return
+	}
+	f(e)
+	switch e := e.(type) {
+	case *Unary:
+		walk(e.X, f)
+	case *Binary:
+		walk(e.X, f)
+		walk(e.Y, f)
+	case *Call:
+		for _, a := range e.Args {
+			walk(a, f)
+		}
+	}
+}
+
+// unitDim is the dimension of a unit expression (`mV / ms`).
+func (mc *modelChecker) unitDim(e Expr) (Dim, bool) {
+	ok := true
+	walk(e, func(x Expr) {
+		if id, isIdent := x.(*Ident); isIdent {
+			if _, isUnit := LookupUnit(id.Name); !isUnit {
+				mc.errorf(id.Pos, msgUnitExpr, id.Name)
+				ok = false
+			}
+		}
+	})
+	if !ok {
+		return Dim{}, false
+	}
+	t := mc.dim(e)
+	if t.bad || t.boolean {
+		return Dim{}, false
+	}
+	return t.d, true
+}
+
+// bounds checks a declared range against dimension d.
+func (mc *modelChecker) bounds(name string, r *Range, d Dim, ok bool) *Bounds {
+	if r == nil {
+		return nil
+	}
+	what := "range of " + strconv.Quote(name)
+	good := true
+	for _, e := range []Expr{r.Lo, r.Hi} {
+		if !mc.constant(e, what) {
+			good = false
+			continue
+		}
+		t := mc.dim(e)
+		if t.bad {
+			good = false
+		} else if ok && !t.free && (t.boolean || t.d != d) {
+			mc.errorf(e.GetPos(), msgRangeDim, name, t.d, d)
+			good = false
+		}
+	}
+	if !good {
+		return nil
+	}
+	var errs ErrorList
+	b := mc.ev.bounds(r, &errs)
+	if len(errs) > 0 {
+		mc.c.errs = append(mc.c.errs, errs...)
+		return nil
+	}
+	if b.Lo > b.Hi {
+		mc.errorf(r.Pos, msgRangeOrder, name, numStr(b.Lo), numStr(b.Hi))
+		return nil
+	}
+	return b
+}
+
+func (mc *modelChecker) inputs() {
+	for _, in := range mc.m.Inputs {
+		ok := true
+		if in.Input.Unit != nil {
+			in.Dim, ok = mc.unitDim(in.Input.Unit)
+		}
+		in.Range = mc.bounds(in.Name, in.Input.Range, in.Dim, ok)
+	}
+}
+
+func isBareZero(e Expr) bool {
+	n, ok := e.(*Number)
+	return ok && n.Unit == "" && n.Value == 0
+}
+
+func (mc *modelChecker) states() {
+	m := mc.m
+	// Equations, first: state dimension inference needs them.
+	for _, it := range m.Model.Items {
+		var v string
+		var pos Pos
+		switch n := it.(type) {
+		case *ODE:
+			v, pos = n.Var, n.VarPos
+		case *Map:
+			v, pos = n.Var, n.VarPos
+		default:
+			continue
+		}
+		s := m.Lookup(v)
+		switch s.Kind {
+		case SymState:
+			st := m.States[s.Index]
+			if st.Eq != nil {
+				mc.errorf(it.GetPos(), msgEqTwice, v, st.Eq.GetPos())
+				continue
+			}
+			st.Eq = it
+		case SymNone:
+			mc.errorf(pos, msgEqUndeclared, v, v)
+		default:
+			mc.errorf(pos, msgEqNotState, s.Kind, v)
+		}
+	}
+	dimOK := make([]bool, len(m.States))
+	for i, s := range m.States {
+		n := s.State
+		switch {
+		case n.Unit != nil:
+			s.Dim, dimOK[i] = mc.unitDim(n.Unit)
+		case isBareZero(n.Init):
+			mc.pending[i] = true
+			dimOK[i] = true
+		default:
+			if mc.constant(n.Init, "initial value of "+strconv.Quote(s.Name)) {
+				t := mc.dim(n.Init)
+				s.Dim, dimOK[i] = t.d, !t.bad && !t.boolean
+			}
+		}
+	}
+	mc.inferStates()
+	for i, s := range m.States {
+		n := s.State
+		what := "initial value of " + strconv.Quote(s.Name)
+		if n.Unit != nil && mc.constant(n.Init, what) {
+			t := mc.dim(n.Init)
+			if !t.bad && dimOK[i] && !t.free && (t.boolean || t.d != s.Dim) {
+				mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
+			}
+		}
+		if v, err := mc.ev.eval(n.Init); err == nil {
+			s.Init = v
+		} else if dimOK[i] {
+			mc.c.errs.Append(err)
+		}
+		s.Range = mc.bounds(s.Name, n.Range, s.Dim, dimOK[i])
+	}
+}
+
+// inferStates gives each pending state (no unit, initial value a bare 0)
+// the dimension its equation implies, iterating while that changes
+// anything (one pending state may depend on another).
+func (mc *modelChecker) inferStates() {
+	m := mc.m
+	for round := 0; round <= len(m.States); round++ {
+		changed := false
+		for i, s := range m.States {
+			if !mc.pending[i] || s.Eq == nil {
+				continue
+			}
+			mc.quiet = true
+			var t tval
+			switch eq := s.Eq.(type) {
+			case *ODE:
+				t = mc.dim(eq.RHS)
+				t.d = t.d.Mul(dimTime)
+			case *Map:
+				t = mc.dim(eq.RHS)
+			}
+			mc.quiet = false
+			if !t.free && !t.bad && !t.boolean {
+				s.Dim, mc.pending[i], changed = t.d, false, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for i := range mc.pending {
+		mc.pending[i] = false // undetermined: dimensionless
+	}
+}
+
+func (mc *modelChecker) lets() {
+	for i := range mc.allLets {
+		mc.resolveLet(i)
+	}
+}
+
+// resolveLet computes the dimension of let i and appends it to m.Lets after
+// every let it reads (a topological order).
+func (mc *modelChecker) resolveLet(i int) tval {
+	l := mc.allLets[i]
+	if mc.quiet {
+		// Inference mode: look through the let without recording anything.
+		if mc.letSt[i] == 2 {
+			if mc.letBad[i] {
+				return tBad
+			}
+			return num(mc.letDims[i])
+		}
+		if mc.letSt[i] == 1 {
+			return tBad
+		}
+		mc.letSt[i] = 1
+		t := mc.dim(l.Value)
+		mc.letSt[i] = 0
+		return t
+	}
+	switch mc.letSt[i] {
+	case 1:
+		mc.cycle(l.Name, l.Pos, msgCycle)
+		mc.letBad[i] = true
+		return tBad
+	case 2:
+		if mc.letBad[i] {
+			return tBad
+		}
+		return num(mc.letDims[i])
+	}
+	mc.letSt[i] = 1
+	mc.stack = append(mc.stack, l.Name)
+	t := mc.dim(l.Value)
+	mc.stack = mc.stack[:len(mc.stack)-1]
+	mc.letSt[i] = 2
+	if t.boolean {
+		mc.errorf(l.Value.GetPos(), msgBoolArith)
+		t = tBad
+	}
+	if t.bad || mc.letBad[i] {
+		mc.letBad[i] = true
+		return tBad
+	}
+	mc.letDims[i] = t.d
+	mc.m.Lets = append(mc.m.Lets, &LetInfo{Let: l, Name: l.Name, Dim: t.d})
+	return num(t.d)
+}
+
+func (mc *modelChecker) equations() {
+	m := mc.m
+	for _, s := range m.States {
+		switch eq := s.Eq.(type) {
+		case *ODE:
+			t := mc.dim(eq.RHS)
+			want := s.Dim.Div(dimTime)
+			if t.boolean {
+				mc.errorf(eq.RHS.GetPos(), msgBoolArith)
+			} else if !t.bad && !t.free && t.d != want {
+				mc.errorf(eq.RHS.GetPos(), msgODEDim, s.Name, t.d, want, s.Name)
+			}
+			mc.unless(eq.UnlessRefractory, s.Name, eq.Pos)
+		case *Map:
+			t := mc.dim(eq.RHS)
+			if t.boolean {
+				mc.errorf(eq.RHS.GetPos(), msgBoolArith)
+			} else if !t.bad && !t.free && t.d != s.Dim {
+				mc.errorf(eq.RHS.GetPos(), msgMapDim, s.Name, t.d, s.Dim, s.Name)
+			}
+			mc.unless(eq.UnlessRefractory, s.Name, eq.Pos)
+		}
+	}
+	// Equations for undeclared names: still check their right sides.
+	for _, it := range m.Model.Items {
+		switch n := it.(type) {
+		case *ODE:
+			if m.StateIndex(n.Var) < 0 {
+				mc.dim(n.RHS)
+			}
+		case *Map:
+			if m.StateIndex(n.Var) < 0 {
+				mc.dim(n.RHS)
+			}
+		}
+	}
+}
+
+func (mc *modelChecker) unless(on bool, name string, pos Pos) {
+	if on && mc.m.Refractory == nil {
+		mc.c.info.Warnings.Add(pos, msgUnlessNoRefr, name)
+	}
+}
+
+// cond checks a condition (threshold, assertion).
+func (mc *modelChecker) cond(e Expr, what string) {
+	t := mc.dim(e)
+	if !t.bad && !t.boolean {
+		mc.errorf(e.GetPos(), msgNumberCond)
+	}
+}
+
+// assigns checks reset or refractory statements.
+func (mc *modelChecker) assigns(as []*Assign, what string) {
+	seen := map[string]bool{}
+	for _, a := range as {
+		t := mc.dim(a.Value)
+		s := mc.m.Lookup(a.Name)
+		switch s.Kind {
+		case SymState:
+		case SymNone:
+			mc.errorf(a.Pos, msgAssignUnknown, what, a.Name)
+			continue
+		default:
+			mc.errorf(a.Pos, msgAssignNotState, what, s.Kind, a.Name)
+			continue
+		}
+		if seen[a.Name] {
+			mc.errorf(a.Pos, msgAssignTwice, what, a.Name)
+		}
+		seen[a.Name] = true
+		d := mc.m.States[s.Index].Dim
+		if t.boolean {
+			mc.errorf(a.Value.GetPos(), msgBoolArith)
+		} else if !t.bad && !t.free && t.d != d {
+			mc.errorf(a.Value.GetPos(), msgAssignDim, what, t.d, a.Name, d)
+		}
+	}
+}
+
+func (mc *modelChecker) spike() {
+	m := mc.m
+	if m.Spike != nil {
+		mc.cond(m.Spike.Cond, msgSpikeCond)
+		mc.assigns(m.Spike.Reset, "reset")
+	}
+	r := m.Refractory
+	if r == nil {
+		return
+	}
+	if m.Spike == nil {
+		mc.errorf(r.Pos, msgRefrNoSpike)
+	}
+	mc.assigns(r.Body, "refractory body")
+	if !mc.constant(r.Period, "refractory period") {
+		return
+	}
+	t := mc.dim(r.Period)
+	switch {
+	case t.bad:
+		return
+	case t.boolean:
+		mc.errorf(r.Period.GetPos(), msgBoolArith)
+		return
+	case r.Steps && !t.free && !t.d.IsDimensionless():
+		mc.errorf(r.Period.GetPos(), msgRefrStepsHasUnit, t.d)
+		return
+	case !r.Steps && !t.free && t.d != dimTime:
+		mc.errorf(r.Period.GetPos(), msgRefrNotTime, FormatExpr(r.Period), t.d)
+		return
+	}
+	n, warn, err := refractorySteps(mc.ev, r, m.Dt)
+	if err != nil {
+		mc.c.errs.Append(err)
+		return
+	}
+	m.RefractorySteps = n
+	if warn {
+		v, _ := mc.ev.eval(r.Period)
+		mc.c.info.Warnings.Add(r.Period.GetPos(), msgRefrRounded, numStr(v), n, numStr(m.Dt))
+	}
+}
+
+// dim infers the type of e, reporting errors and recording dimensions.
+func (mc *modelChecker) dim(e Expr) tval {
+	t := mc.dim1(e)
+	if !mc.quiet && !t.bad && !t.boolean && mc.c.info != nil {
+		mc.c.info.Dims[e] = t.d
+	}
+	return t
+}
+
+func (mc *modelChecker) dim1(e Expr) tval {
+	switch e := e.(type) {
+	case *Number:
+		if e.Unit == "" {
+			return tval{free: e.Value == 0}
+		}
+		u, ok := LookupUnit(e.Unit)
+		if !ok {
+			mc.errorf(e.Pos, msgUnknownUnit, e.Unit)
+			return tBad
+		}
+		return num(u.Dim)
+	case *Ident:
+		return mc.ident(e)
+	case *Unary:
+		x := mc.dim(e.X)
+		if x.bad {
+			return x
+		}
+		if e.Op == "!" {
+			if !x.boolean {
+				mc.errorf(e.X.GetPos(), msgNumberCond)
+				return tBad
+			}
+			return x
+		}
+		if x.boolean {
+			mc.errorf(e.X.GetPos(), msgBoolArith)
+			return tBad
+		}
+		return x
+	case *Binary:
+		return mc.binary(e)
+	case *Call:
+		return mc.call(e)
+	case nil:
+		return tBad
+	}
+	return tBad
+}
+
+func (mc *modelChecker) ident(e *Ident) tval {
+	m := mc.m
+	s := m.Lookup(e.Name)
+	switch s.Kind {
+	case SymParam:
+		if mc.paramSt == nil {
+			return tBad
+		}
+		return mc.resolveParam(s.Index)
+	case SymInput:
+		return num(m.Inputs[s.Index].Dim)
+	case SymState:
+		if mc.pending[s.Index] {
+			return tval{free: true}
+		}
+		return num(m.States[s.Index].Dim)
+	case SymLet:
+		return mc.resolveLet(s.Index)
+	case SymUnit:
+		u, _ := LookupUnit(e.Name)
+		return num(u.Dim)
+	case SymDt, SymTime:
+		return num(dimTime)
+	}
+	mc.errorf(e.Pos, msgUnknownName, e.Name)
+	return tBad
+}
+
+// same unifies the dimensions of operands that must agree (verb: "add").
+func (mc *modelChecker) same(pos Pos, verb string, ts ...tval) tval {
+	var out tval
+	out.free = true
+	for _, t := range ts {
+		if t.bad {
+			return tBad
+		}
+		if t.boolean {
+			mc.errorf(pos, msgBoolArith)
+			return tBad
+		}
+	}
+	for _, t := range ts {
+		if t.free {
+			continue
+		}
+		if out.free {
+			out = t
+			continue
+		}
+		if t.d != out.d {
+			mc.errorf(pos, msgDimMismatch, verb, out.d, t.d)
+			return tBad
+		}
+	}
+	return out
+}
+
+func (mc *modelChecker) binary(e *Binary) tval {
+	x, y := mc.dim(e.X), mc.dim(e.Y)
+	switch e.Op {
+	case "&&", "||":
+		if x.bad || y.bad {
+			return tBad
+		}
+		for _, t := range []struct {
+			t tval
+			e Expr
+		}{{x, e.X}, {y, e.Y}} {
+			if !t.t.boolean {
+				mc.errorf(t.e.GetPos(), msgNumberCond)
+				return tBad
+			}
+		}
+		return tBool
+	case "<", "<=", ">", ">=", "==", "!=":
+		if t := mc.same(e.Pos, "compare", x, y); t.bad {
+			return t
+		}
+		return tBool
+	case "+":
+		return mc.same(e.Pos, "add", x, y)
+	case "-":
+		return mc.same(e.Pos, "subtract", x, y)
+	}
+	if x.bad || y.bad {
+		return tBad
+	}
+	if x.boolean || y.boolean {
+		mc.errorf(e.Pos, msgBoolArith)
+		return tBad
+	}
+	switch e.Op {
+	case "*":
+		if x.free || y.free {
+			return tval{free: true}
+		}
+		return num(x.d.Mul(y.d))
+	case "/":
+		if x.free || y.free {
+			return tval{free: true}
+		}
+		return num(x.d.Div(y.d))
+	case "^":
+		return mc.pow(e.Y, x, y)
+	}
+	mc.errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), "unknown operator "+strconv.Quote(e.Op))
+	return tBad
+}
+
+// pow types base^exp.
+func (mc *modelChecker) pow(exp Expr, x, y tval) tval {
+	if !y.free && !y.d.IsDimensionless() {
+		mc.errorf(exp.GetPos(), msgDimExponent, y.d)
+		return tBad
+	}
+	if x.free || x.d.IsDimensionless() {
+		return x
+	}
+	v, err := mc.constValue(exp)
+	if err != nil || v != math.Trunc(v) || math.Abs(v) > 16 {
+		mc.errorf(exp.GetPos(), msgExponentConst, x.d)
+		return tBad
+	}
+	return num(x.d.Pow(int(v)))
+}
+
+// constValue evaluates e if it is constant, silently.
+func (mc *modelChecker) constValue(e Expr) (float64, error) {
+	if mc.ev == nil {
+		return 0, Errorf(e.GetPos(), msgConstEval, "", "")
+	}
+	return mc.ev.eval(e)
+}
+
+func (mc *modelChecker) call(e *Call) tval {
+	ts := make([]tval, len(e.Args))
+	for i, a := range e.Args {
+		ts[i] = mc.dim(a)
+	}
+	n, ok := funcArity[e.Fun]
+	if !ok {
+		mc.errorf(e.Pos, msgUnknownFunc, e.Fun)
+		return tBad
+	}
+	if n != len(e.Args) {
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		mc.errorf(e.Pos, msgArity, e.Fun, n, s, len(e.Args))
+		return tBad
+	}
+	for i, t := range ts {
+		if t.bad {
+			return tBad
+		}
+		if t.boolean {
+			mc.errorf(e.Args[i].GetPos(), msgBoolArith)
+			return tBad
+		}
+	}
+	switch e.Fun {
+	case "abs":
+		return ts[0]
+	case "min", "max", "clip":
+		return mc.same(e.Pos, "compare", ts...)
+	case "pow":
+		return mc.pow(e.Args[1], ts[0], ts[1])
+	case "sqrt":
+		x := ts[0]
+		if x.free {
+			return x
+		}
+		var d Dim
+		for i, k := range x.d {
+			if k%2 != 0 {
+				mc.errorf(e.Args[0].GetPos(), msgSqrtDim, x.d)
+				return tBad
+			}
+			d[i] = k / 2
+		}
+		return num(d)
+	}
+	// exp log sin cos tanh sigmoid
+	if x := ts[0]; !x.free && !x.d.IsDimensionless() {
+		mc.errorf(e.Args[0].GetPos(), msgDimArg, e.Fun, x.d)
+		return tBad
+	}
+	return num(Dimensionless)
+}

@@ -1,0 +1,333 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// funcArity is the builtin function table: name and number of arguments.
+var funcArity = map[string]int{
+	"exp": 1, "log": 1, "sqrt": 1, "tanh": 1, "sigmoid": 1, "sin": 1, "cos": 1, "abs": 1,
+	"min": 2, "max": 2, "pow": 2, "clip": 3,
+}
+
+// FuncArity returns the number of arguments of the builtin function name,
+// and whether it exists.
+func FuncArity(name string) (int, bool) {
+	n, ok := funcArity[name]
+	return n, ok
+}
+
+// CallFunc applies the builtin function name to args in float64: the
+// meaning every real-phase evaluator shares (sigmoid(x) = 1/(1+e^-x),
+// clip(x, lo, hi) = min(max(x, lo), hi)). ok is false for an unknown
+// function or a wrong number of arguments.
+func CallFunc(name string, args []float64) (v float64, ok bool) {
+	if n, known := funcArity[name]; !known || n != len(args) {
+		return 0, false
+	}
+	switch name {
+	case "exp":
+		return math.Exp(args[0]), true
+	case "log":
+		return math.Log(args[0]), true
+	case "sqrt":
+		return math.Sqrt(args[0]), true
+	case "tanh":
+		return math.Tanh(args[0]), true
+	case "sigmoid":
+		return 1 / (1 + math.Exp(-args[0])), true
+	case "sin":
+		return math.Sin(args[0]), true
+	case "cos":
+		return math.Cos(args[0]), true
+	case "abs":
+		return math.Abs(args[0]), true
+	case "min":
+		return math.Min(args[0], args[1]), true
+	case "max":
+		return math.Max(args[0], args[1]), true
+	case "pow":
+		return math.Pow(args[0], args[1]), true
+	case "clip":
+		return math.Min(math.Max(args[0], args[1]), args[2]), true
+	}
+	return 0, false
+}
+
+// EvalConst evaluates a constant expression of m: numbers, units, the
+// model's parameters (at their checked values), `dt` and builtin functions.
+// Conditions evaluate to 1 (true) or 0 (false). Reading an input, a state,
+// a subexpression or the time is an error.
+func EvalConst(e Expr, m *ModelInfo) (float64, error) {
+	ev := newEvaluator(m, nil, m.Dt)
+	return ev.eval(e)
+}
+
+// Override returns a copy of m with some parameters set (canonical units)
+// and, when dt > 0, a different step: every other parameter, initial value,
+// range bound and the refractory step count is recomputed from its source
+// expression. Unknown parameter names are errors.
+func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo, error) {
+	var errs ErrorList
+	for _, name := range sortedKeys(params) {
+		if m.ParamIndex(name) < 0 {
+			errs.Add(m.Model.Pos, msgPopParam, m.Model.Name, name)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	c := *m
+	if dt > 0 {
+		c.Dt = dt
+	}
+	ev := newEvaluator(&c, params, c.Dt)
+	c.Params = make([]*ParamInfo, len(m.Params))
+	for i, p := range m.Params {
+		q := *p
+		v, err := ev.param(i)
+		if err != nil {
+			errs.Append(err)
+		}
+		q.Value = v
+		c.Params[i] = &q
+	}
+	c.Inputs = make([]*InputInfo, len(m.Inputs))
+	for i, in := range m.Inputs {
+		q := *in
+		q.Range = ev.bounds(in.Input.Range, &errs)
+		c.Inputs[i] = &q
+	}
+	c.States = make([]*StateInfo, len(m.States))
+	for i, s := range m.States {
+		q := *s
+		v, err := ev.eval(s.State.Init)
+		errs.Append(err)
+		q.Init = v
+		q.Range = ev.bounds(s.State.Range, &errs)
+		c.States[i] = &q
+	}
+	if c.Refractory != nil {
+		n, _, err := refractorySteps(ev, c.Refractory, c.Dt)
+		errs.Append(err)
+		c.RefractorySteps = n
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// evaluator computes constant expressions. Parameter values are computed
+// on demand (a parameter may read parameters declared after it) with cycle
+// detection; overridden parameters are fixed.
+type evaluator struct {
+	m     *ModelInfo
+	over  map[string]float64
+	dt    float64
+	vals  []float64
+	state []uint8 // 0 not yet, 1 in progress, 2 done
+	errs  []error
+}
+
+func newEvaluator(m *ModelInfo, over map[string]float64, dt float64) *evaluator {
+	n := len(m.Params)
+	return &evaluator{m: m, over: over, dt: dt, vals: make([]float64, n), state: make([]uint8, n), errs: make([]error, n)}
+}
+
+func (ev *evaluator) param(i int) (float64, error) {
+	p := ev.m.Params[i]
+	switch ev.state[i] {
+	case 1:
+		return 0, Errorf(p.Param.Pos, msgParamCycle, p.Name+" -> ... -> "+p.Name)
+	case 2:
+		return ev.vals[i], ev.errs[i]
+	}
+	if v, ok := ev.over[p.Name]; ok {
+		ev.state[i], ev.vals[i] = 2, v
+		return v, nil
+	}
+	if p.Param == nil || p.Param.Value == nil {
+		ev.state[i], ev.vals[i] = 2, p.Value
+		return p.Value, nil
+	}
+	ev.state[i] = 1
+	v, err := ev.eval(p.Param.Value)
+	ev.state[i], ev.vals[i], ev.errs[i] = 2, v, err
+	return v, err
+}
+
+func (ev *evaluator) bounds(r *Range, errs *ErrorList) *Bounds {
+	if r == nil {
+		return nil
+	}
+	lo, err := ev.eval(r.Lo)
+	errs.Append(err)
+	hi, err := ev.eval(r.Hi)
+	errs.Append(err)
+	return &Bounds{Lo: lo, Hi: hi}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (ev *evaluator) eval(e Expr) (float64, error) {
+	switch e := e.(type) {
+	case *Number:
+		if e.Unit == "" {
+			return e.Value, nil
+		}
+		u, ok := LookupUnit(e.Unit)
+		if !ok {
+			return 0, Errorf(e.Pos, msgUnknownUnit, e.Unit)
+		}
+		return e.Value * u.Factor, nil
+	case *Ident:
+		return ev.ident(e)
+	case *Unary:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return 0, err
+		}
+		switch e.Op {
+		case "-":
+			return -x, nil
+		case "!":
+			return b2f(x == 0), nil
+		}
+		return x, nil
+	case *Binary:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return 0, err
+		}
+		y, err := ev.eval(e.Y)
+		if err != nil {
+			return 0, err
+		}
+		v, ok := BinaryOp(e.Op, x, y)
+		if !ok {
+			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), "unknown operator "+strconv.Quote(e.Op))
+		}
+		if e.Op == "/" && y == 0 {
+			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), msgDivZero)
+		}
+		return v, nil
+	case *Call:
+		args := make([]float64, len(e.Args))
+		for i, a := range e.Args {
+			v, err := ev.eval(a)
+			if err != nil {
+				return 0, err
+			}
+			args[i] = v
+		}
+		v, ok := CallFunc(e.Fun, args)
+		if !ok {
+			return 0, Errorf(e.Pos, msgUnknownFunc, e.Fun)
+		}
+		return v, nil
+	}
+	return 0, fmt.Errorf("lang: cannot evaluate %T", e)
+}
+
+func (ev *evaluator) ident(e *Ident) (float64, error) {
+	what := strconv.Quote(FormatExpr(e))
+	s := ev.m.Lookup(e.Name)
+	switch s.Kind {
+	case SymParam:
+		return ev.param(s.Index)
+	case SymUnit:
+		u, _ := LookupUnit(e.Name)
+		return u.Factor, nil
+	case SymDt:
+		if math.IsNaN(ev.dt) {
+			return 0, Errorf(e.Pos, msgConstEval, "dt", "dt depends on itself")
+		}
+		return ev.dt, nil
+	case SymTime:
+		return 0, Errorf(e.Pos, msgNotConstTime, what)
+	case SymNone:
+		return 0, Errorf(e.Pos, msgUnknownName, e.Name)
+	}
+	return 0, Errorf(e.Pos, msgNotConst, what, s.Kind, e.Name)
+}
+
+// BinaryOp applies a binary operator of the language to float64 operands;
+// conditions are 1 or 0. ok is false for an unknown operator.
+func BinaryOp(op string, x, y float64) (v float64, ok bool) {
+	switch op {
+	case "+":
+		return x + y, true
+	case "-":
+		return x - y, true
+	case "*":
+		return x * y, true
+	case "/":
+		return x / y, true
+	case "^":
+		return math.Pow(x, y), true
+	case "<":
+		return b2f(x < y), true
+	case "<=":
+		return b2f(x <= y), true
+	case ">":
+		return b2f(x > y), true
+	case ">=":
+		return b2f(x >= y), true
+	case "==":
+		return b2f(x == y), true
+	case "!=":
+		return b2f(x != y), true
+	case "&&":
+		return b2f(x != 0 && y != 0), true
+	case "||":
+		return b2f(x != 0 || y != 0), true
+	}
+	return 0, false
+}
+
+// refractorySteps converts a refractory period to steps of dt. warn is
+// set when a time period is not a whole number of steps.
+func refractorySteps(ev *evaluator, r *Refractory, dt float64) (n int, warn bool, err error) {
+	v, err := ev.eval(r.Period)
+	if err != nil {
+		return 0, false, err
+	}
+	if v < 0 {
+		return 0, false, Errorf(r.Period.GetPos(), msgRefrNegative, numStr(v))
+	}
+	if r.Steps {
+		if v != math.Trunc(v) || v > 1<<30 {
+			return 0, false, Errorf(r.Period.GetPos(), msgRefrSteps, numStr(v))
+		}
+		return int(v), false, nil
+	}
+	q := v / dt
+	if q > 1<<30 {
+		return 0, false, Errorf(r.Period.GetPos(), msgRefrSteps, numStr(q))
+	}
+	n = int(math.Round(q))
+	if n == 0 && v != 0 {
+		return 0, false, Errorf(r.Period.GetPos(), msgRefrZeroSteps, numStr(v), numStr(dt))
+	}
+	return n, math.Abs(q-float64(n)) > 1e-9*math.Max(1, q), nil
+}
+
+func numStr(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,165 @@
+package lang
+
+// Info holds the facts the checker found about a file (STYLE S6): the AST
+// stays plain data and every derived fact lives here.
+type Info struct {
+	Models   map[string]*ModelInfo
+	Order    []string // model names in source order
+	Networks []*NetworkInfo
+	Warnings ErrorList
+	// Dims is the dimension of every numeric expression of every model
+	// (boolean expressions are absent). A bare 0 that could take any
+	// dimension is recorded as dimensionless.
+	Dims map[Expr]Dim
+}
+
+// ModelInfo is the checked form of one model. Every number is in scc's
+// canonical units (mV, ms, nA, uS, nF, Mohm; see Unit).
+type ModelInfo struct {
+	Model  *Model
+	Params []*ParamInfo // source order
+	Inputs []*InputInfo // source order
+	States []*StateInfo // source order
+	Lets   []*LetInfo   // dependency order: a let comes after every let it reads
+
+	Spike           *Spike      // nil: the model never spikes
+	Refractory      *Refractory // nil: no refractory period
+	RefractorySteps int         // refractory period in steps (0 when none)
+
+	Method   string  // "euler" (default), "exact", "rk2", "rk4"
+	Format   string  // state word format: "q8.8" (default), "q<I>.<F>", "uq<I>.<F>", "auto:<W>"
+	Overflow string  // "sat" (default) or "wrap"
+	Rounding string  // "floor" (default), "half_up", "half_even", "zero"
+	Dt       float64 // step length in ms; 0.1 unless set by a dt option
+
+	Asserts []*Assert
+
+	syms map[string]Symbol
+}
+
+// SymKind classifies what a name in a model refers to.
+type SymKind uint8
+
+// Symbol kinds.
+const (
+	SymNone SymKind = iota
+	SymParam
+	SymInput
+	SymState
+	SymLet
+	SymUnit // a unit name used as a constant (`mV`)
+	SymDt   // the builtin `dt`: the step length, a constant
+	SymTime // the builtin `t`: simulation time
+)
+
+var symKindNames = [...]string{"nothing", "parameter", "input", "state", "subexpression", "unit", "builtin", "builtin"}
+
+// String names the kind as diagnostics do ("parameter", "state").
+func (k SymKind) String() string {
+	if int(k) < len(symKindNames) {
+		return symKindNames[k]
+	}
+	return "symbol"
+}
+
+// Symbol is a resolved name: its kind and its index in the ModelInfo slice
+// of that kind (Params, Inputs, States; for lets the index into Lets).
+type Symbol struct {
+	Kind  SymKind
+	Index int
+}
+
+// Lookup resolves a name used in the model's expressions.
+func (m *ModelInfo) Lookup(name string) Symbol {
+	if s, ok := m.syms[name]; ok {
+		return s
+	}
+	switch name {
+	case "dt":
+		return Symbol{Kind: SymDt}
+	case "t":
+		return Symbol{Kind: SymTime}
+	}
+	if _, ok := LookupUnit(name); ok {
+		return Symbol{Kind: SymUnit}
+	}
+	return Symbol{}
+}
+
+// ParamInfo is a checked parameter.
+type ParamInfo struct {
+	Param *Param
+	Name  string
+	Value float64 // canonical units
+	Dim   Dim
+}
+
+// InputInfo is a checked input.
+type InputInfo struct {
+	Input *Input
+	Name  string
+	Dim   Dim
+	Range *Bounds // nil when undeclared
+}
+
+// StateInfo is a checked state variable.
+type StateInfo struct {
+	State *State
+	Name  string
+	Dim   Dim
+	Init  float64 // canonical units
+	Range *Bounds // nil when undeclared
+	// Eq is the *ODE or *Map that updates the state; nil when the state is
+	// held (only resets or the refractory body change it).
+	Eq Item
+}
+
+// LetInfo is a checked subexpression.
+type LetInfo struct {
+	Let  *Let
+	Name string
+	Dim  Dim
+}
+
+// Bounds is a checked range [Lo, Hi] in canonical units.
+type Bounds struct {
+	Lo, Hi float64
+}
+
+// NetworkInfo is a checked network.
+type NetworkInfo struct {
+	Network *Network
+	Dt      float64 // ms; 0 when the network does not set it
+	Format  string  // "" when the network does not set it
+	Pops    []*PopInfo
+}
+
+// PopInfo is a checked population.
+type PopInfo struct {
+	Pop       *Pop
+	Model     string
+	Size      int
+	Overrides []ParamValue // source order
+}
+
+// ParamValue is a parameter override in canonical units.
+type ParamValue struct {
+	Name  string
+	Value float64
+}
+
+// ParamIndex returns the index of the named parameter, or -1.
+func (m *ModelInfo) ParamIndex(name string) int {
+	if s, ok := m.syms[name]; ok && s.Kind == SymParam {
+		return s.Index
+	}
+	return -1
+}
+
+// StateIndex returns the index of the named state, or -1.
+func (m *ModelInfo) StateIndex(name string) int {
+	if s, ok := m.syms[name]; ok && s.Kind == SymState {
+		return s.Index
+	}
+	return -1
+}
