@@ -1,0 +1,53 @@
+# scc — see README.md. Every target works on a fresh Debian machine with Go
+# once .ci/run's apt line has installed the EDA tools.
+
+GO      ?= go
+BIN     := bin/scc
+FUZZT   ?= 8s
+
+.PHONY: all build demo test lint fuzz bench synth-report clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/scc
+
+# Compile the bundled LIF example to SystemVerilog and co-simulate it
+# against the bit-true golden model under Icarus Verilog.
+demo: build
+	@mkdir -p build
+	$(BIN) examples/lif.snn -o build/lif.sv
+	@head -n 3 build/lif.sv
+	$(BIN) sim examples/lif.snn --steps 2000 --input const:I=20
+	$(BIN) cosim examples/lif.snn --sim iverilog --steps 10000 --seed 1
+
+# Every test: format and vet checks, the unit and end-to-end tests (real
+# iverilog, verilator, yosys, z3, mlir-opt-16), then short fuzzing runs.
+test: lint
+	$(GO) test -count=1 -timeout 60m ./...
+	$(MAKE) fuzz
+
+lint:
+	@fmt_out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$fmt_out" ]; then echo "gofmt needed:"; echo "$$fmt_out"; exit 1; fi
+	$(GO) vet ./...
+
+# Brief fuzzing of the front end, the compiler, the IR text form and the
+# fixed-point arithmetic (crashers land in testdata/fuzz/ and fail `go test`).
+fuzz:
+	@for t in parser:FuzzParse ir:FuzzParse fixed:FuzzCast passes:FuzzPipeline cmd/scc:FuzzCompile; do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  if grep -qs "func $$fn(" $$pkg/*_test.go; then \
+	    echo "fuzz ./$$pkg $$fn ($(FUZZT))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZT) ./$$pkg || exit 1; \
+	  fi; \
+	done
+
+bench:
+	bash scripts/bench.sh
+
+synth-report:
+	bash scripts/synth-report.sh
+
+clean:
+	rm -rf bin build
