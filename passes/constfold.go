@@ -1,0 +1,321 @@
+package passes
+
+import (
+	"math"
+
+	"scc/ir"
+	"scc/lang"
+)
+
+// constFold folds real-phase values whose args are constants, rewrites
+// division by a constant as multiplication by its reciprocal (DESIGN §3),
+// reassociates multiplicative constant chains so that dt·(e/tau) becomes
+// e·(dt/tau) with one coefficient, and applies the identities x+0, x·1,
+// x·0, select on a constant condition and the boolean ones. A folded value
+// keeps its ID and Pos (it turns into a const in place); a value replaced
+// by another is left for dce. Results that are not finite (1/0, log(-1))
+// are never folded: quantize reports what it cannot encode.
+func constFold(f *ir.Func, c *Context) error {
+	for _, b := range f.Blocks {
+		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}}
+		old := b.Values
+		fo.out = make([]*ir.Value, 0, len(old))
+		for _, v := range old {
+			for i, a := range v.Args {
+				if r, ok := fo.repl[a]; ok {
+					v.Args[i] = r
+				}
+			}
+			if r := fo.fold(v); r != nil && r != v {
+				fo.repl[v] = r
+			}
+			fo.out = append(fo.out, v)
+		}
+		b.Values = fo.out
+	}
+	return nil
+}
+
+type folder struct {
+	b    *ir.Block
+	out  []*ir.Value
+	repl map[*ir.Value]*ir.Value // lookups only: never ranged over
+}
+
+// newConst emits a real constant just before the value being folded.
+func (fo *folder) newConst(pos lang.Pos, x float64) *ir.Value {
+	v := fo.b.NewValue(pos, ir.OpConst, ir.F64)
+	v.AuxFloat = x
+	fo.out = append(fo.out, v)
+	return v
+}
+
+func realConst(v *ir.Value) (float64, bool) {
+	if v.Op == ir.OpConst && v.Type == ir.F64 {
+		return v.AuxFloat, true
+	}
+	return 0, false
+}
+
+func boolConst(v *ir.Value) (bool, bool) {
+	if v.Op == ir.OpConst && v.Type == ir.Bool {
+		return v.AuxInt != 0, true
+	}
+	return false, false
+}
+
+// toConst turns v into the real constant x in place; false when x is not
+// finite (then v stays as it is).
+func toConst(v *ir.Value, x float64) bool {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return false
+	}
+	if x == 0 {
+		x = 0 // no -0 in the IR
+	}
+	v.Op, v.Args, v.AuxFloat, v.AuxInt, v.AuxName = ir.OpConst, nil, x, 0, ""
+	return true
+}
+
+func toBool(v *ir.Value, x bool) {
+	v.Op, v.Args, v.AuxFloat, v.AuxInt, v.AuxName = ir.OpConst, nil, 0, 0, ""
+	if x {
+		v.AuxInt = 1
+	}
+}
+
+// fold simplifies v in place and returns the value that replaces it, or
+// nil. Rules are applied until none matches (each strictly shrinks v).
+func (fo *folder) fold(v *ir.Value) *ir.Value {
+	for i := 0; i < 8; i++ {
+		r, changed := fo.step(v)
+		if r != nil {
+			return r
+		}
+		if !changed {
+			return nil
+		}
+	}
+	return nil
+}
+
+// step applies one rule: it returns a replacement, or reports whether v
+// changed in place.
+func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
+	if v.Type == ir.F64 && v.Op != ir.OpConst && v.Op != ir.OpFit && v.Op != ir.OpCall && len(v.Args) > 0 {
+		if xs, ok := allReal(v.Args); ok {
+			if x, ok := evalReal(v.Op, xs); ok && toConst(v, x) {
+				return nil, true
+			}
+		}
+	}
+	switch v.Op {
+	case ir.OpAdd, ir.OpSub:
+		a, b := v.Args[0], v.Args[1]
+		if y, ok := realConst(b); ok && y == 0 {
+			return a, false
+		}
+		if x, ok := realConst(a); ok && x == 0 {
+			if v.Op == ir.OpAdd {
+				return b, false
+			}
+			v.Op, v.Args = ir.OpNeg, []*ir.Value{b}
+			return nil, true
+		}
+	case ir.OpNeg:
+		if a := v.Args[0]; a.Op == ir.OpNeg {
+			return a.Args[0], false
+		}
+	case ir.OpDiv:
+		if y, ok := realConst(v.Args[1]); ok && y != 0 {
+			r := 1 / y
+			if !math.IsInf(r, 0) {
+				v.Op, v.Args = ir.OpMul, []*ir.Value{v.Args[0], fo.newConst(v.Args[1].Pos, r)}
+				return nil, true
+			}
+		}
+	case ir.OpMul:
+		return fo.mul(v)
+	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+		if xs, ok := allReal(v.Args); ok {
+			toBool(v, compare(v.Op, xs[0], xs[1]))
+			return nil, true
+		}
+		x, okx := boolConst(v.Args[0])
+		y, oky := boolConst(v.Args[1])
+		if okx && oky {
+			toBool(v, (x == y) == (v.Op == ir.OpEq))
+			return nil, true
+		}
+	case ir.OpAnd, ir.OpOr:
+		return fo.andOr(v)
+	case ir.OpNot:
+		a := v.Args[0]
+		if x, ok := boolConst(a); ok {
+			toBool(v, !x)
+			return nil, true
+		}
+		if a.Op == ir.OpNot {
+			return a.Args[0], false
+		}
+	case ir.OpSelect:
+		if x, ok := boolConst(v.Args[0]); ok {
+			if x {
+				return v.Args[1], false
+			}
+			return v.Args[2], false
+		}
+		if v.Args[1] == v.Args[2] {
+			return v.Args[1], false
+		}
+	case ir.OpCall:
+		if xs, ok := allReal(v.Args); ok {
+			if x, ok := callReal(v.AuxName, xs); ok && toConst(v, x) {
+				return nil, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// mul handles the multiplicative identities and reassociation:
+// mul(mul(x, c1), c2) and its commuted forms become mul(x, c1·c2).
+func (fo *folder) mul(v *ir.Value) (*ir.Value, bool) {
+	a, b := v.Args[0], v.Args[1]
+	if _, ok := realConst(a); ok {
+		a, b = b, a
+		v.Args = []*ir.Value{a, b} // canonical: constant second
+	}
+	y, ok := realConst(b)
+	if !ok {
+		return nil, false
+	}
+	switch y {
+	case 0:
+		toConst(v, 0)
+		return nil, true
+	case 1:
+		return a, false
+	case -1:
+		v.Op, v.Args = ir.OpNeg, []*ir.Value{a}
+		return nil, true
+	}
+	if a.Op == ir.OpMul {
+		x, c := a.Args[0], a.Args[1]
+		if _, ok := realConst(x); ok {
+			x, c = c, x
+		}
+		if z, ok := realConst(c); ok {
+			p := z * y
+			if !math.IsInf(p, 0) && !math.IsNaN(p) {
+				v.Args = []*ir.Value{x, fo.newConst(b.Pos, p)}
+				return nil, true
+			}
+		}
+	}
+	if a.Op == ir.OpNeg {
+		v.Args = []*ir.Value{a.Args[0], fo.newConst(b.Pos, -y)}
+		return nil, true
+	}
+	return nil, false
+}
+
+func (fo *folder) andOr(v *ir.Value) (*ir.Value, bool) {
+	isAnd := v.Op == ir.OpAnd
+	for i, a := range v.Args {
+		x, ok := boolConst(a)
+		if !ok {
+			continue
+		}
+		other := v.Args[1-i]
+		if x == isAnd { // and(true, y) = y, or(false, y) = y
+			return other, false
+		}
+		toBool(v, x) // and(false, y) = false, or(true, y) = true
+		return nil, true
+	}
+	if v.Args[0] == v.Args[1] {
+		return v.Args[0], false
+	}
+	return nil, false
+}
+
+func allReal(args []*ir.Value) ([]float64, bool) {
+	xs := make([]float64, len(args))
+	for i, a := range args {
+		x, ok := realConst(a)
+		if !ok {
+			return nil, false
+		}
+		xs[i] = x
+	}
+	return xs, true
+}
+
+// evalReal is the real-phase meaning of the arithmetic ops (ir/op.go).
+func evalReal(op ir.Op, xs []float64) (float64, bool) {
+	switch op {
+	case ir.OpAdd:
+		return xs[0] + xs[1], true
+	case ir.OpSub:
+		return xs[0] - xs[1], true
+	case ir.OpMul:
+		return xs[0] * xs[1], true
+	case ir.OpDiv:
+		return xs[0] / xs[1], true
+	case ir.OpNeg:
+		return -xs[0], true
+	case ir.OpSelect:
+		return 0, false // condition is bool: handled by its own rule
+	}
+	return 0, false
+}
+
+func compare(op ir.Op, x, y float64) bool {
+	switch op {
+	case ir.OpLt:
+		return x < y
+	case ir.OpLe:
+		return x <= y
+	case ir.OpGt:
+		return x > y
+	case ir.OpGe:
+		return x >= y
+	case ir.OpEq:
+		return x == y
+	}
+	return x != y
+}
+
+// callReal evaluates the nonlinear functions of the language (DESIGN §2)
+// on constants; false for an unknown function or a wrong arity.
+func callReal(name string, xs []float64) (float64, bool) {
+	one := len(xs) == 1
+	switch {
+	case name == "exp" && one:
+		return math.Exp(xs[0]), true
+	case name == "log" && one:
+		return math.Log(xs[0]), true
+	case name == "sqrt" && one:
+		return math.Sqrt(xs[0]), true
+	case name == "tanh" && one:
+		return math.Tanh(xs[0]), true
+	case name == "sigmoid" && one:
+		return 1 / (1 + math.Exp(-xs[0])), true
+	case name == "sin" && one:
+		return math.Sin(xs[0]), true
+	case name == "cos" && one:
+		return math.Cos(xs[0]), true
+	case name == "abs" && one:
+		return math.Abs(xs[0]), true
+	case name == "pow" && len(xs) == 2:
+		return math.Pow(xs[0], xs[1]), true
+	case name == "min" && len(xs) == 2:
+		return math.Min(xs[0], xs[1]), true
+	case name == "max" && len(xs) == 2:
+		return math.Max(xs[0], xs[1]), true
+	case name == "clip" && len(xs) == 3:
+		return math.Min(math.Max(xs[0], xs[1]), xs[2]), true
+	}
+	return 0, false
+}

@@ -1,0 +1,17 @@
+package passes
+
+// Every diagnostic text of the passes lives in this file (STYLE S3): lower
+// case, no full stop, names quoted with %q.
+const (
+	// range (warnings)
+	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
+	msgInitOutside          = "initial value %g of %q lies outside its declared range [%g, %g]"
+
+	// quantize (errors)
+	msgInitNotFit     = "initial value %g of %q does not fit %v (range [%g, %g])"
+	msgConstNotFit    = "constant %g does not fit %v (range [%g, %g])"
+	msgNotFinite      = "constant %g is not a finite number"
+	msgTooWide        = "intermediate of %d bits exceeds 64 bits"
+	msgCallNotInFixed = "function %q is not supported in fixed point yet"
+	msgRefrTooLong    = "refractory count %g of %q needs more than 64 bits"
+)

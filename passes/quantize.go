@@ -1,0 +1,550 @@
+package passes
+
+import (
+	"math"
+	"math/big"
+	"math/bits"
+
+	"scc/fixed"
+	"scc/ir"
+	"scc/lang"
+)
+
+// quantize lowers a real-phase function to the fixed phase (DESIGN §3):
+//
+//   - states and inputs get the function's state format F (q8.8 by
+//     default), the refractory counter the smallest q<k>.0 holding 0..N;
+//   - a constant multiplied is a coefficient with the most fraction bits
+//     its width allows (fixed.CoefFormat); elsewhere it is encoded in the
+//     format of the state its value flows to (a constant that does not fit
+//     is an error, never a clamp);
+//   - add/sub/neg/mul are exact: fractions follow ir/op.go, integer bits
+//     come from an exact interval analysis of the raw words in which state
+//     and input reads span their whole format (declared ranges are not
+//     trusted for widths, so hardware is sound for any input);
+//   - a product with more fraction bits than F is narrowed to F with the
+//     function's rounding and overflow wrap, which never fires because its
+//     width comes from the interval;
+//   - fit becomes the commit cast with the function's rounding and
+//     overflow modes (elided when the value already has the state's type);
+//   - select arms are widened exactly to a common type.
+//
+// Values are rebuilt in order, so the output is deterministic and every
+// new value carries the Pos of the value it came from.
+func quantize(f *ir.Func, c *Context) error {
+	q := &quantizer{
+		f: f, c: c, b: f.Entry(),
+		F: f.Format.Frac, W: f.Format.Width(),
+		newOf: map[*ir.Value]*ir.Value{},
+		coef:  map[coefKey]*ir.Value{},
+		iv:    map[*ir.Value]rawInterval{},
+	}
+	old := q.b.Values
+	q.plan(old)
+	q.b.Values = nil
+	for _, v := range old {
+		q.value(v)
+	}
+	f.Renumber()
+	raw := make([]rawInterval, f.NumValues())
+	for _, v := range q.b.Values {
+		raw[v.ID] = q.iv[v]
+	}
+	c.raw[f] = raw
+	return q.errs.Err()
+}
+
+type coefKey struct {
+	v     *ir.Value
+	width int
+}
+
+type quantizer struct {
+	f    *ir.Func
+	c    *Context
+	b    *ir.Block
+	F, W int // fraction and width of the state format
+	errs lang.ErrorList
+
+	// Side tables keyed by pointer: lookups only, never ranged over, so
+	// the output order is that of the input (determinism).
+	newOf    map[*ir.Value]*ir.Value    // real value → its fixed value
+	coef     map[coefKey]*ir.Value      // coefficient copies of constants
+	iv       map[*ir.Value]rawInterval  // fixed value → raw interval
+	plainFmt map[*ir.Value]fixed.Format // constant → format when not a coefficient
+	needs    map[*ir.Value]bool         // constant used other than by mul
+}
+
+func (q *quantizer) errorf(pos lang.Pos, format string, args ...any) {
+	q.errs = append(q.errs, q.c.errorf(pos, format, args...))
+}
+
+// emit appends a new fixed value with its raw interval.
+func (q *quantizer) emit(pos lang.Pos, op ir.Op, t ir.Type, iv rawInterval, args ...*ir.Value) *ir.Value {
+	v := q.b.NewValue(pos, op, t, args...)
+	q.iv[v] = iv
+	return v
+}
+
+// placeholder stands in for a value that could not be quantized so that
+// the rest of the function is still checked and every error reported.
+func (q *quantizer) placeholder(v *ir.Value) *ir.Value {
+	if v.Type == ir.Bool {
+		return q.emit(v.Pos, ir.OpConst, ir.Bool, rawInterval{0, 1})
+	}
+	return q.emit(v.Pos, ir.OpConst, ir.Fix(q.f.Format), fullRange(q.f.Format))
+}
+
+// arg returns the fixed value of a real operand used other than by mul.
+func (q *quantizer) arg(a *ir.Value) *ir.Value { return q.newOf[a] }
+
+// value quantizes one real value.
+func (q *quantizer) value(v *ir.Value) {
+	var nv *ir.Value
+	switch v.Op {
+	case ir.OpConst:
+		if v.Type == ir.Bool {
+			nv = q.emit(v.Pos, ir.OpConst, ir.Bool, rawInterval{v.AuxInt, v.AuxInt})
+			nv.AuxInt = v.AuxInt
+		} else if q.needs[v] {
+			nv = q.constant(v, q.plainFmt[v])
+		}
+	case ir.OpState, ir.OpInput:
+		var typ ir.Type
+		if v.Op == ir.OpState {
+			typ = q.f.States[v.AuxInt].Type
+		} else {
+			typ = q.f.Inputs[v.AuxInt].Type
+		}
+		nv = q.emit(v.Pos, v.Op, typ, fullRange(typ.Fmt))
+		nv.AuxInt = v.AuxInt
+	case ir.OpAdd, ir.OpSub:
+		nv = q.addSub(v)
+	case ir.OpNeg:
+		a := q.arg(v.Args[0])
+		r := q.iv[a].big().neg()
+		nv = q.sized(v, ir.OpNeg, r, a.Type.Fmt.Frac, a)
+	case ir.OpMul:
+		nv = q.mul(v)
+	case ir.OpDiv:
+		nv = q.div(v)
+	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+		nv = q.compare(v)
+	case ir.OpAnd, ir.OpOr, ir.OpNot:
+		args := make([]*ir.Value, len(v.Args))
+		for i, a := range v.Args {
+			args[i] = q.arg(a)
+		}
+		nv = q.emit(v.Pos, v.Op, ir.Bool, rawInterval{0, 1}, args...)
+	case ir.OpSelect:
+		nv = q.sel(v)
+	case ir.OpCall:
+		nv = q.call(v)
+	case ir.OpFit:
+		nv = q.commit(v, q.arg(v.Args[0]), v.AuxInt)
+	case ir.OpNext:
+		a := q.commit(v, q.arg(v.Args[0]), v.AuxInt)
+		nv = q.emit(v.Pos, ir.OpNext, ir.Void, rawInterval{}, a)
+		nv.AuxInt = v.AuxInt
+	case ir.OpSpike, ir.OpAssert:
+		nv = q.emit(v.Pos, v.Op, ir.Void, rawInterval{}, q.arg(v.Args[0]))
+	default:
+		panic("quantize: unexpected op in the real phase: " + v.LongString())
+	}
+	if nv != nil {
+		q.newOf[v] = nv
+	}
+}
+
+// constant emits the real constant v encoded in format ft.
+func (q *quantizer) constant(v *ir.Value, ft fixed.Format) *ir.Value {
+	x := v.AuxFloat
+	raw, err := fixed.Encode(x, ft)
+	if err != nil {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			q.errorf(v.Pos, msgNotFinite, x)
+		} else {
+			q.errorf(v.Pos, msgConstNotFit, x, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+		}
+		return q.placeholder(v)
+	}
+	nv := q.emit(v.Pos, ir.OpConst, ir.Fix(ft), rawInterval{raw, raw})
+	nv.AuxInt = raw
+	return nv
+}
+
+// sized emits op with fraction frac and the minimal width holding r, or
+// reports that the intermediate exceeds 64 bits.
+func (q *quantizer) sized(v *ir.Value, op ir.Op, r bigIv, frac int, args ...*ir.Value) *ir.Value {
+	w := r.width()
+	if w > fixed.MaxWidth {
+		q.errorf(v.Pos, msgTooWide, w)
+		return q.placeholder(v)
+	}
+	return q.emit(v.Pos, op, ir.Fix(fixed.Q(w-frac, frac)), r.raw(), args...)
+}
+
+// aligned returns the raw intervals of a and b at their common fraction,
+// or false (after reporting) when an aligned operand leaves 64 bits.
+func (q *quantizer) aligned(v, a, b *ir.Value) (bigIv, bigIv, int, bool) {
+	fa, fb := a.Type.Fmt.Frac, b.Type.Fmt.Frac
+	fr := max(fa, fb)
+	x, y := q.iv[a].shl(fa, fr), q.iv[b].shl(fb, fr)
+	if w := max(x.width(), y.width()); w > fixed.MaxWidth {
+		q.errorf(v.Pos, msgTooWide, w)
+		return x, y, fr, false
+	}
+	return x, y, fr, true
+}
+
+func (q *quantizer) addSub(v *ir.Value) *ir.Value {
+	a, b := q.arg(v.Args[0]), q.arg(v.Args[1])
+	x, y, fr, ok := q.aligned(v, a, b)
+	if !ok {
+		return q.placeholder(v)
+	}
+	r := x.add(y)
+	if v.Op == ir.OpSub {
+		r = x.sub(y)
+	}
+	return q.sized(v, v.Op, r, fr, a, b)
+}
+
+// mulArg returns the fixed operand of a mul: a constant becomes a
+// coefficient of width w, emitted just before the mul that uses it.
+func (q *quantizer) mulArg(a *ir.Value, w int) *ir.Value {
+	if a.Op != ir.OpConst || a.Type != ir.F64 {
+		return q.arg(a)
+	}
+	k := coefKey{a, w}
+	if cv, ok := q.coef[k]; ok {
+		return cv
+	}
+	cv := q.constant(a, fixed.CoefFormat(a.AuxFloat, w))
+	q.coef[k] = cv
+	return cv
+}
+
+func isRealConst(v *ir.Value) bool { return v.Op == ir.OpConst && v.Type == ir.F64 }
+
+// coefWidth is the width of a coefficient multiplying a value of width
+// other: the state word width, less when the product would leave 64 bits
+// (e.g. q16.16 sums times a 32-bit coefficient).
+func (q *quantizer) coefWidth(other int) int { return min(q.W, fixed.MaxWidth-other) }
+
+func (q *quantizer) mul(v *ir.Value) *ir.Value {
+	x, y := v.Args[0], v.Args[1]
+	var a, b *ir.Value
+	switch {
+	case isRealConst(x) && isRealConst(y):
+		w := min(q.W, fixed.MaxWidth/2)
+		a, b = q.mulArg(x, w), q.mulArg(y, w)
+	case isRealConst(x):
+		b = q.arg(y)
+		a = q.mulArg(x, q.coefWidth(b.Type.Width()))
+	case isRealConst(y):
+		a = q.arg(x)
+		b = q.mulArg(y, q.coefWidth(a.Type.Width()))
+	default:
+		a, b = q.arg(x), q.arg(y)
+	}
+	if w := a.Type.Width() + b.Type.Width(); w > fixed.MaxWidth || a.Type.Width() < 1 || b.Type.Width() < 1 {
+		q.errorf(v.Pos, msgTooWide, w)
+		return q.placeholder(v)
+	}
+	frac := a.Type.Fmt.Frac + b.Type.Fmt.Frac
+	p := q.sized(v, ir.OpMul, q.iv[a].big().mul(q.iv[b].big()), frac, a, b)
+	if frac <= q.F || p.Op != ir.OpMul {
+		return p
+	}
+	// Products narrowed with the function's rounding (floor: an arithmetic
+	// shift); wrap never fires because the width holds the interval.
+	return q.cast(v.Pos, p, q.F, q.f.Round)
+}
+
+// cast narrows p to fraction frac with rounding m and overflow wrap, its
+// width the minimal one holding the rounded interval.
+func (q *quantizer) cast(pos lang.Pos, p *ir.Value, frac int, m fixed.Round) *ir.Value {
+	iv := q.iv[p]
+	s := p.Type.Fmt.Frac - frac
+	r := bigIv{big.NewInt(fixed.ShiftRight(iv.Lo, s, m)), big.NewInt(fixed.ShiftRight(iv.Hi, s, m))}
+	w := r.width()
+	nv := q.emit(pos, ir.OpCast, ir.Fix(fixed.Q(w-frac, frac)), r.raw(), p)
+	nv.Round, nv.Overflow = m, fixed.Wrap
+	return nv
+}
+
+// div quantizes division by a variable (DESIGN §3, fixed.Div): the result
+// has fraction F; its width holds B = ⌊|num|max·2^sh / |den|min⌋ with
+// sh = fden + F - fnum (a negative sh shifts the denominator instead) and
+// |den|min = 1 when den may be 0. A zero denominator yields the result
+// format's max or min, so then the interval is the whole format.
+func (q *quantizer) div(v *ir.Value) *ir.Value {
+	a, b := q.arg(v.Args[0]), q.arg(v.Args[1])
+	na, nb := q.iv[a].big(), q.iv[b].big()
+	sh := b.Type.Fmt.Frac + q.F - a.Type.Fmt.Frac
+	num := na.maxAbs()
+	den := big.NewInt(1)
+	zero := nb.lo.Sign() <= 0 && nb.hi.Sign() >= 0
+	if !zero {
+		den = new(big.Int).Abs(nb.lo)
+		if h := new(big.Int).Abs(nb.hi); h.Cmp(den) < 0 {
+			den = h
+		}
+	}
+	if sh >= 0 {
+		num.Lsh(num, uint(sh))
+	} else {
+		den.Lsh(den, uint(-sh))
+	}
+	bound := new(big.Int).Quo(num, den)
+	r := bigIv{new(big.Int).Neg(bound), bound}
+	nv := q.sized(v, ir.OpDiv, r, q.F, a, b)
+	if zero && nv.Op == ir.OpDiv {
+		q.iv[nv] = fullRange(nv.Type.Fmt)
+	}
+	return nv
+}
+
+func (q *quantizer) compare(v *ir.Value) *ir.Value {
+	a, b := q.arg(v.Args[0]), q.arg(v.Args[1])
+	if a.Type.Kind == ir.KFixed && b.Type.Kind == ir.KFixed {
+		if _, _, _, ok := q.aligned(v, a, b); !ok {
+			return q.placeholder(v)
+		}
+	}
+	return q.emit(v.Pos, v.Op, ir.Bool, rawInterval{0, 1}, a, b)
+}
+
+// sel unifies the arms of a select: equal types stay, different ones are
+// widened exactly (sign extension, fraction bits appended) to the smallest
+// format holding both.
+func (q *quantizer) sel(v *ir.Value) *ir.Value {
+	c, a, b := q.arg(v.Args[0]), q.arg(v.Args[1]), q.arg(v.Args[2])
+	if a.Type == b.Type {
+		iv := rawInterval{min(q.iv[a].Lo, q.iv[b].Lo), max(q.iv[a].Hi, q.iv[b].Hi)}
+		if a.Type == ir.Bool {
+			iv = rawInterval{0, 1}
+		}
+		return q.emit(v.Pos, ir.OpSelect, a.Type, iv, c, a, b)
+	}
+	fa, fb := a.Type.Fmt, b.Type.Fmt
+	u := fixed.Q(max(fa.Int, fb.Int), max(fa.Frac, fb.Frac))
+	if u.Width() > fixed.MaxWidth {
+		q.errorf(v.Pos, msgTooWide, u.Width())
+		return q.placeholder(v)
+	}
+	a, b = q.widen(v.Pos, a, u), q.widen(v.Pos, b, u)
+	r := q.iv[a].big().hull(q.iv[b].big())
+	return q.emit(v.Pos, ir.OpSelect, ir.Fix(u), r.raw(), c, a, b)
+}
+
+// widen casts a exactly to u, a format that contains a's.
+func (q *quantizer) widen(pos lang.Pos, a *ir.Value, u fixed.Format) *ir.Value {
+	if a.Type.Fmt == u {
+		return a
+	}
+	nv := q.emit(pos, ir.OpCast, ir.Fix(u), castInterval(q.iv[a], a.Type.Fmt, u, fixed.Floor, fixed.Wrap), a)
+	nv.Round, nv.Overflow = fixed.Floor, fixed.Wrap
+	return nv
+}
+
+// commit brings a into the type of state s: the cast of fit, with the
+// function's rounding and overflow modes (sat unless the model chose
+// wrap). A value that already has the state's type needs none.
+func (q *quantizer) commit(v *ir.Value, a *ir.Value, s int64) *ir.Value {
+	st := q.f.States[s].Type
+	if a.Type == st {
+		return a
+	}
+	if a.Type.Kind != ir.KFixed {
+		panic("quantize: commit of a non-number: " + v.LongString())
+	}
+	iv := castInterval(q.iv[a], a.Type.Fmt, st.Fmt, q.f.Round, q.f.Overflow)
+	nv := q.emit(v.Pos, ir.OpCast, st, iv, a)
+	nv.Round, nv.Overflow = q.f.Round, q.f.Overflow
+	return nv
+}
+
+// call is the hook for nonlinear functions. DESIGN §3 makes them
+// breakpoint tables over the argument's proven range (q.c.Ranges(f));
+// until tables exist every call is a positioned error.
+func (q *quantizer) call(v *ir.Value) *ir.Value {
+	q.errorf(v.Pos, msgCallNotInFixed, v.AuxName)
+	return q.placeholder(v)
+}
+
+// plan decides the types of states and inputs and, for each real
+// constant, whether it needs a non-coefficient copy and in which format.
+func (q *quantizer) plan(vals []*ir.Value) {
+	f := q.f
+	for i, s := range f.States {
+		ft := f.Format
+		if s.Refractory {
+			ft = q.refrFormat(vals, i)
+		}
+		s.Type = ir.Fix(ft)
+		raw, err := fixed.Encode(s.Init, ft)
+		if err != nil {
+			q.errorf(s.Pos, msgInitNotFit, s.Init, s.Name, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+		}
+		s.InitRaw = raw
+	}
+	for _, in := range f.Inputs {
+		in.Type = ir.Fix(f.Format)
+	}
+	q.needs = map[*ir.Value]bool{}
+	usedByMul := map[*ir.Value]bool{}
+	for _, v := range vals {
+		for _, a := range v.Args {
+			if isRealConst(a) {
+				if v.Op == ir.OpMul {
+					usedByMul[a] = true
+				} else {
+					q.needs[a] = true
+				}
+			}
+		}
+	}
+	cls := q.classes(vals)
+	q.plainFmt = map[*ir.Value]fixed.Format{}
+	for _, v := range vals {
+		if !isRealConst(v) {
+			continue
+		}
+		if !usedByMul[v] {
+			q.needs[v] = true // unused constants stay for dce to remove
+		}
+		ft := f.Format
+		if rf, ok := cls.refrFormat(v); ok {
+			if raw, err := fixed.Encode(v.AuxFloat, rf); err == nil && rf.Decode(raw) == v.AuxFloat {
+				ft = rf
+			}
+		}
+		q.plainFmt[v] = ft
+	}
+}
+
+// refrFormat is the format of refractory state i: the smallest q<k>.0
+// holding 0..N, N the largest constant that reaches its commit through
+// fits and selects (the count it is loaded with) or its initial value.
+func (q *quantizer) refrFormat(vals []*ir.Value, i int) fixed.Format {
+	s := q.f.States[i]
+	n := math.Abs(s.Init)
+	var work []*ir.Value
+	for _, v := range vals {
+		if v.Op == ir.OpNext && v.AuxInt == int64(i) {
+			work = append(work, v.Args[0])
+		}
+	}
+	seen := map[*ir.Value]bool{}
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		switch v.Op {
+		case ir.OpConst:
+			if v.Type == ir.F64 {
+				n = math.Max(n, math.Abs(v.AuxFloat))
+			}
+		case ir.OpFit:
+			work = append(work, v.Args[0])
+		case ir.OpSelect:
+			work = append(work, v.Args[1], v.Args[2])
+		}
+	}
+	n = math.Ceil(n)
+	if !(n < 1<<62) {
+		q.errorf(s.Pos, msgRefrTooLong, n, s.Name)
+		return q.f.Format
+	}
+	return fixed.Q(bits.Len64(uint64(n))+1, 0)
+}
+
+// classes groups values that meet in add, sub, neg, select, comparisons and
+// commits (multiplication separates them): a constant takes the format of
+// the states in its group, so the refractory counter's constants are
+// q<k>.0 words like the counter.
+type classes struct {
+	parent []int
+	n      int         // number of values; states and inputs follow
+	refr   map[int]int // root → refractory state index, -1 when mixed
+	states []*ir.State
+}
+
+// refrFormat returns the format of the refractory state that is alone in
+// v's group, if there is one.
+func (c *classes) refrFormat(v *ir.Value) (fixed.Format, bool) {
+	i, ok := c.refr[c.find(v.ID)]
+	if !ok || i < 0 {
+		return fixed.Format{}, false
+	}
+	return c.states[i].Type.Fmt, true
+}
+
+func (q *quantizer) classes(vals []*ir.Value) *classes {
+	f := q.f
+	n := f.NumValues()
+	c := &classes{parent: make([]int, n+len(f.States)+len(f.Inputs)), n: n}
+	for i := range c.parent {
+		c.parent[i] = i
+	}
+	num := func(v *ir.Value) bool { return v.Type == ir.F64 }
+	for _, v := range vals {
+		switch {
+		case v.Op == ir.OpAdd || v.Op == ir.OpSub || v.Op == ir.OpNeg:
+			for _, a := range v.Args {
+				c.union(v.ID, a.ID)
+			}
+		case v.Op == ir.OpSelect && num(v):
+			c.union(v.ID, v.Args[1].ID)
+			c.union(v.ID, v.Args[2].ID)
+		case v.Op.IsCompare() && num(v.Args[0]):
+			c.union(v.Args[0].ID, v.Args[1].ID)
+		case v.Op == ir.OpFit:
+			c.union(v.ID, v.Args[0].ID)
+			c.union(v.ID, n+int(v.AuxInt))
+		case v.Op == ir.OpNext:
+			c.union(v.Args[0].ID, n+int(v.AuxInt))
+		case v.Op == ir.OpState:
+			c.union(v.ID, n+int(v.AuxInt))
+		case v.Op == ir.OpInput:
+			c.union(v.ID, n+len(f.States)+int(v.AuxInt))
+		}
+	}
+	c.refr = map[int]int{}
+	for i, s := range f.States {
+		r := c.find(n + i)
+		if j, ok := c.refr[r]; ok && j != i {
+			c.refr[r] = -1
+		} else if s.Refractory {
+			c.refr[r] = i
+		} else {
+			c.refr[r] = -1
+		}
+	}
+	for i := range f.Inputs {
+		c.refr[c.find(n+len(f.States)+i)] = -1
+	}
+	c.states = f.States
+	return c
+}
+
+func (c *classes) find(x int) int {
+	for c.parent[x] != x {
+		c.parent[x] = c.parent[c.parent[x]]
+		x = c.parent[x]
+	}
+	return x
+}
+
+func (c *classes) union(x, y int) {
+	x, y = c.find(x), c.find(y)
+	if x < y {
+		x, y = y, x
+	}
+	c.parent[x] = y // smaller root wins: deterministic
+}
