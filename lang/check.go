@@ -87,7 +87,8 @@ type modelChecker struct {
 	letSt    []uint8
 	letBad   []bool
 	letDims  []Dim
-	allLets  []*Let
+	allLets  []*Let         // source order
+	letIdx   map[string]int // let name → index into allLets
 	pending  []bool // state dimension inferred from its equation, not yet known
 	stack    []string
 	quiet    bool // inference mode: no errors, no recorded dims
@@ -104,7 +105,7 @@ func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
 func (c *checker) model(d *Model) *ModelInfo {
 	m := &ModelInfo{Model: d, Method: "euler", Format: "q8.8", Overflow: "sat", Rounding: "floor", Dt: 0.1,
 		syms: map[string]Symbol{}}
-	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}}
+	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}, letIdx: map[string]int{}}
 	mc.declare()
 	mc.options()
 	mc.ev = newEvaluator(m, nil, m.Dt)
@@ -142,7 +143,8 @@ func (mc *modelChecker) declare() {
 			}
 		case *Let:
 			if mc.name(n.Name, n.Pos, SymLet) {
-				m.syms[n.Name] = Symbol{SymLet, len(mc.allLets)}
+				m.syms[n.Name] = Symbol{SymLet, -1} // index into m.Lets, set by lets()
+				mc.letIdx[n.Name] = len(mc.allLets)
 				mc.allLets = append(mc.allLets, n)
 			}
 		case *Spike:
@@ -593,6 +595,9 @@ func (mc *modelChecker) lets() {
 	for i := range mc.allLets {
 		mc.resolveLet(i)
 	}
+	for i, l := range mc.m.Lets {
+		mc.m.syms[l.Name] = Symbol{SymLet, i}
+	}
 }
 
 // resolveLet computes the dimension of let i and appends it to m.Lets after
@@ -834,7 +839,10 @@ func (mc *modelChecker) ident(e *Ident) tval {
 		}
 		return num(m.States[s.Index].Dim)
 	case SymLet:
-		return mc.resolveLet(s.Index)
+		if i, ok := mc.letIdx[e.Name]; ok {
+			return mc.resolveLet(i)
+		}
+		return tBad
 	case SymUnit:
 		u, _ := LookupUnit(e.Name)
 		return num(u.Dim)

@@ -1,0 +1,449 @@
+package irgen
+
+import (
+	"math"
+
+	"scc/ir"
+	"scc/lang"
+)
+
+// builder emits one Func.
+type builder struct {
+	m    *lang.ModelInfo
+	fn   *ir.Func
+	blk  *ir.Block
+	errs lang.ErrorList
+	root *ctx
+
+	reads   []*ir.Value // pre-step state reads, made on first use
+	inputs  []*ir.Value // input reads, made on first use
+	consts  map[constKey]*ir.Value
+	letDeps [][]bool // per let (index into m.Lets): which states it reads, transitively
+	letIdx  map[*lang.Let]int
+}
+
+type constKey struct {
+	bits    uint64
+	boolean bool
+}
+
+func newBuilder(m *lang.ModelInfo, fn *ir.Func) *builder {
+	b := &builder{m: m, fn: fn, blk: fn.Entry(), consts: map[constKey]*ir.Value{},
+		reads: make([]*ir.Value, len(m.States)), inputs: make([]*ir.Value, len(m.Inputs)),
+		letIdx: map[*lang.Let]int{}}
+	b.root = &ctx{b: b}
+	b.root.init()
+	for i, l := range m.Lets {
+		b.letIdx[l.Let] = i
+		deps := make([]bool, len(m.States))
+		walk(l.Let.Value, func(e lang.Expr) {
+			id, ok := e.(*lang.Ident)
+			if !ok {
+				return
+			}
+			s := m.Lookup(id.Name)
+			switch s.Kind {
+			case lang.SymState:
+				deps[s.Index] = true
+			case lang.SymLet:
+				for j, d := range b.letDeps[s.Index] { // earlier in topological order
+					deps[j] = deps[j] || d
+				}
+			}
+		})
+		b.letDeps = append(b.letDeps, deps)
+	}
+	return b
+}
+
+func walk(e lang.Expr, f func(lang.Expr)) {
+	f(e)
+	switch e := e.(type) {
+	case *lang.Unary:
+		walk(e.X, f)
+	case *lang.Binary:
+		walk(e.X, f)
+		walk(e.Y, f)
+	case *lang.Call:
+		for _, a := range e.Args {
+			walk(a, f)
+		}
+	}
+}
+
+// ctx is an evaluation context: which value each state reads. The root
+// reads the pre-step state; a child binds some states to other values
+// (stage values, candidates) and inherits the rest. Lets are computed once
+// per context, and a let that reads no bound state is taken from the parent.
+type ctx struct {
+	b      *builder
+	parent *ctx
+	bind   map[int]*ir.Value
+	lets   map[int]*ir.Value
+	folds  map[lang.Expr]folded
+}
+
+type folded struct {
+	v  float64
+	ok bool
+}
+
+func (c *ctx) init() {
+	c.bind = map[int]*ir.Value{}
+	c.lets = map[int]*ir.Value{}
+	c.folds = map[lang.Expr]folded{}
+}
+
+func (c *ctx) child() *ctx {
+	k := &ctx{b: c.b, parent: c}
+	k.init()
+	return k
+}
+
+// bound returns the value state i is bound to in c, nil for the pre-step
+// state.
+func (c *ctx) bound(i int) *ir.Value {
+	for k := c; k != nil; k = k.parent {
+		if v, ok := k.bind[i]; ok {
+			return v
+		}
+	}
+	return nil
+}
+
+func (c *ctx) state(i int, pos lang.Pos) *ir.Value {
+	if v := c.bound(i); v != nil {
+		return v
+	}
+	b := c.b
+	if b.reads[i] == nil {
+		v := b.blk.NewValue(pos, ir.OpState, ir.F64)
+		v.AuxInt = int64(i)
+		b.reads[i] = v
+	}
+	return b.reads[i]
+}
+
+func (c *ctx) let(i int) *ir.Value {
+	if v, ok := c.lets[i]; ok {
+		return v
+	}
+	if c.parent != nil && !c.bindsHere(c.b.letDeps[i]) {
+		return c.parent.let(i)
+	}
+	v := c.b.emit(c.b.m.Lets[i].Let.Value, c)
+	c.lets[i] = v
+	return v
+}
+
+// bindsHere reports whether c itself (not its ancestors) binds a state in
+// deps: only then can a let differ from the parent's.
+func (c *ctx) bindsHere(deps []bool) bool {
+	for i := 0; i < len(deps); i++ {
+		if deps[i] {
+			if _, ok := c.bind[i]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (b *builder) input(i int, pos lang.Pos) *ir.Value {
+	if b.inputs[i] == nil {
+		v := b.blk.NewValue(pos, ir.OpInput, ir.F64)
+		v.AuxInt = int64(i)
+		b.inputs[i] = v
+	}
+	return b.inputs[i]
+}
+
+// konst returns a number constant (one value per distinct number).
+func (b *builder) konst(x float64, pos lang.Pos) *ir.Value {
+	k := constKey{bits: math.Float64bits(x)}
+	if v, ok := b.consts[k]; ok {
+		return v
+	}
+	v := b.blk.NewValue(pos, ir.OpConst, ir.F64)
+	v.AuxFloat = x
+	b.consts[k] = v
+	return v
+}
+
+func (b *builder) boolConst(x bool, pos lang.Pos) *ir.Value {
+	k := constKey{boolean: true}
+	if x {
+		k.bits = 1
+	}
+	if v, ok := b.consts[k]; ok {
+		return v
+	}
+	v := b.blk.NewValue(pos, ir.OpConst, ir.Bool)
+	v.AuxInt = int64(k.bits)
+	b.consts[k] = v
+	return v
+}
+
+func isBool(e lang.Expr) bool {
+	switch e := e.(type) {
+	case *lang.Unary:
+		return e.Op == "!"
+	case *lang.Binary:
+		switch e.Op {
+		case "<", "<=", ">", ">=", "==", "!=", "&&", "||":
+			return true
+		}
+	}
+	return false
+}
+
+// fold evaluates e at compile time when it is constant in c: numbers,
+// units, parameters, dt, lets of those, and states c binds to constants.
+// Non-finite results are not folded.
+func (b *builder) fold(e lang.Expr, c *ctx) (float64, bool) {
+	if r, ok := c.folds[e]; ok {
+		return r.v, r.ok
+	}
+	v, ok := b.fold1(e, c)
+	if ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		ok = false
+	}
+	c.folds[e] = folded{v, ok}
+	return v, ok
+}
+
+func (b *builder) fold1(e lang.Expr, c *ctx) (float64, bool) {
+	switch e := e.(type) {
+	case *lang.Number:
+		if e.Unit == "" {
+			return e.Value, true
+		}
+		u, _ := lang.LookupUnit(e.Unit)
+		return e.Value * u.Factor, true
+	case *lang.Ident:
+		s := b.m.Lookup(e.Name)
+		switch s.Kind {
+		case lang.SymParam:
+			return b.m.Params[s.Index].Value, true
+		case lang.SymUnit:
+			u, _ := lang.LookupUnit(e.Name)
+			return u.Factor, true
+		case lang.SymDt:
+			return b.m.Dt, true
+		case lang.SymLet:
+			return b.fold(b.m.Lets[s.Index].Let.Value, c)
+		case lang.SymState:
+			if v := c.bound(s.Index); v != nil && v.Op == ir.OpConst && v.Type == ir.F64 {
+				return v.AuxFloat, true
+			}
+		}
+		return 0, false
+	case *lang.Unary:
+		x, ok := b.fold(e.X, c)
+		if !ok {
+			return 0, false
+		}
+		switch e.Op {
+		case "-":
+			return -x, true
+		case "!":
+			if x == 0 {
+				return 1, true
+			}
+			return 0, true
+		}
+		return x, true
+	case *lang.Binary:
+		x, ok := b.fold(e.X, c)
+		if !ok {
+			return 0, false
+		}
+		y, ok := b.fold(e.Y, c)
+		if !ok || e.Op == "/" && y == 0 {
+			return 0, false
+		}
+		return lang.BinaryOp(e.Op, x, y)
+	case *lang.Call:
+		args := make([]float64, len(e.Args))
+		for i, a := range e.Args {
+			v, ok := b.fold(a, c)
+			if !ok {
+				return 0, false
+			}
+			args[i] = v
+		}
+		return lang.CallFunc(e.Fun, args)
+	}
+	return 0, false
+}
+
+// emit lowers e in context c.
+func (b *builder) emit(e lang.Expr, c *ctx) *ir.Value {
+	pos := e.GetPos()
+	if v, ok := b.fold(e, c); ok {
+		if isBool(e) {
+			return b.boolConst(v != 0, pos)
+		}
+		return b.konst(v, pos)
+	}
+	switch e := e.(type) {
+	case *lang.Ident:
+		s := b.m.Lookup(e.Name)
+		switch s.Kind {
+		case lang.SymState:
+			return c.state(s.Index, pos)
+		case lang.SymInput:
+			return b.input(s.Index, pos)
+		case lang.SymLet:
+			return c.let(s.Index)
+		case lang.SymTime:
+			b.errs.Add(pos, msgTime)
+		default:
+			b.errs.Add(pos, msgUnresolved, e.Name)
+		}
+		return b.konst(0, pos)
+	case *lang.Unary:
+		x := b.emit(e.X, c)
+		switch e.Op {
+		case "-":
+			return b.blk.NewValue(pos, ir.OpNeg, ir.F64, x)
+		case "!":
+			return b.blk.NewValue(pos, ir.OpNot, ir.Bool, x)
+		}
+		return x
+	case *lang.Binary:
+		return b.binary(e, c)
+	case *lang.Call:
+		return b.call(e, c)
+	}
+	b.errs.Add(pos, msgUnresolved, lang.FormatExpr(e))
+	return b.konst(0, pos)
+}
+
+var binOps = map[string]ir.Op{
+	"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul,
+	"<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq, "!=": ir.OpNe,
+	"&&": ir.OpAnd, "||": ir.OpOr,
+}
+
+func (b *builder) binary(e *lang.Binary, c *ctx) *ir.Value {
+	pos := e.Pos
+	switch e.Op {
+	case "/":
+		if y, ok := b.fold(e.Y, c); ok {
+			return b.scaled(e.X, 1/y, c, pos)
+		}
+		return b.blk.NewValue(pos, ir.OpDiv, ir.F64, b.emit(e.X, c), b.emit(e.Y, c))
+	case "*":
+		if y, ok := b.fold(e.Y, c); ok {
+			return b.scaled(e.X, y, c, pos)
+		}
+		if x, ok := b.fold(e.X, c); ok {
+			return b.scaled(e.Y, x, c, pos)
+		}
+	case "^":
+		return b.pow(e.X, e.Y, c, pos)
+	}
+	op := binOps[e.Op]
+	t := ir.F64
+	if op.IsCompare() || op == ir.OpAnd || op == ir.OpOr {
+		t = ir.Bool
+	}
+	return b.blk.NewValue(pos, op, t, b.emit(e.X, c), b.emit(e.Y, c))
+}
+
+// scaled emits k·e, pushing the constant factor into products and
+// quotients by constants so that chains of constants fold into one.
+func (b *builder) scaled(e lang.Expr, k float64, c *ctx, pos lang.Pos) *ir.Value {
+	if math.IsInf(k, 0) || math.IsNaN(k) {
+		b.errs.Add(pos, msgDivZero)
+		return b.konst(0, pos)
+	}
+	if v, ok := b.fold(e, c); ok {
+		return b.konst(k*v, pos)
+	}
+	switch x := e.(type) {
+	case *lang.Binary:
+		switch x.Op {
+		case "*":
+			if y, ok := b.fold(x.Y, c); ok {
+				return b.scaled(x.X, k*y, c, pos)
+			}
+			if y, ok := b.fold(x.X, c); ok {
+				return b.scaled(x.Y, k*y, c, pos)
+			}
+		case "/":
+			if y, ok := b.fold(x.Y, c); ok && y != 0 {
+				return b.scaled(x.X, k/y, c, pos)
+			}
+		}
+	case *lang.Unary:
+		if x.Op == "-" {
+			return b.scaled(x.X, -k, c, pos)
+		}
+		if x.Op == "+" {
+			return b.scaled(x.X, k, c, pos)
+		}
+	}
+	v := b.emit(e, c)
+	if k == 1 {
+		return v
+	}
+	if k == -1 {
+		return b.blk.NewValue(pos, ir.OpNeg, ir.F64, v)
+	}
+	return b.blk.NewValue(pos, ir.OpMul, ir.F64, v, b.konst(k, pos))
+}
+
+// pow emits x^y: a constant integer exponent 0..±8 as repeated
+// multiplication (negative: 1 divided by it), anything else as call pow.
+func (b *builder) pow(xe, ye lang.Expr, c *ctx, pos lang.Pos) *ir.Value {
+	if n, ok := b.fold(ye, c); ok && n == math.Trunc(n) && math.Abs(n) <= 8 {
+		if n == 0 {
+			return b.konst(1, pos)
+		}
+		x := b.emit(xe, c)
+		p := x
+		for i := 1; i < int(math.Abs(n)); i++ {
+			p = b.blk.NewValue(pos, ir.OpMul, ir.F64, p, x)
+		}
+		if n < 0 {
+			p = b.blk.NewValue(pos, ir.OpDiv, ir.F64, b.konst(1, pos), p)
+		}
+		return p
+	}
+	v := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.emit(xe, c), b.emit(ye, c))
+	v.AuxName = "pow"
+	return v
+}
+
+func (b *builder) call(e *lang.Call, c *ctx) *ir.Value {
+	pos := e.Pos
+	if e.Fun == "pow" {
+		return b.pow(e.Args[0], e.Args[1], c, pos)
+	}
+	args := make([]*ir.Value, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = b.emit(a, c)
+	}
+	sel := func(cond *ir.Value, x, y *ir.Value) *ir.Value {
+		return b.blk.NewValue(pos, ir.OpSelect, ir.F64, cond, x, y)
+	}
+	switch e.Fun {
+	case "abs":
+		x := args[0]
+		neg := b.blk.NewValue(pos, ir.OpLt, ir.Bool, x, b.konst(0, pos))
+		return sel(neg, b.blk.NewValue(pos, ir.OpNeg, ir.F64, x), x)
+	case "min":
+		return sel(b.blk.NewValue(pos, ir.OpLt, ir.Bool, args[0], args[1]), args[0], args[1])
+	case "max":
+		return sel(b.blk.NewValue(pos, ir.OpGt, ir.Bool, args[0], args[1]), args[0], args[1])
+	case "clip":
+		x, lo, hi := args[0], args[1], args[2]
+		m := sel(b.blk.NewValue(pos, ir.OpLt, ir.Bool, x, lo), lo, x)
+		return sel(b.blk.NewValue(pos, ir.OpGt, ir.Bool, m, hi), hi, m)
+	}
+	v := b.blk.NewValue(pos, ir.OpCall, ir.F64, args...)
+	v.AuxName = e.Fun
+	return v
+}

@@ -1,0 +1,249 @@
+package irgen
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"scc/fixed"
+	"scc/ir"
+	"scc/lang"
+)
+
+// Options select what Lower produces.
+type Options struct {
+	// Dt overrides every model's step (ms); 0 keeps each model's own.
+	Dt float64
+	// Params overrides parameter defaults (canonical units). A name applies
+	// to every lowered model that declares it; a name no lowered model
+	// declares is an error.
+	Params map[string]float64
+	// Models lists the models to lower, in output order; nil lowers every
+	// model in source order.
+	Models []string
+}
+
+// Lower turns the checked file f (info from lang.Check) into a real-phase
+// module with one Func per model. Errors are positioned (a lang.ErrorList).
+func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
+	var errs lang.ErrorList
+	names := opt.Models
+	if names == nil {
+		names = info.Order
+	}
+	mod := &ir.Module{File: f.Name, Phase: ir.Real}
+	used := map[string]bool{}
+	for _, name := range names {
+		m := info.Models[name]
+		if m == nil {
+			errs.Add(lang.Pos{File: f.Name}, msgUnknownModel, name)
+			continue
+		}
+		over := map[string]float64{}
+		for _, p := range m.Params {
+			if v, ok := opt.Params[p.Name]; ok {
+				over[p.Name] = v
+				used[p.Name] = true
+			}
+		}
+		if len(over) > 0 || opt.Dt != 0 {
+			if opt.Dt < 0 || math.IsNaN(opt.Dt) {
+				errs.Add(m.Model.Pos, msgBadDt, opt.Dt)
+				continue
+			}
+			var err error
+			if m, err = m.Override(over, opt.Dt); err != nil {
+				errs.Append(err)
+				continue
+			}
+		}
+		fn, err := lowerModel(m)
+		if err != nil {
+			errs.Append(err)
+			continue
+		}
+		mod.Funcs = append(mod.Funcs, fn)
+	}
+	var unused []string
+	for name := range opt.Params {
+		if !used[name] {
+			unused = append(unused, name)
+		}
+	}
+	sort.Strings(unused)
+	for _, name := range unused {
+		errs.Add(lang.Pos{File: f.Name}, msgUnknownParam, name)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := ir.Verify(mod); err != nil {
+		panic(fmt.Sprintf("irgen: invalid IR: %v\n%s", err, mod))
+	}
+	return mod, nil
+}
+
+// stateFormat maps a checked format option to the Func's state format.
+func stateFormat(s string) fixed.Format {
+	var w int
+	if _, err := fmt.Sscanf(s, "auto:%d", &w); err == nil {
+		return fixed.Q(w/2, w-w/2)
+	}
+	f, err := fixed.ParseFormat(s)
+	if err != nil {
+		panic(fmt.Sprintf("irgen: checked format %q: %v", s, err))
+	}
+	return f
+}
+
+// lowerModel builds the step function of one model (DESIGN §4).
+func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
+	fn := ir.NewFunc(m.Model.Name, m.Model.Pos)
+	fn.Dt = m.Dt
+	fn.Format = stateFormat(m.Format)
+	var err error
+	if fn.Round, err = fixed.ParseRound(m.Rounding); err != nil {
+		panic(err)
+	}
+	if fn.Overflow, err = fixed.ParseOverflow(m.Overflow); err != nil {
+		panic(err)
+	}
+	for _, s := range m.States {
+		fn.States = append(fn.States, &ir.State{Name: s.Name, Pos: s.State.Pos, Type: ir.F64,
+			Init: s.Init, Range: irRange(s.Range)})
+	}
+	for _, in := range m.Inputs {
+		fn.Inputs = append(fn.Inputs, &ir.Input{Name: in.Name, Pos: in.Input.Pos, Type: ir.F64,
+			Range: irRange(in.Range)})
+	}
+	b := newBuilder(m, fn)
+	nrefr := 0
+	if m.Refractory != nil && m.Spike != nil {
+		nrefr = m.RefractorySteps
+	}
+	refrIdx := -1
+	if nrefr > 0 {
+		refrIdx = len(fn.States)
+		fn.States = append(fn.States, &ir.State{Name: refrName(fn), Pos: m.Refractory.Pos, Type: ir.F64,
+			Refractory: true})
+	}
+	b.lower(refrIdx, nrefr)
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	return fn, nil
+}
+
+func refrName(fn *ir.Func) string {
+	name := "_refr"
+	for i := 2; fn.StateIndex(name) >= 0; i++ {
+		name = fmt.Sprintf("_refr%d", i)
+	}
+	return name
+}
+
+func irRange(b *lang.Bounds) *ir.Range {
+	if b == nil {
+		return nil
+	}
+	return &ir.Range{Lo: b.Lo, Hi: b.Hi}
+}
+
+// lower emits the whole step: refractory flag, candidates, threshold,
+// resets, refractory body, commits, counter, spike, assertions.
+func (b *builder) lower(refrIdx, nrefr int) {
+	m := b.m
+	var refr, counter, zero *ir.Value
+	if refrIdx >= 0 {
+		pos := m.Refractory.Pos
+		counter = b.blk.NewValue(pos, ir.OpState, ir.F64)
+		counter.AuxInt = int64(refrIdx)
+		zero = b.konst(0, pos)
+		refr = b.blk.NewValue(pos, ir.OpNe, ir.Bool, counter, zero)
+	}
+	cand := b.candidates()
+	fitted := make([]*ir.Value, len(m.States))
+	thr := b.root.child()
+	for i, s := range m.States {
+		pos := s.State.Pos
+		if s.Eq != nil {
+			pos = s.Eq.GetPos()
+		}
+		fitted[i] = b.fit(i, cand[i], pos)
+		thr.bind[i] = fitted[i]
+	}
+	var spikeRaw *ir.Value
+	reset := make([]*ir.Value, len(m.States))
+	if m.Spike != nil {
+		spikeRaw = b.emit(m.Spike.Cond, thr)
+		for _, a := range m.Spike.Reset {
+			i := m.StateIndex(a.Name)
+			reset[i] = b.fit(i, b.emit(a.Value, thr), a.Value.GetPos())
+		}
+	}
+	body := make([]*ir.Value, len(m.States))
+	if refrIdx >= 0 {
+		for _, a := range m.Refractory.Body {
+			i := m.StateIndex(a.Name)
+			body[i] = b.fit(i, b.emit(a.Value, b.root), a.Value.GetPos())
+		}
+	}
+	for i, s := range m.States {
+		next := fitted[i]
+		if reset[i] != nil {
+			next = b.blk.NewValue(m.Spike.Pos, ir.OpSelect, ir.F64, spikeRaw, reset[i], fitted[i])
+		}
+		if refrIdx >= 0 {
+			held := fitted[i]
+			switch {
+			case body[i] != nil:
+				held = body[i]
+			case unless(s.Eq):
+				held = b.root.state(i, s.Eq.GetPos())
+			}
+			if held != next {
+				next = b.blk.NewValue(m.Refractory.Pos, ir.OpSelect, ir.F64, refr, held, next)
+			}
+		}
+		b.commit(i, next, s.State.Pos)
+	}
+	if refrIdx >= 0 {
+		pos := m.Refractory.Pos
+		dec := b.blk.NewValue(pos, ir.OpSub, ir.F64, counter, b.konst(1, pos))
+		load := b.blk.NewValue(pos, ir.OpSelect, ir.F64, spikeRaw, b.konst(float64(nrefr), pos), zero)
+		next := b.blk.NewValue(pos, ir.OpSelect, ir.F64, refr, dec, load)
+		b.commit(refrIdx, b.fit(refrIdx, next, pos), pos)
+	}
+	if spikeRaw != nil {
+		out := spikeRaw
+		if refr != nil {
+			pos := m.Refractory.Pos
+			out = b.blk.NewValue(pos, ir.OpAnd, ir.Bool, b.blk.NewValue(pos, ir.OpNot, ir.Bool, refr), spikeRaw)
+		}
+		b.blk.NewValue(m.Spike.Pos, ir.OpSpike, ir.Void, out)
+	}
+	for _, a := range m.Asserts {
+		b.blk.NewValue(a.Pos, ir.OpAssert, ir.Void, b.emit(a.Cond, b.root))
+	}
+}
+
+func unless(eq lang.Item) bool {
+	switch eq := eq.(type) {
+	case *lang.ODE:
+		return eq.UnlessRefractory
+	case *lang.Map:
+		return eq.UnlessRefractory
+	}
+	return false
+}
+
+func (b *builder) fit(i int, v *ir.Value, pos lang.Pos) *ir.Value {
+	f := b.blk.NewValue(pos, ir.OpFit, ir.F64, v)
+	f.AuxInt = int64(i)
+	return f
+}
+
+func (b *builder) commit(i int, v *ir.Value, pos lang.Pos) {
+	n := b.blk.NewValue(pos, ir.OpNext, ir.Void, v)
+	n.AuxInt = int64(i)
+}
