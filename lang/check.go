@@ -89,7 +89,7 @@ type modelChecker struct {
 	letDims  []Dim
 	allLets  []*Let         // source order
 	letIdx   map[string]int // let name → index into allLets
-	pending  []bool // state dimension inferred from its equation, not yet known
+	pending  []bool         // state dimension inferred from its equation, not yet known
 	stack    []string
 	quiet    bool // inference mode: no errors, no recorded dims
 	ev       *evaluator
