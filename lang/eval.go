@@ -84,7 +84,7 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 	if dt > 0 {
 		c.Dt = dt
 	}
-	ev := newEvaluator(&c, params, c.Dt)
+	ev := newEvaluator(m, params, c.Dt) // m: its Params still hold the source
 	c.Params = make([]*ParamInfo, len(m.Params))
 	for i, p := range m.Params {
 		q := *p
