@@ -403,6 +403,20 @@ func (mc *modelChecker) constant(e Expr, what string) bool {
 	return ok
 }
 
+// isConst reports whether e reads only constant names (silently).
+func isConst(m *ModelInfo, e Expr) bool {
+	ok := true
+	walk(e, func(x Expr) {
+		if id, isIdent := x.(*Ident); isIdent {
+			switch m.Lookup(id.Name).Kind {
+			case SymInput, SymState, SymLet, SymTime:
+				ok = false
+			}
+		}
+	})
+	return ok
+}
+
 func walk(e Expr, f func(Expr)) {
 	if e == nil {
 		return
@@ -532,10 +546,11 @@ func (mc *modelChecker) states() {
 			mc.pending[i] = true
 			dimOK[i] = true
 		default:
-			if mc.constant(n.Init, "initial value of "+strconv.Quote(s.Name)) {
-				t := mc.dim(n.Init)
-				s.Dim, dimOK[i] = t.d, !t.bad && !t.boolean
-			}
+			// The dimension counts even when the value is not constant, so
+			// that the error does not cascade.
+			mc.constant(n.Init, "initial value of "+strconv.Quote(s.Name))
+			t := mc.dim(n.Init)
+			s.Dim, dimOK[i] = t.d, !t.bad && !t.boolean
 		}
 	}
 	mc.inferStates()
@@ -550,7 +565,7 @@ func (mc *modelChecker) states() {
 		}
 		if v, err := mc.ev.eval(n.Init); err == nil {
 			s.Init = v
-		} else if dimOK[i] {
+		} else if dimOK[i] && isConst(mc.m, n.Init) {
 			mc.c.errs.Append(err)
 		}
 		s.Range = mc.bounds(s.Name, n.Range, s.Dim, dimOK[i])
