@@ -56,8 +56,8 @@ type CosimResult struct {
 	// Spikes is the number of spikes in the golden trace (a run without
 	// spikes leaves the reset and refractory logic unexercised).
 	Spikes int
-	VCD        string // path of the testbench's dump ("" with a temporary Dir)
-	Output     string // the simulator's output
+	VCD    string // path of the testbench's dump ("" with a temporary Dir)
+	Output string // the simulator's output
 }
 
 // Summary returns a one-line report, e.g. "cosim LIF: 10000 steps, 3
