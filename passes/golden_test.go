@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ir.Parse(in.ir): %v", err)
 			}
-			warns, err := run(m, list, opt)
+			warns, err := newContext(m, opt).run(list)
 			got := map[string]string{}
 			if err != nil {
 				got["errors"] = err.Error() + "\n"

@@ -146,7 +146,7 @@ func Run(m *ir.Module, opt Options) (warnings lang.ErrorList, err error) {
 		}
 		list = pipeline[:i+1]
 	}
-	return run(m, list, opt)
+	return newContext(m, opt).run(list)
 }
 
 func passIndex(name string) int {
@@ -158,14 +158,18 @@ func passIndex(name string) int {
 	return -1
 }
 
-// run runs the passes of list in order on every function of m.
-func run(m *ir.Module, list []pass, opt Options) (lang.ErrorList, error) {
-	c := &Context{
+func newContext(m *ir.Module, opt Options) *Context {
+	return &Context{
 		Options: opt,
 		Module:  m,
 		ranges:  map[*ir.Func][]Interval{},
 		raw:     map[*ir.Func][]rawInterval{},
 	}
+}
+
+// run runs the passes of list in order on every function of c.Module.
+func (c *Context) run(list []pass) (lang.ErrorList, error) {
+	m, opt := c.Module, c.Options
 	if opt.Format != "" {
 		f, err := fixed.ParseFormat(opt.Format)
 		if err != nil {

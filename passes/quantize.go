@@ -234,6 +234,14 @@ func (q *quantizer) coefWidth(other int) int { return min(q.W, fixed.MaxWidth-ot
 
 func (q *quantizer) mul(v *ir.Value) *ir.Value {
 	x, y := v.Args[0], v.Args[1]
+	for i, o := range []*ir.Value{y, x} {
+		if isRealConst(v.Args[i]) && !isRealConst(o) {
+			if w := q.arg(o).Type.Width(); q.coefWidth(w) < 2 {
+				q.errorf(v.Pos, msgTooWide, w+q.W)
+				return q.placeholder(v)
+			}
+		}
+	}
 	var a, b *ir.Value
 	switch {
 	case isRealConst(x) && isRealConst(y):
