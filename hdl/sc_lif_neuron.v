@@ -28,15 +28,22 @@ module sc_lif_neuron #(
     output reg  signed [DATA_WIDTH-1:0] v_out
 );
     localparam integer W2 = 2 * DATA_WIDTH;
+    // The counter never exceeds REFRACTORY_PERIOD, so it needs only enough
+    // bits for that (the reference keeps 32).
+    localparam integer CW = (REFRACTORY_PERIOD > 0) ? $clog2(REFRACTORY_PERIOD + 1) : 1;
+    localparam [CW-1:0] RP = REFRACTORY_PERIOD[CW-1:0];
 
-    reg [31:0] refractory_counter;
+    reg [CW-1:0] refractory_counter;
 
+    // (V_REST - v) * leak_k is computed as V_REST*leak_k - v*leak_k, the
+    // same 2W-bit value, so each product is W x W bits (one DSP) and the
+    // first vanishes for V_REST = 0.
     wire signed [W2-1:0] rest_ext = {{DATA_WIDTH{V_REST[DATA_WIDTH-1]}}, V_REST};
     wire signed [W2-1:0] v_ext    = {{DATA_WIDTH{v_out[DATA_WIDTH-1]}}, v_out};
     wire signed [W2-1:0] leak_ext = {{DATA_WIDTH{leak_k[DATA_WIDTH-1]}}, leak_k};
     wire signed [W2-1:0] i_ext    = {{DATA_WIDTH{I_t[DATA_WIDTH-1]}}, I_t};
     wire signed [W2-1:0] gain_ext = {{DATA_WIDTH{gain_k[DATA_WIDTH-1]}}, gain_k};
-    wire signed [W2-1:0] leak_mul = (rest_ext - v_ext) * leak_ext;
+    wire signed [W2-1:0] leak_mul = rest_ext * leak_ext - v_ext * leak_ext;
     wire signed [W2-1:0] in_mul   = i_ext * gain_ext;
     // (x >>> FRACTION) truncated to DATA_WIDTH bits is bits FRACTION.. of x.
     wire signed [DATA_WIDTH-1:0] dv_leak = leak_mul[FRACTION +: DATA_WIDTH];
@@ -49,15 +56,15 @@ module sc_lif_neuron #(
         if (!rst_n) begin
             v_out              <= V_REST;
             spike_out          <= 1'b0;
-            refractory_counter <= 32'd0;
-        end else if (refractory_counter != 32'd0) begin
-            refractory_counter <= refractory_counter - 32'd1;
+            refractory_counter <= {CW{1'b0}};
+        end else if (refractory_counter != {CW{1'b0}}) begin
+            refractory_counter <= refractory_counter - 1'b1;
             spike_out          <= 1'b0;
             v_out              <= V_REST;
         end else if (v_next >= V_THRESHOLD) begin
             spike_out          <= 1'b1;
             v_out              <= V_RESET;
-            refractory_counter <= REFRACTORY_PERIOD;
+            refractory_counter <= RP;
         end else begin
             spike_out          <= 1'b0;
             v_out              <= v_next;
@@ -75,8 +82,8 @@ module sc_lif_neuron #(
         f_past_valid <= 1'b1;
         if (f_past_valid && rst_n && $past(rst_n)) begin
             if (spike_out) assert (v_out == V_RESET);
-            if ($past(refractory_counter) != 32'd0) assert (!spike_out && v_out == V_REST);
-            assert (refractory_counter <= REFRACTORY_PERIOD);
+            if ($past(refractory_counter) != {CW{1'b0}}) assert (!spike_out && v_out == V_REST);
+            assert (refractory_counter <= RP);
         end
     end
 `endif
