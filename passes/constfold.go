@@ -17,7 +17,7 @@ import (
 // are never folded: quantize reports what it cannot encode.
 func constFold(f *ir.Func, c *Context) error {
 	for _, b := range f.Blocks {
-		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}}
+		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}, recip: map[*ir.Value]float64{}}
 		old := b.Values
 		fo.out = make([]*ir.Value, 0, len(old))
 		for _, v := range old {
@@ -40,6 +40,9 @@ type folder struct {
 	b    *ir.Block
 	out  []*ir.Value
 	repl map[*ir.Value]*ir.Value // lookups only: never ranged over
+	// recip maps a constant made from div(x, d) to d, so that a chain
+	// folds with one rounding: dt·(1/tau) is computed as dt/tau.
+	recip map[*ir.Value]float64
 }
 
 // newConst emits a real constant just before the value being folded.
@@ -130,7 +133,9 @@ func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
 		if y, ok := realConst(v.Args[1]); ok && y != 0 {
 			r := 1 / y
 			if !math.IsInf(r, 0) {
-				v.Op, v.Args = ir.OpMul, []*ir.Value{v.Args[0], fo.newConst(v.Args[1].Pos, r)}
+				rc := fo.newConst(v.Args[1].Pos, r)
+				fo.recip[rc] = y
+				v.Op, v.Args = ir.OpMul, []*ir.Value{v.Args[0], rc}
 				return nil, true
 			}
 		}
@@ -206,7 +211,7 @@ func (fo *folder) mul(v *ir.Value) (*ir.Value, bool) {
 			x, c = c, x
 		}
 		if z, ok := realConst(c); ok {
-			p := z * y
+			p := fo.product(c, z, b, y)
 			if !math.IsInf(p, 0) && !math.IsNaN(p) {
 				v.Args = []*ir.Value{x, fo.newConst(b.Pos, p)}
 				return nil, true
@@ -218,6 +223,22 @@ func (fo *folder) mul(v *ir.Value) (*ir.Value, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// product is z·y for constants c (value z) and b (value y), divided
+// instead of multiplied by a reciprocal so that it is rounded once.
+func (fo *folder) product(c *ir.Value, z float64, b *ir.Value, y float64) float64 {
+	dc, okc := fo.recip[c]
+	db, okb := fo.recip[b]
+	switch {
+	case okc && okb:
+		return 1 / (dc * db)
+	case okc:
+		return y / dc
+	case okb:
+		return z / db
+	}
+	return z * y
 }
 
 func (fo *folder) andOr(v *ir.Value) (*ir.Value, bool) {
