@@ -77,7 +77,7 @@ func ParseFormat(s string) (Format, error) {
 
 // Min returns the smallest raw value of f.
 func (f Format) Min() int64 {
-	if !f.Signed {
+	if !f.Signed || f.Width() < 1 {
 		return 0
 	}
 	return -1 << (f.Width() - 1)
@@ -88,6 +88,9 @@ func (f Format) Max() int64 {
 	w := f.Width()
 	if f.Signed {
 		w--
+	}
+	if w < 0 {
+		return 0
 	}
 	if w >= 64 {
 		return math.MaxInt64
@@ -120,6 +123,7 @@ func Encode(x float64, f Format) (int64, error) {
 // bits that still holds round_half_even(x·2^Frac): the format the quantize
 // pass gives a multiplicative coefficient such as dt/tau.
 func CoefFormat(x float64, w int) Format {
+	w = max(w, 2)
 	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return Q(w, 0)
 	}
