@@ -308,13 +308,14 @@ type machine struct {
 	argIdx [][]int
 	state  []*big.Int // register contents, by op index (nil for other ops)
 	assert []bool     // per verif.assert op of the last eval: held
+	masks  map[int]*big.Int
 }
 
 func newMachine(m *hwModule) (*machine, error) {
 	if err := check(m); err != nil {
 		return nil, err
 	}
-	mc := &machine{m: m, slot: map[string]int{}}
+	mc := &machine{m: m, slot: map[string]int{}, masks: map[int]*big.Int{}}
 	def := func(name string, w int) {
 		mc.slot[name] = len(mc.val)
 		mc.val = append(mc.val, new(big.Int))
@@ -344,7 +345,15 @@ func newMachine(m *hwModule) (*machine, error) {
 
 var bigOne = big.NewInt(1)
 
-func mask(w int) *big.Int { return new(big.Int).Sub(new(big.Int).Lsh(bigOne, uint(w)), bigOne) }
+// mask returns 2^w - 1 (shared; callers must not modify it).
+func (mc *machine) mask(w int) *big.Int {
+	m, ok := mc.masks[w]
+	if !ok {
+		m = new(big.Int).Sub(new(big.Int).Lsh(bigOne, uint(w)), bigOne)
+		mc.masks[w] = m
+	}
+	return m
+}
 
 // signed reads the w-bit pattern u as a two's complement integer.
 func signed(u *big.Int, w int) *big.Int {
@@ -363,7 +372,7 @@ func (mc *machine) eval(in []int64) error {
 	}
 	for i, x := range in {
 		s := i + 1
-		mc.val[s].And(big.NewInt(x), mask(mc.width[s]))
+		mc.val[s].And(big.NewInt(x), mc.mask(mc.width[s]))
 		mc.undef[s] = false
 	}
 	mc.assert = mc.assert[:0]
@@ -473,7 +482,7 @@ func (mc *machine) eval(in []int64) error {
 		default:
 			return fmt.Errorf("op %d: cannot evaluate %v", i, o.kind)
 		}
-		r.And(r, mask(w))
+		r.And(r, mc.mask(w))
 		mc.undef[s] = und
 	}
 	return nil

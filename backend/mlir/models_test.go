@@ -11,37 +11,39 @@ import (
 	"scc/sim"
 )
 
-// modelFiles lists every fixed-phase IR file the equivalence test runs: the
-// real LIF that ir owns and this package's op zoos.
-func modelFiles(t *testing.T) []string {
+// models returns every fixed-phase module the backend tests run: each
+// testdata/*.txtar case (the real LIF of ir/testdata and the op zoo) and
+// every other fixed-phase IR file under ir/testdata.
+func models(t *testing.T) []goldenCase {
 	t.Helper()
-	files := []string{"../../ir/testdata/lif_fixed.ir"}
-	more, err := filepath.Glob("testdata/*.ir")
+	cases := goldenCases(t)
+	more, err := filepath.Glob("../../ir/testdata/*fixed*.ir")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(files, more...)
-}
-
-func readIR(t *testing.T, path string) *ir.Module {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	for _, p := range more {
+		if filepath.Base(p) == "lif_fixed.ir" {
+			continue // testdata/lif_fixed.txtar holds it
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ir.Parse(string(src))
+		if err != nil {
+			t.Fatalf("ir.Parse(%s): %v", p, err)
+		}
+		cases = append(cases, goldenCase{name: filepath.Base(p), path: p, m: m})
 	}
-	m, err := ir.Parse(string(src))
-	if err != nil {
-		t.Fatalf("ir.Parse(%s): %v", path, err)
-	}
-	return m
+	return cases
 }
 
 // TestEquivalence runs every model's pretty MLIR through the evaluator and
 // the golden model side by side.
 func TestEquivalence(t *testing.T) {
-	for _, path := range modelFiles(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			m := readIR(t, path)
+	for _, c := range models(t) {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.m
 			t.Run("full-range", func(t *testing.T) {
 				checkEquivalent(t, m, equivSteps, func(f *ir.Func) sim.Source { return formatSource(f, 7) })
 			})
