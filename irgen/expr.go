@@ -20,6 +20,7 @@ type builder struct {
 	consts  map[constKey]*ir.Value
 	letDeps [][]bool // per let (index into m.Lets): which states it reads, transitively
 	letIdx  map[*lang.Let]int
+	lin     map[lang.Expr]linResult // linear's memo
 }
 
 type constKey struct {
@@ -30,7 +31,7 @@ type constKey struct {
 func newBuilder(m *lang.ModelInfo, fn *ir.Func) *builder {
 	b := &builder{m: m, fn: fn, blk: fn.Entry(), consts: map[constKey]*ir.Value{},
 		reads: make([]*ir.Value, len(m.States)), inputs: make([]*ir.Value, len(m.Inputs)),
-		letIdx: map[*lang.Let]int{}}
+		letIdx: map[*lang.Let]int{}, lin: map[lang.Expr]linResult{}}
 	b.root = &ctx{b: b}
 	b.root.init()
 	for i, l := range m.Lets {

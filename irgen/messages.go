@@ -11,4 +11,5 @@ const (
 	msgExactForm    = "method exact needs d%s/dt = a + b*%s with b constant: %s"
 	msgExactNonLin  = "the right side is not linear in %q"
 	msgExactCoef    = "the coefficient of %q is not constant"
+	msgExactRange   = "e^(b*dt) = e^(%g*%g) is out of float64 range"
 )

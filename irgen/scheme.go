@@ -116,6 +116,10 @@ func (b *builder) exact(i int) *ir.Value {
 		return b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, m.Dt, b.root, eq.RHS.GetPos()))
 	}
 	e := math.Exp(coef * m.Dt)
+	if e == 0 || math.IsInf(e, 0) || math.IsNaN(e) {
+		b.errs.Add(eq.Pos, msgExactForm, s.Name, s.Name, fmt.Sprintf(msgExactRange, coef, m.Dt))
+		return x
+	}
 	zero := b.root.child()
 	zero.bind[i] = b.konst(0, eq.Pos)
 	a := b.scaled(eq.RHS, (e-1)/coef, zero, eq.RHS.GetPos())
@@ -126,6 +130,23 @@ func (b *builder) exact(i int) *ir.Value {
 // dep reports whether e reads x at all; why is non-empty when e is not
 // affine in x with a constant coefficient.
 func (b *builder) linear(e lang.Expr, x int) (coef float64, dep bool, why string) {
+	// Lets are expanded: memoize so that lets reading lets stay linear time.
+	if r, ok := b.lin[e]; ok && r.x == x {
+		return r.coef, r.dep, r.why
+	}
+	coef, dep, why = b.linear1(e, x)
+	b.lin[e] = linResult{x, coef, dep, why}
+	return coef, dep, why
+}
+
+type linResult struct {
+	x    int
+	coef float64
+	dep  bool
+	why  string
+}
+
+func (b *builder) linear1(e lang.Expr, x int) (coef float64, dep bool, why string) {
 	name := b.m.States[x].Name
 	switch e := e.(type) {
 	case *lang.Ident:

@@ -92,8 +92,11 @@ type modelChecker struct {
 	pending  []bool         // state dimension inferred from its equation, not yet known
 	stack    []string
 	quiet    bool // inference mode: no errors, no recorded dims
-	ev       *evaluator
-	inferred map[int]bool
+	// quietLets memoizes let types in inference mode (a chain of lets
+	// reading each other twice would otherwise take exponential time).
+	quietLets map[int]tval
+	ev        *evaluator
+	inferred  map[int]bool
 }
 
 func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
@@ -584,6 +587,7 @@ func (mc *modelChecker) inferStates() {
 				continue
 			}
 			mc.quiet = true
+			mc.quietLets = map[int]tval{} // pending flags changed: forget
 			var t tval
 			switch eq := s.Eq.(type) {
 			case *ODE:
@@ -630,9 +634,13 @@ func (mc *modelChecker) resolveLet(i int) tval {
 		if mc.letSt[i] == 1 {
 			return tBad
 		}
+		if t, ok := mc.quietLets[i]; ok {
+			return t
+		}
 		mc.letSt[i] = 1
 		t := mc.dim(l.Value)
 		mc.letSt[i] = 0
+		mc.quietLets[i] = t
 		return t
 	}
 	switch mc.letSt[i] {
