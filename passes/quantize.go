@@ -73,6 +73,7 @@ type quantizer struct {
 	iv       map[*ir.Value]rawInterval  // fixed value → raw interval
 	plainFmt map[*ir.Value]fixed.Format // constant → format when not a coefficient
 	needs    map[*ir.Value]bool         // constant used other than by mul
+	commits  map[*ir.Value]bool         // constant committed to a state by a fit
 }
 
 func (q *quantizer) errorf(pos lang.Pos, format string, args ...any) {
@@ -157,9 +158,24 @@ func (q *quantizer) value(v *ir.Value) {
 }
 
 // constant emits the real constant v encoded in format ft.
+//
+// A constant that does not fit ft keeps ft's fraction and gets the integer
+// bits it needs (an addend such as Izhikevich's 140 mV in a q8.8 model),
+// unless it is committed to a state, where it must fit: a reset value
+// outside the state's format is an error, never a silent clamp.
 func (q *quantizer) constant(v *ir.Value, ft fixed.Format) *ir.Value {
 	x := v.AuxFloat
 	raw, err := fixed.Encode(x, ft)
+	if err != nil && !q.commits[v] && !math.IsNaN(x) && !math.IsInf(x, 0) {
+		if wide := fixed.CoefFormat(x, fixed.MaxWidth); wide.Int > ft.Int {
+			wt := fixed.Q(wide.Int, ft.Frac)
+			if wt.Valid() {
+				if r, err2 := fixed.Encode(x, wt); err2 == nil {
+					ft, raw, err = wt, r, nil
+				}
+			}
+		}
+	}
 	if err != nil {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			q.errorf(v.Pos, msgNotFinite, x)
@@ -402,8 +418,12 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		in.Type = ir.Fix(f.Format)
 	}
 	q.needs = map[*ir.Value]bool{}
+	q.commits = map[*ir.Value]bool{}
 	usedByMul := map[*ir.Value]bool{}
 	for _, v := range vals {
+		if v.Op == ir.OpFit && isRealConst(v.Args[0]) {
+			q.commits[v.Args[0]] = true
+		}
 		for _, a := range v.Args {
 			if isRealConst(a) {
 				if v.Op == ir.OpMul {

@@ -237,10 +237,12 @@ func TestQuantizeErrors(t *testing.T) {
 			want:  `m.snn:2:5: initial value -200 of "v" does not fit q8.8 (range [-128, 127.99609375])`,
 		},
 		{
+			// An addend widens (see TestQuantizeWideAddend); a constant
+			// committed to a state (a reset value) must fit its format.
 			name:  "constant does not fit",
 			decls: `  state "v" : f64 = 0 @2:5` + "\n",
-			body: "  v0 = state \"v\" : f64 @3:1\n  v1 = const 300 : f64 @3:9\n  v2 = add v0, v1 : f64 @3:7\n" +
-				"  v3 = fit \"v\", v2 : f64 @3:1\n  v4 = next \"v\", v3 @3:1\n",
+			body: "  v0 = state \"v\" : f64 @3:1\n  v1 = const 300 : f64 @3:9\n  v2 = gt v0, v1 : bool @3:7\n" +
+				"  v3 = fit \"v\", v1 : f64 @3:1\n  v4 = select v2, v3, v0 : f64 @3:1\n  v5 = next \"v\", v4 @3:1\n",
 			want: `m.snn:3:9: constant 300 does not fit q8.8 (range [-128, 127.99609375])`,
 		},
 		{
@@ -304,5 +306,21 @@ func TestQuantizeFormats(t *testing.T) {
 	m, _ := ir.Parse(string(src))
 	if _, err := Run(m, Options{Format: "uq8.8"}); err == nil {
 		t.Errorf("Run(format uq8.8) succeeded, want an error: state formats are signed")
+	}
+}
+
+func TestQuantizeWideAddend(t *testing.T) {
+	src := "module \"m.snn\" real\n\nfunc F @1:1 {\n  dt 1\n  format q8.8\n  round floor\n  overflow sat\n" +
+		"  state \"v\" : f64 = 0 @2:5\nb0:\n  v0 = state \"v\" : f64 @3:1\n  v1 = const 140 : f64 @3:9\n" +
+		"  v2 = add v0, v1 : f64 @3:7\n  v3 = fit \"v\", v2 : f64 @3:1\n  v4 = next \"v\", v3 @3:1\n}\n"
+	m, err := ir.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(m, Options{Check: true}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := m.String(); !strings.Contains(got, "const 35840 : q9.8") {
+		t.Errorf("140 as an addend should widen to q9.8 with raw 35840:\n%s", got)
 	}
 }
