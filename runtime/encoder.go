@@ -126,6 +126,9 @@ func lessLeft(a, b uint64, x uint16, lo int) uint64 {
 		} else {
 			eq &^= w
 		}
+		if eq == 0 { // every lane decided
+			break
+		}
 	}
 	return lt
 }
@@ -142,6 +145,9 @@ func lessRight(a, b uint64, x uint16, lo int) uint64 {
 			eq &= w
 		} else {
 			eq &^= w
+		}
+		if eq == 0 { // every lane decided
+			break
 		}
 	}
 	return lt

@@ -338,3 +338,39 @@ func TestDenseCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorKernelsMatchScalar is the equivalence test of the
+// GOEXPERIMENT=simd kernels (in a default build both sides are scalar).
+func TestVectorKernelsMatchScalar(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for trial := 0; trial < 50; trial++ {
+		const n = 640
+		q, in, noise := randPop(t, r, n)
+		if trial%2 == 0 {
+			noise = nil
+		}
+		for i := range q.V {
+			q.V[i] = int16(r.Uint32())
+			q.Counter[i] = uint32(r.IntN(int(q.Refractory) + 1))
+		}
+		s := *q
+		s.V, s.Counter, s.Spikes = slices.Clone(q.V), slices.Clone(q.Counter), slices.Clone(q.Spikes)
+		q.Step(in, noise)
+		s.StepScalar(in, noise)
+		if !slices.Equal(q.V, s.V) || !slices.Equal(q.Counter, s.Counter) || !slices.Equal(q.Spikes, s.Spikes) {
+			t.Fatalf("trial %d: vector LIF step differs from the scalar one", trial)
+		}
+	}
+	const words, pairs = 16, 37
+	a, b := make([]uint64, words*pairs), make([]uint64, words*pairs)
+	for i := range a {
+		a[i], b[i] = r.Uint64(), r.Uint64()
+	}
+	got := make([]int32, pairs)
+	AndPopcountBatch(got, a, b, words)
+	for p := range got {
+		if want := AndPopcountGo(a[p*words:(p+1)*words], b[p*words:(p+1)*words]); int(got[p]) != want {
+			t.Fatalf("AndPopcountBatch pair %d = %d, want %d", p, got[p], want)
+		}
+	}
+}

@@ -66,7 +66,11 @@ func (q *LIFPop) StepPool(p *Pool, in, noise []int16) {
 func (q *LIFPop) Range(lo, hi int) {
 	for w := lo; w < hi; w += 64 {
 		end := min(w+64, hi)
-		q.Spikes[w>>6] = q.block(w, end)
+		if haveAVX512 && end-w == 64 {
+			q.Spikes[w>>6] = q.lifBlockSIMD(w)
+		} else {
+			q.Spikes[w>>6] = q.block(w, end)
+		}
 	}
 }
 
@@ -116,8 +120,23 @@ func (q *LIFPop) block(lo, hi int) uint64 {
 	return spikes
 }
 
-// StepGo is the plain-Go baseline of Step: LIF.Step per neuron on int64
-// words, single-threaded. The benchmarks compare Step against it.
+// StepScalar is Step without vector instructions or workers: the plain-Go
+// loop over the struct-of-arrays, the benchmarks' baseline.
+func (q *LIFPop) StepScalar(in, noise []int16) {
+	n := len(q.V)
+	q.in = in[:n]
+	q.noise = nil
+	if noise != nil {
+		q.noise = noise[:n]
+	}
+	for w := 0; w < n; w += 64 {
+		q.Spikes[w>>6] = q.block(w, min(w+64, n))
+	}
+	q.in, q.noise = nil, nil
+}
+
+// StepGo is the reference form of Step: LIF.Step per neuron on int64
+// words, single-threaded; tests compare Step against it.
 func (q *LIFPop) StepGo(in, noise []int16) {
 	p := LIFParams{Width: 16, Fraction: 8, VRest: int64(q.VRest), VReset: int64(q.VReset),
 		VThreshold: int64(q.VThreshold), Refractory: q.Refractory}

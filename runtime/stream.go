@@ -175,3 +175,22 @@ func CorDivStream(dst, x, y []uint64, n int, z bool) bool {
 	dst[nw-1] &= TailMask(n)
 	return last
 }
+
+// AndPopcountBatch sets dst[p] = popcount(a_p AND b_p) for the len(dst)
+// stream pairs of `words` words each stored back to back in a and b: the
+// counts of a batch of SC products (e.g. 1024-bit streams, words = 16).
+func AndPopcountBatch(dst []int32, a, b []uint64, words int) {
+	n := len(dst) * words
+	a, b = a[:n], b[:n]
+	if haveSIMD && words%8 == 0 {
+		andPopcountBatchSIMD(dst, a, b, words)
+		return
+	}
+	andPopcountBatchScalar(dst, a, b, words)
+}
+
+func andPopcountBatchScalar(dst []int32, a, b []uint64, words int) {
+	for p := range dst {
+		dst[p] = int32(andPopcountScalar(a[p*words:(p+1)*words], b[p*words:(p+1)*words]))
+	}
+}
