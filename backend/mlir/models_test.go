@@ -12,11 +12,13 @@ import (
 )
 
 // models returns every fixed-phase module the backend tests run: each
-// testdata/*.txtar case (the real LIF of ir/testdata and the op zoo) and
-// every other fixed-phase IR file under ir/testdata.
+// testdata/*.txtar case (the real LIF of ir/testdata and the op zoo), every
+// other fixed-phase IR file under ir/testdata, and every library model and
+// example compiled by the real pipeline.
 func models(t *testing.T) []goldenCase {
 	t.Helper()
 	cases := goldenCases(t)
+	cases = append(cases, libraryModels(t)...)
 	more, err := filepath.Glob("../../ir/testdata/*fixed*.ir")
 	if err != nil {
 		t.Fatal(err)
