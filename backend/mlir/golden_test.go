@@ -89,7 +89,7 @@ func TestGolden(t *testing.T) {
 			for _, s := range []struct {
 				section string
 				opt     Options
-			}{{"out.mlir", Options{}}, {"out.generic.mlir", Options{Generic: true}}} {
+			}{{"out.mlir", Options{Version: "test"}}, {"out.generic.mlir", Options{Generic: true, Version: "test"}}} {
 				got := emitString(t, c.m, s.opt)
 				want, _ := section(c.arc, s.section)
 				if update {

@@ -60,6 +60,12 @@ var lowerings = map[ir.Op]struct {
 	ir.OpAssert: {(*lowerer).lowerAssert, "verif.assert of (reset | !en | cond)"},
 }
 
+// Lowers reports whether op has a lowering to hw/comb/seq.
+func Lowers(op ir.Op) bool {
+	_, ok := lowerings[op]
+	return ok
+}
+
 // Lowering reports whether op has a lowering to hw/comb/seq and describes
 // it. Every op in ir.FixedOps has one (the op-coverage test holds that).
 func Lowering(op ir.Op) (desc string, ok bool) {
