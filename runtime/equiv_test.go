@@ -374,3 +374,60 @@ func TestVectorKernelsMatchScalar(t *testing.T) {
 		}
 	}
 }
+
+func TestDenseLayerWorkerCountInvariant(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	const nIn, nOut, n = 50, 37, 500
+	x, w := make([]uint16, nIn), make([]uint16, nIn*nOut)
+	for i := range x {
+		x[i] = uint16(r.Uint32())
+	}
+	for i := range w {
+		w[i] = uint16(r.Uint32())
+	}
+	var ref []uint64
+	for _, workers := range []int{1, 2, 5} {
+		l, err := NewDenseLayer(nIn, nOut, n, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.SetWeights(w)
+		p := NewPool(workers)
+		l.Run(p, x, 0, 1000, 10, 300)
+		p.Close()
+		if ref == nil {
+			ref = l.Spikes
+			if Popcount(ref) == 0 {
+				t.Fatal("no spikes: weak test")
+			}
+		} else if !slices.Equal(ref, l.Spikes) {
+			t.Fatalf("%d workers give different spike trains than 1", workers)
+		}
+	}
+}
+
+// TestSteadyStateAllocs holds "no allocation in steady state" for the
+// kernels the benchmarks time.
+func TestSteadyStateAllocs(t *testing.T) {
+	q, in, _ := randPop(t, rand.New(rand.NewPCG(23, 24)), 10_000)
+	p := NewPool(2)
+	defer p.Close()
+	l, _ := NewDenseLayer(20, 8, 300, true)
+	l.SetWeights(make([]uint16, 160))
+	x := make([]uint16, 20)
+	a, b := make([]uint64, 64), make([]uint64, 64)
+	dst := make([]int32, 4)
+	enc := make([]uint64, 16)
+	for name, f := range map[string]func(){
+		"LIFPop.StepPool":  func() { q.StepPool(p, in, nil) },
+		"DenseLayer.Run":   func() { l.Run(p, x, 0, 256, 10, 256) },
+		"DenseCounts":      func() { DenseCounts(p, dst, a, b, 1, 16) },
+		"AndPopcountBatch": func() { AndPopcountBatch(dst, a, b, 16) },
+		"Encode":           func() { Encode(enc, Left, 0xACE1, 0x1234, 1024) },
+	} {
+		f()
+		if n := testing.AllocsPerRun(20, f); n != 0 {
+			t.Errorf("%s allocates %.1f times per call", name, n)
+		}
+	}
+}

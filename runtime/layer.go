@@ -3,6 +3,7 @@ package rt
 import (
 	"fmt"
 	"math/bits"
+	"sync"
 )
 
 // DenseLayer is the fast equivalent of Dense for inputs held constant from
@@ -151,9 +152,16 @@ func (s *lifState) step(in int16, train []uint64, idx int) {
 // `words` words: the rate-domain dot products of a dense SC layer. x holds
 // nIn streams, w holds len(counts)·nIn streams (neuron-major).
 func DenseCounts(p *Pool, counts []int32, x, w []uint64, nIn, words int) {
-	dc := denseCounts{counts: counts, x: x, w: w, nIn: nIn, words: words}
-	p.Run(&dc, len(counts), 1)
+	dc := denseCountsPool.Get().(*denseCounts)
+	*dc = denseCounts{counts: counts, x: x, w: w, nIn: nIn, words: words}
+	p.Run(dc, len(counts), 1)
+	*dc = denseCounts{}
+	denseCountsPool.Put(dc)
 }
+
+// denseCountsPool recycles the Ranger of DenseCounts so steady-state calls
+// do not allocate.
+var denseCountsPool = sync.Pool{New: func() any { return new(denseCounts) }}
 
 type denseCounts struct {
 	counts     []int32
