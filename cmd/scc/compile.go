@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"scc/ir"
+	"scc/irgen"
+	"scc/lang"
+	"scc/parser"
+	"scc/passes"
+)
+
+// compileOpts are the pipeline options shared by every subcommand.
+type compileOpts struct {
+	Dt        float64            // 0: the model's own
+	Params    map[string]float64 // canonical units
+	Format    string             // "": the model's own
+	StopAfter string             // "": run every pass
+}
+
+// unit is the product of the pipeline for one source file.
+type unit struct {
+	name     string
+	lines    map[string][]string // source lines by file name, for diagnostics
+	file     *lang.File
+	info     *lang.Info
+	mod      *ir.Module // after the last pass run (fixed unless StopAfter)
+	real     *ir.Module // real phase, before passes (for --float)
+	warnings lang.ErrorList
+}
+
+func readSource(path string) ([]byte, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: %v", path, pe.Err)
+		}
+		return nil, err
+	}
+	return src, nil
+}
+
+func newUnit(name string, src []byte) *unit {
+	return &unit{name: name, lines: map[string][]string{name: strings.Split(string(src), "\n")}}
+}
+
+// compile runs parse, check, irgen and the pass pipeline on src.
+func compile(name string, src []byte, opt compileOpts) (*unit, error) {
+	u := newUnit(name, src)
+	f, err := parser.ParseFile(name, src)
+	if err != nil {
+		return u, err
+	}
+	return u, u.lower(f, opt)
+}
+
+// lower checks f and runs irgen and the passes.
+func (u *unit) lower(f *lang.File, opt compileOpts) error {
+	u.file = f
+	info, err := lang.Check(f)
+	if info != nil {
+		u.warnings = append(u.warnings, info.Warnings...)
+	}
+	if err != nil {
+		return err
+	}
+	u.info = info
+	m, err := irgen.Lower(f, info, irgen.Options{Dt: opt.Dt, Params: opt.Params})
+	if err != nil {
+		return err
+	}
+	real, err := ir.Parse(m.String()) // an independent copy for the float model
+	if err != nil {
+		panic(fmt.Sprintf("irgen output does not round-trip: %v", err))
+	}
+	u.real = real
+	if opt.StopAfter == "irgen" {
+		u.mod = m
+		return nil
+	}
+	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Format: opt.Format})
+	u.warnings = append(u.warnings, warns...)
+	if err != nil {
+		return err
+	}
+	u.mod = m
+	return nil
+}
+
+// pick returns the function named top, or the only one.
+func pick(m *ir.Module, top string) (*ir.Func, error) {
+	if top != "" {
+		if f := m.Func(top); f != nil {
+			return f, nil
+		}
+		return nil, &failure{fmt.Sprintf("scc: %s defines no model %q (models: %s)", m.File, top, funcNames(m))}
+	}
+	switch len(m.Funcs) {
+	case 0:
+		return nil, &failure{fmt.Sprintf("scc: %s defines no model", m.File)}
+	case 1:
+		return m.Funcs[0], nil
+	}
+	return nil, &failure{fmt.Sprintf("scc: %s defines %d models (%s); choose one with --top", m.File, len(m.Funcs), funcNames(m))}
+}
+
+func funcNames(m *ir.Module) string {
+	var n []string
+	for _, f := range m.Funcs {
+		n = append(n, f.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// report prints diagnostics S3-style with the source line and a caret, and
+// returns a failure (exit 1) when err is not nil.
+func (u *unit) report(w io.Writer, err error) error {
+	for _, d := range u.warnings {
+		u.printDiag(w, d, "warning: ")
+	}
+	if err == nil {
+		return nil
+	}
+	var list lang.ErrorList
+	var one *lang.Error
+	switch {
+	case errors.As(err, &list):
+		list.Sort()
+		for _, d := range list {
+			u.printDiag(w, d, "")
+		}
+	case errors.As(err, &one):
+		u.printDiag(w, one, "")
+	default:
+		fmt.Fprintf(w, "%s: %v\n", u.name, err)
+	}
+	return &failure{}
+}
+
+func (u *unit) printDiag(w io.Writer, d *lang.Error, prefix string) {
+	pos := d.Pos
+	if pos.File == "" && pos.IsValid() {
+		pos.File = u.name
+	}
+	fmt.Fprintf(w, "%s: %s%s\n", pos, prefix, d.Msg)
+	lines := u.lines[pos.File]
+	if pos.Line >= 1 && pos.Line <= len(lines) {
+		line := strings.TrimRight(lines[pos.Line-1], "\r")
+		fmt.Fprintf(w, "\t%s\n\t", strings.ReplaceAll(line, "\t", " "))
+		col := min(max(pos.Col-1, 0), len(line))
+		fmt.Fprintf(w, "%s^\n", strings.Repeat(" ", col))
+	}
+}
+
+// writeOutput writes data to path atomically (a temp file renamed into
+// place, so a failed run never leaves a half-written file), or to stdout
+// when path is "" or "-".
+func writeOutput(path string, data []byte, stdout io.Writer) error {
+	if path == "" || path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// parseQuantity reads a number with an optional unit (`20ms`, `20 ms`,
+// `-65*mV`, `0.1`) and returns it in canonical units.
+func parseQuantity(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && strings.IndexByte("+-.0123456789eE", t[i]) >= 0 {
+		if (t[i] == 'e' || t[i] == 'E') && (i+1 >= len(t) || strings.IndexByte("+-0123456789", t[i+1]) < 0) {
+			break
+		}
+		i++
+	}
+	x, err := strconv.ParseFloat(t[:i], 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("%q is not a number with an optional unit (e.g. 20ms, -65 mV)", s)
+	}
+	u := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t[i:]), "*"))
+	if u == "" {
+		return x, nil
+	}
+	unit, ok := lang.LookupUnit(u)
+	if !ok {
+		return 0, fmt.Errorf("%q: unknown unit %q", s, u)
+	}
+	return x * unit.Factor, nil
+}
+
+// parseParams reads NAME=VALUE overrides.
+func parseParams(kvs []string) (map[string]float64, error) {
+	if len(kvs) == 0 {
+		return nil, nil
+	}
+	m := map[string]float64{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, usagef("--param %q: expected NAME=VALUE", kv)
+		}
+		x, err := parseQuantity(v)
+		if err != nil {
+			return nil, usagef("--param %s", err)
+		}
+		m[strings.TrimSpace(k)] = x
+	}
+	return m, nil
+}
+
+func bufString(f func(w io.Writer) error) ([]byte, error) {
+	var b bytes.Buffer
+	err := f(&b)
+	return b.Bytes(), err
+}

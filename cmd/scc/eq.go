@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"strings"
+
+	"scc/lang"
+	"scc/parser"
+)
+
+func runEq(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eq", flag.ContinueOnError)
+	var params, inits multiFlag
+	fs.Var(&params, "param", "parameter NAME=VALUE, Brian2 style (20ms, -65*mV); repeatable")
+	fs.Var(&inits, "init", "initial value of a state NAME=VALUE; repeatable")
+	threshold := fs.String("threshold", "", "spike condition, e.g. 'v > -50*mV'")
+	reset := fs.String("reset", "", "reset statements, e.g. 'v = -65*mV; w += b'")
+	refractory := fs.String("refractory", "", "refractory period, e.g. 2ms")
+	dt := fs.String("dt", "", "time step, e.g. 0.1ms")
+	method := fs.String("method", "", "integration method: euler, exact, rk2 or rk4")
+	name := fs.String("name", "Eq", "model name")
+	format := fs.String("format", "", "fixed-point profile (default q8.8)")
+	emit := fs.String("emit", "", "output kind: sv, snn, mlir, mlir-generic, ir (default: from -o's extension, else sv)")
+	out := fs.String("o", "", "output file (default: standard output)")
+	eqs, err := parseFlags(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(eqs) == 0 {
+		return usagef("expected at least one equation string")
+	}
+	opt := parser.BrianOptions{
+		Name: *name, Equations: eqs, Params: params, Init: inits, Threshold: *threshold,
+		Reset: *reset, Refractory: *refractory, Dt: *dt, Method: *method,
+	}
+	u := &unit{name: "eq", lines: map[string][]string{
+		"eq":           strings.Split(strings.Join(eqs, "\n"), "\n"),
+		"--threshold":  {*threshold},
+		"--reset":      {*reset},
+		"--refractory": {*refractory},
+		"--dt":         {*dt},
+	}}
+	model, err := parser.ParseBrian(opt)
+	if err != nil {
+		return u.report(stderr, err)
+	}
+	file := &lang.File{Name: "eq", Decls: []lang.Decl{model}}
+	kind, err := emitKind(*emit, *out)
+	if err != nil {
+		return err
+	}
+	if kind == "snn" {
+		return writeOutput(*out, lang.Format(file), stdout)
+	}
+	if err := u.report(stderr, u.lower(file, compileOpts{Format: *format})); err != nil {
+		return err
+	}
+	return emitUnit(u, kind, *out, "", stdout)
+}
+
+func runFmt(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
+	write := fs.Bool("w", false, "write the result back to the file")
+	path, err := oneFile(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	src, err := readSource(path)
+	if err != nil {
+		return err
+	}
+	u := newUnit(path, src)
+	f, err := parser.ParseFile(path, src)
+	if err != nil {
+		return u.report(stderr, err)
+	}
+	out := lang.Format(f)
+	if *write {
+		return writeOutput(path, out, stdout)
+	}
+	_, err = stdout.Write(out)
+	return err
+}

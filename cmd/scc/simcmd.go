@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"scc/ir"
+	"scc/sim"
+	"scc/testbenches"
+)
+
+func runSim(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	var pf pipelineFlags
+	pf.register(fs)
+	steps := fs.Int("steps", 1000, "number of steps")
+	input := fs.String("input", "random:1", "stimulus: const:VALUE, const:NAME=VALUE,..., random:SEED or file:PATH (CSV)")
+	float := fs.Bool("float", false, "run the float64 model instead of the bit-true one")
+	vcd := fs.String("vcd", "", "write a VCD trace to this file")
+	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output)")
+	path, err := oneFile(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if *steps < 0 {
+		return usagef("--steps must be ≥ 0")
+	}
+	opt, err := pf.opts()
+	if err != nil {
+		return err
+	}
+	src, err := readSource(path)
+	if err != nil {
+		return err
+	}
+	u, err := compile(path, src, opt)
+	if err := u.report(stderr, err); err != nil {
+		return err
+	}
+	f, err := pick(u.mod, pf.top)
+	if err != nil {
+		return err
+	}
+	stim, err := sim.ParseSpec(f, *input)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	var tr *sim.Trace
+	mode := "bit-true " + f.Format.String()
+	if *float {
+		tr, err = sim.RunFloat(u.real.Func(f.Name), stim, *steps)
+		mode = "float64"
+	} else {
+		tr, err = sim.RunFixed(f, stim, *steps)
+	}
+	var ae *sim.AssertError
+	if err != nil && !errors.As(err, &ae) {
+		return err
+	}
+	if *csvOut != "" {
+		var b bytes.Buffer
+		if err := tr.WriteCSV(&b); err != nil {
+			return err
+		}
+		if err := writeOutput(*csvOut, b.Bytes(), stdout); err != nil {
+			return err
+		}
+	}
+	if *vcd != "" {
+		var b bytes.Buffer
+		if err := tr.WriteVCD(&b); err != nil {
+			return err
+		}
+		if err := writeOutput(*vcd, b.Bytes(), stdout); err != nil {
+			return err
+		}
+	}
+	w := stdout
+	if *csvOut == "-" {
+		w = stderr
+	}
+	var final []string
+	if n := len(tr.Real); n > 0 {
+		for i, s := range f.States {
+			final = append(final, fmt.Sprintf("%s=%s", s.Name, ir.FormatFloat(tr.Real[n-1][i])))
+		}
+	}
+	fmt.Fprintf(w, "sim %s: %d steps, %d spikes (%s); final %s\n", f.Name, *steps, tr.SpikeCount(), mode, strings.Join(final, " "))
+	if ae != nil {
+		return &failure{fmt.Sprintf("%s: %v", path, ae)}
+	}
+	return nil
+}
+
+func runCosim(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cosim", flag.ContinueOnError)
+	var pf pipelineFlags
+	pf.register(fs)
+	simName := fs.String("sim", "iverilog", "RTL simulator: iverilog or verilator")
+	steps := fs.Int("steps", 1000, "number of steps")
+	seed := fs.Uint64("seed", 1, "seed of the random input stream")
+	keep := fs.String("keep", "", "keep the RTL, testbench, stimulus and VCD in this directory")
+	path, err := oneFile(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if *simName != "iverilog" && *simName != "verilator" {
+		return usagef("--sim %q: expected iverilog or verilator", *simName)
+	}
+	if *steps < 1 {
+		return usagef("--steps must be ≥ 1")
+	}
+	opt, err := pf.opts()
+	if err != nil {
+		return err
+	}
+	src, err := readSource(path)
+	if err != nil {
+		return err
+	}
+	u, err := compile(path, src, opt)
+	if err := u.report(stderr, err); err != nil {
+		return err
+	}
+	f, err := pick(u.mod, pf.top)
+	if err != nil {
+		return err
+	}
+	dir := *keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "scc-cosim-"); err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	res, err := testbenches.Cosim(context.Background(), u.mod, f, testbenches.CosimOptions{
+		Sim: *simName, Steps: *steps, Seed: *seed, Dir: dir, Version: version,
+	})
+	if err != nil {
+		if *keep == "" {
+			os.RemoveAll(dir)
+		}
+		return err
+	}
+	fmt.Fprintln(stdout, res.Summary())
+	if res.Mismatches > 0 || res.First != nil {
+		m := res.First
+		msg := fmt.Sprintf("%s: co-simulation mismatch in %s at step %d: signal %s want %d got %d\nwaveform: %s",
+			path, f.Name, m.Step, m.Signal, m.Want, m.Got, res.VCD)
+		return &failure{msg}
+	}
+	if *keep == "" {
+		os.RemoveAll(dir)
+	}
+	return nil
+}
