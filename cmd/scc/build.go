@@ -164,4 +164,3 @@ func runIR(args []string, stdout, stderr io.Writer) error {
 	_, err = io.WriteString(stdout, m.String())
 	return err
 }
-
