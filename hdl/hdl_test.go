@@ -83,8 +83,11 @@ func TestToolsAccept(t *testing.T) {
 		t.Run(n, func(t *testing.T) {
 			t.Parallel()
 			fs := set(n)
-			run(t, iverilog, append([]string{"-g2012", "-Wall", "-s", n, "-o", filepath.Join(dir, n+".vvp")}, fs...)...)
-			out := run(t, yosys, "-q", "-p", fmt.Sprintf("read_verilog -sv %s; hierarchy -check -top %s; proc; check -assert",
+			out := run(t, iverilog, append([]string{"-g2012", "-Wall", "-s", n, "-o", filepath.Join(dir, n+".vvp")}, fs...)...)
+			if strings.TrimSpace(out) != "" {
+				t.Errorf("iverilog -Wall output:\n%s", out)
+			}
+			out = run(t, yosys, "-q", "-p", fmt.Sprintf("read_verilog -sv %s; hierarchy -check -top %s; proc; check -assert",
 				strings.Join(fs, " "), n))
 			if strings.Contains(out, "Warning") {
 				t.Errorf("yosys warns:\n%s", out)
