@@ -1,7 +1,7 @@
 // Package mlir emits CIRCT MLIR: one hw.module per neuron model, built from
 // the hw, comb and seq dialects (and verif.assert for user assertions), in
 // the syntax of firtool 1.57.0 and later (DESIGN §6). Emit is the entry
-// point (STYLE S11) and Lowering describes each op's lowering. `scc build
+// point (STYLE S11); Lowers and Lowering report each op's lowering. `scc build
 // --emit mlir` prints the pretty form, `--emit mlir-generic` the generic op
 // form.
 //

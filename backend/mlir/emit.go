@@ -68,7 +68,12 @@ func build(m *ir.Module, opt Options) ([]*hwModule, error) {
 		funcs = []*ir.Func{f}
 	}
 	var mods []*hwModule
-	for _, f := range funcs {
+	for i, f := range funcs {
+		for _, g := range funcs[:i] {
+			if g.ModuleName() == f.ModuleName() {
+				return nil, fmt.Errorf("mlir: models %q and %q both become module @%s", g.Name, f.Name, f.ModuleName())
+			}
+		}
 		hm, err := lowerFunc(m.File, f)
 		if err != nil {
 			return nil, err

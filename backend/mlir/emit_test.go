@@ -102,6 +102,12 @@ func TestPreconditions(t *testing.T) {
 	x := b.NewValue(lang.Pos{}, ir.OpState, ir.Fix(fixed.Q88))
 	b.NewValue(lang.Pos{}, ir.OpNext, ir.Void, x)
 	clash.Funcs = []*ir.Func{g}
+	twice := &ir.Module{File: "t.snn", Phase: ir.Fixed}
+	for range 2 {
+		h := ir.NewFunc("T", lang.Pos{Line: 1, Col: 1})
+		h.Entry().NewValue(lang.Pos{}, ir.OpSpike, ir.Void, h.Entry().NewValue(lang.Pos{}, ir.OpConst, ir.Bool))
+		twice.Funcs = append(twice.Funcs, h)
+	}
 	for _, tc := range []struct {
 		name string
 		m    *ir.Module
@@ -111,6 +117,7 @@ func TestPreconditions(t *testing.T) {
 		{"real phase", real, Options{}, "needs fixed-phase IR"},
 		{"unverified", broken, Options{}, `state "x" has 0 next ops`},
 		{"port clash", clash, Options{}, `"x_q" is used twice`},
+		{"module clash", twice, Options{}, `both become module @T`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
