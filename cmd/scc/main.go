@@ -36,6 +36,7 @@ func init() {
 		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
 		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
 		{"ir", "scc ir FILE.snn [--after PASS]", runIR},
+		{"report", "scc report FILE.snn [--steps N] [--seeds K] [--budget 0.95] [--top NAME] [--format F]", runReport},
 		{"eq", "scc eq 'EQUATIONS' ... [--param k=v] [--threshold EXPR] [--reset STMTS] [--refractory T] [--dt T] [--emit sv|snn|...] [-o OUT]", runEq},
 		{"fmt", "scc fmt FILE.snn [-w]", runFmt},
 		{"models", "scc models", runModels},
