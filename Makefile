@@ -43,8 +43,11 @@ fuzz:
 	  fi; \
 	done
 
+# Runtime kernels against plain-Go baselines (scripts/bench.sh), then compile
+# time per model and golden-model steps per second.
 bench:
 	bash scripts/bench.sh
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./cmd/scc
 
 synth-report:
 	bash scripts/synth-report.sh
