@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -90,7 +92,7 @@ func Cosim(ctx context.Context, m *ir.Module, f *ir.Func, opt CosimOptions) (*Co
 	if opt.Steps == 0 {
 		opt.Steps = 1000
 	}
-	tr, err := sim.RunFixed(f, wrapInputs(f, sim.Random(f, opt.Seed)), opt.Steps)
+	tr, err := sim.RunFixed(f, Stimulus(f, opt.Seed), opt.Steps)
 	var ae *sim.AssertError
 	if err != nil && !errors.As(err, &ae) {
 		return nil, fmt.Errorf("cosim %s: golden model: %v", f.Name, err)
@@ -161,7 +163,7 @@ func CosimTrace(ctx context.Context, m *ir.Module, f *ir.Func, tr *sim.Trace, op
 	files := []struct {
 		name string
 		data []byte
-	}{{dut, rtl.Bytes()}, {tbFile, tb}, {topt.stimulus(), stim.Bytes()}, {topt.expected(), want.Bytes()}}
+	}{{dut, rtl.Bytes()}, {tbFile, tb}, {topt.stimulus(f), stim.Bytes()}, {topt.expected(f), want.Bytes()}}
 	for _, fl := range files {
 		if err := os.WriteFile(filepath.Join(dir, fl.name), fl.data, 0o644); err != nil {
 			return nil, err
@@ -260,14 +262,39 @@ func parseWord(s string, w int, signed bool) (int64, error) {
 	return fixed.WrapTo(int64(u), fixed.UQ(w, 0)), nil
 }
 
+// Stimulus returns the random source Cosim drives f with: sim.Random(f,
+// seed), with each word wrapped to its input's own format (the identity when
+// the input has f.Format, as after quantize). sim.Random cannot draw from a
+// range of 2^64 words (rand.Int64N(hi-lo+1) overflows), so an input whose
+// range is the whole of a 64-bit format is drawn from its own seeded uniform
+// 64-bit stream instead.
+func Stimulus(f *ir.Func, seed uint64) sim.Source {
+	full := false
+	for i := range f.Inputs {
+		lo, hi := sim.InputRange(f, i)
+		full = full || uint64(hi-lo) == math.MaxUint64
+	}
+	if full {
+		return wrapSource{src: &full64{rng: rand.New(rand.NewPCG(seed, 0x5cc5cc))}, f: f}
+	}
+	return wrapSource{src: sim.Random(f, seed), f: f}
+}
+
+// full64 draws every word uniformly from all 2^64 patterns.
+type full64 struct{ rng *rand.Rand }
+
+func (s *full64) Next(step int, raw []int64) {
+	for i := range raw {
+		raw[i] = int64(s.rng.Uint64())
+	}
+}
+
 // wrapSource reinterprets each input word in the input's own format (the
 // identity when the input has f.Format, as after quantize).
 type wrapSource struct {
 	src sim.Source
 	f   *ir.Func
 }
-
-func wrapInputs(f *ir.Func, src sim.Source) sim.Source { return wrapSource{src, f} }
 
 func (w wrapSource) Next(step int, raw []int64) {
 	w.src.Next(step, raw)

@@ -17,10 +17,11 @@ type Options struct {
 	// of the stimulus and expected files.
 	Steps int
 	// Stimulus is the $readmemh file of input words, one row per step
-	// with one word per input ("" = "stim.hex"); unused without inputs.
+	// with one word per input ("" = "<module>.stim.hex"); unused without
+	// inputs.
 	Stimulus string
 	// Expected is the $readmemh file of expected outputs, one row per step:
-	// spike, then every state word ("" = "expect.hex").
+	// spike, then every state word ("" = "<module>.expect.hex").
 	Expected string
 	// VCD is the dump file ("" = "tb_<module>.vcd").
 	VCD string
@@ -33,8 +34,10 @@ type Options struct {
 	Version string
 }
 
-func (o Options) stimulus() string { return or(o.Stimulus, "stim.hex") }
-func (o Options) expected() string { return or(o.Expected, "expect.hex") }
+func (o Options) stimulus(f *ir.Func) string { return or(o.Stimulus, f.ModuleName()+".stim.hex") }
+func (o Options) expected(f *ir.Func) string {
+	return or(o.Expected, f.ModuleName()+".expect.hex")
+}
 func (o Options) vcd(f *ir.Func) string {
 	return or(o.VCD, "tb_"+f.ModuleName()+".vcd")
 }
@@ -131,7 +134,8 @@ func Generate(f *ir.Func, opt Options) ([]byte, error) {
 		p("  reg [%d:0] stim [0:STEPS*NIN-1];\n", wi-1)
 	}
 	p("  reg [%d:0] want [0:STEPS*NOUT-1];\n", wo-1)
-	p("  integer step;\n  integer failed;\n\n")
+	p("  wire [%d:0] got [0:NOUT-1]; // every output, zero-extended\n", wo-1)
+	p("  integer step;\n  integer i;\n  integer nout; // a variable bound: verilator must not unroll the check loop\n  integer failed;\n\n")
 
 	conns := []string{".clk(clk)", ".rst_n(rst_n)", ".en(en)"}
 	for _, in := range f.Inputs {
@@ -142,6 +146,21 @@ func Generate(f *ir.Func, opt Options) ([]byte, error) {
 		conns = append(conns, fmt.Sprintf(".%s(%s)", s.PortName(), s.PortName()))
 	}
 	p("  %s dut (\n    %s\n  );\n\n", mod, strings.Join(conns, ",\n    "))
+	for i, name := range Signals(f) {
+		p("  assign got[%d] = %s;\n", i, zext(name, sigWidth(f, i), wo))
+	}
+	p("\n  reg [%d:0] names [0:NOUT-1];\n  initial begin\n", 8*nameLen(f)-1)
+	for i, name := range Signals(f) {
+		p("    names[%d] = %q;\n", i, name)
+	}
+	p("  end\n\n")
+	p("  // check compares every output with row r of the expected file.\n")
+	p("  task check(input integer r, input hold);\n")
+	p("    for (i = 0; i < nout; i = i + 1) begin\n")
+	p("      if (failed == 0 && got[i] !== want[r*NOUT+i]) begin\n")
+	p("        if (hold) $display(\"FAIL step=%%0d signal=%%0s@hold want=%%h got=%%h\", r, names[i], want[r*NOUT+i], got[i]);\n")
+	p("        else $display(\"FAIL step=%%0d signal=%%0s want=%%h got=%%h\", r, names[i], want[r*NOUT+i], got[i]);\n")
+	p("        failed = 1;\n      end\n    end\n  endtask\n\n")
 	p("  initial clk = 1'b0;\n  always #5 clk = ~clk;\n\n")
 
 	p("  initial begin\n")
@@ -149,11 +168,11 @@ func Generate(f *ir.Func, opt Options) ([]byte, error) {
 	for _, in := range f.Inputs {
 		p("    %s = %d'h0;\n", in.PortName(), in.Type.Width())
 	}
-	p("    failed = 0;\n")
+	p("    failed = 0;\n    nout = NOUT;\n")
 	if nin > 0 {
-		p("    $readmemh(%q, stim);\n", opt.stimulus())
+		p("    $readmemh(%q, stim);\n", opt.stimulus(f))
 	}
-	p("    $readmemh(%q, want);\n", opt.expected())
+	p("    $readmemh(%q, want);\n", opt.expected(f))
 	p("    $dumpfile(%q);\n    $dumpvars(0, %s);\n", opt.vcd(f), top)
 	p("    // Reset over three rising edges, released on a falling edge.\n")
 	p("    repeat (3) @(negedge clk);\n    rst_n = 1'b1;\n")
@@ -161,22 +180,42 @@ func Generate(f *ir.Func, opt Options) ([]byte, error) {
 	for i, in := range f.Inputs {
 		p("      %s = stim[step*NIN+%d]%s;\n", in.PortName(), i, slice(in.Type.Width(), wi))
 	}
-	p("      en = 1'b1;\n      @(negedge clk);\n")
-	compare(p, f, wo, "", "      ")
+	p("      en = 1'b1;\n      @(negedge clk);\n      check(step, 1'b0);\n")
 	if opt.HoldEvery > 0 {
 		p("      if (failed == 0 && step %% %d == %d) begin\n", opt.HoldEvery, opt.HoldEvery-1)
 		p("        en = 1'b0;\n")
 		for _, in := range f.Inputs {
 			p("        %s = ~%s;\n", in.PortName(), in.PortName())
 		}
-		p("        @(negedge clk);\n")
-		compare(p, f, wo, "@hold", "        ")
-		p("      end\n")
+		p("        @(negedge clk);\n        check(step, 1'b1);\n      end\n")
 	}
 	p("    end\n")
 	p("    if (failed == 0) $display(\"PASS steps=%%0d signals=%%0d\", STEPS, NOUT);\n")
 	p("    $finish;\n  end\nendmodule\n")
 	return b.Bytes(), nil
+}
+
+func sigWidth(f *ir.Func, i int) int {
+	if i == 0 {
+		return 1
+	}
+	return f.States[i-1].Type.Width()
+}
+
+func nameLen(f *ir.Func) int {
+	n := 1
+	for _, s := range Signals(f) {
+		n = max(n, len(s))
+	}
+	return n
+}
+
+// zext zero-extends the w-bit signal name to mw bits.
+func zext(name string, w, mw int) string {
+	if w == mw {
+		return name
+	}
+	return fmt.Sprintf("{%d'h0, %s}", mw-w, name)
 }
 
 // slice returns the part select that narrows a memory word of width mw to w.
@@ -188,20 +227,6 @@ func slice(w, mw int) string {
 		return "[0]"
 	}
 	return fmt.Sprintf("[%d:0]", w-1)
-}
-
-// compare writes the checks of every output against row `step`.
-func compare(p func(string, ...any), f *ir.Func, wo int, suffix, ind string) {
-	for i, name := range Signals(f) {
-		w := 1
-		if i > 0 {
-			w = f.States[i-1].Type.Width()
-		}
-		exp := fmt.Sprintf("want[step*NOUT+%d]%s", i, slice(w, wo))
-		p("%sif (failed == 0 && %s !== %s) begin\n", ind, name, exp)
-		p("%s  $display(\"FAIL step=%%0d signal=%s want=%%h got=%%h\", step, %s, %s);\n", ind, name+suffix, exp, name)
-		p("%s  failed = 1;\n%send\n", ind, ind)
-	}
 }
 
 func hexDigits(w int) int { return (w + 3) / 4 }

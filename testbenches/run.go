@@ -38,7 +38,8 @@ func RunIcarus(ctx context.Context, dir string, files []string, top string) (str
 
 // RunVerilator builds files (relative to dir, or absolute) with
 // `verilator --binary --timing -Wall --trace -j 2 --top-module top` in
-// dir/obj_<top> and runs the executable in dir. Every warning is fatal: the
+// dir/obj_dir and runs the executable V<top> in dir. Builds of several tops
+// in one dir share obj_dir, so Verilator's runtime library is compiled once. Every warning is fatal: the
 // only waivers are the lint_off comments inside generated testbenches. It
 // returns the simulation's output. A missing tool is an error naming its
 // install command.
@@ -47,7 +48,7 @@ func RunVerilator(ctx context.Context, dir string, files []string, top string) (
 	if err != nil {
 		return "", err
 	}
-	mdir := "obj_" + top
+	mdir := "obj_dir"
 	args := []string{"--binary", "--timing", "-Wall", "--trace", "-j", "2",
 		"--top-module", top, "-Mdir", mdir, "-o", "V" + top}
 	args = append(args, files...)
