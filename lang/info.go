@@ -63,7 +63,8 @@ func (k SymKind) String() string {
 }
 
 // Symbol is a resolved name: its kind and its index in the ModelInfo slice
-// of that kind (Params, Inputs, States; for lets the index into Lets).
+// of that kind (Params, Inputs, States, Lets; -1 for a let the checker
+// rejected).
 type Symbol struct {
 	Kind  SymKind
 	Index int
