@@ -92,15 +92,20 @@ type Module struct {
 // and this step's inputs to the post-step state and the spike bit. It has a
 // single block: control flow is expressed with select, as in hardware.
 type Func struct {
-	Name     string
-	Pos      lang.Pos
-	Dt       float64        // step length in ms (canonical time unit)
-	Format   fixed.Format   // the profile's state word format (q8.8)
-	Round    fixed.Round    // rounding of narrowed products and commits
-	Overflow fixed.Overflow // overflow mode of commits
-	States   []*State
-	Inputs   []*Input
-	Blocks   []*Block
+	Name   string
+	Pos    lang.Pos
+	Dt     float64      // step length in ms (canonical time unit)
+	Format fixed.Format // the profile's state word format (q8.8)
+	// AutoWidth, when not 0, is the word budget of an auto:<W> profile:
+	// quantize gives each state its own binary point in a W-bit word and
+	// sizes coefficients, tables and product narrowing within W bits.
+	// Format is then the format of inputs and of unproven states.
+	AutoWidth int
+	Round     fixed.Round    // rounding of narrowed products and commits
+	Overflow  fixed.Overflow // overflow mode of commits
+	States    []*State
+	Inputs    []*Input
+	Blocks    []*Block
 
 	nextID int
 }
@@ -147,6 +152,7 @@ type Value struct {
 	AuxName  string         // call: function name
 	Round    fixed.Round    // cast: rounding mode
 	Overflow fixed.Overflow // cast: overflow mode
+	Table    *fixed.Table   // table: the breakpoint table
 	Pos      lang.Pos
 	Block    *Block
 }

@@ -70,6 +70,14 @@ const (
 	// overflow Overflow. fixed.Cast is the definition.
 	OpCast
 
+	// OpTable: fixed phase only. A nonlinear function of arg 0 as a
+	// breakpoint table (DESIGN §3): Table holds the first breakpoint's raw
+	// argument Lo, the spacing 2^Shift and the raw results Y in the result
+	// format. With d = a - Lo: d < 0 gives Y[0]; i = d>>Shift ≥ len(Y)-1
+	// gives the last entry; otherwise Y[i] + floor((Y[i+1]-Y[i])·(d mod
+	// 2^Shift) / 2^Shift). fixed.Table.Eval is the definition.
+	OpTable
+
 	// OpNext: void. Commits arg 0 as the post-step value of state AuxInt.
 	// Exactly one per state, of the state's type.
 	OpNext
@@ -118,6 +126,7 @@ var opTable = [opCount]OpInfo{
 	OpCall:    {Name: "call", Args: argsVar, Real: true},
 	OpFit:     {Name: "fit", Args: 1, Real: true},
 	OpCast:    {Name: "cast", Args: 1, Fixed: true},
+	OpTable:   {Name: "table", Args: 1, Fixed: true},
 	OpNext:    {Name: "next", Args: 1, Real: true, Fixed: true, Void: true},
 	OpSpike:   {Name: "spike", Args: 1, Real: true, Fixed: true, Void: true},
 	OpAssert:  {Name: "assert", Args: 1, Real: true, Fixed: true, Void: true},

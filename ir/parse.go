@@ -217,6 +217,8 @@ func (p *irParser) fn() *Func {
 				p.failf("%v", err)
 			}
 			f.Format = fm
+		case toks[0] == "auto" && len(toks) == 2:
+			f.AutoWidth = p.atoi(toks[1])
 		case toks[0] == "round" && len(toks) == 2:
 			r, err := fixed.ParseRound(toks[1])
 			if err != nil {
@@ -362,6 +364,8 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		}
 		v.Round, v.Overflow = r, o
 		rest = rest[:n-2]
+	case OpTable:
+		rest = p.table(v, rest)
 	}
 	for i, t := range rest {
 		if i%2 == 1 {
@@ -377,4 +381,24 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		v.Args = append(v.Args, a)
 	}
 	vals[name] = v
+}
+
+// table reads `ARG lo N shift S [ Y, ... ]` into v.Table and returns the
+// operand tokens.
+func (p *irParser) table(v *Value, rest []string) []string {
+	if len(rest) < 7 || rest[1] != "lo" || rest[3] != "shift" || rest[5] != "[" || rest[len(rest)-1] != "]" {
+		p.failf("table needs `ARG lo N shift S [ Y, ... ]`")
+	}
+	t := &fixed.Table{Lo: p.int64(rest[2]), Shift: p.atoi(rest[4])}
+	for i, tok := range rest[6 : len(rest)-1] {
+		if i%2 == 1 {
+			if tok != "," {
+				p.failf("expected `,` between table entries, found %q", tok)
+			}
+			continue
+		}
+		t.Y = append(t.Y, p.int64(tok))
+	}
+	v.Table = t
+	return rest[:1]
 }

@@ -67,7 +67,11 @@ func (p *printer) fn(f *Func) {
 	p.f("func %s", f.Name)
 	p.pos(f.Pos)
 	p.f(" {\n")
-	p.f("  dt %s\n  format %s\n  round %s\n  overflow %s\n", FormatFloat(f.Dt), f.Format, f.Round, f.Overflow)
+	p.f("  dt %s\n  format %s\n", FormatFloat(f.Dt), f.Format)
+	if f.AutoWidth != 0 {
+		p.f("  auto %d\n", f.AutoWidth)
+	}
+	p.f("  round %s\n  overflow %s\n", f.Round, f.Overflow)
 	for _, s := range f.States {
 		p.f("  state %s : %s = %s", strconv.Quote(s.Name), s.Type, FormatFloat(s.Init))
 		if s.Type.Kind == KFixed {
@@ -125,6 +129,16 @@ func (p *printer) value(v *Value) {
 	}
 	if v.Op == OpCast {
 		p.f(" %s %s", v.Round, v.Overflow)
+	}
+	if v.Op == OpTable && v.Table != nil {
+		p.f(" lo %d shift %d [", v.Table.Lo, v.Table.Shift)
+		for i, y := range v.Table.Y {
+			if i > 0 {
+				p.f(",")
+			}
+			p.f(" %d", y)
+		}
+		p.f(" ]")
 	}
 	if !v.Op.Info().Void {
 		p.f(" : %s", v.Type)

@@ -209,6 +209,16 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 		if args[0].Type.Kind != KFixed || v.Type.Kind != KFixed {
 			return fmt.Errorf("cast from %v to %v", args[0].Type, v.Type)
 		}
+	case OpTable:
+		if args[0].Type.Kind != KFixed || v.Type.Kind != KFixed {
+			return fmt.Errorf("table from %v to %v", args[0].Type, v.Type)
+		}
+		if v.Table == nil {
+			return fmt.Errorf("table without entries")
+		}
+		if err := v.Table.Check(args[0].Type.Fmt, v.Type.Fmt); err != nil {
+			return err
+		}
 	case OpSpike, OpAssert:
 		if args[0].Type != Bool {
 			return fmt.Errorf("condition of type %v", args[0].Type)

@@ -101,6 +101,7 @@ func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	fn := ir.NewFunc(m.Model.Name, m.Model.Pos)
 	fn.Dt = m.Dt
 	fn.Format = stateFormat(m.Format)
+	fmt.Sscanf(m.Format, "auto:%d", &fn.AutoWidth)
 	var err error
 	if fn.Round, err = fixed.ParseRound(m.Rounding); err != nil {
 		panic(err)

@@ -6,12 +6,15 @@ const (
 	// range (warnings)
 	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
 	msgInitOutside          = "initial value %g of %q lies outside its declared range [%g, %g]"
+	msgUnproven             = "no bound proven for %q: its commits saturate to the assumed range [%g, %g]"
+	msgTableClamped         = "%s: no bound proven for its argument; the table covers [%g, %g] and clamps outside"
+	msgTableSat             = "%s: %d table entries saturate to %v"
 
 	// quantize (errors)
 	msgInitNotFit     = "initial value %g of %q does not fit %v (range [%g, %g])"
 	msgConstNotFit    = "constant %g does not fit %v (range [%g, %g])"
 	msgNotFinite      = "constant %g is not a finite number"
 	msgTooWide        = "intermediate of %d bits exceeds 64 bits"
-	msgCallNotInFixed = "function %q is not supported in fixed point yet"
+	msgCallNotInFixed = "function %q of %d variables cannot be tabulated in fixed point"
 	msgRefrTooLong    = "refractory count %g of %q needs more than 64 bits"
 )

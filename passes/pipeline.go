@@ -3,6 +3,7 @@ package passes
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"scc/fixed"
@@ -18,8 +19,11 @@ type Options struct {
 	// and panics with the offending value's long form (STYLE S4, S8).
 	Check bool
 	// Format, when not "", overrides the state format of every function
-	// (e.g. "q8.8", "q16.16"); "" keeps each function's own.
+	// (e.g. "q8.8", "q16.16", "auto:16"); "" keeps each function's own.
 	Format string
+	// Tables, when not nil, receives a description of every breakpoint
+	// table quantize builds (`scc report` prints them).
+	Tables *[]TableInfo
 }
 
 // Context is what a pass sees besides the function it transforms: the
@@ -31,6 +35,7 @@ type Context struct {
 
 	warnings lang.ErrorList
 	ranges   map[*ir.Func][]Interval    // range: real intervals by value ID
+	states   map[*ir.Func][]StateRange  // range: state ranges by state index
 	raw      map[*ir.Func][]rawInterval // quantize: raw intervals by final value ID
 }
 
@@ -163,6 +168,7 @@ func newContext(m *ir.Module, opt Options) *Context {
 		Options: opt,
 		Module:  m,
 		ranges:  map[*ir.Func][]Interval{},
+		states:  map[*ir.Func][]StateRange{},
 		raw:     map[*ir.Func][]rawInterval{},
 	}
 }
@@ -171,15 +177,12 @@ func newContext(m *ir.Module, opt Options) *Context {
 func (c *Context) run(list []pass) (lang.ErrorList, error) {
 	m, opt := c.Module, c.Options
 	if opt.Format != "" {
-		f, err := fixed.ParseFormat(opt.Format)
+		f, auto, err := ParseProfile(opt.Format)
 		if err != nil {
 			return nil, err
 		}
-		if !f.Signed {
-			return nil, fmt.Errorf("bad format %q: state formats are signed (q<I>.<F>)", opt.Format)
-		}
 		for _, fn := range m.Funcs {
-			fn.Format = f
+			fn.Format, fn.AutoWidth = f, auto
 		}
 	}
 	for _, p := range list {
@@ -253,4 +256,26 @@ func verifyPass(f *ir.Func, c *Context) error {
 		return fmt.Errorf("invalid input IR: %w", err)
 	}
 	return nil
+}
+
+// ParseProfile parses a --format value: q<I>.<F> (every state in that
+// format) or auto:<W> (a binary point per state in W-bit words; inputs
+// and unproven states in q<W/2>.<W-W/2>). It returns the profile's format
+// and its auto width (0 for a fixed format).
+func ParseProfile(s string) (fixed.Format, int, error) {
+	if w, ok := strings.CutPrefix(s, "auto:"); ok {
+		n, err := strconv.Atoi(w)
+		if err != nil || n < 4 || n > 32 {
+			return fixed.Format{}, 0, fmt.Errorf("bad format %q: auto:<W> needs a word width W in 4..32", s)
+		}
+		return fixed.Q(n/2, n-n/2), n, nil
+	}
+	f, err := fixed.ParseFormat(s)
+	if err != nil {
+		return f, 0, err
+	}
+	if !f.Signed {
+		return f, 0, fmt.Errorf("bad format %q: state formats are signed (q<I>.<F>)", s)
+	}
+	return f, 0, nil
 }

@@ -40,6 +40,7 @@ func quantize(f *ir.Func, c *Context) error {
 		iv:    map[*ir.Value]rawInterval{},
 	}
 	old := q.b.Values
+	q.uni = findUnivariate(old)
 	q.plan(old)
 	q.b.Values = nil
 	for _, v := range old {
@@ -74,6 +75,8 @@ type quantizer struct {
 	plainFmt map[*ir.Value]fixed.Format // constant → format when not a coefficient
 	needs    map[*ir.Value]bool         // constant used other than by mul
 	commits  map[*ir.Value]bool         // constant committed to a state by a fit
+	uni      *univariate                // subexpressions that become one table
+	cls      *classes
 }
 
 func (q *quantizer) errorf(pos lang.Pos, format string, args ...any) {
@@ -102,6 +105,12 @@ func (q *quantizer) arg(a *ir.Value) *ir.Value { return q.newOf[a] }
 // value quantizes one real value.
 func (q *quantizer) value(v *ir.Value) {
 	var nv *ir.Value
+	if q.uni.cand[v] {
+		if q.uni.fused[v] {
+			q.newOf[v] = q.fusedTable(v)
+		}
+		return
+	}
 	switch v.Op {
 	case ir.OpConst:
 		if v.Type == ir.Bool {
@@ -241,6 +250,40 @@ func (q *quantizer) mulArg(a *ir.Value, w int) *ir.Value {
 	return cv
 }
 
+// mulOperand returns the fixed value of a variable factor. Under an auto
+// profile a factor wider than the word budget first drops fraction bits
+// (rounding as the function does) so products stay within 64 bits.
+func (q *quantizer) mulOperand(v, o *ir.Value) *ir.Value {
+	a := q.arg(o)
+	w := q.f.AutoWidth
+	if w == 0 || a.Type.Kind != ir.KFixed || a.Type.Width() <= w {
+		return a
+	}
+	d := min(a.Type.Width()-w, a.Type.Fmt.Frac)
+	if d <= 0 {
+		return a
+	}
+	return q.cast(v.Pos, a, a.Type.Fmt.Frac-d, q.f.Round)
+}
+
+// autoFormat is the format of a state with range r under an auto:<w>
+// profile: the fewest integer bits (sign included) holding r, the rest of
+// the word fraction. An unbounded range gets the profile's format.
+func autoFormat(r Interval, w int, def fixed.Format) fixed.Format {
+	if math.IsInf(r.Lo, 0) || math.IsInf(r.Hi, 0) || math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
+		return def
+	}
+	for i := 1; i < w; i++ {
+		ft := fixed.Q(i, w-i)
+		_, e1 := fixed.Encode(r.Lo, ft)
+		_, e2 := fixed.Encode(r.Hi, ft)
+		if e1 == nil && e2 == nil {
+			return ft
+		}
+	}
+	return def
+}
+
 func isRealConst(v *ir.Value) bool { return v.Op == ir.OpConst && v.Type == ir.F64 }
 
 // coefWidth is the width of a coefficient multiplying a value of width
@@ -264,13 +307,13 @@ func (q *quantizer) mul(v *ir.Value) *ir.Value {
 		w := min(q.W, fixed.MaxWidth/2)
 		a, b = q.mulArg(x, w), q.mulArg(y, w)
 	case isRealConst(x):
-		b = q.arg(y)
+		b = q.mulOperand(v, y)
 		a = q.mulArg(x, q.coefWidth(b.Type.Width()))
 	case isRealConst(y):
-		a = q.arg(x)
+		a = q.mulOperand(v, x)
 		b = q.mulArg(y, q.coefWidth(a.Type.Width()))
 	default:
-		a, b = q.arg(x), q.arg(y)
+		a, b = q.mulOperand(v, x), q.mulOperand(v, y)
 	}
 	if w := a.Type.Width() + b.Type.Width(); w > fixed.MaxWidth || a.Type.Width() < 1 || b.Type.Width() < 1 {
 		q.errorf(v.Pos, msgTooWide, w)
@@ -278,6 +321,14 @@ func (q *quantizer) mul(v *ir.Value) *ir.Value {
 	}
 	frac := a.Type.Fmt.Frac + b.Type.Fmt.Frac
 	p := q.sized(v, ir.OpMul, q.iv[a].big().mul(q.iv[b].big()), frac, a, b)
+	if w := q.f.AutoWidth; w != 0 && p.Op == ir.OpMul {
+		// auto: keep the product's integer bits and as many fraction
+		// bits as the word budget leaves.
+		if nf := max(w-p.Type.Fmt.Int, 0); nf < frac {
+			return q.cast(v.Pos, p, nf, q.f.Round)
+		}
+		return p
+	}
 	if frac <= q.F || p.Op != ir.OpMul {
 		return p
 	}
@@ -390,12 +441,17 @@ func (q *quantizer) commit(v *ir.Value, a *ir.Value, s int64) *ir.Value {
 	return nv
 }
 
-// call is the hook for nonlinear functions. DESIGN §3 makes them
-// breakpoint tables over the argument's proven range (q.c.Ranges(f));
-// until tables exist every call is a positioned error.
+// call lowers a nonlinear function of one argument that is not part of a
+// univariate subexpression (those become one table, see univariate) to a
+// breakpoint table over the argument's proven range (DESIGN §3). A
+// function of several variables (pow(x, y)) cannot be tabulated.
 func (q *quantizer) call(v *ir.Value) *ir.Value {
-	q.errorf(v.Pos, msgCallNotInFixed, v.AuxName)
-	return q.placeholder(v)
+	g := fixed.RealFunc(v.AuxName)
+	if len(v.Args) != 1 || g == nil {
+		q.errorf(v.Pos, msgCallNotInFixed, v.AuxName, len(v.Args))
+		return q.placeholder(v)
+	}
+	return q.tabulate(v, v.Args[0], v.AuxName, g)
 }
 
 // plan decides the types of states and inputs and, for each real
@@ -406,6 +462,8 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		ft := f.Format
 		if s.Refractory {
 			ft = q.refrFormat(vals, i)
+		} else if sr := q.c.states[f]; f.AutoWidth != 0 && sr != nil {
+			ft = autoFormat(sr[i].Interval, f.AutoWidth, f.Format)
 		}
 		s.Type = ir.Fix(ft)
 		raw, err := fixed.Encode(s.Init, ft)
@@ -435,6 +493,7 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		}
 	}
 	cls := q.classes(vals)
+	q.cls = cls
 	q.plainFmt = map[*ir.Value]fixed.Format{}
 	for _, v := range vals {
 		if !isRealConst(v) {
@@ -444,9 +503,9 @@ func (q *quantizer) plan(vals []*ir.Value) {
 			q.needs[v] = true // unused constants stay for dce to remove
 		}
 		ft := f.Format
-		if rf, ok := cls.refrFormat(v); ok {
-			if raw, err := fixed.Encode(v.AuxFloat, rf); err == nil && rf.Decode(raw) == v.AuxFloat {
-				ft = rf
+		if sf, refr, ok := cls.stateFormat(v); ok {
+			if raw, err := fixed.Encode(v.AuxFloat, sf); !refr || err == nil && sf.Decode(raw) == v.AuxFloat {
+				ft = sf
 			}
 		}
 		q.plainFmt[v] = ft
@@ -503,14 +562,14 @@ type classes struct {
 	states []*ir.State
 }
 
-// refrFormat returns the format of the refractory state that is alone in
-// v's group, if there is one.
-func (c *classes) refrFormat(v *ir.Value) (fixed.Format, bool) {
+// stateFormat returns the format of the state that is alone in v's group,
+// if there is one, and whether it is the refractory counter.
+func (c *classes) stateFormat(v *ir.Value) (fixed.Format, bool, bool) {
 	i, ok := c.refr[c.find(v.ID)]
 	if !ok || i < 0 {
-		return fixed.Format{}, false
+		return fixed.Format{}, false, false
 	}
-	return c.states[i].Type.Fmt, true
+	return c.states[i].Type.Fmt, c.states[i].Refractory, true
 }
 
 func (q *quantizer) classes(vals []*ir.Value) *classes {
@@ -548,7 +607,7 @@ func (q *quantizer) classes(vals []*ir.Value) *classes {
 		r := c.find(n + i)
 		if j, ok := c.refr[r]; ok && j != i {
 			c.refr[r] = -1
-		} else if s.Refractory {
+		} else if s.Refractory || f.AutoWidth != 0 {
 			c.refr[r] = i
 		} else {
 			c.refr[r] = -1

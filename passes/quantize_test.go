@@ -89,7 +89,8 @@ func TestQuantizeIntervalsBruteForce(t *testing.T) {
 
 // TestRangeIntervalsBruteForce checks the real interval analysis the same
 // way: every real value of the function at every q4.4 state and input
-// (restricted to declared ranges) lies in its interval.
+// (restricted to the state's range from StateRanges, which the fixed-point
+// test below checks) lies in its interval.
 func TestRangeIntervalsBruteForce(t *testing.T) {
 	ft := fixed.Q(4, 4)
 	cfg := genConfig{states: 1, inputs: 1, depth: 3, divs: true, calls: true}
@@ -104,7 +105,7 @@ func TestRangeIntervalsBruteForce(t *testing.T) {
 		if len(ivs) != f.NumValues() {
 			t.Fatalf("seed %d: Ranges has %d entries, want %d", seed, len(ivs), f.NumValues())
 		}
-		sr := declared(f.States[0].Range, ft)
+		sr := c.states[f][0].Interval
 		fails := 0
 		for s := ft.Min(); s <= ft.Max() && fails < 3; s++ {
 			sx := ft.Decode(s)
@@ -247,10 +248,10 @@ func TestQuantizeErrors(t *testing.T) {
 		},
 		{
 			name:  "call",
-			decls: `  state "v" : f64 = 0 @2:5` + "\n",
-			body: "  v0 = state \"v\" : f64 @3:1\n  v1 = call exp v0 : f64 @3:5\n" +
-				"  v2 = fit \"v\", v1 : f64 @3:1\n  v3 = next \"v\", v2 @3:1\n",
-			want: `m.snn:3:5: function "exp" is not supported in fixed point yet`,
+			decls: `  state "v" : f64 = 1 @2:5` + "\n" + `  input "I" : f64 @2:7` + "\n",
+			body: "  v0 = state \"v\" : f64 @3:1\n  v1 = input \"I\" : f64 @3:3\n  v2 = call pow v0, v1 : f64 @3:5\n" +
+				"  v3 = fit \"v\", v2 : f64 @3:1\n  v4 = next \"v\", v3 @3:1\n",
+			want: `m.snn:3:5: function "pow" of 2 variables cannot be tabulated in fixed point`,
 		},
 		{
 			name:  "too wide",

@@ -53,15 +53,17 @@ func declared(r *ir.Range, f fixed.Format) Interval {
 
 // rangePass computes the real intervals of every value of f for later
 // passes (the tables of nonlinear functions need their argument's proven
-// range) and warns about declared ranges the state format cannot hold and
-// initial values outside their declared range.
+// range, quantize sizes auto formats from the states' ranges), warns about
+// declared ranges the state format cannot hold and initial values outside
+// their declared range, and warns about every state whose range the
+// analysis cannot prove: its commit saturates.
 func rangePass(f *ir.Func, c *Context) error {
 	fr := formatRange(f.Format)
 	for _, s := range f.States {
 		if s.Range == nil {
 			continue
 		}
-		if s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi {
+		if f.AutoWidth == 0 && (s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi) {
 			c.Warnf(s.Pos, msgRangeUnrepresentable, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi)
 		}
 		if s.Init < s.Range.Lo || s.Init > s.Range.Hi {
@@ -73,25 +75,159 @@ func rangePass(f *ir.Func, c *Context) error {
 			c.Warnf(in.Pos, msgRangeUnrepresentable, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi)
 		}
 	}
-	c.ranges[f] = Intervals(f)
+	sr := StateRanges(f)
+	for i, s := range f.States {
+		if !sr[i].Proven && !s.Refractory && f.Overflow == fixed.Sat {
+			c.Warnf(s.Pos, msgUnproven, s.Name, sr[i].Lo, sr[i].Hi)
+		}
+	}
+	c.states[f] = sr
+	c.ranges[f] = intervalsWith(f, sr)
 	return nil
 }
 
+// StateRange is the range analysis' result for one state: every value the
+// state can hold lies in [Lo, Hi]. Proven is false when the fixed-point
+// iteration had to widen an end to the declared range (an assumption) or
+// to the state format, so a commit may saturate there.
+type StateRange struct {
+	Interval
+	Proven bool
+}
+
+// Iteration limits of StateRanges: after widenAfter rounds an end that
+// still moves is widened to its bound; maxRounds is a safety net.
+const (
+	widenAfter = 6
+	maxRounds  = 40
+)
+
+// StateRanges runs interval arithmetic over the step function to a fixed
+// point across steps: starting from the initial values, each round takes
+// the hull of the old ranges and the committed values computed from them
+// (inputs in their declared ranges); an end still moving after widenAfter
+// rounds is widened to the state's declared bound, or else to the state
+// format's. A declared range is an assumption: the result never leaves it.
+// A state is proven when no round computed a value beyond its bound (so
+// the final range is inductive: a step from it stays in it).
+func StateRanges(f *ir.Func) []StateRange {
+	n := len(f.States)
+	sr := make([]StateRange, n)
+	bound := make([]Interval, n)
+	for i, s := range f.States {
+		bound[i] = declared(s.Range, f.Format)
+		if f.AutoWidth == 0 {
+			fr := formatRange(f.Format)
+			bound[i] = Interval{math.Max(bound[i].Lo, fr.Lo), math.Min(bound[i].Hi, fr.Hi)}
+		}
+		init := clamp(s.Init, bound[i])
+		sr[i] = StateRange{Interval: Interval{init, init}, Proven: true}
+		if s.Refractory {
+			sr[i].Lo = math.Min(sr[i].Lo, 0)
+		}
+	}
+	nexts := make([]*ir.Value, n)
+	for _, v := range f.Entry().Values {
+		if v.Op == ir.OpNext {
+			nexts[v.AuxInt] = v
+		}
+	}
+	for round := 0; round < maxRounds; round++ {
+		moved := false
+		cur := append([]StateRange(nil), sr...)
+		for i, v := range nexts {
+			if v == nil {
+				continue
+			}
+			a := nextInterval(f, cur, i, v.Args[0])
+			old := sr[i]
+			// A computed end beyond the bound is not proven: the commit
+			// saturates there. Widening itself proves nothing yet: the
+			// next round checks that the widened range is inductive.
+			if a.Lo < bound[i].Lo || math.IsNaN(a.Lo) {
+				sr[i].Proven = false
+			}
+			if a.Hi > bound[i].Hi || math.IsNaN(a.Hi) {
+				sr[i].Proven = false
+			}
+			lo, hi := math.Min(old.Lo, a.Lo), math.Max(old.Hi, a.Hi)
+			if round >= widenAfter {
+				if lo < old.Lo {
+					lo = math.Inf(-1)
+				}
+				if hi > old.Hi {
+					hi = math.Inf(1)
+				}
+			}
+			lo, hi = math.Max(lo, bound[i].Lo), math.Min(hi, bound[i].Hi)
+			if math.IsNaN(lo) {
+				lo = bound[i].Lo
+			}
+			if math.IsNaN(hi) {
+				hi = bound[i].Hi
+			}
+			if lo != old.Lo || hi != old.Hi {
+				moved = true
+			}
+			sr[i].Lo, sr[i].Hi = lo, hi
+		}
+		if !moved {
+			return sr
+		}
+	}
+	for i := range sr {
+		sr[i].Interval, sr[i].Proven = bound[i], false
+	}
+	return sr
+}
+
+// subdivisions is how many pieces nextInterval splits a state's own range
+// into: interval arithmetic forgets that both v's in v + k·(E - v) are one
+// value, and evaluating on pieces bounds that overestimate by the piece
+// width, so a leaky state's range is proven inductive.
+const subdivisions = 32
+
+// nextInterval bounds the value committed to state i (arg of its next)
+// when the states lie in sr: the hull over pieces of state i's range.
+func nextInterval(f *ir.Func, sr []StateRange, i int, arg *ir.Value) Interval {
+	r := sr[i].Interval
+	k := subdivisions
+	if r.Lo == r.Hi || math.IsInf(r.Lo, 0) || math.IsInf(r.Hi, 0) {
+		k = 1
+	}
+	piece := append([]StateRange(nil), sr...)
+	out := Interval{math.Inf(1), math.Inf(-1)}
+	for j := 0; j < k; j++ {
+		if k > 1 {
+			piece[i].Lo = r.Lo + (r.Hi-r.Lo)*float64(j)/float64(k)
+			piece[i].Hi = r.Lo + (r.Hi-r.Lo)*float64(j+1)/float64(k)
+		}
+		a := intervalsWith(f, piece)[arg.ID]
+		if math.IsNaN(a.Lo) || math.IsNaN(a.Hi) {
+			return unbounded
+		}
+		out.Lo, out.Hi = math.Min(out.Lo, a.Lo), math.Max(out.Hi, a.Hi)
+	}
+	return out
+}
+
 // Intervals returns, indexed by value ID, an interval holding every real
-// value each value of f can take when states and inputs lie in their
-// declared ranges (or, undeclared, the state format's range). Void values
-// get the zero Interval.
-func Intervals(f *ir.Func) []Interval {
+// value each value of f can take when states lie in the ranges
+// StateRanges finds and inputs in their declared ranges (or, undeclared,
+// the state format's range). Void values get the zero Interval.
+func Intervals(f *ir.Func) []Interval { return intervalsWith(f, StateRanges(f)) }
+
+func intervalsWith(f *ir.Func, sr []StateRange) []Interval {
 	ivs := make([]Interval, f.NumValues())
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			ivs[v.ID] = valueInterval(f, v, ivs)
+			ivs[v.ID] = valueInterval(f, v, ivs, sr)
 		}
 	}
 	return ivs
 }
 
-func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval) Interval {
+func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Interval {
 	if v.Op.Info().Void {
 		return Interval{}
 	}
@@ -106,8 +242,7 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval) Interval {
 	case ir.OpConst:
 		return point(v.AuxFloat)
 	case ir.OpState:
-		s := f.States[v.AuxInt]
-		return declared(s.Range, f.Format)
+		return sr[v.AuxInt].Interval
 	case ir.OpInput:
 		return declared(f.Inputs[v.AuxInt].Range, f.Format)
 	case ir.OpAdd:
@@ -129,7 +264,8 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval) Interval {
 		}
 		return hull(a.Lo/b.Lo, a.Lo/b.Hi, a.Hi/b.Lo, a.Hi/b.Hi)
 	case ir.OpSelect:
-		a, b := arg(1), arg(2)
+		a := refine(v.Args[0], v.Args[1], true, arg(1), ivs)
+		b := refine(v.Args[0], v.Args[2], false, arg(2), ivs)
 		return Interval{math.Min(a.Lo, b.Lo), math.Max(a.Hi, b.Hi)}
 	case ir.OpFit:
 		// The commit: sat clamps into the format, wrap may land anywhere.
@@ -219,4 +355,39 @@ func callInterval(name string, xs []Interval) Interval {
 		}
 	}
 	return unbounded
+}
+
+// refine narrows the interval iv of select arm x by what the condition c
+// (true or false, as truth says) implies when c compares x itself with a
+// value of known interval: on the false arm of `x >= v_th ? reset : x`, x
+// is below v_th. An arm the condition makes unreachable keeps iv.
+func refine(c, x *ir.Value, truth bool, iv Interval, ivs []Interval) Interval {
+	if !c.Op.IsCompare() || c.Op == ir.OpEq || c.Op == ir.OpNe || c.Args[0].Type == ir.Bool {
+		return iv
+	}
+	op := c.Op
+	var k Interval
+	switch x {
+	case c.Args[0]:
+		k = ivs[c.Args[1].ID]
+	case c.Args[1]:
+		k = ivs[c.Args[0].ID]
+		op = map[ir.Op]ir.Op{ir.OpLt: ir.OpGt, ir.OpLe: ir.OpGe, ir.OpGt: ir.OpLt, ir.OpGe: ir.OpLe}[op]
+	default:
+		return iv
+	}
+	above := op == ir.OpGt || op == ir.OpGe // x above k when the compare holds
+	if !truth {
+		above = !above
+	}
+	r := iv
+	if above {
+		r.Lo = math.Max(r.Lo, k.Lo)
+	} else {
+		r.Hi = math.Min(r.Hi, k.Hi)
+	}
+	if r.Lo > r.Hi {
+		return iv
+	}
+	return r
 }

@@ -99,6 +99,8 @@ func (m *Fixed) Step(in []int64) error {
 			}
 		case ir.OpCast:
 			r = fixed.Cast(a(0), v.Args[0].Type.Fmt, v.Type.Fmt, v.Round, v.Overflow)
+		case ir.OpTable:
+			r = v.Table.Eval(a(0))
 		case ir.OpNext:
 			r = a(0)
 		case ir.OpSpike:
