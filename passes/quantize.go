@@ -128,6 +128,9 @@ func (q *quantizer) value(v *ir.Value) {
 		}
 		nv = q.emit(v.Pos, v.Op, typ, fullRange(typ.Fmt))
 		nv.AuxInt = v.AuxInt
+		if v.Op == ir.OpInput {
+			nv = q.assumeInput(nv, q.f.Inputs[v.AuxInt])
+		}
 	case ir.OpAdd, ir.OpSub:
 		nv = q.addSub(v)
 	case ir.OpNeg:
@@ -266,6 +269,31 @@ func (q *quantizer) mulOperand(v, o *ir.Value) *ir.Value {
 	return q.cast(v.Pos, a, a.Type.Fmt.Frac-d, q.f.Round)
 }
 
+// assumeInput applies an input's declared range under an auto profile:
+// the word is saturated into the narrowest format with the input's
+// fraction that holds the range, so products of the input keep the
+// fraction bits its real magnitude allows. Without a declared range, or
+// outside auto profiles, the input word is used as it arrives.
+func (q *quantizer) assumeInput(x *ir.Value, in *ir.Input) *ir.Value {
+	if q.f.AutoWidth == 0 || in.Range == nil {
+		return x
+	}
+	fm := x.Type.Fmt
+	lo := math.Ceil(math.Ldexp(in.Range.Lo, fm.Frac))
+	hi := math.Floor(math.Ldexp(in.Range.Hi, fm.Frac))
+	if !(lo >= float64(fm.Min()) && hi <= float64(fm.Max()) && lo <= hi) {
+		return x
+	}
+	r := bigIv{big.NewInt(int64(lo)), big.NewInt(int64(hi))}
+	to := fixed.Q(r.width()-fm.Frac, fm.Frac)
+	if to.Width() >= fm.Width() {
+		return x
+	}
+	nv := q.emit(x.Pos, ir.OpCast, ir.Fix(to), castInterval(q.iv[x], fm, to, fixed.Floor, fixed.Sat), x)
+	nv.Round, nv.Overflow = fixed.Floor, fixed.Sat
+	return nv
+}
+
 // autoFormat is the format of a state with range r under an auto:<w>
 // profile: the fewest integer bits (sign included) holding r, the rest of
 // the word fraction. An unbounded range gets the profile's format.
@@ -273,7 +301,7 @@ func autoFormat(r Interval, w int, def fixed.Format) fixed.Format {
 	if math.IsInf(r.Lo, 0) || math.IsInf(r.Hi, 0) || math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
 		return def
 	}
-	for i := 1; i < w; i++ {
+	for i := 2 - w; i < w; i++ {
 		ft := fixed.Q(i, w-i)
 		_, e1 := fixed.Encode(r.Lo, ft)
 		_, e2 := fixed.Encode(r.Hi, ft)

@@ -162,6 +162,16 @@ func (q *quantizer) tableWidth() int {
 	return min(w, fixed.MaxTableWidth)
 }
 
+// segments is the number of interpolation segments a table gets at most:
+// fixed.DefaultSegments for 16-bit budgets, four times that for wider
+// words, whose states resolve the finer breakpoints.
+func (q *quantizer) segments() int {
+	if q.tableWidth() > 16 {
+		return 4 * fixed.DefaultSegments
+	}
+	return fixed.DefaultSegments
+}
+
 // tabulate emits a table of g over the fixed value of the real value x:
 // breakpoints over x's proven range (the range pass's interval, within the
 // raw interval of its fixed word), results in the most precise format of
@@ -189,7 +199,7 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 	// The result range over the breakpoints (interpolation stays between
 	// neighbouring entries), then the table in the format that holds it.
 	probe := fixed.Q(fixed.MaxTableWidth, 0)
-	t0, _ := fixed.BuildTable(g, af, lo, hi, fixed.Q(62, 0), fixed.DefaultSegments)
+	t0, _ := fixed.BuildTable(g, af, lo, hi, fixed.Q(62, 0), q.segments())
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	for k := range t0.Y {
 		y := g(af.Decode(t0.Lo + int64(k)<<uint(t0.Shift)))
@@ -205,7 +215,7 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 	if !out.Valid() || out.Width() > fixed.MaxTableWidth {
 		out = probe
 	}
-	t, sat := fixed.BuildTable(g, af, lo, hi, out, fixed.DefaultSegments)
+	t, sat := fixed.BuildTable(g, af, lo, hi, out, q.segments())
 	if sat > 0 {
 		q.c.Warnf(v.Pos, msgTableSat, what, sat, out)
 	}

@@ -20,10 +20,11 @@ import (
 
 // compileOpts are the pipeline options shared by every subcommand.
 type compileOpts struct {
-	Dt        float64            // 0: the model's own
-	Params    map[string]float64 // canonical units
-	Format    string             // "": the model's own
-	StopAfter string             // "": run every pass
+	Dt        float64             // 0: the model's own
+	Params    map[string]float64  // canonical units
+	Format    string              // "": the model's own
+	StopAfter string              // "": run every pass
+	Tables    *[]passes.TableInfo // when not nil, receives quantize's tables
 }
 
 // unit is the product of the pipeline for one source file.
@@ -87,7 +88,7 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		u.mod = m
 		return nil
 	}
-	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Format: opt.Format})
+	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Format: opt.Format, Tables: opt.Tables})
 	u.warnings = append(u.warnings, warns...)
 	if err != nil {
 		return err

@@ -1,6 +1,224 @@
-// Placeholder until the formal/report subcommands land; replaced by their owners.
 package main
 
-import "io"
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
 
-func runReport(args []string, stdout, stderr io.Writer) error { return usagef("report: not wired yet") }
+	"scc/ir"
+	"scc/passes"
+	"scc/sim"
+)
+
+// reportFlags are the flags of `scc report` and of `--report` on build
+// and eq.
+type reportFlags struct {
+	steps  int
+	seeds  int
+	budget float64
+}
+
+func (r *reportFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&r.steps, "steps", 10000, "steps per stimulus")
+	fs.IntVar(&r.seeds, "seeds", 4, "number of seeded stimuli (random:1 … random:K)")
+	fs.Float64Var(&r.budget, "budget", 0, "exit 1 when the spike-time agreement falls below this fraction (e.g. 0.95)")
+}
+
+func (r *reportFlags) check() error {
+	if r.steps < 1 || r.seeds < 1 {
+		return usagef("--steps and --seeds must be positive")
+	}
+	if r.budget < 0 || r.budget > 1 || math.IsNaN(r.budget) {
+		return usagef("--budget %g: expected a fraction in [0, 1]", r.budget)
+	}
+	return nil
+}
+
+func runReport(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	var pf pipelineFlags
+	pf.register(fs)
+	var rf reportFlags
+	rf.register(fs)
+	path, err := oneFile(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if err := rf.check(); err != nil {
+		return err
+	}
+	opt, err := pf.opts()
+	if err != nil {
+		return err
+	}
+	src, err := readSource(path)
+	if err != nil {
+		return err
+	}
+	var tables []passes.TableInfo
+	opt.Tables = &tables
+	u, err := compile(path, src, opt)
+	if err := u.report(stderr, err); err != nil {
+		return err
+	}
+	return writeReport(stdout, u, pf.top, tables, rf)
+}
+
+// stateStats accumulates the quantization error of one state variable.
+type stateStats struct {
+	maxAbs, sumSq float64
+	n             int
+}
+
+// quality is the measured faithfulness of the bit-true model to float64.
+type quality struct {
+	states               []stateStats
+	floatSpikes, fixSpk  int
+	floatMatched, fixMat int
+}
+
+// agreement is the spike-time agreement: the smaller of the fraction of
+// float spikes the bit-true model matches within ±1 step and vice versa
+// (1 when neither spikes).
+func (q *quality) agreement() float64 {
+	frac := func(m, n int) float64 {
+		if n == 0 {
+			return 1
+		}
+		return float64(m) / float64(n)
+	}
+	return math.Min(frac(q.floatMatched, q.floatSpikes), frac(q.fixMat, q.fixSpk))
+}
+
+// measure runs the float64 model (real-phase IR) and the bit-true model
+// (fixed IR) on the same seeded stimuli: random:1 … random:seeds, the
+// default stimulus (each input uniform over its declared range, one draw
+// per step), as raw words that the float model reads decoded.
+func measure(real, fx *ir.Func, steps, seeds int) (*quality, error) {
+	q := &quality{states: make([]stateStats, len(fx.States))}
+	for seed := 1; seed <= seeds; seed++ {
+		fm, err := sim.NewFixed(fx)
+		if err != nil {
+			return nil, err
+		}
+		rm, err := sim.NewFloat(real)
+		if err != nil {
+			return nil, err
+		}
+		src := sim.Random(fx, uint64(seed))
+		raw := make([]int64, len(fx.Inputs))
+		in := make([]float64, len(fx.Inputs))
+		var fs, xs []int
+		for step := 0; step < steps; step++ {
+			src.Next(step, raw)
+			for i := range raw {
+				in[i] = fx.Inputs[i].Type.Fmt.Decode(raw[i])
+			}
+			// Assertion failures are reported by sim and formal; here
+			// both models keep running.
+			_ = fm.Step(raw)
+			_ = rm.Step(in)
+			for i, s := range fx.States {
+				e := math.Abs(s.Type.Fmt.Decode(fm.State[i]) - rm.State[i])
+				if math.IsNaN(e) {
+					e = math.Inf(1)
+				}
+				st := &q.states[i]
+				st.maxAbs = math.Max(st.maxAbs, e)
+				st.sumSq += e * e
+				st.n++
+			}
+			if rm.Spike {
+				fs = append(fs, step)
+			}
+			if fm.Spike {
+				xs = append(xs, step)
+			}
+		}
+		q.floatSpikes += len(fs)
+		q.fixSpk += len(xs)
+		q.floatMatched += matched(fs, xs)
+		q.fixMat += matched(xs, fs)
+	}
+	return q, nil
+}
+
+// matched counts the spikes of a (sorted steps) that have a spike of b
+// within ±1 step.
+func matched(a, b []int) int {
+	n, j := 0, 0
+	for _, t := range a {
+		for j < len(b) && b[j] < t-1 {
+			j++
+		}
+		if j < len(b) && b[j] <= t+1 {
+			n++
+		}
+	}
+	return n
+}
+
+// writeReport prints, for the chosen model: per state its format, proven
+// range and quantization error against float64; every table with its
+// stated maximum error; spike counts and spike-time agreement. It fails
+// (exit 1) when a budget is set and the agreement is below it.
+func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf reportFlags) error {
+	fx, err := pick(u.mod, top)
+	if err != nil {
+		return err
+	}
+	real := u.real.Func(fx.Name)
+	if real == nil {
+		return fmt.Errorf("no real-phase model %q", fx.Name)
+	}
+	real.Format, real.AutoWidth = fx.Format, fx.AutoWidth
+	ranges := passes.StateRanges(real)
+	q, err := measure(real, fx, rf.steps, rf.seeds)
+	if err != nil {
+		return err
+	}
+	profile := fx.Format.String()
+	if fx.AutoWidth != 0 {
+		profile = fmt.Sprintf("auto:%d (inputs %v)", fx.AutoWidth, fx.Format)
+	}
+	fmt.Fprintf(w, "model %s: profile %s, round %v, overflow %v, dt %s ms\n", fx.Name, profile, fx.Round, fx.Overflow, ir.FormatFloat(fx.Dt))
+	fmt.Fprintf(w, "stimulus: random:1..%d (inputs uniform over their declared ranges), %d steps each\n\n", rf.seeds, rf.steps)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "state\tformat\tproven range\tmax |err|\tRMS err\t")
+	for i, s := range fx.States {
+		r := ranges[i]
+		rs := fmt.Sprintf("[%.4g, %.4g]", r.Lo, r.Hi)
+		if !r.Proven {
+			rs += " assumed, sat"
+		}
+		st := q.states[i]
+		fmt.Fprintf(tw, "%s\t%v\t%s\t%.4g\t%.4g\t\n", s.Name, s.Type, rs, st.maxAbs, math.Sqrt(st.sumSq/float64(max(st.n, 1))))
+	}
+	tw.Flush()
+	var mine []passes.TableInfo
+	for _, t := range tables {
+		if t.Func == fx.Name {
+			mine = append(mine, t)
+		}
+	}
+	if len(mine) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "table\tat\targument\trange\tresult\tentries\tmax error\t")
+		for _, t := range mine {
+			fmt.Fprintf(tw, "%s\t%v\t%v\t[%.4g, %.4g]\t%v\t%d\t%.3g\t\n", t.What, t.Pos, t.Arg, t.Lo, t.Hi, t.Out, t.Size, t.MaxErr)
+		}
+		tw.Flush()
+	}
+	a := q.agreement()
+	fmt.Fprintf(w, "\nspikes: float64 %d, bit-true %d; within ±1 step: %d/%d float spikes matched, %d/%d bit-true spikes matched\n",
+		q.floatSpikes, q.fixSpk, q.floatMatched, q.floatSpikes, q.fixMat, q.fixSpk)
+	fmt.Fprintf(w, "spike-time agreement: %.4f\n", a)
+	if rf.budget > 0 && a < rf.budget {
+		return &failure{fmt.Sprintf("scc: %s: spike-time agreement %.4f is below the budget %s", fx.Name, a, strings.TrimRight(fmt.Sprintf("%.4f", rf.budget), "0"))}
+	}
+	return nil
+}
