@@ -212,6 +212,13 @@ func valueSpan(f *ir.Func, v *ir.Value, out []span) span {
 	case ir.OpSelect:
 		a, b := arg(1), arg(2)
 		return hullOf(a.lo, a.hi, b.lo, b.hi)
+	case ir.OpTable:
+		// The result lies between two neighbouring entries.
+		var ys []*big.Int
+		for _, y := range v.Table.Y {
+			ys = append(ys, bi(y))
+		}
+		return hullOf(ys...)
 	case ir.OpCast:
 		a := arg(0)
 		from := v.Args[0].Type.Fmt

@@ -136,6 +136,11 @@ func (l *lowerer) expr(v *ir.Value) (string, error) {
 		return fmt.Sprintf("%s ? %s : %s", l.name(arg(0)), l.name(arg(1)), l.name(arg(2))), nil
 	case ir.OpCast:
 		return l.cast(v), nil
+	case ir.OpTable:
+		if v.Table == nil {
+			return "", fmt.Errorf("formal: func %s: table without entries: %s", l.f.Name, v.LongString())
+		}
+		return l.table(v), nil
 	}
 	return "", fmt.Errorf("formal: func %s: op %v has no harness lowering: %s", l.f.Name, v.Op, v.LongString())
 }
@@ -202,6 +207,46 @@ func (l *lowerer) div(v *ir.Value) string {
 	w := width(v)
 	return fmt.Sprintf("%s == %d'h0 ? (%s ? %s : %s) : %s[%d:0]", l.name(b), width(b), neg,
 		lit64(w, to.Min()), lit64(w, to.Max()), qn, w-1)
+}
+
+// table mirrors fixed.Table.Eval: clamp below the first and above the last
+// breakpoint, else interpolate between entries i and i+1 with floor.
+func (l *lowerer) table(v *ir.Value) string {
+	t, a := v.Table, v.Args[0]
+	w := width(v)
+	n := len(t.Y) - 1
+	dw := max(width(a), bitLen(t.Lo)) + 2
+	base := l.name(v)
+	l.wire(base+"_d", dw, fmt.Sprintf("%s - %s", l.ext(a, dw), lit64(dw, t.Lo)))
+	l.wire(base+"_i", dw, fmt.Sprintf("$signed(%s_d) >>> %d", base, t.Shift))
+	entry := func(off int) string {
+		e := lit64(w, t.Y[n])
+		for k := n - 1; k >= 0; k-- {
+			if k+off > n {
+				continue
+			}
+			e = fmt.Sprintf("%s_i == %s ? %s : %s", base, lit64(dw, int64(k)), lit64(w, t.Y[k+off]), e)
+		}
+		return e
+	}
+	l.wire(base+"_y0", w, entry(0))
+	l.wire(base+"_y1", w, entry(1))
+	pw := w + t.Shift + 3
+	r := "1'b0"
+	if t.Shift > 0 {
+		r = fmt.Sprintf("%s_d[%d:0]", base, t.Shift-1)
+	}
+	l.wire(base+"_p", pw, fmt.Sprintf("(%s - %s) * {%d'b0, %s}", ext(base+"_y1", w, true, pw), ext(base+"_y0", w, true, pw), pw-max(t.Shift, 1), r))
+	l.wire(base+"_s", pw, fmt.Sprintf("$signed(%s_p) >>> %d", base, t.Shift))
+	return fmt.Sprintf("%s_d[%d] ? %s : $signed(%s_i) >= $signed(%s) ? %s : %s_y0 + %s_s[%d:0]",
+		base, dw-1, lit64(w, t.Y[0]), base, lit64(dw, int64(n)), lit64(w, t.Y[n]), base, base, w-1)
+}
+
+func bitLen(x int64) int {
+	if x < 0 {
+		x = -x
+	}
+	return big.NewInt(x).BitLen() + 1
 }
 
 func abs(x int) int {

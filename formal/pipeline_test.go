@@ -72,13 +72,17 @@ func prove(t testing.TB, f *ir.Func, rtl formal.File, depth int) *formal.Report 
 	return rep
 }
 
-func TestScratchLIF(t *testing.T) {
-	f, rtl := compileModel(t, "lif.snn")
-	h, _ := formal.Generate(f)
-	t.Log(h.Source(nil))
-	rep := prove(t, f, rtl, 8)
-	for _, r := range rep.Results {
-		t.Logf("%v %s k=%d step=%d %s\n%s", r.Status, r.Prop.Name, r.K, r.Step, r.Prop.Text, r.Table)
+func TestScratchAll(t *testing.T) {
+	for _, name := range models.Names() {
+		f, rtl := compileModel(t, name)
+		rep := prove(t, f, rtl, 10)
+		n := map[formal.Status]int{}
+		for _, r := range rep.Results {
+			n[r.Status]++
+			if r.Status != formal.Proven {
+				t.Logf("  %v %s %s step=%d\n%s", r.Status, r.Prop.Name, r.Prop.Text, r.Step, r.Table)
+			}
+		}
+		t.Logf("%s: %d props, proven %d bounded %d failed %d unknown %d, %v", name, len(rep.Results), n[formal.Proven], n[formal.Bounded], n[formal.Failed], n[formal.Unknown], rep.Elapsed)
 	}
-	t.Log(rep.Elapsed)
 }

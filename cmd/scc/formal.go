@@ -1,6 +1,174 @@
-// Placeholder until the formal/report subcommands land; replaced by their owners.
 package main
 
-import "io"
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
-func runFormal(args []string, stdout, stderr io.Writer) error { return usagef("formal: not wired yet") }
+	"scc/backend/sv"
+	"scc/formal"
+)
+
+// runFormal proves the generated properties of a model's RTL (`scc formal
+// FILE.snn`) or the equivalence of two designs (`scc formal --equiv A.sv
+// B.sv --top NAME`), DESIGN §6.
+func runFormal(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("formal", flag.ContinueOnError)
+	var pf pipelineFlags
+	pf.register(fs)
+	depth := fs.Int("depth", formal.DefaultDepth, "BMC depth from reset and longest induction tried")
+	timeout := fs.Float64("timeout", 0, "seconds allowed per solver run (0: no limit)")
+	keep := fs.String("keep", "", "keep the harness, model, logs and traces in this directory")
+	equiv := fs.Bool("equiv", false, "prove two designs equivalent: scc formal --equiv A.sv B.sv --top NAME")
+	refTop := fs.String("ref-top", "", "--equiv: the module of B (default: --top)")
+	var maps, taps, dutParams, refParams multiFlag
+	fs.Var(&maps, "map", "--equiv: pair port A_PORT=B_PORT when names differ (repeatable)")
+	fs.Var(&taps, "tap", "--equiv: internal state correspondence A_SIGNAL=B_SIGNAL for induction (repeatable)")
+	fs.Var(&dutParams, "dut-param", "--equiv: parameter NAME=INT of A (repeatable)")
+	fs.Var(&refParams, "ref-param", "--equiv: parameter NAME=INT of B (repeatable)")
+	pos, err := parseFlags(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if *depth < 1 {
+		return usagef("--depth must be ≥ 1")
+	}
+	if *timeout < 0 {
+		return usagef("--timeout must be ≥ 0")
+	}
+	opt := formal.Options{Depth: *depth, Timeout: time.Duration(*timeout * float64(time.Second)), Dir: *keep}
+	ctx := context.Background()
+	if *equiv {
+		if len(pos) != 2 {
+			return usagef("--equiv expects two files A.sv B.sv, found %d arguments", len(pos))
+		}
+		if pf.top == "" {
+			return usagef("--equiv needs --top NAME")
+		}
+		mo := formal.MiterOptions{Top: pf.top, RefTop: *refTop, Map: map[string]string{}}
+		for _, m := range maps {
+			a, b, ok := strings.Cut(m, "=")
+			if !ok {
+				return usagef("--map %q: expected A_PORT=B_PORT", m)
+			}
+			mo.Map[a] = b
+		}
+		for _, m := range taps {
+			a, b, ok := strings.Cut(m, "=")
+			if !ok {
+				return usagef("--tap %q: expected A_SIGNAL=B_SIGNAL", m)
+			}
+			mo.Taps = append(mo.Taps, [2]string{a, b})
+		}
+		if mo.Params, err = intParams("--dut-param", dutParams); err != nil {
+			return err
+		}
+		if mo.RefParams, err = intParams("--ref-param", refParams); err != nil {
+			return err
+		}
+		a, err := readFile(pos[0])
+		if err != nil {
+			return err
+		}
+		b, err := readFile(pos[1])
+		if err != nil {
+			return err
+		}
+		h, files, err := formal.Miter(ctx, []formal.File{a}, []formal.File{b}, mo)
+		if err != nil {
+			return err
+		}
+		rep, err := formal.Prove(ctx, files, h, opt)
+		if err != nil {
+			return err
+		}
+		return printReport(stdout, rep, "equivalence of "+pos[0]+" and "+pos[1])
+	}
+	if len(pos) != 1 {
+		return usagef("expected one FILE.snn, found %d arguments", len(pos))
+	}
+	copt, err := pf.opts()
+	if err != nil {
+		return err
+	}
+	src, err := readSource(pos[0])
+	if err != nil {
+		return err
+	}
+	u, err := compile(pos[0], src, copt)
+	if err := u.report(stderr, err); err != nil {
+		return err
+	}
+	f, err := pick(u.mod, pf.top)
+	if err != nil {
+		return err
+	}
+	rtl, err := bufString(func(w io.Writer) error {
+		return sv.Emit(w, u.mod, sv.Options{Top: f.Name, Version: version})
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %v", u.name, err)
+	}
+	h, err := formal.Generate(f)
+	if err != nil {
+		return err
+	}
+	rep, err := formal.Prove(ctx, []formal.File{{Name: f.ModuleName() + ".sv", Text: string(rtl)}}, h, opt)
+	if err != nil {
+		return err
+	}
+	return printReport(stdout, rep, "model "+f.Name+" of "+pos[0])
+}
+
+func readFile(path string) (formal.File, error) {
+	src, err := readSource(path)
+	if err != nil {
+		return formal.File{}, err
+	}
+	return formal.File{Name: filepath.Base(path), Text: string(src)}, nil
+}
+
+func intParams(flagName string, kvs []string) (map[string]int64, error) {
+	m := map[string]int64{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		x, err := strconv.ParseInt(strings.TrimSpace(v), 0, 64)
+		if !ok || err != nil {
+			return nil, usagef("%s %q: expected NAME=INTEGER", flagName, kv)
+		}
+		m[strings.TrimSpace(k)] = x
+	}
+	return m, nil
+}
+
+// printReport prints one line per property and a summary; a failed
+// property makes the job fail (exit 1).
+func printReport(w io.Writer, rep *formal.Report, what string) error {
+	for _, r := range rep.Results {
+		switch r.Status {
+		case formal.Proven:
+			fmt.Fprintf(w, "PROVEN %s (k=%d) -- %s\n", r.Prop.Name, r.K, r.Prop.Text)
+		case formal.Bounded:
+			fmt.Fprintf(w, "BOUNDED %s (depth %d) -- %s\n", r.Prop.Name, rep.Depth, r.Prop.Text)
+		case formal.Failed:
+			fmt.Fprintf(w, "FAILED %s at step %d: counterexample %s -- %s\n", r.Prop.Name, r.Step, r.VCD, r.Prop.Text)
+			for _, line := range strings.Split(strings.TrimRight(r.Table, "\n"), "\n") {
+				fmt.Fprintf(w, "    %s\n", line)
+			}
+		default:
+			fmt.Fprintf(w, "UNKNOWN %s: %s -- %s\n", r.Prop.Name, r.Reason, r.Prop.Text)
+		}
+	}
+	fmt.Fprintf(w, "formal: %s: %d properties: %d proven, %d bounded (depth %d), %d failed, %d unknown in %.1fs\n",
+		what, len(rep.Results), rep.Count(formal.Proven), rep.Count(formal.Bounded), rep.Depth,
+		rep.Count(formal.Failed), rep.Count(formal.Unknown), rep.Elapsed.Seconds())
+	if rep.Failed() {
+		return &failure{fmt.Sprintf("scc formal: %d properties failed; traces in %s", rep.Count(formal.Failed), rep.Dir)}
+	}
+	return nil
+}
