@@ -74,6 +74,7 @@ type decl struct {
 	expr   string
 	unused bool // some bits are deliberately never read
 	pos    lang.Pos
+	raw    string // verbatim declarations (a ROM), instead of a wire
 }
 
 type emitter struct {
@@ -197,6 +198,10 @@ func (e *emitter) write(w *bufio.Writer) {
 		}
 	}
 	for _, d := range e.decls {
+		if d.raw != "" {
+			w.WriteString(d.raw + "\n")
+			continue
+		}
 		unused := d.unused
 		if d.v != nil {
 			full := mask(width(d.v))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 
 	"scc/fixed"
 	"scc/ir"
@@ -33,6 +34,7 @@ var lowerings = map[ir.Op]func(e *emitter, v *ir.Value) string{
 	ir.OpNot:    (*emitter).lowerLogic,
 	ir.OpSelect: (*emitter).lowerSelect,
 	ir.OpCast:   (*emitter).lowerCast,
+	ir.OpTable:  (*emitter).lowerTable,
 	ir.OpNext:   nil, // register load, emitted by the module emitter
 	ir.OpSpike:  nil, // spike register load
 	ir.OpAssert: nil, // immediate assertion under `ifdef FORMAL
@@ -351,3 +353,73 @@ func (e *emitter) lowerCast(v *ir.Value) string {
 func (e *emitter) markUnused() { e.decls[len(e.decls)-1].unused = true }
 
 func (e *emitter) name(v *ir.Value) string { return e.prefix + strconv.Itoa(v.ID) }
+
+// lowerTable mirrors fixed.Table.Eval: d = a - Lo (exact, one bit wider
+// than a plus a guard bit), segment i = d >> Shift and offset r = d mod
+// 2^Shift by slicing; a case ROM gives the neighbouring entries Y[i],
+// Y[i+1]; the result is Y[i] + floor((Y[i+1]-Y[i])·r / 2^Shift), computed
+// exactly in W+Shift+2 bits and floored by slicing. d < 0 selects Y[0],
+// i ≥ len(Y)-1 the last entry.
+func (e *emitter) lowerTable(v *ir.Value) string {
+	a, t := v.Args[0], v.Table
+	w := width(v)
+	n := len(t.Y) - 1
+	kd := width(a) + 2
+	// Every bit of d is read: the sign, the index and the offset.
+	d := e.helper(v, "d", kd, fmt.Sprintf("%s - %s", e.fit(a, kd), lit(kd, t.Lo)), false)
+	ki := kd - 1 - t.Shift // width of the segment index d[kd-2:Shift]
+	idx := "1'b0"
+	if ki >= 1 {
+		idx = fmt.Sprintf("%s[%d:%d]", d, kd-2, t.Shift)
+	} else {
+		ki = 1
+	}
+	// The ROM is a function of the index (not an always block: a constant
+	// index would never trigger one), returning {Y[i+1], Y[i]} when there
+	// is something to interpolate and Y[i] otherwise; the last entry is the
+	// default.
+	interp := t.Shift > 0
+	rw := w
+	if interp {
+		rw = 2 * w
+	}
+	entry := func(k int) string {
+		if !interp {
+			return lit(w, t.Y[k])
+		}
+		return fmt.Sprintf("{%s, %s}", lit(w, t.Y[min(k+1, n)]), lit(w, t.Y[k]))
+	}
+	fn := e.name(v) + "_rom"
+	var rom strings.Builder
+	fmt.Fprintf(&rom, "  function %s%s(input %sk);%s\n    case (k)\n", vec(rw), fn, vec(ki), e.pos(v.Pos))
+	for k := 0; k < n && (ki >= 63 || k < 1<<uint(ki)); k++ {
+		fmt.Fprintf(&rom, "      %d'd%d: %s = %s;\n", ki, k, fn, entry(k))
+	}
+	fmt.Fprintf(&rom, "      default: %s = %s;\n    endcase\n  endfunction", fn, entry(n))
+	e.decls = append(e.decls, decl{raw: rom.String()})
+	y := e.helper(v, "y", rw, fmt.Sprintf("%s(%s)", fn, idx), false)
+	y0 := fmt.Sprintf("%s[%d:0]", y, w-1)
+	y1 := fmt.Sprintf("%s[%d:%d]", y, 2*w-1, w)
+	// ext extends the entry x (whose sign bit is y[msb]) to k bits.
+	ext := func(x string, msb, k int) string {
+		sign := "1'b0"
+		if v.Type.Fmt.Signed {
+			sign = fmt.Sprintf("%s[%d]", y, msb)
+		}
+		return fmt.Sprintf("{{%d{%s}}, %s}", k-w, sign, x)
+	}
+	val := y
+	if interp {
+		kp := w + t.Shift + 2
+		ow := min(t.Shift, kd-1) // d ≥ 0 here, so d mod 2^Shift is d[ow-1:0]
+		r := fmt.Sprintf("{%s, %s[%d:0]}", lit(kp-ow, 0), d, ow-1)
+		p := e.helper(v, "p", kp, fmt.Sprintf("(%s - %s) * %s", ext(y1, 2*w-1, kp), ext(y0, w-1, kp), r), true)
+		s := e.helper(v, "s", w+2, fmt.Sprintf("%s + %s[%d:%d]", ext(y0, w-1, w+2), p, kp-1, t.Shift), true)
+		val = fmt.Sprintf("%s[%d:0]", s, w-1)
+	}
+	out := fmt.Sprintf("%s[%d] ? %s : %s", d, kd-1, lit(w, t.Y[0]), val)
+	if ki < 63 && n < 1<<uint(ki) {
+		out = fmt.Sprintf("%s[%d] ? %s : (%s >= %s) ? %s : %s", d, kd-1, lit(w, t.Y[0]), idx, lit(ki, int64(n)), lit(w, t.Y[n]), val)
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package sv
 
 import (
 	"fmt"
+	"math"
 
 	"scc/fixed"
 	"scc/ir"
@@ -66,6 +67,23 @@ func (z *zooBuilder) cmp(op ir.Op, a, b *ir.Value) *ir.Value {
 func (z *zooBuilder) cast(a *ir.Value, to fixed.Format, r fixed.Round, o fixed.Overflow) *ir.Value {
 	v := z.b.NewValue(z.pos(), ir.OpCast, ir.Fix(to), a)
 	v.Round, v.Overflow = r, o
+	return v
+}
+
+// table tabulates fn (real units) at n breakpoints from raw argument lo,
+// spaced 2^shift, into format out, and applies it to a.
+func (z *zooBuilder) table(a *ir.Value, out fixed.Format, lo int64, shift, n int, fn func(float64) float64) *ir.Value {
+	t := &fixed.Table{Lo: lo, Shift: shift}
+	for k := 0; k < n; k++ {
+		x := a.Type.Fmt.Decode(lo + int64(k)<<uint(shift))
+		y, err := fixed.Encode(fn(x), out)
+		if err != nil {
+			y = fixed.SatTo(int64(math.RoundToEven(math.Ldexp(fn(x), out.Frac))), out)
+		}
+		t.Y = append(t.Y, y)
+	}
+	v := z.b.NewValue(z.pos(), ir.OpTable, ir.Fix(out), a)
+	v.Table = t
 	return v
 }
 
@@ -192,6 +210,14 @@ func zooFunc() *ir.Func {
 	z.probe("or", or)
 	z.probe("not", not)
 	z.probe("select", z.b.NewValue(z.pos(), ir.OpSelect, ir.Fix(q(8, 8)), or, a, b))
+
+	// tables: interpolated tanh over [-4, 4] with clamping on both sides,
+	// an unsigned sigmoid, a step table without interpolation, and a
+	// spacing wider than the argument (constant index).
+	z.probe("tanh_a", z.table(a, q(2, 14), -1024, 7, 17, math.Tanh))
+	z.probe("sigmoid_c", z.table(c, uq(1, 8), 16, 5, 6, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }))
+	z.probe("step_t", z.table(t, q(4, 4), -12, 0, 20, math.Sin))
+	z.probe("wide_d", z.table(d, q(3, 5), -2, 5, 3, math.Exp))
 
 	// state feedback: a wrapping and a saturating accumulator.
 	acc := z.state("acc", q(12, 8), 0x1234)
