@@ -20,7 +20,7 @@ type Table struct {
 // MaxTableShift bounds Shift so that every intermediate of Eval stays in
 // int64 for results of up to MaxTableWidth bits.
 const (
-	MaxTableShift = 24
+	MaxTableShift = 26
 	MaxTableWidth = 36
 )
 

@@ -163,11 +163,11 @@ func (q *quantizer) tableWidth() int {
 }
 
 // segments is the number of interpolation segments a table gets at most:
-// fixed.DefaultSegments for 16-bit budgets, four times that for wider
-// words, whose states resolve the finer breakpoints.
+// fixed.DefaultSegments for 16-bit budgets, up to eight times that for
+// wider words, whose states resolve the finer breakpoints.
 func (q *quantizer) segments() int {
 	if q.tableWidth() > 16 {
-		return 4 * fixed.DefaultSegments
+		return 8 * fixed.DefaultSegments
 	}
 	return fixed.DefaultSegments
 }
@@ -215,7 +215,17 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 	if !out.Valid() || out.Width() > fixed.MaxTableWidth {
 		out = probe
 	}
-	t, sat := fixed.BuildTable(g, af, lo, hi, out, q.segments())
+	// Double the breakpoints (from the default, up to 8×) until linear
+	// interpolation is within 2^-16 of the result's magnitude at every
+	// segment midpoint: wide words get tables precise enough for their
+	// states without paying for ROMs where the function is gentle.
+	segs := fixed.DefaultSegments
+	target := math.Ldexp(math.Max(yhi-ylo, math.Max(math.Abs(ylo), math.Abs(yhi))), -19)
+	t, sat := fixed.BuildTable(g, af, lo, hi, out, segs)
+	for q.tableWidth() > 16 && segs < q.segments() && t.Shift > 0 && midError(&t, g, af, out) > target {
+		segs *= 2
+		t, sat = fixed.BuildTable(g, af, lo, hi, out, segs)
+	}
 	if sat > 0 {
 		q.c.Warnf(v.Pos, msgTableSat, what, sat, out)
 	}
@@ -248,4 +258,20 @@ func (q *quantizer) fusedTable(v *ir.Value) *ir.Value {
 	return q.tabulate(v, r, what, func(x float64) float64 {
 		return evalUni(v, r, x, map[*ir.Value]float64{})
 	})
+}
+
+// midError is the largest interpolation error of t at its segment
+// midpoints, where linear interpolation of a smooth function errs most.
+func midError(t *fixed.Table, g func(float64) float64, arg, out fixed.Format) float64 {
+	worst := 0.0
+	half := int64(1) << uint(t.Shift-1)
+	for k := 0; k < len(t.Y)-1; k++ {
+		x := t.Lo + int64(k)<<uint(t.Shift) + half
+		y := g(arg.Decode(x))
+		if math.IsNaN(y) || math.IsInf(y, 0) {
+			continue
+		}
+		worst = math.Max(worst, math.Abs(out.Decode(t.Eval(x))-y))
+	}
+	return worst
 }

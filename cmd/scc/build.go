@@ -8,6 +8,7 @@ import (
 	"scc/backend/mlir"
 	"scc/backend/sv"
 	"scc/lang"
+	"scc/passes"
 )
 
 // pipelineFlags are the flags every compiling subcommand accepts.
@@ -61,6 +62,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	pf.register(fs)
 	out := fs.String("o", "", "output file (default: standard output)")
 	emit := fs.String("emit", "", "output kind: sv, mlir, mlir-generic, ir, snn (default: from -o's extension, else sv)")
+	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error")
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
@@ -73,11 +75,16 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var tables []passes.TableInfo
+	opt.Tables = &tables
 	u, err := compile(path, src, opt)
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
-	return emitUnit(u, *emit, *out, pf.top, stdout)
+	if err := emitUnit(u, *emit, *out, pf.top, stdout); err != nil || !*rep {
+		return err
+	}
+	return writeReport(stderr, u, pf.top, tables, reportFlags{steps: 10000, seeds: 4})
 }
 
 // emitKind picks the output kind from --emit or the output's extension.

@@ -7,6 +7,7 @@ import (
 
 	"scc/lang"
 	"scc/parser"
+	"scc/passes"
 )
 
 func runEq(args []string, stdout, stderr io.Writer) error {
@@ -21,6 +22,7 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	method := fs.String("method", "", "integration method: euler, exact, rk2 or rk4")
 	name := fs.String("name", "Eq", "model name")
 	format := fs.String("format", "", "fixed-point profile (default q8.8)")
+	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error")
 	emit := fs.String("emit", "", "output kind: sv, snn, mlir, mlir-generic, ir (default: from -o's extension, else sv)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	eqs, err := parseFlags(fs, args, stderr)
@@ -53,10 +55,14 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	if kind == "snn" {
 		return writeOutput(*out, lang.Format(file), stdout)
 	}
-	if err := u.report(stderr, u.lower(file, compileOpts{Format: *format})); err != nil {
+	var tables []passes.TableInfo
+	if err := u.report(stderr, u.lower(file, compileOpts{Format: *format, Tables: &tables})); err != nil {
 		return err
 	}
-	return emitUnit(u, kind, *out, "", stdout)
+	if err := emitUnit(u, kind, *out, "", stdout); err != nil || !*rep {
+		return err
+	}
+	return writeReport(stderr, u, "", tables, reportFlags{steps: 10000, seeds: 4})
 }
 
 func runFmt(args []string, stdout, stderr io.Writer) error {
