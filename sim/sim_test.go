@@ -151,3 +151,26 @@ func TestParseSpecErrors(t *testing.T) {
 		t.Errorf("ReadCSV with unknown column = %v, want positioned error", err)
 	}
 }
+
+func TestRandomFullWidth(t *testing.T) {
+	src, err := os.ReadFile("../ir/testdata/lif_fixed.ir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ir.Parse(strings.Replace(string(src), "format q8.8", "format q32.32", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.Funcs[0]
+	f.Inputs[0].Range = nil
+	in := make([]int64, 1)
+	neg, pos := false, false
+	r := Random(f, 5)
+	for s := 0; s < 1000; s++ {
+		r.Next(s, in) // must not panic on a 64-bit span
+		neg, pos = neg || in[0] < -1<<62, pos || in[0] > 1<<62
+	}
+	if !neg || !pos {
+		t.Errorf("64-bit random inputs do not span the format (neg %v, pos %v)", neg, pos)
+	}
+}

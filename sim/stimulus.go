@@ -64,7 +64,13 @@ func Random(f *ir.Func, seed uint64) Source {
 
 func (s *randomSource) Next(step int, raw []int64) {
 	for i := range raw {
-		raw[i] = s.lo[i] + s.rng.Int64N(s.hi[i]-s.lo[i]+1)
+		// The span of a 64-bit format does not fit int64: draw in uint64.
+		span := uint64(s.hi[i]-s.lo[i]) + 1
+		if span == 0 {
+			raw[i] = int64(s.rng.Uint64())
+		} else {
+			raw[i] = s.lo[i] + int64(s.rng.Uint64N(span))
+		}
 	}
 }
 
