@@ -220,7 +220,7 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 	// segment midpoint: wide words get tables precise enough for their
 	// states without paying for ROMs where the function is gentle.
 	segs := fixed.DefaultSegments
-	target := math.Ldexp(math.Max(yhi-ylo, math.Max(math.Abs(ylo), math.Abs(yhi))), -19)
+	target := math.Ldexp(math.Max(yhi-ylo, math.Max(math.Abs(ylo), math.Abs(yhi))), -16)
 	t, sat := fixed.BuildTable(g, af, lo, hi, out, segs)
 	for q.tableWidth() > 16 && segs < q.segments() && t.Shift > 0 && midError(&t, g, af, out) > target {
 		segs *= 2
