@@ -31,7 +31,7 @@ type Model struct {
 type Network struct {
 	Pos   Pos
 	Name  string
-	Items []Item // *Option and *Pop
+	Items []Item // *Option, *Pop and *Layer
 }
 
 func (*Model) declNode()       {}
@@ -169,8 +169,21 @@ type Pop struct {
 	Overrides []*Assign
 }
 
-// Assign is `Name = Value`, used in reset and refractory bodies and in
-// population parameter overrides.
+// Layer declares a stochastic-computing layer inside a network: a kind, its
+// shape arguments and its settings, whose values may be lists:
+//
+//	layer L = sc_dense(inputs = 2, neurons = 1, length = 256) { x = [128, 64]; w = [[255, 128]] }
+type Layer struct {
+	Pos      Pos
+	Name     string
+	Kind     string
+	KindPos  Pos
+	Args     []*Assign // inside the parentheses
+	Settings []*Assign // inside the braces; values may be *List
+}
+
+// Assign is `Name = Value`, used in reset and refractory bodies, in
+// population parameter overrides and in layer arguments and settings.
 type Assign struct {
 	Pos   Pos
 	Name  string
@@ -195,6 +208,7 @@ func (*Refractory) itemNode() {}
 func (*Option) itemNode()     {}
 func (*Assert) itemNode()     {}
 func (*Pop) itemNode()        {}
+func (*Layer) itemNode()      {}
 
 func (n *Param) GetPos() Pos      { return n.Pos }
 func (n *Input) GetPos() Pos      { return n.Pos }
@@ -207,11 +221,19 @@ func (n *Refractory) GetPos() Pos { return n.Pos }
 func (n *Option) GetPos() Pos     { return n.Pos }
 func (n *Assert) GetPos() Pos     { return n.Pos }
 func (n *Pop) GetPos() Pos        { return n.Pos }
+func (n *Layer) GetPos() Pos      { return n.Pos }
 
-// Expr is an expression: *Number, *Ident, *Unary, *Binary or *Call.
+// Expr is an expression: *Number, *Ident, *Unary, *Binary, *Call or *List.
+// The grammar admits *List only as the value of a layer setting.
 type Expr interface {
 	exprNode()
 	GetPos() Pos
+}
+
+// List is a bracketed list `[a, b, ...]`; elements may be lists.
+type List struct {
+	Pos   Pos
+	Elems []Expr
 }
 
 // Number is a numeric literal with an optional unit suffix: `20 ms` has
@@ -259,9 +281,11 @@ func (*Ident) exprNode()  {}
 func (*Unary) exprNode()  {}
 func (*Binary) exprNode() {}
 func (*Call) exprNode()   {}
+func (*List) exprNode()   {}
 
 func (n *Number) GetPos() Pos { return n.Pos }
 func (n *Ident) GetPos() Pos  { return n.Pos }
 func (n *Unary) GetPos() Pos  { return n.Pos }
 func (n *Binary) GetPos() Pos { return n.Pos }
 func (n *Call) GetPos() Pos   { return n.Pos }
+func (n *List) GetPos() Pos   { return n.Pos }

@@ -166,6 +166,8 @@ func (mc *modelChecker) declare() {
 			m.Asserts = append(m.Asserts, n)
 		case *Pop:
 			mc.errorf(n.Pos, msgItemInModel, "a population")
+		case *Layer:
+			mc.errorf(n.Pos, msgItemInModel, "a layer")
 		}
 	}
 	mc.paramSt = make([]uint8, len(m.Params))

@@ -102,6 +102,25 @@ func (p *printer) item(it Item) {
 		p.expr(n.Size)
 		p.WriteString("]")
 		p.body(n.Overrides)
+	case *Layer:
+		p.WriteString("layer " + n.Name + " = " + n.Kind + "(")
+		for i, a := range n.Args {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.WriteString(a.Name + " = ")
+			p.expr(a.Value)
+		}
+		p.WriteString(")")
+		if len(n.Settings) > 0 {
+			p.WriteString(" {\n")
+			for _, a := range n.Settings {
+				p.WriteString("        " + a.Name + " = ")
+				p.expr(a.Value)
+				p.WriteByte('\n')
+			}
+			p.WriteString("    }")
+		}
 	}
 }
 
@@ -235,6 +254,15 @@ func (p *printer) expr(e Expr) {
 		p.sub(e.X, prec)
 		p.WriteString(" " + e.Op + " ")
 		p.sub(e.Y, prec+1)
+	case *List:
+		p.WriteByte('[')
+		for i, x := range e.Elems {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.expr(x)
+		}
+		p.WriteByte(']')
 	case nil:
 		p.WriteString("<nil>")
 	}

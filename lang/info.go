@@ -133,6 +133,7 @@ type NetworkInfo struct {
 	Dt      float64 // ms; 0 when the network does not set it
 	Format  string  // "" when the network does not set it
 	Pops    []*PopInfo
+	Layers  []*LayerInfo // source order
 }
 
 // PopInfo is a checked population.

@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-// network checks a network: its options and populations.
+// network checks a network: its options, populations and layers.
 func (c *checker) network(n *Network) *NetworkInfo {
 	ni := &NetworkInfo{Network: n}
 	empty := &ModelInfo{Model: &Model{Pos: n.Pos, Name: n.Name}, Dt: 0.1, syms: map[string]Symbol{}}
@@ -32,6 +32,15 @@ func (c *checker) network(n *Network) *NetworkInfo {
 			pops[it.Name] = it.Pos
 			if pi := c.pop(it, empty); pi != nil {
 				ni.Pops = append(ni.Pops, pi)
+			}
+		case *Layer:
+			if p, dup := pops[it.Name]; dup {
+				c.errs.Add(it.Pos, msgLayerName, it.Name, p)
+				continue
+			}
+			pops[it.Name] = it.Pos
+			if li := c.layer(it, empty); li != nil {
+				ni.Layers = append(ni.Layers, li)
 			}
 		default:
 			c.errs.Add(it.GetPos(), msgItemInNetwork, itemName(it))

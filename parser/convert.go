@@ -45,6 +45,8 @@ func (c *converter) item(g *item) lang.Item {
 		n := g.Pop
 		return &lang.Pop{Pos: c.pm.pos(n.Pos), Name: n.Name, Model: n.Model.Name,
 			ModelPos: c.pm.pos(n.Model.Pos), Size: c.expr(n.Size), Overrides: c.body(n.Body)}
+	case g.Layer != nil:
+		return c.layer(g.Layer)
 	case g.Next != nil:
 		n := g.Next
 		return &lang.Map{Pos: c.pm.pos(n.Pos), Var: n.Var.Name, VarPos: c.pm.pos(n.Var.Pos),
@@ -78,6 +80,35 @@ func (c *converter) equation(n *equation) lang.Item {
 		c.errs.Add(pos, msgUnlessOnLet, n.Name.Name)
 	}
 	return &lang.Let{Pos: pos, Name: n.Name.Name, Value: c.expr(n.Value)}
+}
+
+func (c *converter) layer(n *layer) *lang.Layer {
+	l := &lang.Layer{Pos: c.pm.pos(n.Pos), Name: n.Name, Kind: n.Kind.Name, KindPos: c.pm.pos(n.Kind.Pos)}
+	l.Args = c.settings(n.Args)
+	if n.Body != nil {
+		l.Settings = c.settings(n.Body.Items)
+	}
+	return l
+}
+
+func (c *converter) settings(s []*setting) []*lang.Assign {
+	var out []*lang.Assign
+	for _, a := range s {
+		out = append(out, &lang.Assign{Pos: c.pm.pos(a.Pos), Name: a.Name, Value: c.value(a.Value)})
+	}
+	return out
+}
+
+// value converts a setting's value: a list literal or an expression.
+func (c *converter) value(v *value) lang.Expr {
+	if !v.List {
+		return c.expr(v.Expr)
+	}
+	l := &lang.List{Pos: c.pm.pos(v.Pos)}
+	for _, e := range v.Elems {
+		l.Elems = append(l.Elems, c.value(e))
+	}
+	return l
 }
 
 func (c *converter) bounds(b *bounds) *lang.Range {
@@ -207,7 +238,15 @@ var numberPrefix = regexp.MustCompile(`^` + numberRe)
 func (c *converter) number(pos lang.Pos, tok string) *lang.Number {
 	text := numberPrefix.FindString(tok)
 	unit := strings.TrimLeft(tok[len(text):], " \t")
-	v, err := strconv.ParseFloat(text, 64)
+	var v float64
+	var err error
+	if len(text) > 2 && (text[1] == 'x' || text[1] == 'X') {
+		var u uint64
+		u, err = strconv.ParseUint(text[2:], 16, 64)
+		v = float64(u)
+	} else {
+		v, err = strconv.ParseFloat(text, 64)
+	}
 	if err != nil {
 		c.errs.Add(pos, msgBadNumber, text)
 	}

@@ -17,7 +17,7 @@ type header struct {
 
 // item = param | input | state | spike | refractory | option | assert | pop
 //
-//	| next | equation .
+//	| layer | next | equation .
 type item struct {
 	Param      *param      `parser:"  @@"`
 	Input      *input      `parser:"| @@"`
@@ -27,6 +27,7 @@ type item struct {
 	Option     *option     `parser:"| @@"`
 	Assert     *assert     `parser:"| @@"`
 	Pop        *pop        `parser:"| @@"`
+	Layer      *layer      `parser:"| @@"`
 	Next       *next       `parser:"| @@"`
 	Equation   *equation   `parser:"| @@"`
 }
@@ -114,6 +115,38 @@ type pop struct {
 	Model *name  `parser:"@@"`
 	Size  *expr  `parser:"'[' @@ ']'"`
 	Body  *body  `parser:"@@?"`
+}
+
+// layer = "layer" Ident "=" name "(" [ setting { "," setting } ] ")" [ settings ] .
+type layer struct {
+	Pos  lexer.Position
+	Name string     `parser:"'layer' @Ident '='"`
+	Kind *name      `parser:"@@ '('"`
+	Args []*setting `parser:"( @@ ( ',' @@ )* )? ')'"`
+	Body *settings  `parser:"@@?"`
+}
+
+// settings = "{" { setting [ ";" | "," ] } "}" .
+type settings struct {
+	Pos   lexer.Position
+	Items []*setting `parser:"'{' ( @@ ( ';' | ',' )? )* '}'"`
+}
+
+// setting = Ident "=" value .
+type setting struct {
+	Pos   lexer.Position
+	Name  string `parser:"@Ident '='"`
+	Value *value `parser:"@@"`
+}
+
+// value = "[" [ value { "," value } ] "]" | expr .
+//
+// List literals exist only here: layer settings take vectors and matrices.
+type value struct {
+	Pos   lexer.Position
+	List  bool     `parser:"( @'['"`
+	Elems []*value `parser:"  ( @@ ( ',' @@ )* )? ']'"`
+	Expr  *expr    `parser:"| @@ )"`
 }
 
 // next = "next" name "=" expr [ Unless ] .

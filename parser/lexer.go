@@ -15,12 +15,13 @@ import (
 var keywords = []string{
 	"model", "network", "param", "input", "state", "spike", "when",
 	"refractory", "steps", "method", "format", "overflow", "rounding",
-	"assert", "pop", "next", "in", "and", "or", "not",
+	"assert", "pop", "next", "in", "and", "or", "not", "layer",
 }
 
-// numberRe is a numeric literal without sign; a unit suffix on the same line
-// is part of the token so that `20 ms` never depends on newlines elsewhere.
-const numberRe = `(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`
+// numberRe is a numeric literal without sign: decimal, or a hexadecimal
+// integer (`0xACE1`, for seeds); a unit suffix on the same line is part of
+// the token so that `20 ms` never depends on newlines elsewhere.
+const numberRe = `(?:0[xX][0-9A-Fa-f]+\b|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)`
 
 // unitSuffixRe matches any known unit name as a whole word, longest first.
 func unitSuffixRe() string {

@@ -110,7 +110,7 @@ func (p *fileParser) isPunct(k int, v string) bool {
 // keyword, `dt`, or a name followed by `=`, `'` or `/`.
 func (p *fileParser) isStmtStart(k int) bool {
 	if p.isKeyword(k, "param", "input", "state", "spike", "refractory", "method", "format",
-		"overflow", "rounding", "assert", "pop", "next", "model", "network") {
+		"overflow", "rounding", "assert", "pop", "layer", "next", "model", "network") {
 		return true
 	}
 	if !isType(p.toks[k], "Ident") || k+1 >= len(p.toks) {
