@@ -81,11 +81,12 @@ func (t Type) String() string {
 }
 
 // Module is one compilation unit: the step functions of every model of a
-// source file.
+// source file, and its networks of hdl/ layers (network.go).
 type Module struct {
-	File  string // source file name; positions in the text form omit it
-	Phase Phase
-	Funcs []*Func
+	File     string // source file name; positions in the text form omit it
+	Phase    Phase
+	Funcs    []*Func
+	Networks []*Network // printed after the funcs
 }
 
 // Func is the step function of one neuron model: from the pre-step state

@@ -118,6 +118,10 @@ func (p *irParser) module() (m *Module, err error) {
 	}
 	p.advance()
 	for p.next() {
+		if p.toks[0] == "network" {
+			p.m.Networks = append(p.m.Networks, p.network())
+			continue
+		}
 		p.m.Funcs = append(p.m.Funcs, p.fn())
 	}
 	return p.m, nil

@@ -46,6 +46,10 @@ func (p *printer) module(m *Module) {
 		p.WriteString("\n")
 		p.fn(f)
 	}
+	for _, n := range m.Networks {
+		p.WriteString("\n")
+		p.network(n)
+	}
 }
 
 // FormatFloat prints x so that strconv.ParseFloat reads back the same bits.

@@ -16,6 +16,11 @@ func Verify(m *Module) error {
 			return fmt.Errorf("func %s: %w", f.Name, err)
 		}
 	}
+	for _, n := range m.Networks {
+		if err := verifyNetwork(n); err != nil {
+			return fmt.Errorf("network %s: %w", n.Name, err)
+		}
+	}
 	return nil
 }
 

@@ -24,7 +24,8 @@ type Options struct {
 }
 
 // Lower turns the checked file f (info from lang.Check) into a real-phase
-// module with one Func per model. Errors are positioned (a lang.ErrorList).
+// module with one Func per model and one ir.Network per network that
+// declares layers. Errors are positioned (a lang.ErrorList).
 func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 	var errs lang.ErrorList
 	names := opt.Models
@@ -77,6 +78,7 @@ func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	lowerNetworks(mod, info)
 	if err := ir.Verify(mod); err != nil {
 		panic(fmt.Sprintf("irgen: invalid IR: %v\n%s", err, mod))
 	}
