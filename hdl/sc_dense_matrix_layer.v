@@ -1,7 +1,8 @@
 // sc_dense_matrix_layer: SC dense layer with a weight per neuron and input
-// (reference §1.10). One input encoder per input (SEED_INIT 16'hACE1 + 7i),
-// shared by all neurons; neuron j has a private weight encoder per input
-// with SEED_INIT = 16'hBEEF + 13*(j*N_INPUTS + i) (mod 2^16, not guarded
+// (reference §1.10). One input encoder per input (SEED_INIT X_SEED + 7i,
+// X_SEED = 16'hACE1 by default), shared by all neurons; neuron j has a
+// private weight encoder per input with SEED_INIT = W_SEED + 13*(j*N_INPUTS
+// + i) (W_SEED = 16'hBEEF by default; mod 2^16, not guarded
 // against 0: a zero LFSR stays 0), AND synapses, its own
 // sc_dotproduct_to_current and its own default sc_lif_neuron (noise 0,
 // FRACTION passed through). W[j][i] is weight_fp[(j*N_INPUTS+i)*DATA_WIDTH
@@ -11,7 +12,9 @@ module sc_dense_matrix_layer #(
     parameter integer N_INPUTS   = 16,
     parameter integer N_NEURONS  = 10,
     parameter integer DATA_WIDTH = 16,
-    parameter integer FRACTION   = 8
+    parameter integer FRACTION   = 8,
+    parameter [15:0]  X_SEED     = 16'hACE1,
+    parameter [15:0]  W_SEED     = 16'hBEEF
 ) (
     input  wire                                     clk,
     input  wire                                     rst_n,
@@ -34,7 +37,7 @@ module sc_dense_matrix_layer #(
     genvar i, j;
     generate
         for (i = 0; i < N_INPUTS; i = i + 1) begin : g_input
-            localparam [31:0] SEED_X = 32'hACE1 + 7 * i;
+            localparam [31:0] SEED_X = {16'd0, X_SEED} + 7 * i;
             sc_bitstream_encoder #(
                 .DATA_WIDTH(DATA_WIDTH), .LFSR_WIDTH(16), .SEED_INIT(SEED_X[15:0])
             ) u_x (
@@ -48,7 +51,7 @@ module sc_dense_matrix_layer #(
             wire [DATA_WIDTH-1:0] current;
             wire [DATA_WIDTH-1:0] unused_v;
             for (i = 0; i < N_INPUTS; i = i + 1) begin : g_syn
-                localparam [31:0] SEED_W = 32'hBEEF + 13 * (j * N_INPUTS + i);
+                localparam [31:0] SEED_W = {16'd0, W_SEED} + 13 * (j * N_INPUTS + i);
                 sc_bitstream_encoder #(
                     .DATA_WIDTH(DATA_WIDTH), .LFSR_WIDTH(16), .SEED_INIT(SEED_W[15:0])
                 ) u_w (

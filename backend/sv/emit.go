@@ -13,7 +13,8 @@ import (
 
 // Options control Emit.
 type Options struct {
-	// Top names the func to emit; "" emits every func of the module.
+	// Top names the func or network to emit; "" emits every func and
+	// network of the module.
 	Top string
 	// Version is the scc version written into the header ("" prints
 	// "(devel)").
@@ -32,6 +33,9 @@ func Emit(w io.Writer, m *ir.Module, opt Options) error {
 	}
 	if err := ir.Verify(m); err != nil {
 		return fmt.Errorf("sv: %v", err)
+	}
+	if n := m.Network(opt.Top); opt.Top != "" && n != nil {
+		return emitNetworkTop(w, m, n, opt) // network.go
 	}
 	funcs := m.Funcs
 	if opt.Top != "" {
@@ -62,6 +66,11 @@ func Emit(w io.Writer, m *ir.Module, opt Options) error {
 		e := newEmitter(m, f)
 		e.lower()
 		e.write(bw)
+	}
+	if opt.Top == "" && len(m.Networks) > 0 {
+		if err := emitNetworks(bw, m, m.Networks); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }

@@ -1,0 +1,91 @@
+package sv
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"scc/ir"
+	"scc/lang"
+)
+
+// libMarker starts the hdl/ sources appended after the network tops.
+const libMarker = "\n// ---- hdl/ library modules"
+
+// TestNetworkGolden compares the emitted network tops of every
+// testdata/network/*.txtar with its out.sv section (SCC_UPDATE=1 rewrites
+// it) and checks that the hdl/ sources follow.
+func TestNetworkGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/network/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden files")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			a := readArchive(t, file)
+			m := parseIR(t, section(a, "in.ir"))
+			out := emit(t, m, goldenOpts)
+			top, lib, ok := bytes.Cut(out, []byte(libMarker))
+			if !ok || !bytes.Contains(lib, []byte("module sc_dense_matrix_layer")) ||
+				!bytes.Contains(lib, []byte("module sc_lif_neuron")) {
+				t.Fatalf("Emit output does not carry the hdl/ sources:\n%s", out)
+			}
+			if os.Getenv("SCC_UPDATE") != "" {
+				setSection(a, "out.sv", top)
+				writeArchive(t, file, a)
+				return
+			}
+			if diff := cmp.Diff(string(section(a, "out.sv")), string(top)); diff != "" {
+				t.Errorf("Emit mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestNetworkToolsAccept runs iverilog, verilator --lint-only -Wall (zero
+// warnings) and yosys synth on every network, emitted alone (Top) and with
+// the whole module.
+func TestNetworkToolsAccept(t *testing.T) {
+	files, _ := filepath.Glob("testdata/network/*.txtar")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			m := parseIR(t, section(readArchive(t, file), "in.ir"))
+			var tops []string
+			for _, n := range m.Networks {
+				tops = append(tops, n.ModuleName())
+			}
+			lintAll(t, emit(t, m, goldenOpts), tops, true)
+			one := emit(t, m, Options{Top: m.Networks[0].Name, Version: goldenOpts.Version})
+			if n := strings.Count(string(one), "\nmodule "); n != 6 { // the top and 5 hdl modules
+				t.Errorf("Emit(Top=%s) wrote %d modules, want 6", m.Networks[0].Name, n)
+			}
+			lintAll(t, one, tops[:1], false)
+		})
+	}
+}
+
+// TestNetworkNameClash: a network's top may not reuse the name of an hdl/
+// module or of a model's module.
+func TestNetworkNameClash(t *testing.T) {
+	layer := &ir.SCLayer{Name: "L", Inputs: 1, Neurons: 1, Length: 1, InputSeed: 1, WeightSeed: 1,
+		X: []int64{1}, W: []int64{1}}
+	for _, tc := range []struct{ name, want string }{
+		{"sc_lif_neuron", "is an hdl/ library module"},
+		{"LIF", "is also model LIF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &ir.Module{File: "x.snn", Phase: ir.Fixed,
+				Funcs:    []*ir.Func{ir.NewFunc("LIF", lang.Pos{})},
+				Networks: []*ir.Network{{Name: tc.name, Layers: []*ir.SCLayer{layer}}}}
+			var b bytes.Buffer
+			err := Emit(&b, m, Options{Top: tc.name})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Emit(network %s) = %v, want error containing %q", tc.name, err, tc.want)
+			}
+		})
+	}
+}
