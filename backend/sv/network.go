@@ -15,8 +15,8 @@ import (
 // layerModule is the hdl/ module an sc_dense layer instantiates.
 const layerModule = "sc_dense_matrix_layer"
 
-// emitNetworkTop writes the header and the top of network n alone,
-// followed by the hdl/ modules it instantiates (emitNetworks).
+// emitNetworkTop writes the header, the hdl/ modules network n
+// instantiates and its top (emitNetworks).
 func emitNetworkTop(w io.Writer, m *ir.Module, n *ir.Network, opt Options) error {
 	version := opt.Version
 	if version == "" {
@@ -31,8 +31,10 @@ func emitNetworkTop(w io.Writer, m *ir.Module, n *ir.Network, opt Options) error
 	return bw.Flush()
 }
 
-// emitNetworks writes one top module per network, then the source of every
-// hdl/ module they instantiate, so that the output is self-contained.
+// emitNetworks writes the source of every hdl/ module the networks
+// instantiate, verbatim between two marker comments (so that the output is
+// self-contained), then one top module per network (last, so that a tool
+// picking the last module of the file finds a top).
 //
 // A network's top instantiates sc_dense_matrix_layer once per layer with
 // its shape and seed bases as parameters and its words as constants. Ports:
@@ -49,16 +51,12 @@ func emitNetworks(w *bufio.Writer, m *ir.Module, nets []*ir.Network) error {
 		if err := checkNetworkName(m, n); err != nil {
 			return err
 		}
-		w.WriteString("\n")
-		if err := writeNetwork(w, m, n, lib); err != nil {
-			return err
-		}
 	}
 	mods, err := hdl.Closure(layerModule)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n// ---- hdl/ library modules instantiated above (%s), verbatim ----\n", strings.Join(mods, ", "))
+	fmt.Fprintf(w, "\n%s instantiated below (%s), verbatim ----\n", LibraryBegin, strings.Join(mods, ", "))
 	for _, name := range mods {
 		src, err := hdl.Source(name)
 		if err != nil {
@@ -67,8 +65,22 @@ func emitNetworks(w *bufio.Writer, m *ir.Module, nets []*ir.Network) error {
 		w.WriteString("\n")
 		w.WriteString(src)
 	}
+	w.WriteString(LibraryEnd + " ----\n")
+	for _, n := range nets {
+		w.WriteString("\n")
+		if err := writeNetwork(w, m, n, lib); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// LibraryBegin and LibraryEnd start the comment lines around the hdl/
+// sources in Emit's output.
+const (
+	LibraryBegin = "// ---- hdl/ library modules"
+	LibraryEnd   = "// ---- end of hdl/ library modules"
+)
 
 // checkNetworkName rejects a top whose name another module of the output
 // already uses.

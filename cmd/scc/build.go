@@ -23,7 +23,7 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.format, "format", "", "fixed-point profile overriding the model's (q8.8, q16.16, ...)")
 	fs.StringVar(&p.dt, "dt", "", "step length overriding the model's (e.g. 0.1ms)")
 	fs.Var(&p.params, "param", "parameter override NAME=VALUE (repeatable)")
-	fs.StringVar(&p.top, "top", "", "model to build (default: the only one)")
+	fs.StringVar(&p.top, "top", "", "model or network to build (default: the only one)")
 }
 
 func (p *pipelineFlags) opts() (compileOpts, error) {
@@ -114,7 +114,9 @@ func emitUnit(u *unit, emit, out, top string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if top != "" {
+	if n := pickNetwork(u.mod, top); n != nil && kind != "sv" && kind != "ir" && kind != "snn" {
+		return fmt.Errorf("%s: network %s has no %s output (networks build to sv)", u.name, n.Name, kind)
+	} else if top != "" && n == nil {
 		if _, err := pick(u.mod, top); err != nil {
 			return err
 		}

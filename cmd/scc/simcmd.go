@@ -128,9 +128,12 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
-	f, err := pick(u.mod, pf.top)
-	if err != nil {
-		return err
+	n := pickNetwork(u.mod, pf.top)
+	var f *ir.Func
+	if n == nil {
+		if f, err = pick(u.mod, pf.top); err != nil {
+			return err
+		}
 	}
 	dir := *keep
 	if dir == "" {
@@ -139,6 +142,11 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 		}
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	if n != nil { // network.go
+		return cosimNetwork(path, u.mod, n, testbenches.CosimOptions{
+			Sim: *simName, Steps: *steps, Seed: *seed, Dir: dir, Version: version,
+		}, *keep != "", stdout)
 	}
 	res, err := testbenches.Cosim(context.Background(), u.mod, f, testbenches.CosimOptions{
 		Sim: *simName, Steps: *steps, Seed: *seed, Dir: dir, Version: version,

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"scc/ir"
+	"scc/testbenches"
+)
+
+// pickNetwork returns the network a command targets: the one --top names,
+// or, without --top, the only network of a module that has no models. nil
+// means the command targets a model (pick).
+func pickNetwork(m *ir.Module, top string) *ir.Network {
+	if top != "" {
+		return m.Network(top)
+	}
+	if len(m.Funcs) == 0 && len(m.Networks) == 1 {
+		return m.Networks[0]
+	}
+	return nil
+}
+
+// cosimNetwork co-simulates network n (testbenches.CosimNetwork) and prints
+// the summary; a mismatch is a failure naming the first differing signal.
+func cosimNetwork(path string, m *ir.Module, n *ir.Network, opt testbenches.CosimOptions, keep bool, stdout io.Writer) error {
+	res, err := testbenches.CosimNetwork(context.Background(), m, n, opt)
+	if err != nil {
+		if !keep {
+			os.RemoveAll(opt.Dir)
+		}
+		return err
+	}
+	fmt.Fprintln(stdout, res.Summary())
+	if res.First != nil {
+		f := res.First
+		return &failure{fmt.Sprintf("%s: co-simulation mismatch in %s at cycle %d: signal %s want %d got %s\nwaveform: %s",
+			path, n.Name, f.Step, f.Signal, f.Want, f.GotText, res.VCD)}
+	}
+	if !keep {
+		os.RemoveAll(opt.Dir)
+	}
+	return nil
+}
