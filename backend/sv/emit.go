@@ -22,7 +22,9 @@ type Options struct {
 }
 
 // Emit writes the SystemVerilog of m's step functions to w: a header, then
-// one module per func (DESIGN §4). m must be in the fixed phase and verify.
+// one module per func (DESIGN §4), then, for m's networks, the hdl/ modules
+// they use and one top per network (network.go); opt.Top may name either.
+// m must be in the fixed phase and verify.
 // The output depends only on m and opt.
 func Emit(w io.Writer, m *ir.Module, opt Options) error {
 	if m == nil {
