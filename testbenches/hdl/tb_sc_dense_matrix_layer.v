@@ -9,6 +9,8 @@ module tb_sc_dense_matrix_layer #(
     parameter integer N_NEURONS = 10,
     parameter integer DATA_WIDTH = 16,
     parameter integer FRACTION = 8,
+    parameter [15:0] X_SEED = 16'hACE1,
+    parameter [15:0] W_SEED = 16'hBEEF,
     parameter integer DEPTH = 16
 );
     localparam integer IN_W = (1) + (1) + (32) + (N_INPUTS*DATA_WIDTH) + (N_NEURONS*N_INPUTS*DATA_WIDTH) + (DATA_WIDTH) + (DATA_WIDTH) + (DATA_WIDTH) + (DATA_WIDTH);
@@ -37,7 +39,9 @@ module tb_sc_dense_matrix_layer #(
         .N_INPUTS(N_INPUTS),
         .N_NEURONS(N_NEURONS),
         .DATA_WIDTH(DATA_WIDTH),
-        .FRACTION(FRACTION)
+        .FRACTION(FRACTION),
+        .X_SEED(X_SEED),
+        .W_SEED(W_SEED)
     ) dut (
         .clk(clk),
         .rst_n(rst_n),
