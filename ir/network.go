@@ -238,3 +238,21 @@ func (p *irParser) layer() *SCLayer {
 		p.advance()
 	}
 }
+
+// Hardware names of a network's top module (DESIGN §4: names come from the
+// IR so that backends and testbenches agree). The top has inputs clk, rst_n
+// and start, and per layer L the outputs L_spikes (Neurons bits), L_run_done
+// and L_running.
+
+// ModuleName returns the hardware module name of n.
+func (n *Network) ModuleName() string { return HWName(n.Name) }
+
+// SpikesPort returns the spikes output of l: "<name>_spikes".
+func (l *SCLayer) SpikesPort() string { return l.Name + "_spikes" }
+
+// RunDonePort returns the run_done output of l: "<name>_run_done".
+func (l *SCLayer) RunDonePort() string { return l.Name + "_run_done" }
+
+// RunningPort returns the running (step_valid) output of l:
+// "<name>_running".
+func (l *SCLayer) RunningPort() string { return l.Name + "_running" }
