@@ -21,7 +21,8 @@ type Property struct {
 	// Pos is the source construct the property comes from, if any.
 	Pos lang.Pos
 
-	stmt string // the guarded immediate assert, one line
+	stmt    string // the guarded immediate assert in its always block, one line
+	delayed bool   // clocked: yosys reports it one step after the values it checks
 }
 
 // Signal is a top-level harness signal shown in counterexample tables.
@@ -125,7 +126,7 @@ func Generate(f *ir.Func) (*Harness, error) {
 	if err := g.properties(); err != nil {
 		return nil, err
 	}
-	h.tail = "  end\nendmodule\n`endif\n"
+	h.tail = "endmodule\n`endif\n"
 	return h, nil
 }
 
@@ -183,7 +184,7 @@ func (g *gen) header() {
 	}
 	b.WriteString("  // The step function again, evaluated from the ports (formal/lower.go).\n")
 	b.WriteString(strings.Join(g.l.lines, "\n"))
-	b.WriteString("\n  always @(posedge clk) begin\n")
+	b.WriteString("\n")
 	h.head = b.String()
 }
 
@@ -198,15 +199,27 @@ func inSpan(x string, fm fixed.Format, sp span) string {
 	return fmt.Sprintf("$signed(%s) >= $signed(%s) && $signed(%s) <= $signed(%s)", e, lit(n, sp.lo), e, lit(n, sp.hi))
 }
 
+// add appends a property. One that reads $past is checked in a clocked
+// block; the others are combinational, which yosys checks in the same step
+// (one induction step shorter).
 func (g *gen) add(name, text string, pos lang.Pos, cond, pred string) {
-	stmt := fmt.Sprintf("    %s: assert (%s);", name, pred)
-	if cond != "" {
-		stmt = fmt.Sprintf("    if (%s) %s: assert (%s);", cond, name, pred)
-	}
 	for g.h.Property(name) != nil {
 		name += "_"
 	}
-	g.h.Props = append(g.h.Props, Property{Name: name, Text: text, Pos: pos, stmt: stmt})
+	g.h.Props = append(g.h.Props, property(name, text, pos, cond, pred))
+}
+
+func property(name, text string, pos lang.Pos, cond, pred string) Property {
+	delayed := strings.Contains(cond+pred, "$past")
+	blk := "always @*"
+	if delayed {
+		blk = "always @(posedge clk)"
+	}
+	stmt := fmt.Sprintf("  %s %s: assert (%s);", blk, name, pred)
+	if cond != "" {
+		stmt = fmt.Sprintf("  %s if (%s) %s: assert (%s);", blk, cond, name, pred)
+	}
+	return Property{Name: name, Text: text, Pos: pos, stmt: stmt, delayed: delayed}
 }
 
 // value formats raw word r of format fm for property texts: "-65 (raw -16640)".

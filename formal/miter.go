@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"scc/internal/tool"
+	"scc/lang"
 )
 
 // Port is a module port as yosys elaborates it.
@@ -104,6 +105,9 @@ type Tap struct {
 	Name string
 	Text string
 	A, B string
+
+	keepA, keepB string // yosys selections of the signals before flattening; the leading * matches
+	// the $paramod copies that parameter overrides make
 }
 
 // MiterOptions control Miter.
@@ -223,19 +227,19 @@ func Miter(ctx context.Context, a, b []File, opt MiterOptions) (*Harness, []File
 	for _, n := range notes {
 		fmt.Fprintf(&hb, "  // %s\n", n)
 	}
-	hb.WriteString("  always @(posedge clk) begin\n")
 	h.head = hb.String()
-	h.tail = "  end\nendmodule\n`endif\n"
+	h.tail = "endmodule\n`endif\n"
 	for _, o := range outs {
 		name := "equal_" + o[0].Name
-		h.Props = append(h.Props, Property{Name: name,
-			Text: fmt.Sprintf("%s.%s == %s.%s on every cycle", opt.Top, o[0].Name, opt.RefTop, o[1].Name),
-			stmt: fmt.Sprintf("    %s: assert (a_%s == b_%s);", name, o[0].Name, o[0].Name)})
+		h.Props = append(h.Props, property(name,
+			fmt.Sprintf("%s.%s == %s.%s on every cycle", opt.Top, o[0].Name, opt.RefTop, o[1].Name),
+			lang.Pos{}, "", fmt.Sprintf("a_%s == b_%s", o[0].Name, o[0].Name)))
 	}
 	for _, t := range opt.Taps {
 		h.Taps = append(h.Taps, Tap{Name: "tap_" + ident(t[0]) + "__" + ident(t[1]),
 			Text: fmt.Sprintf("%s.%s == %s.%s (state correspondence)", opt.Top, t[0], opt.RefTop, t[1]),
-			A:    "a." + t[0], B: "b." + t[1]})
+			A:    "a." + t[0], B: "b." + t[1],
+			keepA: "*" + opt.Top + "*/w:" + t[0], keepB: "*" + refTop + "*/w:" + t[1]})
 	}
 	return h, append(append([]File{}, a...), bfiles...), nil
 }

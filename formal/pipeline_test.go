@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"testing"
-	"time"
 
 	"scc/backend/sv"
 	"scc/formal"
@@ -65,24 +64,9 @@ func prove(t testing.TB, f *ir.Func, rtl formal.File, depth int) *formal.Report 
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := formal.Prove(context.Background(), []formal.File{rtl}, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 2 * time.Minute})
+	rep, err := formal.Prove(context.Background(), []formal.File{rtl}, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: solverTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rep
-}
-
-func TestScratchAll(t *testing.T) {
-	for _, name := range models.Names() {
-		f, rtl := compileModel(t, name)
-		rep := prove(t, f, rtl, 10)
-		n := map[formal.Status]int{}
-		for _, r := range rep.Results {
-			n[r.Status]++
-			if r.Status != formal.Proven {
-				t.Logf("  %v %s %s step=%d\n%s", r.Status, r.Prop.Name, r.Prop.Text, r.Step, r.Table)
-			}
-		}
-		t.Logf("%s: %d props, proven %d bounded %d failed %d unknown %d, %v", name, len(rep.Results), n[formal.Proven], n[formal.Bounded], n[formal.Failed], n[formal.Unknown], rep.Elapsed)
-	}
 }

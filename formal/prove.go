@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -61,6 +60,7 @@ type Result struct {
 	Prop   Property
 	Status Status
 	K      int    // Proven: the induction length that closed the proof
+	Depth  int    // Bounded: the BMC depth reached (steps from reset)
 	Step   int    // Failed: the first failing step (0 is the first cycle)
 	VCD    string // Failed: the counterexample trace
 	Table  string // Failed: the trace's steps as a table
@@ -154,89 +154,204 @@ type driver struct {
 
 func (d *driver) run() ([]Result, error) {
 	res := map[string]*Result{}
+	var names []string
 	for _, p := range d.h.Props {
 		res[p.Name] = &Result{Prop: p}
+		names = append(names, p.Name)
 	}
 	for _, t := range d.h.Taps {
 		res[t.Name] = &Result{Prop: Property{Name: t.Name, Text: t.Text}}
+		names = append(names, t.Name)
 	}
-	settled := map[string]bool{}
-	needBMC := true
-	for len(settled) < len(res) {
-		d.round++
-		model, err := d.model(settled)
+	failed := map[string]bool{}
+	open := map[string]bool{} // not inductive (yet): settled by deep BMC
+	without := func(sets ...map[string]bool) map[string]bool {
+		skip := map[string]bool{}
+		for _, s := range sets {
+			for n := range s {
+				skip[n] = true
+			}
+		}
+		return skip
+	}
+	active := func() []string {
+		var a []string
+		for _, n := range names {
+			if !failed[n] && !open[n] {
+				a = append(a, n)
+			}
+		}
+		return a
+	}
+	// k-induction over the largest set that closes, each closing set
+	// checked from reset to the induction length (the base case).
+	for len(active()) > 0 {
+		model, err := d.model(without(failed, open))
 		if err != nil {
 			return d.collect(res), err
 		}
-		var bmc, ind *outcome
-		var berr, ierr error
-		var wg sync.WaitGroup
-		if needBMC {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				bmc, berr = d.check(model, false, settled)
-			}()
+		ind, err := d.check(model, true, d.opt.Depth)
+		if err != nil {
+			return d.collect(res), err
 		}
-		ind, ierr = d.check(model, true, settled)
-		wg.Wait()
-		if berr != nil {
-			return d.collect(res), berr
-		}
-		if ierr != nil {
-			return d.collect(res), ierr
-		}
-		if bmc != nil {
-			switch {
-			case bmc.timeout:
-				d.unknown(res, settled, "BMC timed out")
-				return d.collect(res), nil
-			case bmc.status == "PREUNSAT":
-				return d.collect(res), errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
-			case bmc.status == "FAILED":
-				if len(bmc.failed) == 0 {
-					return d.collect(res), fmt.Errorf("formal: BMC failed on no known property; see %s", bmc.log)
-				}
-				table, _ := traceTable(bmc.vcd, d.h.Trace, bmc.step)
-				for _, n := range bmc.failed {
-					r := res[n]
-					r.Status, r.Step, r.VCD, r.Table = Failed, bmc.step, bmc.vcd, table
-					settled[n] = true
-				}
-				continue // re-run both without the failed properties
-			case bmc.status != "PASSED":
-				return d.collect(res), fmt.Errorf("formal: yosys-smtbmc ended with status %q; see %s", bmc.status, bmc.log)
+		if ind.timeout {
+			// The joint search is too slow: many properties are
+			// combinational or 1-inductive on their own.
+			if err := d.oneByOne(res, active(), failed, open); err != nil {
+				return d.collect(res), err
 			}
-			needBMC = false
+			goto deep
+		}
+		if ind.status != "PASSED" {
+			if ind.status != "FAILED" {
+				return d.collect(res), fmt.Errorf("formal: yosys-smtbmc -i ended with status %q; see %s", ind.status, ind.log)
+			}
+			blocked := ind.failed
+			if len(blocked) == 0 {
+				blocked = active()
+			}
+			for _, n := range blocked {
+				open[n] = true
+			}
+			continue
+		}
+		base, err := d.check(model, false, min(d.opt.Depth, ind.k+resetCycles+2))
+		if err != nil {
+			return d.collect(res), err
 		}
 		switch {
-		case ind.timeout:
-			d.unknown(res, settled, "induction timed out")
-			return d.collect(res), nil
-		case ind.status == "PASSED":
-			for n, r := range res {
-				if !settled[n] {
-					r.Status, r.K = Proven, ind.k
-					settled[n] = true
-				}
+		case base.timeout:
+			for _, n := range active() {
+				open[n] = true
 			}
-		case ind.status == "FAILED" && len(ind.failed) > 0:
-			for _, n := range ind.failed {
-				res[n].Status = Bounded
-				settled[n] = true
+		case base.status == "PREUNSAT":
+			return d.collect(res), errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
+		case base.status == "FAILED" && len(base.failed) > 0:
+			d.fail(res, failed, base)
+		case base.status == "PASSED":
+			for _, n := range active() {
+				res[n].Status, res[n].K = Proven, ind.k
 			}
-		case ind.status == "FAILED":
-			for n, r := range res {
-				if !settled[n] {
-					r.Status = Bounded
-					settled[n] = true
-				}
-			}
+			goto deep
 		default:
-			return d.collect(res), fmt.Errorf("formal: yosys-smtbmc -i ended with status %q; see %s", ind.status, ind.log)
+			return d.collect(res), fmt.Errorf("formal: yosys-smtbmc ended with status %q; see %s", base.status, base.log)
+		}
+	}
+deep:
+	// BMC to the full depth for what induction could not close: a trace is
+	// a failure, else the property holds to the depth reached.
+	for len(open) > 0 {
+		skip := map[string]bool{}
+		for _, n := range names {
+			if !open[n] {
+				skip[n] = true
+			}
+		}
+		model, err := d.model(skip)
+		if err != nil {
+			return d.collect(res), err
+		}
+		bmc, err := d.check(model, false, d.opt.Depth)
+		if err != nil {
+			return d.collect(res), err
+		}
+		switch {
+		case bmc.status == "PREUNSAT":
+			return d.collect(res), errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
+		case bmc.status == "FAILED" && len(bmc.failed) > 0:
+			d.fail(res, failed, bmc)
+			for _, n := range bmc.failed {
+				delete(open, n)
+			}
+			continue
+		case bmc.timeout || bmc.status == "PASSED":
+			// -t K checks the steps 0..K-1; a clocked assertion is
+			// reported one step after the values it checks, so report the
+			// cycles 0..K-2 as covered.
+			depth := d.opt.Depth - 1
+			if bmc.timeout {
+				depth = bmc.step - 1 // steps 0..step-1 were checked
+			}
+			for n := range open {
+				r := res[n]
+				if depth < 1 {
+					r.Status, r.Reason = Unknown, "BMC timed out in the first step"
+				} else {
+					r.Status, r.Depth = Bounded, depth
+				}
+			}
+			return d.collect(res), nil
+		default:
+			return d.collect(res), fmt.Errorf("formal: yosys-smtbmc ended with status %q; see %s", bmc.status, bmc.log)
 		}
 	}
 	return d.collect(res), nil
+}
+
+// oneByOne tries induction on each property alone (short depth), then its
+// base case; what does not close is left open for deep BMC.
+func (d *driver) oneByOne(res map[string]*Result, names []string, failed, open map[string]bool) error {
+	for _, n := range names {
+		skip := map[string]bool{}
+		for m := range res {
+			if m != n {
+				skip[m] = true
+			}
+		}
+		model, err := d.model(skip)
+		if err != nil {
+			return err
+		}
+		ind, err := d.check(model, true, min(d.opt.Depth, oneByOneDepth))
+		if err != nil {
+			return err
+		}
+		if ind.timeout || ind.status != "PASSED" {
+			open[n] = true
+			continue
+		}
+		base, err := d.check(model, false, min(d.opt.Depth, ind.k+resetCycles+2))
+		if err != nil {
+			return err
+		}
+		switch {
+		case base.status == "PASSED":
+			res[n].Status, res[n].K = Proven, ind.k
+		case base.status == "FAILED" && len(base.failed) > 0:
+			d.fail(res, failed, base)
+		default:
+			open[n] = true
+		}
+	}
+	return nil
+}
+
+// oneByOneDepth bounds the induction tried on a property alone.
+const oneByOneDepth = 4
+
+// fail records the properties a BMC trace violates. Yosys samples a
+// clocked immediate assertion at the edge and reports it one step later, so
+// the violating cycle of a harness property is the step before the one
+// smtbmc names; tap constraints are checked in the step itself.
+func (d *driver) fail(res map[string]*Result, failed map[string]bool, o *outcome) {
+	tables := map[int]string{}
+	for _, n := range o.failed {
+		step := o.step
+		if p := d.h.Property(n); p != nil && p.delayed && step > 0 {
+			step--
+		}
+		table, ok := tables[step]
+		if !ok {
+			var err error
+			if table, err = traceTable(o.vcd, d.h.Trace, step); err != nil {
+				table = fmt.Sprintf("(no table: %v)", err)
+			}
+			tables[step] = table
+		}
+		r := res[n]
+		r.Status, r.Step, r.VCD, r.Table = Failed, step, o.vcd, table
+		failed[n] = true
+	}
 }
 
 func (d *driver) unknown(res map[string]*Result, settled map[string]bool, why string) {
@@ -275,8 +390,16 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		return "", err
 	}
 	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, d.round)
-	fmt.Fprintf(&script, "read_verilog -formal -sv %s\nprep -flatten -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n",
-		hname, d.h.Top, smt2)
+	fmt.Fprintf(&script, "read_verilog -formal -sv %s\n", hname)
+	if len(d.h.Taps) > 0 {
+		// Tapped signals may feed no assertion yosys can see (the taps
+		// live in the constraint file): keep them through opt.
+		fmt.Fprintf(&script, "hierarchy -top %s\n", d.h.Top)
+		for _, t := range d.h.Taps {
+			fmt.Fprintf(&script, "setattr -set keep 1 %s\nsetattr -set keep 1 %s\n", t.keepA, t.keepB)
+		}
+	}
+	fmt.Fprintf(&script, "prep -flatten -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", d.h.Top, smt2)
 	ys := filepath.Join(d.dir, d.h.Top+".ys")
 	if err := os.WriteFile(ys, []byte(script.String()), 0o644); err != nil {
 		return "", err
@@ -322,15 +445,16 @@ var (
 	reSpinner = regexp.MustCompile(`\s*\(\d+ seconds\)[-\\|/ ]*`)
 )
 
-func (d *driver) check(model string, induction bool, skip map[string]bool) (*outcome, error) {
+func (d *driver) check(model string, induction bool, depth int) (*outcome, error) {
+	d.round++
 	kind := "bmc"
 	// --unroll hands z3 the unrolled formula instead of the transition
 	// function: on these datapaths it is faster by orders of magnitude
 	// (minutes to under a second for the LIF at depth 12).
-	args := []string{"--noprogress", "--unroll", "-s", "z3", "--presat", "-t", strconv.Itoa(d.opt.Depth)}
+	args := []string{"--noprogress", "--unroll", "-s", "z3", "--presat", "-t", strconv.Itoa(depth)}
 	if induction {
 		kind = "ind"
-		args = []string{"--noprogress", "--unroll", "-s", "z3", "-i", "-t", strconv.Itoa(d.opt.Depth)}
+		args = []string{"--noprogress", "--unroll", "-s", "z3", "-i", "-t", strconv.Itoa(depth)}
 	}
 	base := fmt.Sprintf("%s.%d.%s", d.h.Top, d.round, kind)
 	o := &outcome{log: filepath.Join(d.dir, base+".log")}
@@ -351,7 +475,7 @@ func (d *driver) check(model string, induction bool, skip map[string]bool) (*out
 	cmd := exec.CommandContext(ctx, d.smtbmc, args...)
 	cmd.Dir = d.dir
 	// yosys-smtbmc runs z3 as a child: kill the whole group on timeout.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	out, err := cmd.CombinedOutput()
 	text := reSpinner.ReplaceAllString(string(out), "")
@@ -361,16 +485,17 @@ func (d *driver) check(model string, induction bool, skip map[string]bool) (*out
 			return nil, d.ctx.Err()
 		}
 		o.timeout = true
+		d.parse(o, text, depth)
 		return o, nil
 	}
-	d.parse(o, text, skip)
+	d.parse(o, text, depth)
 	if err != nil && o.status == "" {
 		return nil, fmt.Errorf("formal: yosys-smtbmc: %v\n%s", err, lastLines(text, 20))
 	}
 	return o, nil
 }
 
-func (d *driver) parse(o *outcome, text string, skip map[string]bool) {
+func (d *driver) parse(o *outcome, text string, depth int) {
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
@@ -381,7 +506,7 @@ func (d *driver) parse(o *outcome, text string, skip map[string]bool) {
 		}
 		if m := reInd.FindStringSubmatch(line); m != nil {
 			s, _ := strconv.Atoi(m[1])
-			o.k = d.opt.Depth - s
+			o.k = depth - s
 		}
 		if m := reStatus.FindStringSubmatch(line); m != nil {
 			o.status = m[1]
@@ -393,7 +518,7 @@ func (d *driver) parse(o *outcome, text string, skip map[string]bool) {
 			n, _ := strconv.Atoi(m[2])
 			name = d.tapAt(n)
 		}
-		if name != "" && !seen[name] && !skip[name] && d.known(name) {
+		if name != "" && !seen[name] && d.known(name) {
 			seen[name] = true
 			o.failed = append(o.failed, name)
 		}

@@ -22,7 +22,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	var pf pipelineFlags
 	pf.register(fs)
 	depth := fs.Int("depth", formal.DefaultDepth, "BMC depth from reset and longest induction tried")
-	timeout := fs.Float64("timeout", 0, "seconds allowed per solver run (0: no limit)")
+	timeout := fs.Float64("timeout", 120, "seconds allowed per solver run (0: no limit); a run that times out leaves its properties bounded")
 	keep := fs.String("keep", "", "keep the harness, model, logs and traces in this directory")
 	equiv := fs.Bool("equiv", false, "prove two designs equivalent: scc formal --equiv A.sv B.sv --top NAME")
 	refTop := fs.String("ref-top", "", "--equiv: the module of B (default: --top)")
@@ -154,7 +154,7 @@ func printReport(w io.Writer, rep *formal.Report, what string) error {
 		case formal.Proven:
 			fmt.Fprintf(w, "PROVEN %s (k=%d) -- %s\n", r.Prop.Name, r.K, r.Prop.Text)
 		case formal.Bounded:
-			fmt.Fprintf(w, "BOUNDED %s (depth %d) -- %s\n", r.Prop.Name, rep.Depth, r.Prop.Text)
+			fmt.Fprintf(w, "BOUNDED %s (depth %d) -- %s\n", r.Prop.Name, r.Depth, r.Prop.Text)
 		case formal.Failed:
 			fmt.Fprintf(w, "FAILED %s at step %d: counterexample %s -- %s\n", r.Prop.Name, r.Step, r.VCD, r.Prop.Text)
 			for _, line := range strings.Split(strings.TrimRight(r.Table, "\n"), "\n") {
@@ -164,7 +164,7 @@ func printReport(w io.Writer, rep *formal.Report, what string) error {
 			fmt.Fprintf(w, "UNKNOWN %s: %s -- %s\n", r.Prop.Name, r.Reason, r.Prop.Text)
 		}
 	}
-	fmt.Fprintf(w, "formal: %s: %d properties: %d proven, %d bounded (depth %d), %d failed, %d unknown in %.1fs\n",
+	fmt.Fprintf(w, "formal: %s: %d properties: %d proven, %d bounded (BMC depth %d), %d failed, %d unknown in %.1fs\n",
 		what, len(rep.Results), rep.Count(formal.Proven), rep.Count(formal.Bounded), rep.Depth,
 		rep.Count(formal.Failed), rep.Count(formal.Unknown), rep.Elapsed.Seconds())
 	if rep.Failed() {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"scc/internal/tool"
+)
+
+// TestFormalLIF runs `scc formal` on the library LIF: every property line
+// is PROVEN and the summary counts them.
+func TestFormalLIF(t *testing.T) {
+	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
+	code, out, errOut := scc(t, "formal", filepath.Join("..", "..", "models", "lif.snn"), "--depth", "6", "--timeout", "60")
+	if code != 0 {
+		t.Fatalf("scc formal lif.snn: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"PROVEN reset_v_q ", "PROVEN range_v_q ", "PROVEN refractory_silent ", "PROVEN step_spike ", "PROVEN nosat_"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`15 properties: 15 proven`).MatchString(out) {
+		t.Errorf("summary: want 15 of 15 proven:\n%s", out)
+	}
+}
+
+// TestFormalFailure: a false user assertion fails with a trace, a table
+// and exit status 1.
+func TestFormalFailure(t *testing.T) {
+	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "acc.snn")
+	if err := os.WriteFile(src, []byte("model Acc {\n    input I in [0, 100]\n    state v = 0\n    v' = v + I\n    assert v <= 50\n    dt 1 ms\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := scc(t, "formal", src, "--depth", "8", "--keep", filepath.Join(dir, "k"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`FAILED assert_5_5 at step (\d+): counterexample (\S+\.vcd)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no FAILED line for the assertion:\n%s", out)
+	}
+	if _, err := os.Stat(m[2]); err != nil {
+		t.Errorf("counterexample: %v", err)
+	}
+	if !strings.Contains(out, "step  rst_n  en  I") {
+		t.Errorf("no counterexample table:\n%s", out)
+	}
+}
+
+// TestFormalUsage: bad invocations exit 2.
+func TestFormalUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"formal"},
+		{"formal", "--equiv", "a.sv"},
+		{"formal", "--equiv", "a.sv", "b.sv"},
+		{"formal", "x.snn", "--depth", "0"},
+	} {
+		if code, _, _ := scc(t, args...); code != 2 {
+			t.Errorf("scc %v: exit %d, want 2", args, code)
+		}
+	}
+}
