@@ -89,63 +89,8 @@ func evalUni(v, root *ir.Value, x float64, memo map[*ir.Value]float64) float64 {
 		return r
 	}
 	a := func(i int) float64 { return evalUni(v.Args[i], root, x, memo) }
-	b2f := func(b bool) float64 {
-		if b {
-			return 1
-		}
-		return 0
-	}
-	var r float64
-	switch v.Op {
-	case ir.OpConst:
-		r = v.AuxFloat
-		if v.Type == ir.Bool {
-			r = float64(v.AuxInt)
-		}
-	case ir.OpAdd:
-		r = a(0) + a(1)
-	case ir.OpSub:
-		r = a(0) - a(1)
-	case ir.OpMul:
-		r = a(0) * a(1)
-	case ir.OpNeg:
-		r = -a(0)
-	case ir.OpDiv:
-		r = a(0) / a(1)
-	case ir.OpLt:
-		r = b2f(a(0) < a(1))
-	case ir.OpLe:
-		r = b2f(a(0) <= a(1))
-	case ir.OpGt:
-		r = b2f(a(0) > a(1))
-	case ir.OpGe:
-		r = b2f(a(0) >= a(1))
-	case ir.OpEq:
-		r = b2f(a(0) == a(1))
-	case ir.OpNe:
-		r = b2f(a(0) != a(1))
-	case ir.OpAnd:
-		r = b2f(a(0) != 0 && a(1) != 0)
-	case ir.OpOr:
-		r = b2f(a(0) != 0 || a(1) != 0)
-	case ir.OpNot:
-		r = b2f(a(0) == 0)
-	case ir.OpSelect:
-		if a(0) != 0 {
-			r = a(1)
-		} else {
-			r = a(2)
-		}
-	case ir.OpCall:
-		args := make([]float64, len(v.Args))
-		for i := range args {
-			args[i] = a(i)
-		}
-		var ok bool
-		if r, ok = lang.CallFunc(v.AuxName, args); !ok {
-			r = math.NaN()
-		}
-	default:
+	r, ok := ir.EvalReal(v, a)
+	if !ok {
 		panic("quantize: unexpected op in a univariate expression: " + v.LongString())
 	}
 	memo[v] = r

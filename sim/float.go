@@ -2,7 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"math"
+	"scc/lang"
 
 	"scc/ir"
 )
@@ -30,7 +30,7 @@ func NewFloat(f *ir.Func) (*Float, error) {
 	}
 	for _, v := range m.order {
 		if v.Op == ir.OpCall {
-			if _, ok := funcs[v.AuxName]; !ok {
+			if n, ok := lang.FuncArity(v.AuxName); !ok || n != len(v.Args) {
 				return nil, fmt.Errorf("%v: sim: unknown function %q", v.Pos, v.AuxName)
 			}
 		}
@@ -48,80 +48,18 @@ func (m *Float) Reset() {
 	m.Steps = 0
 }
 
-var funcs = map[string]func(a []float64) float64{
-	"exp":     func(a []float64) float64 { return math.Exp(a[0]) },
-	"log":     func(a []float64) float64 { return math.Log(a[0]) },
-	"sqrt":    func(a []float64) float64 { return math.Sqrt(a[0]) },
-	"tanh":    func(a []float64) float64 { return math.Tanh(a[0]) },
-	"sigmoid": func(a []float64) float64 { return 1 / (1 + math.Exp(-a[0])) },
-	"sin":     func(a []float64) float64 { return math.Sin(a[0]) },
-	"cos":     func(a []float64) float64 { return math.Cos(a[0]) },
-	"pow":     func(a []float64) float64 { return math.Pow(a[0], a[1]) },
-	"abs":     func(a []float64) float64 { return math.Abs(a[0]) },
-}
-
 // Step advances one step with inputs in (real units, indexed like F.Inputs).
 func (m *Float) Step(in []float64) error {
 	var failed *ir.Value
 	spike := false
-	var args [4]float64
 	for _, v := range m.order {
 		a := func(i int) float64 { return m.vals[v.Args[i].ID] }
 		var r float64
 		switch v.Op {
-		case ir.OpConst:
-			if v.Type.Kind == ir.KBool {
-				r = float64(v.AuxInt)
-			} else {
-				r = v.AuxFloat
-			}
 		case ir.OpState:
 			r = m.State[v.AuxInt]
 		case ir.OpInput:
 			r = in[v.AuxInt]
-		case ir.OpAdd:
-			r = a(0) + a(1)
-		case ir.OpSub:
-			r = a(0) - a(1)
-		case ir.OpMul:
-			r = a(0) * a(1)
-		case ir.OpNeg:
-			r = -a(0)
-		case ir.OpDiv:
-			r = a(0) / a(1)
-		case ir.OpLt:
-			r = f2b(a(0) < a(1))
-		case ir.OpLe:
-			r = f2b(a(0) <= a(1))
-		case ir.OpGt:
-			r = f2b(a(0) > a(1))
-		case ir.OpGe:
-			r = f2b(a(0) >= a(1))
-		case ir.OpEq:
-			r = f2b(a(0) == a(1))
-		case ir.OpNe:
-			r = f2b(a(0) != a(1))
-		case ir.OpAnd:
-			r = f2b(a(0) != 0 && a(1) != 0)
-		case ir.OpOr:
-			r = f2b(a(0) != 0 || a(1) != 0)
-		case ir.OpNot:
-			r = f2b(a(0) == 0)
-		case ir.OpSelect:
-			if a(0) != 0 {
-				r = a(1)
-			} else {
-				r = a(2)
-			}
-		case ir.OpCall:
-			n := 0
-			for i := range v.Args {
-				if i < len(args) {
-					args[i] = a(i)
-					n++
-				}
-			}
-			r = funcs[v.AuxName](args[:n])
 		case ir.OpFit, ir.OpNext:
 			r = a(0)
 		case ir.OpSpike:
@@ -131,7 +69,10 @@ func (m *Float) Step(in []float64) error {
 				failed = v
 			}
 		default:
-			panic(fmt.Sprintf("sim: op %v in real phase: %s", v.Op, v.LongString()))
+			var ok bool
+			if r, ok = ir.EvalReal(v, a); !ok {
+				panic(fmt.Sprintf("sim: op %v in real phase: %s", v.Op, v.LongString()))
+			}
 		}
 		m.vals[v.ID] = r
 	}
@@ -146,11 +87,4 @@ func (m *Float) Step(in []float64) error {
 		return &AssertError{Step: m.Steps, Value: failed}
 	}
 	return nil
-}
-
-func f2b(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
