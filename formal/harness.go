@@ -43,6 +43,11 @@ type Harness struct {
 	// Taps are extra invariants over internal signals (flattened names),
 	// checked through a yosys-smtbmc constraint file (see Tap).
 	Taps []Tap
+	// Merge are register correspondences between the instances of a miter
+	// (merge.go): the model lets instance mergeInst's logic read the A side
+	// of each pair.
+	Merge     []Correspondence
+	mergeInst string
 
 	head, tail string
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"scc/internal/tool"
@@ -43,7 +44,7 @@ func Ports(ctx context.Context, files []File, top string, params map[string]int6
 		fmt.Fprintf(&script, "read_verilog -sv %s\n", f.Name)
 	}
 	for _, k := range sortedParams(params) {
-		fmt.Fprintf(&script, "chparam -set %s %d %s\n", k, params[k], top)
+		fmt.Fprintf(&script, "chparam -set %s %s %s\n", k, chparamValue(params[k]), top)
 	}
 	fmt.Fprintf(&script, "hierarchy -top %s\nproc\nwrite_json ports.json\n", top)
 	if err := os.WriteFile(filepath.Join(dir, "ports.ys"), []byte(script.String()), 0o644); err != nil {
@@ -85,6 +86,16 @@ func Ports(ctx context.Context, files []File, top string, params map[string]int6
 	}
 	sort.Slice(ports, func(i, j int) bool { return ports[i].Name < ports[j].Name })
 	return ports, nil
+}
+
+// chparamValue spells v for yosys' chparam, which cannot decode a minus
+// sign: a negative value is its 64-bit two's complement, which a narrower
+// parameter truncates to the same value.
+func chparamValue(v int64) string {
+	if v >= 0 {
+		return strconv.FormatInt(v, 10)
+	}
+	return fmt.Sprintf("64'h%x", uint64(v))
 }
 
 func sortedParams(m map[string]int64) []string {
@@ -235,14 +246,25 @@ func Miter(ctx context.Context, a, b []File, opt MiterOptions) (*Harness, []File
 			fmt.Sprintf("%s.%s == %s.%s on every cycle", opt.Top, o[0].Name, opt.RefTop, o[1].Name),
 			lang.Pos{}, "", fmt.Sprintf("a_%s == b_%s", o[0].Name, o[0].Name)))
 	}
+	// Every compared output and every tap is a register correspondence
+	// for the model (merge.go applies those that are registers on B's side).
+	h.mergeInst = "b"
+	for _, o := range outs {
+		h.Merge = append(h.Merge, Correspondence{A: "a." + o[0].Name, B: "b." + o[1].Name, Prop: "equal_" + o[0].Name})
+	}
 	for _, t := range opt.Taps {
-		h.Taps = append(h.Taps, Tap{Name: "tap_" + ident(t[0]) + "__" + ident(t[1]),
+		h.Merge = append(h.Merge, Correspondence{A: "a." + t[0], B: "b." + t[1], Prop: tapName(t)})
+	}
+	for _, t := range opt.Taps {
+		h.Taps = append(h.Taps, Tap{Name: tapName(t),
 			Text: fmt.Sprintf("%s.%s == %s.%s (state correspondence)", opt.Top, t[0], opt.RefTop, t[1]),
 			A:    "a." + t[0], B: "b." + t[1],
 			keepA: "*" + opt.Top + "*/w:" + t[0], keepB: "*" + refTop + "*/w:" + t[1]})
 	}
 	return h, append(append([]File{}, a...), bfiles...), nil
 }
+
+func tapName(t [2]string) string { return "tap_" + ident(t[0]) + "__" + ident(t[1]) }
 
 var reNonIdent = regexp.MustCompile(`[^A-Za-z0-9_]`)
 

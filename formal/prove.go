@@ -149,7 +149,8 @@ type driver struct {
 	yosys, smtbmc string
 	rtl           []File
 	round         int
-	tapLines      map[int]string // smtc line -> tap name
+	tapLines      map[int]string   // smtc line -> tap name
+	merged        []Correspondence // the register correspondences the last model applied
 }
 
 func (d *driver) run() ([]Result, error) {
@@ -399,15 +400,41 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 			fmt.Fprintf(&script, "setattr -set keep 1 %s\nsetattr -set keep 1 %s\n", t.keepA, t.keepB)
 		}
 	}
-	fmt.Fprintf(&script, "prep -flatten -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", d.h.Top, smt2)
-	ys := filepath.Join(d.dir, d.h.Top+".ys")
-	if err := os.WriteFile(ys, []byte(script.String()), 0o644); err != nil {
-		return "", err
-	}
-	cmd := exec.CommandContext(d.ctx, d.yosys, "-q", "-l", d.h.Top+".yosys.log", d.h.Top+".ys")
-	cmd.Dir = d.dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("formal: yosys failed on %s: %v\n%s", ys, err, lastLines(string(out), 20))
+	if len(d.h.Merge) == 0 {
+		fmt.Fprintf(&script, "prep -flatten -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", d.h.Top, smt2)
+		if err := d.yosysRun(script.String()); err != nil {
+			return "", err
+		}
+	} else {
+		// Register correspondence (merge.go): flatten, rewire B's logic
+		// to A's registers in the netlist, then model that.
+		flat := fmt.Sprintf("%s.%d.flat.json", d.h.Top, d.round)
+		fmt.Fprintf(&script, "prep -flatten -top %s\nwrite_json %s\n", d.h.Top, flat)
+		if err := d.yosysRun(script.String()); err != nil {
+			return "", err
+		}
+		data, err := os.ReadFile(filepath.Join(d.dir, flat))
+		if err != nil {
+			return "", err
+		}
+		var pairs []Correspondence
+		for _, c := range d.h.Merge {
+			if !skip[c.Prop] {
+				pairs = append(pairs, c)
+			}
+		}
+		merged, applied, err := merge(data, d.h.Top, d.h.mergeInst, pairs)
+		if err != nil {
+			return "", err
+		}
+		d.merged = applied
+		mj := fmt.Sprintf("%s.%d.merged.json", d.h.Top, d.round)
+		if err := os.WriteFile(filepath.Join(d.dir, mj), merged, 0o644); err != nil {
+			return "", err
+		}
+		if err := d.yosysRun(fmt.Sprintf("read_json %s\nhierarchy -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", mj, d.h.Top, smt2)); err != nil {
+			return "", err
+		}
 	}
 	if len(d.h.Taps) > 0 {
 		if err := d.writeTaps(smt2, skip); err != nil {
@@ -415,6 +442,20 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		}
 	}
 	return smt2, nil
+}
+
+// yosysRun runs a yosys script in the work directory.
+func (d *driver) yosysRun(script string) error {
+	ys := filepath.Join(d.dir, d.h.Top+".ys")
+	if err := os.WriteFile(ys, []byte(script), 0o644); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(d.ctx, d.yosys, "-q", "-l", d.h.Top+".yosys.log", d.h.Top+".ys")
+	cmd.Dir = d.dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("formal: yosys failed on %s: %v\n%s", ys, err, lastLines(string(out), 20))
+	}
+	return nil
 }
 
 func lastLines(s string, n int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,22 +169,47 @@ func TestUserAssertions(t *testing.T) {
 	}
 }
 
-// seedMiter builds the miter of scc's seed-LIF RTL and hdl's sc_lif_neuron
-// with the given refractory period.
-func seedMiter(t *testing.T, period int64) (*formal.Harness, []formal.File) {
+// seedParams are one parameter set of the seed LIF, in Q8.8 raw words for
+// sc_lif_neuron and as the .snn's real-valued params.
+type seedParams struct {
+	rest, reset, th int64 // raw Q8.8
+	period          int64 // refractory steps of sc_lif_neuron
+}
+
+// seedMiter builds the miter of scc's seed-LIF RTL (models/seed_lif.snn
+// with v_rest, v_reset and v_th set from p) and hdl's sc_lif_neuron with
+// the parameters of ref.
+func seedMiter(t *testing.T, p, ref seedParams) (*formal.Harness, []formal.File) {
 	t.Helper()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
-	_, rtl := compileModel(t, "seed_lif.snn")
-	ref, err := hdl.Source("sc_lif_neuron")
+	src, err := models.Source("seed_lif.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q88 := func(raw int64) string { return strconv.FormatFloat(float64(raw)/256, 'g', -1, 64) }
+	text := string(src)
+	for _, r := range []struct {
+		name string
+		raw  int64
+	}{{"v_rest", p.rest}, {"v_reset", p.reset}, {"v_th", p.th}} {
+		re := regexp.MustCompile(`param ` + r.name + ` += [^\n]*`)
+		if !re.MatchString(text) {
+			t.Fatalf("models/seed_lif.snn has no param %s", r.name)
+		}
+		text = re.ReplaceAllLiteralString(text, "param "+r.name+" = "+q88(r.raw))
+	}
+	_, rtl := compileSrc(t, "seed_lif.snn", []byte(text))
+	refSrc, err := hdl.Source("sc_lif_neuron")
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, files, err := formal.Miter(context.Background(), []formal.File{rtl},
-		[]formal.File{{Name: "sc_lif_neuron.v", Text: ref}}, formal.MiterOptions{
+		[]formal.File{{Name: "sc_lif_neuron.v", Text: refSrc}}, formal.MiterOptions{
 			Top: "SeedLIF", RefTop: "sc_lif_neuron",
-			Map:       map[string]string{"spike": "spike_out", "v_q": "v_out"},
-			RefParams: map[string]int64{"REFRACTORY_PERIOD": period, "V_THRESHOLD": 256, "V_REST": 0, "V_RESET": 0},
-			Taps:      [][2]string{{"_refr_q", "refractory_counter"}},
+			Map: map[string]string{"spike": "spike_out", "v_q": "v_out"},
+			RefParams: map[string]int64{"REFRACTORY_PERIOD": ref.period, "V_THRESHOLD": ref.th,
+				"V_REST": ref.rest, "V_RESET": ref.reset},
+			Taps: [][2]string{{"_refr_q", "refractory_counter"}},
 		})
 	if err != nil {
 		t.Fatal(err)
@@ -191,50 +217,75 @@ func seedMiter(t *testing.T, period int64) (*formal.Harness, []formal.File) {
 	return h, files
 }
 
-// TestEquivSeedLIF checks the RTL scc emits for models/seed_lif.snn against
-// the hand-written sc_lif_neuron (REFRACTORY_PERIOD=2, VT=256,
-// V_REST=V_RESET=0): BMC from reset must find no difference, and a
-// different refractory period must be caught with a trace. Induction is
-// attempted; z3 does not close it within the timeout (the two designs form
-// their 32-bit products differently, and proving two multipliers equal is
-// hard for bit-blasting), so the result is reported bounded, not proven.
+// TestEquivSeedLIF proves the RTL scc emits for models/seed_lif.snn
+// equivalent to the hand-written sc_lif_neuron: BMC from reset and
+// k-induction (with the refractory counters as a state correspondence) must
+// both pass for every compared output, for the reference parameters and
+// for a non-zero rest/reset set; a different refractory period or
+// threshold must be caught with a trace from reset.
 func TestEquivSeedLIF(t *testing.T) {
-	opt := formal.Options{Depth: 8, Dir: t.TempDir(), Timeout: 8 * time.Second}
-	h, files := seedMiter(t, 2)
-	rep, err := formal.Prove(context.Background(), files, h, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rep.Results {
-		switch r.Status {
-		case formal.Failed:
-			t.Errorf("%s: FAILED at step %d (%s)\n%s", r.Prop.Name, r.Step, r.Prop.Text, r.Table)
-		case formal.Unknown:
-			t.Errorf("%s: UNKNOWN: %s", r.Prop.Name, r.Reason)
-		case formal.Bounded:
-			if r.Depth < 3 {
-				t.Errorf("%s: equivalent to depth %d only, want ≥ 3", r.Prop.Name, r.Depth)
+	for _, c := range []struct {
+		name string
+		p    seedParams
+	}{
+		{"reference", seedParams{rest: 0, reset: 0, th: 256, period: 2}},
+		{"rest=-0.5,reset=-1,th=0.75", seedParams{rest: -128, reset: -256, th: 192, period: 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, files := seedMiter(t, c.p, c.p)
+			rep, err := formal.Prove(context.Background(), files, h, formal.Options{Depth: 8, Dir: t.TempDir(), Timeout: solverTimeout})
+			if err != nil {
+				t.Fatal(err)
 			}
-			t.Logf("%s: BOUNDED (depth %d)", r.Prop.Name, r.Depth)
-		default:
-			t.Logf("%s: PROVEN (k=%d)", r.Prop.Name, r.K)
-		}
+			for _, r := range rep.Results {
+				if r.Status != formal.Proven {
+					t.Errorf("%s: %v, want PROVEN (%s)\n%s%s", r.Prop.Name, r.Status, r.Prop.Text, r.Reason, r.Table)
+					continue
+				}
+				t.Logf("%s: PROVEN (k=%d)", r.Prop.Name, r.K)
+			}
+			if len(rep.Results) < 3 {
+				t.Errorf("%d properties, want spike, v and the counter correspondence", len(rep.Results))
+			}
+			t.Logf("equivalence: %d proven in %.2fs", rep.Count(formal.Proven), rep.Elapsed.Seconds())
+		})
 	}
-	t.Logf("equivalence: %d proven, %d bounded in %.2fs", rep.Count(formal.Proven), rep.Count(formal.Bounded), rep.Elapsed.Seconds())
-
-	h, files = seedMiter(t, 3)
-	opt.Dir = t.TempDir()
-	rep, err = formal.Prove(context.Background(), files, h, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Failed() {
-		t.Fatalf("REFRACTORY_PERIOD=3 found equivalent to a 2-step model")
-	}
-	for _, r := range rep.Results {
-		if r.Status == formal.Failed {
-			t.Logf("FAILED %s at step %d\n%s", r.Prop.Name, r.Step, r.Table)
-		}
+	for _, c := range []struct {
+		name string
+		ref  func(*seedParams)
+	}{
+		{"REFRACTORY_PERIOD=3", func(p *seedParams) { p.period = 3 }},
+		{"V_THRESHOLD one LSB up", func(p *seedParams) { p.th++ }},
+	} {
+		t.Run("differs/"+c.name, func(t *testing.T) {
+			// The refractory counters are a tap (an asserted invariant),
+			// so a period mismatch may fail there first: any failure is
+			// a caught difference.
+			p := seedParams{rest: 0, reset: 0, th: 256, period: 2}
+			ref := p
+			c.ref(&ref)
+			h, files := seedMiter(t, p, ref)
+			rep, err := formal.Prove(context.Background(), files, h, formal.Options{Depth: 8, Dir: t.TempDir(), Timeout: solverTimeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Failed() {
+				t.Fatalf("%s found equivalent to the seed LIF", c.name)
+			}
+			for _, r := range rep.Results {
+				switch r.Status {
+				case formal.Failed:
+					t.Logf("FAILED %s at step %d\n%s", r.Prop.Name, r.Step, r.Table)
+				case formal.Proven:
+					// A failed correspondence must not stay merged
+					// (formal/merge.go): B would copy A and hide the
+					// difference.
+					t.Errorf("%s: PROVEN although the designs differ", r.Prop.Name)
+				default:
+					t.Logf("%s: %v (depth %d)", r.Prop.Name, r.Status, r.Depth)
+				}
+			}
+		})
 	}
 }
 

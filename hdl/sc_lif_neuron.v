@@ -35,15 +35,20 @@ module sc_lif_neuron #(
 
     reg [CW-1:0] refractory_counter;
 
-    // (V_REST - v) * leak_k is computed as V_REST*leak_k - v*leak_k, the
-    // same 2W-bit value, so each product is W x W bits (one DSP) and the
-    // first vanishes for V_REST = 0.
-    wire signed [W2-1:0] rest_ext = {{DATA_WIDTH{V_REST[DATA_WIDTH-1]}}, V_REST};
-    wire signed [W2-1:0] v_ext    = {{DATA_WIDTH{v_out[DATA_WIDTH-1]}}, v_out};
+    // (V_REST - v) * leak_k is one product, as the reference writes it: the
+    // difference is formed at W+1 bits, where it never wraps, and a
+    // (W+1) x W product still fits one DSP. Written this way the module is
+    // structurally close to the RTL scc emits for models/seed_lif.snn, so
+    // the formal equivalence proof closes by induction. (The distributed
+    // form V_REST*leak_k - v*leak_k is the same value, but proving it equal
+    // to the factored one takes a bit-blasting solver a multiplier-
+    // equivalence proof it does not finish.)
+    wire signed [DATA_WIDTH:0] rest_minus_v = {V_REST[DATA_WIDTH-1], V_REST} - {v_out[DATA_WIDTH-1], v_out};
+    wire signed [W2-1:0] diff_ext = {{(DATA_WIDTH-1){rest_minus_v[DATA_WIDTH]}}, rest_minus_v};
     wire signed [W2-1:0] leak_ext = {{DATA_WIDTH{leak_k[DATA_WIDTH-1]}}, leak_k};
     wire signed [W2-1:0] i_ext    = {{DATA_WIDTH{I_t[DATA_WIDTH-1]}}, I_t};
     wire signed [W2-1:0] gain_ext = {{DATA_WIDTH{gain_k[DATA_WIDTH-1]}}, gain_k};
-    wire signed [W2-1:0] leak_mul = rest_ext * leak_ext - v_ext * leak_ext;
+    wire signed [W2-1:0] leak_mul = diff_ext * leak_ext;
     wire signed [W2-1:0] in_mul   = i_ext * gain_ext;
     // (x >>> FRACTION) truncated to DATA_WIDTH bits is bits FRACTION.. of x.
     wire signed [DATA_WIDTH-1:0] dv_leak = leak_mul[FRACTION +: DATA_WIDTH];
