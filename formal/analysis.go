@@ -1,6 +1,7 @@
 package formal
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 
@@ -37,8 +38,63 @@ func (fs facts) known(v *ir.Value) (bool, bool) {
 			return true, true
 		}
 		return false, oka && okb
+	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+		if v.Args[0].Type.Kind != ir.KFixed || v.Args[1].Type.Kind != ir.KFixed {
+			return false, false
+		}
+		a, oka := fs.constant(v.Args[0])
+		b, okb := fs.constant(v.Args[1])
+		if !oka || !okb {
+			return false, false
+		}
+		fa, fb := v.Args[0].Type.Fmt.Frac, v.Args[1].Type.Fmt.Frac
+		m := max(fa, fb)
+		c := shl(bi(a), m-fa).Cmp(shl(bi(b), m-fb))
+		switch v.Op {
+		case ir.OpLt:
+			return c < 0, true
+		case ir.OpLe:
+			return c <= 0, true
+		case ir.OpGt:
+			return c > 0, true
+		case ir.OpGe:
+			return c >= 0, true
+		case ir.OpEq:
+			return c == 0, true
+		}
+		return c != 0, true
 	}
 	return false, false
+}
+
+// clampExpr is the Verilog expression of x (width w) with the range
+// clamps cs applied, innermost last in cs.
+func (l *lowerer) clampExpr(x string, cs []*ir.Value) string {
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		k := lit64(width(c), c.Args[1].AuxInt)
+		op := "<"
+		if c.Args[0].Op == ir.OpGt {
+			op = ">"
+		}
+		x = fmt.Sprintf("(($signed(%s) %s $signed(%s)) ? %s : %s)", x, op, k, k, x)
+	}
+	return x
+}
+
+// clamped returns x when v is a range clamp select(x < k, k, x) or
+// select(x > k, k, x) with a constant k (passes/quantize.go clampToRange),
+// else nil. Under the state's range invariant, which the harness asserts
+// with the other properties, the clamp passes x through.
+func clamped(v *ir.Value) *ir.Value {
+	if v.Op != ir.OpSelect {
+		return nil
+	}
+	c, k, x := v.Args[0], v.Args[1], v.Args[2]
+	if k.Op != ir.OpConst || (c.Op != ir.OpLt && c.Op != ir.OpGt) || c.Args[0] != x || c.Args[1] != k {
+		return nil
+	}
+	return x
 }
 
 // assume adds the literals of a conjunction that holds to fs.
@@ -57,9 +113,23 @@ func (fs facts) assume(v *ir.Value, b bool) {
 // pick follows selects whose condition fs determines and returns the value
 // that is committed on that path.
 func (fs facts) pick(v *ir.Value) *ir.Value {
+	v, _ = fs.pickClamped(v)
+	return v
+}
+
+// pickClamped is pick that also passes through range clamps whose
+// condition fs does not decide; it returns them, outermost first, so a
+// property can apply them to the picked value (see clampExpr).
+func (fs facts) pickClamped(v *ir.Value) (*ir.Value, []*ir.Value) {
+	var clamps []*ir.Value
 	for v.Op == ir.OpSelect {
 		c, ok := fs.known(v.Args[0])
 		if !ok {
+			if x := clamped(v); x != nil {
+				clamps = append(clamps, v)
+				v = x
+				continue
+			}
 			break
 		}
 		if c {
@@ -68,7 +138,7 @@ func (fs facts) pick(v *ir.Value) *ir.Value {
 			v = v.Args[2]
 		}
 	}
-	return v
+	return v, clamps
 }
 
 // constant evaluates v under fs when it does not depend on state or inputs.

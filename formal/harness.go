@@ -332,17 +332,21 @@ func (g *gen) spikeProps(step string) error {
 		if i == g.refr {
 			continue
 		}
-		rv := onSpike.pick(g.nextV[i])
+		rv, clamps := onSpike.pickClamped(g.nextV[i])
 		if rv == plain.pick(g.nextV[i]) && len(plain) > 0 {
 			continue // no reset statement for this state
 		}
 		name := "spike_reset_" + s.PortName()
-		if k, ok := onSpike.constant(rv); ok {
+		if k, ok := onSpike.constant(g.nextV[i]); ok {
 			g.add(name, fmt.Sprintf("a spike commits %s = %s", s.Name, value(k, s.Type.Fmt)), rv.Pos, "spike",
 				fmt.Sprintf("%s == %s", g.ports[i], lit64(s.Type.Width(), k)))
 		} else {
-			g.add(name, fmt.Sprintf("a spike commits %s = its reset statement", s.Name), rv.Pos, step+" && spike",
-				fmt.Sprintf("%s == $past(%s)", g.ports[i], g.l.name(rv)))
+			text := fmt.Sprintf("a spike commits %s = its reset statement", s.Name)
+			if len(clamps) > 0 {
+				text += ", clamped to its range"
+			}
+			g.add(name, text, rv.Pos, step+" && spike",
+				fmt.Sprintf("%s == $past(%s)", g.ports[i], g.l.clampExpr(g.l.name(rv), clamps)))
 		}
 	}
 	if g.refr < 0 {
@@ -371,14 +375,17 @@ func (g *gen) spikeProps(step string) error {
 		if i == g.refr {
 			continue
 		}
-		hv := inRefr.pick(g.nextV[i])
+		hv, clamps := inRefr.pickClamped(g.nextV[i])
 		name := "refractory_" + s.PortName()
 		switch {
 		case hv.Op == ir.OpState && int(hv.AuxInt) == i:
+			// A range clamp around the held value changes nothing while
+			// the state is in its range (range_<state>); the property
+			// states the clamp and the proof needs that invariant.
 			g.add(name, fmt.Sprintf("%s is held while refractory", s.Name), hv.Pos, counting,
-				fmt.Sprintf("%s == $past(%s)", g.ports[i], g.ports[i]))
+				fmt.Sprintf("%s == $past(%s)", g.ports[i], g.l.clampExpr(g.ports[i], clamps)))
 		default:
-			if k, ok := inRefr.constant(hv); ok {
+			if k, ok := inRefr.constant(g.nextV[i]); ok {
 				g.add(name, fmt.Sprintf("%s is clamped to %s while refractory", s.Name, value(k, s.Type.Fmt)), hv.Pos,
 					counting, fmt.Sprintf("%s == %s", g.ports[i], lit64(s.Type.Width(), k)))
 			}

@@ -6,7 +6,7 @@ const (
 	// range (warnings)
 	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
 	msgInitOutside          = "initial value %g of %q lies outside its declared range [%g, %g]"
-	msgUnproven             = "no bound proven for %q beyond the assumed range [%g, %g]: its commits saturate to its format"
+	msgUnproven             = "no bound proven for %q beyond the assumed range [%g, %g]: its commits are clamped to that range"
 	msgTableClamped         = "%s: no bound proven for its argument; the table covers [%g, %g] and clamps outside"
 	msgTableSat             = "%s: %d table entries saturate to %v"
 

@@ -157,6 +157,7 @@ func (q *quantizer) value(v *ir.Value) {
 		nv = q.commit(v, q.arg(v.Args[0]), v.AuxInt)
 	case ir.OpNext:
 		a := q.commit(v, q.arg(v.Args[0]), v.AuxInt)
+		a = q.clampToRange(v, a, v.AuxInt)
 		nv = q.emit(v.Pos, ir.OpNext, ir.Void, rawInterval{}, a)
 		nv.AuxInt = v.AuxInt
 	case ir.OpSpike, ir.OpAssert:
@@ -467,6 +468,45 @@ func (q *quantizer) commit(v *ir.Value, a *ir.Value, s int64) *ir.Value {
 	nv := q.emit(v.Pos, ir.OpCast, st, iv, a)
 	nv.Round, nv.Overflow = q.f.Round, q.f.Overflow
 	return nv
+}
+
+// clampToRange keeps the value committed to state s inside the state's
+// declared range when range analysis could not prove that range inductive
+// (msgUnproven): range analysis, the error report and formal's
+// no-saturation claims all assume the declared range, so the hardware
+// enforces it, and "the state stays in its range" becomes a property the
+// RTL proves. Only under overflow sat (a wrap model keeps wrapping) and
+// never for the refractory counter.
+func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
+	st := q.f.States[s]
+	sr := q.c.states[q.f]
+	if q.f.Overflow != fixed.Sat || st.Range == nil || st.Refractory || sr == nil || sr[s].Proven || a.Type != st.Type {
+		return a
+	}
+	fm := st.Type.Fmt
+	lo := math.Ceil(math.Ldexp(st.Range.Lo, fm.Frac))
+	hi := math.Floor(math.Ldexp(st.Range.Hi, fm.Frac))
+	if !(lo <= hi) {
+		return a
+	}
+	iv := q.iv[a]
+	if lo > float64(fm.Min()) {
+		k := int64(lo)
+		c := q.emit(v.Pos, ir.OpConst, st.Type, rawInterval{k, k})
+		c.AuxInt = k
+		below := q.emit(v.Pos, ir.OpLt, ir.Bool, rawInterval{0, 1}, a, c)
+		iv = rawInterval{max(iv.Lo, k), max(iv.Hi, k)}
+		a = q.emit(v.Pos, ir.OpSelect, st.Type, iv, below, c, a)
+	}
+	if hi < float64(fm.Max()) {
+		k := int64(hi)
+		c := q.emit(v.Pos, ir.OpConst, st.Type, rawInterval{k, k})
+		c.AuxInt = k
+		above := q.emit(v.Pos, ir.OpGt, ir.Bool, rawInterval{0, 1}, a, c)
+		iv = rawInterval{min(iv.Lo, k), min(iv.Hi, k)}
+		a = q.emit(v.Pos, ir.OpSelect, st.Type, iv, above, c, a)
+	}
+	return a
 }
 
 // call lowers a nonlinear function of one argument that is not part of a
