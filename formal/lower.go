@@ -219,15 +219,17 @@ func (l *lowerer) table(v *ir.Value) string {
 	base := l.name(v)
 	l.wire(base+"_d", dw, fmt.Sprintf("%s - %s", l.ext(a, dw), lit64(dw, t.Lo)))
 	l.wire(base+"_i", dw, fmt.Sprintf("$signed(%s_d) >>> %d", base, t.Shift))
+	// entry(off) is entry i+off of the table at index i, the last entry
+	// past the end: a case ROM (a chain of ?: over thousands of entries
+	// takes yosys' front end minutes to read).
 	entry := func(off int) string {
-		e := lit64(w, t.Y[n])
-		for k := n - 1; k >= 0; k-- {
-			if k+off > n {
-				continue
-			}
-			e = fmt.Sprintf("%s_i == %s ? %s : %s", base, lit64(dw, int64(k)), lit64(w, t.Y[k+off]), e)
+		fn := fmt.Sprintf("%s_rom%d", base, off)
+		l.lines = append(l.lines, fmt.Sprintf("  function [%d:0] %s(input [%d:0] k);", w-1, fn, dw-1), "    case (k)")
+		for k := 0; k+off <= n && k < n; k++ {
+			l.lines = append(l.lines, fmt.Sprintf("      %s: %s = %s;", lit64(dw, int64(k)), fn, lit64(w, t.Y[k+off])))
 		}
-		return e
+		l.lines = append(l.lines, fmt.Sprintf("      default: %s = %s;", fn, lit64(w, t.Y[n])), "    endcase", "  endfunction")
+		return fmt.Sprintf("%s(%s_i)", fn, base)
 	}
 	l.wire(base+"_y0", w, entry(0))
 	l.wire(base+"_y1", w, entry(1))

@@ -191,7 +191,13 @@ func (d *driver) run() ([]Result, error) {
 		if err != nil {
 			return d.collect(res), err
 		}
-		ind, err := d.check(model, true, d.opt.Depth)
+		// Short inductions first: most sets close at k ≤ 2, and
+		// yosys-smtbmc unrolls every step of -t before its first check,
+		// which on a large datapath costs more than the proof.
+		ind, err := d.check(model, true, min(d.opt.Depth, shortInduction))
+		if err == nil && !ind.timeout && ind.status == "FAILED" && d.opt.Depth > shortInduction {
+			ind, err = d.check(model, true, d.opt.Depth)
+		}
 		if err != nil {
 			return d.collect(res), err
 		}
@@ -326,6 +332,9 @@ func (d *driver) oneByOne(res map[string]*Result, names []string, failed, open m
 	}
 	return nil
 }
+
+// shortInduction is the induction length tried before the full depth.
+const shortInduction = 3
 
 // oneByOneDepth bounds the induction tried on a property alone.
 const oneByOneDepth = 4
