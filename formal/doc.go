@@ -5,7 +5,8 @@
 // independent lowering of the op table used by the harness to re-evaluate
 // the step function from the DUT's ports (lower.go), the raw-word interval
 // analysis behind the "no saturation" claims (analysis.go), equivalence
-// miters (miter.go), the yosys + yosys-smtbmc driver (prove.go) and
+// miters (miter.go) with register correspondence for their induction
+// (merge.go), the yosys + yosys-smtbmc driver (prove.go) and
 // counterexample tables from VCD traces (vcd.go).
 //
 // May import: ir, lang, fixed, hdl, internal/tool (and the standard
@@ -27,6 +28,9 @@
 //     both pass for a set of properties that contains it; BOUNDED when BMC
 //     to the depth passes and induction does not close; FAILED with a trace
 //     from reset. Nothing is reported proven that a solver did not prove.
+//   - A register correspondence is merged into the model only while the
+//     property asserting it is in the same model, so a proof never rests
+//     on a correspondence that was not proven with it.
 //   - Output is deterministic for identical input (no map is ranged over
 //     while emitting text).
 package formal
