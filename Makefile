@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/scc
 FUZZT   ?= 8s
 
-.PHONY: all build demo test lint fuzz bench synth-report clean
+.PHONY: all build demo test lint fuzz bench bench-formal synth-report clean
 
 all: build
 
@@ -48,6 +48,13 @@ fuzz:
 bench:
 	bash scripts/bench.sh
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./cmd/scc
+
+# Proof time per model (yosys + yosys-smtbmc + z3), with properties proven
+# and bounded as metrics. The models TestModelsProve proves; the table-heavy
+# 32-bit conductance models take minutes each: FORMAL_MODELS=. for all.
+FORMAL_MODELS ?= (lif|qif|izhikevich|fitzhugh_nagumo|hindmarsh_rose|seed_lif|coba_lif)$$
+bench-formal:
+	$(GO) test -run '^$$' -bench 'Prove/$(FORMAL_MODELS)' -benchtime 1x -timeout 0 ./formal
 
 synth-report:
 	bash scripts/synth-report.sh

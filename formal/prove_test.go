@@ -267,7 +267,10 @@ func TestEquivSeedLIF(t *testing.T) {
 			ref := p
 			c.ref(&ref)
 			h, files := seedMiter(t, p, ref)
-			rep, err := formal.Prove(context.Background(), files, h, formal.Options{Depth: 8, Dir: t.TempDir(), Timeout: solverTimeout})
+			// Without the failed counter correspondence the outputs' induction is
+			// a multiplier-equivalence problem: a short timeout leaves them
+			// bounded, which is all this case needs.
+			rep, err := formal.Prove(context.Background(), files, h, formal.Options{Depth: 8, Dir: t.TempDir(), Timeout: 20 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
