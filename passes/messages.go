@@ -6,7 +6,8 @@ const (
 	// range (warnings)
 	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
 	msgInitOutside          = "initial value %g of %q lies outside its declared range [%g, %g]"
-	msgUnproven             = "no bound proven for %q beyond the assumed range [%g, %g]: its commits are clamped to that range"
+	msgUnproven             = "no bound proven for %q beyond the assumed range [%g, %g]: its commits saturate to its format"
+	msgUnprovenClamped      = "no bound proven for %q beyond the assumed range [%g, %g]: its commits are clamped to its declared range [%g, %g]"
 	msgTableClamped         = "%s: no bound proven for its argument; the table covers [%g, %g] and clamps outside"
 	msgTableSat             = "%s: %d table entries saturate to %v"
 

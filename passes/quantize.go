@@ -489,24 +489,28 @@ func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
 	if !(lo <= hi) {
 		return a
 	}
-	iv := q.iv[a]
 	if lo > float64(fm.Min()) {
-		k := int64(lo)
-		c := q.emit(v.Pos, ir.OpConst, st.Type, rawInterval{k, k})
-		c.AuxInt = k
-		below := q.emit(v.Pos, ir.OpLt, ir.Bool, rawInterval{0, 1}, a, c)
-		iv = rawInterval{max(iv.Lo, k), max(iv.Hi, k)}
-		a = q.emit(v.Pos, ir.OpSelect, st.Type, iv, below, c, a)
+		a = q.clampSide(v.Pos, a, int64(lo), ir.OpLt)
 	}
 	if hi < float64(fm.Max()) {
-		k := int64(hi)
-		c := q.emit(v.Pos, ir.OpConst, st.Type, rawInterval{k, k})
-		c.AuxInt = k
-		above := q.emit(v.Pos, ir.OpGt, ir.Bool, rawInterval{0, 1}, a, c)
-		iv = rawInterval{min(iv.Lo, k), min(iv.Hi, k)}
-		a = q.emit(v.Pos, ir.OpSelect, st.Type, iv, above, c, a)
+		a = q.clampSide(v.Pos, a, int64(hi), ir.OpGt)
 	}
 	return a
+}
+
+// clampSide returns select(a cmp k, k, a): with cmp lt a lower clamp at
+// k, with gt an upper one (formal/analysis.go recognizes the pattern).
+func (q *quantizer) clampSide(pos lang.Pos, a *ir.Value, k int64, cmp ir.Op) *ir.Value {
+	c := q.emit(pos, ir.OpConst, a.Type, rawInterval{k, k})
+	c.AuxInt = k
+	cond := q.emit(pos, cmp, ir.Bool, rawInterval{0, 1}, a, c)
+	iv := q.iv[a]
+	if cmp == ir.OpLt {
+		iv = rawInterval{max(iv.Lo, k), max(iv.Hi, k)}
+	} else {
+		iv = rawInterval{min(iv.Lo, k), min(iv.Hi, k)}
+	}
+	return q.emit(pos, ir.OpSelect, a.Type, iv, cond, c, a)
 }
 
 // call lowers a nonlinear function of one argument that is not part of a

@@ -77,7 +77,12 @@ func rangePass(f *ir.Func, c *Context) error {
 	}
 	sr := StateRanges(f)
 	for i, s := range f.States {
-		if !sr[i].Proven && !s.Refractory && f.Overflow == fixed.Sat {
+		switch {
+		case sr[i].Proven || s.Refractory || f.Overflow != fixed.Sat:
+		case s.Range != nil:
+			// quantize clamps the commits (clampToRange).
+			c.Warnf(s.Pos, msgUnprovenClamped, s.Name, sr[i].Lo, sr[i].Hi, s.Range.Lo, s.Range.Hi)
+		default:
 			c.Warnf(s.Pos, msgUnproven, s.Name, sr[i].Lo, sr[i].Hi)
 		}
 	}
