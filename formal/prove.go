@@ -35,6 +35,10 @@ type Options struct {
 	// Dir receives the model, the logs and the counterexample VCDs; "" makes
 	// a temporary directory (removed unless it holds a counterexample).
 	Dir string
+	// Log, if set, is told about every solver run as it ends (what was
+	// checked, over how many properties, the outcome and the time): proofs
+	// of large models take minutes.
+	Log func(string)
 }
 
 // DefaultDepth is the BMC depth and induction bound when Options.Depth is 0.
@@ -151,6 +155,7 @@ type driver struct {
 	round         int
 	tapLines      map[int]string   // smtc line -> tap name
 	merged        []Correspondence // the register correspondences the last model applied
+	active        int              // properties in the last model
 }
 
 func (d *driver) run() ([]Result, error) {
@@ -395,6 +400,17 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		// stay out, every property is the harness'.
 		fmt.Fprintf(&script, "read_verilog -sv %s\n", f.Name)
 	}
+	d.active = 0
+	for _, p := range d.h.Props {
+		if !skip[p.Name] {
+			d.active++
+		}
+	}
+	for _, t := range d.h.Taps {
+		if !skip[t.Name] {
+			d.active++
+		}
+	}
 	hname := d.h.Top + ".sv"
 	if err := os.WriteFile(filepath.Join(d.dir, hname), []byte(d.h.Source(skip)), 0o644); err != nil {
 		return "", err
@@ -521,6 +537,21 @@ func (d *driver) check(model string, induction bool, depth int) (*outcome, error
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d.opt.Timeout)
 		defer cancel()
+	}
+	if d.opt.Log != nil {
+		start := time.Now()
+		defer func() {
+			what := fmt.Sprintf("BMC to depth %d", depth)
+			if induction {
+				what = fmt.Sprintf("k-induction up to k=%d", depth)
+			}
+			outcome := o.status
+			if o.timeout {
+				outcome = "timed out"
+			}
+			d.opt.Log(fmt.Sprintf("formal: %s of %d properties: %s in %.1fs (%s)", what, d.active, outcome,
+				time.Since(start).Seconds(), filepath.Base(o.log)))
+		}()
 	}
 	cmd := exec.CommandContext(ctx, d.smtbmc, args...)
 	cmd.Dir = d.dir

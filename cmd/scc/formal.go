@@ -24,6 +24,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	depth := fs.Int("depth", formal.DefaultDepth, "BMC depth from reset and longest induction tried")
 	timeout := fs.Float64("timeout", 120, "seconds allowed per solver run (0: no limit); a run that times out leaves its properties bounded")
 	keep := fs.String("keep", "", "keep the harness, model, logs and traces in this directory")
+	verbose := fs.Bool("v", false, "report every solver run on stderr as it ends")
 	equiv := fs.Bool("equiv", false, "prove two designs equivalent: scc formal --equiv A.sv B.sv --top NAME")
 	refTop := fs.String("ref-top", "", "--equiv: the module of B (default: --top)")
 	var maps, taps, dutParams, refParams multiFlag
@@ -42,6 +43,9 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 		return usagef("--timeout must be ≥ 0")
 	}
 	opt := formal.Options{Depth: *depth, Timeout: time.Duration(*timeout * float64(time.Second)), Dir: *keep}
+	if *verbose {
+		opt.Log = func(s string) { fmt.Fprintln(stderr, s) }
+	}
 	ctx := context.Background()
 	if *equiv {
 		if len(pos) != 2 {

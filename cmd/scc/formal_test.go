@@ -10,13 +10,17 @@ import (
 	"scc/internal/tool"
 )
 
-// TestFormalLIF runs `scc formal` on the library LIF: every property line
-// is PROVEN and the summary counts them.
+// TestFormalLIF runs `scc formal -v` on the library LIF: every property
+// line is PROVEN, the summary counts them and stderr reports the solver
+// runs.
 func TestFormalLIF(t *testing.T) {
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
-	code, out, errOut := scc(t, "formal", filepath.Join("..", "..", "models", "lif.snn"), "--depth", "6", "--timeout", "60")
+	code, out, errOut := scc(t, "formal", filepath.Join("..", "..", "models", "lif.snn"), "--depth", "6", "--timeout", "60", "-v")
 	if code != 0 {
 		t.Fatalf("scc formal lif.snn: exit %d\n%s%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`formal: k-induction up to k=\d+ of 15 properties: PASSED in `).MatchString(errOut) {
+		t.Errorf("-v: no solver-run lines on stderr:\n%s", errOut)
 	}
 	for _, want := range []string{"PROVEN reset_v_q ", "PROVEN range_v_q ", "PROVEN refractory_silent ", "PROVEN step_spike ", "PROVEN nosat_"} {
 		if !strings.Contains(out, want) {
