@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/passes"
 	"scc/sim"
@@ -191,7 +192,11 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 	for i, s := range fx.States {
 		r := ranges[i]
 		rs := fmt.Sprintf("[%.4g, %.4g]", r.Lo, r.Hi)
-		if !r.Proven {
+		switch {
+		case r.Proven || s.Refractory:
+		case s.Range != nil && fx.Overflow == fixed.Sat:
+			rs += " assumed, clamped" // passes/quantize.go clampToRange
+		default:
 			rs += " assumed, sat"
 		}
 		st := q.states[i]
