@@ -417,10 +417,15 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 	}
 	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, d.round)
 	fmt.Fprintf(&script, "read_verilog -formal -sv %s\n", hname)
+	// proc -norom before prep: proc_rom would turn the case ROMs of tables
+	// into memories, which write_smt2 models as state. Their contents are
+	// then fixed only in the initial state of BMC, free in an induction
+	// trace, so no property over a table was ever inductive (and the model
+	// was larger). As $pmux logic they are combinational.
+	fmt.Fprintf(&script, "hierarchy -top %s\nproc -norom\n", d.h.Top)
 	if len(d.h.Taps) > 0 {
 		// Tapped signals may feed no assertion yosys can see (the taps
 		// live in the constraint file): keep them through opt.
-		fmt.Fprintf(&script, "hierarchy -top %s\n", d.h.Top)
 		for _, t := range d.h.Taps {
 			fmt.Fprintf(&script, "setattr -set keep 1 %s\nsetattr -set keep 1 %s\n", t.keepA, t.keepB)
 		}
