@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -112,12 +111,7 @@ func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, [
 		return netlist, nil, nil
 	}
 	prefixes := []string{"$flatten\\" + bInst + ".", bInst + "."}
-	names := make([]string, 0, len(cells))
-	for n := range cells {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for n, c := range cells {
 		inB := false
 		for _, p := range prefixes {
 			inB = inB || strings.HasPrefix(n, p)
@@ -125,7 +119,6 @@ func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, [
 		if !inB {
 			continue
 		}
-		c := cells[n]
 		for port, bits := range c.Connections {
 			if c.PortDirections[port] != "input" {
 				continue

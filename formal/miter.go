@@ -240,31 +240,27 @@ func Miter(ctx context.Context, a, b []File, opt MiterOptions) (*Harness, []File
 	}
 	h.head = hb.String()
 	h.tail = "endmodule\n`endif\n"
+	// Every compared output and every tap is also a register
+	// correspondence for the model (merge.go applies those that are
+	// registers on B's side), asserted by the property of the same name.
+	h.mergeInst = "b"
 	for _, o := range outs {
 		name := "equal_" + o[0].Name
 		h.Props = append(h.Props, property(name,
 			fmt.Sprintf("%s.%s == %s.%s on every cycle", opt.Top, o[0].Name, opt.RefTop, o[1].Name),
 			lang.Pos{}, "", fmt.Sprintf("a_%s == b_%s", o[0].Name, o[0].Name)))
-	}
-	// Every compared output and every tap is a register correspondence
-	// for the model (merge.go applies those that are registers on B's side).
-	h.mergeInst = "b"
-	for _, o := range outs {
-		h.Merge = append(h.Merge, Correspondence{A: "a." + o[0].Name, B: "b." + o[1].Name, Prop: "equal_" + o[0].Name})
+		h.Merge = append(h.Merge, Correspondence{A: "a." + o[0].Name, B: "b." + o[1].Name, Prop: name})
 	}
 	for _, t := range opt.Taps {
-		h.Merge = append(h.Merge, Correspondence{A: "a." + t[0], B: "b." + t[1], Prop: tapName(t)})
-	}
-	for _, t := range opt.Taps {
-		h.Taps = append(h.Taps, Tap{Name: tapName(t),
+		tap := Tap{Name: "tap_" + ident(t[0]) + "__" + ident(t[1]),
 			Text: fmt.Sprintf("%s.%s == %s.%s (state correspondence)", opt.Top, t[0], opt.RefTop, t[1]),
 			A:    "a." + t[0], B: "b." + t[1],
-			keepA: "*" + opt.Top + "*/w:" + t[0], keepB: "*" + refTop + "*/w:" + t[1]})
+			keepA: "*" + opt.Top + "*/w:" + t[0], keepB: "*" + refTop + "*/w:" + t[1]}
+		h.Taps = append(h.Taps, tap)
+		h.Merge = append(h.Merge, Correspondence{A: tap.A, B: tap.B, Prop: tap.Name})
 	}
 	return h, append(append([]File{}, a...), bfiles...), nil
 }
-
-func tapName(t [2]string) string { return "tap_" + ident(t[0]) + "__" + ident(t[1]) }
 
 var reNonIdent = regexp.MustCompile(`[^A-Za-z0-9_]`)
 

@@ -153,9 +153,8 @@ type driver struct {
 	yosys, smtbmc string
 	rtl           []File
 	round         int
-	tapLines      map[int]string   // smtc line -> tap name
-	merged        []Correspondence // the register correspondences the last model applied
-	active        int              // properties in the last model
+	tapLines      map[int]string // smtc line -> tap name
+	active        int            // properties in the last model
 }
 
 func (d *driver) run() ([]Result, error) {
@@ -454,11 +453,10 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 				pairs = append(pairs, c)
 			}
 		}
-		merged, applied, err := merge(data, d.h.Top, d.h.mergeInst, pairs)
+		merged, _, err := merge(data, d.h.Top, d.h.mergeInst, pairs)
 		if err != nil {
 			return "", err
 		}
-		d.merged = applied
 		mj := fmt.Sprintf("%s.%d.merged.json", d.h.Top, d.round)
 		if err := os.WriteFile(filepath.Join(d.dir, mj), merged, 0o644); err != nil {
 			return "", err

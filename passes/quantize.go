@@ -27,6 +27,8 @@ import (
 //     width comes from the interval;
 //   - fit becomes the commit cast with the function's rounding and
 //     overflow modes (elided when the value already has the state's type);
+//     under sat, a state whose declared range range analysis could not
+//     prove is clamped to that range after the cast (clampToRange);
 //   - select arms are widened exactly to a common type.
 //
 // Values are rebuilt in order, so the output is deterministic and every
