@@ -104,6 +104,7 @@ type Func struct {
 	AutoWidth int
 	Round     fixed.Round    // rounding of narrowed products and commits
 	Overflow  fixed.Overflow // overflow mode of commits
+	Params    []*Param // read by OpParam; source order
 	States    []*State
 	Inputs    []*Input
 	Blocks    []*Block
@@ -120,6 +121,15 @@ type State struct {
 	InitRaw    int64   // initial raw word (fixed phase)
 	Range      *Range  // declared range, real units; nil when undeclared
 	Refractory bool    // the refractory step counter scc adds
+}
+
+// Param is a named parameter of a model: IR data that OpParam reads, so a
+// population can override it (or give each neuron its own value) without
+// recompiling the Func. Value is the default, in real (canonical) units.
+type Param struct {
+	Name  string
+	Pos   lang.Pos
+	Value float64
 }
 
 // Input is a per-step input word of a model.
@@ -148,7 +158,7 @@ type Value struct {
 	Op       Op
 	Type     Type
 	Args     []*Value
-	AuxInt   int64          // const raw word, state or input index
+	AuxInt   int64          // const raw word, state, input or param index
 	AuxFloat float64        // const value in the real phase
 	AuxName  string         // call: function name
 	Round    fixed.Round    // cast: rounding mode
@@ -204,6 +214,16 @@ func (b *Block) newValueID(id int, pos lang.Pos, op Op, t Type, args ...*Value) 
 func (f *Func) StateIndex(name string) int {
 	for i, s := range f.States {
 		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// ParamIndex returns the index of the named parameter, or -1.
+func (f *Func) ParamIndex(name string) int {
+	for i, p := range f.Params {
+		if p.Name == name {
 			return i
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"scc/fixed"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -76,6 +78,93 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
+const paramFunc = `module "p.snn" real
+
+func P {
+  dt 0.1
+  format q8.8
+  round floor
+  overflow sat
+  param "tau" = 20 @2:5
+  param "v_rest" = -65 @3:5
+  state "v" : f64 = -65
+b0:
+  v0 = state "v" : f64
+  v1 = param "v_rest" : f64 @4:12
+  v2 = sub v1, v0 : f64
+  v3 = param "tau" : f64 @4:30
+  v4 = div v2, v3 : f64
+  v5 = add v0, v4 : f64
+  v6 = fit "v", v5 : f64
+  v7 = next "v", v6
+}
+`
+
+func TestParamRoundTrip(t *testing.T) {
+	m, err := Parse(paramFunc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(m); err != nil {
+		t.Fatal(err)
+	}
+	f := m.Funcs[0]
+	if len(f.Params) != 2 || f.ParamIndex("v_rest") != 1 || f.Params[0].Value != 20 {
+		t.Fatalf("params = %+v", f.Params)
+	}
+	if v := f.Entry().Values[3]; v.Op != OpParam || v.AuxInt != 0 {
+		t.Fatalf("v3 = %s, want param \"tau\"", v.LongString())
+	}
+	if diff := cmp.Diff(paramFunc, m.String()); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestVerifyRejectsParamsAndAux(t *testing.T) {
+	edit := func(old, new string) string {
+		s := strings.Replace(paramFunc, old, new, 1)
+		if s == paramFunc {
+			t.Fatalf("edit %q not applied", old)
+		}
+		return s
+	}
+	tests := []struct{ name, src, want string }{
+		{"duplicate param", edit(`  param "v_rest" = -65 @3:5`, `  param "v_rest" = -65 @3:5`+"\n"+`  param "tau" = 1`), "declared twice"},
+		{"param in fixed phase", edit(`module "p.snn" real`, `module "p.snn" fixed`), "not allowed"},
+	}
+	for _, tt := range tests {
+		m, err := Parse(tt.src)
+		if err == nil {
+			err = Verify(m)
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want error containing %q", tt.name, err, tt.want)
+		}
+	}
+	// Stray aux fields cannot be written in the text form: set them.
+	strays := []struct {
+		name string
+		set  func(v *Value)
+		want string
+	}{
+		{"AuxName on sub", func(v *Value) { v.AuxName = "exp" }, "stray aux field AuxName"},
+		{"AuxInt on sub", func(v *Value) { v.AuxInt = 3 }, "stray aux field AuxInt"},
+		{"AuxFloat on sub", func(v *Value) { v.AuxFloat = 1 }, "stray aux field AuxFloat"},
+		{"Round on sub", func(v *Value) { v.Round = 2 }, "stray aux field Round/Overflow"},
+		{"Table on sub", func(v *Value) { v.Table = &fixed.Table{} }, "stray aux field Table"},
+	}
+	for _, tt := range strays {
+		m, err := Parse(paramFunc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt.set(m.Funcs[0].Entry().Values[2])
+		if err := Verify(m); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Verify = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"", "expected module header"},
@@ -101,6 +190,9 @@ func TestOpTableComplete(t *testing.T) {
 		}
 		if !info.Real && !info.Fixed {
 			t.Errorf("op %s allowed in no phase", info.Name)
+		}
+		if info.Aux.String() == "aux?" {
+			t.Errorf("op %s has an unnamed aux kind", info.Name)
 		}
 		if got := opByName[info.Name]; got != op {
 			t.Errorf("opByName[%q] = %v, want %v", info.Name, got, op)

@@ -23,6 +23,12 @@ const (
 	OpState
 	// OpInput: no args. The value of input AuxInt for this step.
 	OpInput
+	// OpParam: no args. Real phase only. The value of parameter AuxInt of
+	// the function (Func.Params): per population or per neuron data, so one
+	// compiled Func serves every parameter set. const-fold replaces it with
+	// the parameter's value when the caller asks for a specialised module
+	// (which quantize needs).
+	OpParam
 
 	// OpAdd, OpSub: a ± b. Fixed: operands aligned to the result's fraction
 	// (which is the larger operand fraction), exact, wrapped to the type.
@@ -94,20 +100,48 @@ const (
 // argsVar marks a variadic op.
 const argsVar = -1
 
+// AuxKind says which auxiliary fields of a Value an op uses; the verifier
+// rejects a value that sets any other (STYLE S8).
+type AuxKind uint8
+
+// Aux kinds.
+const (
+	AuxNone  AuxKind = iota // no aux field
+	AuxConst                // AuxInt (fixed or bool word) or AuxFloat (real)
+	AuxState                // AuxInt: a state index
+	AuxInput                // AuxInt: an input index
+	AuxParam                // AuxInt: a parameter index
+	AuxFunc                 // AuxName: a builtin function name
+	AuxCast                 // Round and Overflow
+	AuxTable                // Table
+)
+
+var auxNames = [...]string{"none", "const", "state", "input", "param", "func", "cast", "table"}
+
+// String names the kind.
+func (k AuxKind) String() string {
+	if int(k) < len(auxNames) {
+		return auxNames[k]
+	}
+	return "aux?"
+}
+
 // OpInfo describes an op.
 type OpInfo struct {
 	Name  string
-	Args  int  // number of args, or argsVar
-	Real  bool // allowed in the real phase
-	Fixed bool // allowed in the fixed phase
-	Void  bool // has no result
+	Args  int     // number of args, or argsVar
+	Aux   AuxKind // the aux fields it uses
+	Real  bool    // allowed in the real phase
+	Fixed bool    // allowed in the fixed phase
+	Void  bool    // has no result
 }
 
 var opTable = [opCount]OpInfo{
 	OpInvalid: {Name: "invalid"},
-	OpConst:   {Name: "const", Args: 0, Real: true, Fixed: true},
-	OpState:   {Name: "state", Args: 0, Real: true, Fixed: true},
-	OpInput:   {Name: "input", Args: 0, Real: true, Fixed: true},
+	OpConst:   {Name: "const", Args: 0, Aux: AuxConst, Real: true, Fixed: true},
+	OpState:   {Name: "state", Args: 0, Aux: AuxState, Real: true, Fixed: true},
+	OpInput:   {Name: "input", Args: 0, Aux: AuxInput, Real: true, Fixed: true},
+	OpParam:   {Name: "param", Args: 0, Aux: AuxParam, Real: true},
 	OpAdd:     {Name: "add", Args: 2, Real: true, Fixed: true},
 	OpSub:     {Name: "sub", Args: 2, Real: true, Fixed: true},
 	OpMul:     {Name: "mul", Args: 2, Real: true, Fixed: true},
@@ -123,11 +157,11 @@ var opTable = [opCount]OpInfo{
 	OpOr:      {Name: "or", Args: 2, Real: true, Fixed: true},
 	OpNot:     {Name: "not", Args: 1, Real: true, Fixed: true},
 	OpSelect:  {Name: "select", Args: 3, Real: true, Fixed: true},
-	OpCall:    {Name: "call", Args: argsVar, Real: true},
-	OpFit:     {Name: "fit", Args: 1, Real: true},
-	OpCast:    {Name: "cast", Args: 1, Fixed: true},
-	OpTable:   {Name: "table", Args: 1, Fixed: true},
-	OpNext:    {Name: "next", Args: 1, Real: true, Fixed: true, Void: true},
+	OpCall:    {Name: "call", Args: argsVar, Aux: AuxFunc, Real: true},
+	OpFit:     {Name: "fit", Args: 1, Aux: AuxState, Real: true},
+	OpCast:    {Name: "cast", Args: 1, Aux: AuxCast, Fixed: true},
+	OpTable:   {Name: "table", Args: 1, Aux: AuxTable, Fixed: true},
+	OpNext:    {Name: "next", Args: 1, Aux: AuxState, Real: true, Fixed: true, Void: true},
 	OpSpike:   {Name: "spike", Args: 1, Real: true, Fixed: true, Void: true},
 	OpAssert:  {Name: "assert", Args: 1, Real: true, Fixed: true, Void: true},
 }

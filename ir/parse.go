@@ -235,6 +235,8 @@ func (p *irParser) fn() *Func {
 				p.failf("%v", err)
 			}
 			f.Overflow = o
+		case toks[0] == "param" && len(toks) == 4 && toks[2] == "=":
+			f.Params = append(f.Params, &Param{Name: p.unquote(toks[1]), Pos: pos, Value: p.float(toks[3])})
 		case toks[0] == "state" && len(toks) >= 6 && toks[2] == ":" && toks[4] == "=":
 			f.States = append(f.States, p.state(toks, pos))
 		case toks[0] == "input" && len(toks) >= 4 && toks[2] == ":":
@@ -344,6 +346,16 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		i := f.InputIndex(p.unquote(rest[0]))
 		if i < 0 {
 			p.failf("unknown input %s", rest[0])
+		}
+		v.AuxInt = int64(i)
+		rest = nil
+	case OpParam:
+		if len(rest) != 1 {
+			p.failf("param needs a parameter name")
+		}
+		i := f.ParamIndex(p.unquote(rest[0]))
+		if i < 0 {
+			p.failf("unknown parameter %s", rest[0])
 		}
 		v.AuxInt = int64(i)
 		rest = nil

@@ -76,6 +76,11 @@ func (p *printer) fn(f *Func) {
 		p.f("  auto %d\n", f.AutoWidth)
 	}
 	p.f("  round %s\n  overflow %s\n", f.Round, f.Overflow)
+	for _, q := range f.Params {
+		p.f("  param %s = %s", strconv.Quote(q.Name), FormatFloat(q.Value))
+		p.pos(q.Pos)
+		p.f("\n")
+	}
 	for _, s := range f.States {
 		p.f("  state %s : %s = %s", strconv.Quote(s.Name), s.Type, FormatFloat(s.Init))
 		if s.Type.Kind == KFixed {
@@ -122,6 +127,8 @@ func (p *printer) value(v *Value) {
 		p.f(" %s", strconv.Quote(stateName(f, v.AuxInt)))
 	case OpInput:
 		p.f(" %s", strconv.Quote(inputName(f, v.AuxInt)))
+	case OpParam:
+		p.f(" %s", strconv.Quote(paramName(f, v.AuxInt)))
 	case OpCall:
 		p.f(" %s", v.AuxName)
 	}
@@ -162,4 +169,11 @@ func inputName(f *Func, i int64) string {
 		return f.Inputs[i].Name
 	}
 	return fmt.Sprintf("?input%d", i)
+}
+
+func paramName(f *Func, i int64) string {
+	if f != nil && i >= 0 && int(i) < len(f.Params) {
+		return f.Params[i].Name
+	}
+	return fmt.Sprintf("?param%d", i)
 }

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"strings"
 
 	"scc/fixed"
 )
@@ -39,6 +40,13 @@ func VerifyFunc(f *Func, ph Phase) error {
 		if s.Type.Kind == KFixed && !s.Type.Fmt.Contains(s.InitRaw) {
 			return fmt.Errorf("state %q: initial word %d does not fit %v", s.Name, s.InitRaw, s.Type)
 		}
+	}
+	pnames := map[string]bool{}
+	for _, q := range f.Params {
+		if pnames[q.Name] {
+			return fmt.Errorf("parameter %q declared twice", q.Name)
+		}
+		pnames[q.Name] = true
 	}
 	for _, in := range f.Inputs {
 		if err := checkPhaseType(in.Type, ph, false); err != nil {
@@ -122,6 +130,9 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 	} else if err := checkPhaseType(v.Type, ph, true); err != nil {
 		return err
 	}
+	if err := verifyAux(v, info.Aux); err != nil {
+		return err
+	}
 	num := func(t Type) bool { return t.Kind == KFloat || t.Kind == KFixed }
 	args := v.Args
 	switch v.Op {
@@ -150,6 +161,13 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 			if !num(args[0].Type) || v.Type != st {
 				return fmt.Errorf("fit of %v into %v", args[0].Type, st)
 			}
+		}
+	case OpParam:
+		if v.AuxInt < 0 || int(v.AuxInt) >= len(f.Params) {
+			return fmt.Errorf("parameter index %d out of range", v.AuxInt)
+		}
+		if v.Type != F64 {
+			return fmt.Errorf("parameter of type %v", v.Type)
 		}
 	case OpInput:
 		if v.AuxInt < 0 || int(v.AuxInt) >= len(f.Inputs) {
@@ -228,6 +246,36 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 		if args[0].Type != Bool {
 			return fmt.Errorf("condition of type %v", args[0].Type)
 		}
+	}
+	return nil
+}
+
+// verifyAux rejects aux fields the op's kind does not use (a stray field
+// is a pass that forgot to clear it when rewriting a value in place).
+func verifyAux(v *Value, k AuxKind) error {
+	var stray []string
+	if v.AuxInt != 0 {
+		switch {
+		case k == AuxState || k == AuxInput || k == AuxParam:
+		case k == AuxConst && v.Type.Kind != KFloat:
+		default:
+			stray = append(stray, "AuxInt")
+		}
+	}
+	if v.AuxFloat != 0 && !(k == AuxConst && v.Type.Kind == KFloat) {
+		stray = append(stray, "AuxFloat")
+	}
+	if v.AuxName != "" && k != AuxFunc {
+		stray = append(stray, "AuxName")
+	}
+	if (v.Round != 0 || v.Overflow != 0) && k != AuxCast {
+		stray = append(stray, "Round/Overflow")
+	}
+	if v.Table != nil && k != AuxTable {
+		stray = append(stray, "Table")
+	}
+	if len(stray) > 0 {
+		return fmt.Errorf("stray aux field %s for an op of aux kind %v", strings.Join(stray, ", "), k)
 	}
 	return nil
 }
