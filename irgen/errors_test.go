@@ -1,21 +1,16 @@
 package irgen_test
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
+	"scc/internal/golden"
 	"scc/irgen"
 	"scc/lang"
 	"scc/parser"
 )
-
-var errorAnnot = regexp.MustCompile(`// ERROR (.*)$`)
 
 // TestCompileStageErrors lowers the `// stage: compile` files of the
 // checker's bad-input corpus. Where irgen rejects a file, every error must
@@ -46,45 +41,7 @@ func TestCompileStageErrors(t *testing.T) {
 				return // a later pass reports it
 			}
 			rejected++
-			type want struct {
-				line int
-				re   *regexp.Regexp
-				ok   bool
-			}
-			var wants []*want
-			sc := bufio.NewScanner(bytes.NewReader(src))
-			for line := 1; sc.Scan(); line++ {
-				if m := errorAnnot.FindStringSubmatch(sc.Text()); m != nil {
-					rest := strings.TrimSpace(m[1])
-					for rest != "" {
-						q, err := strconv.QuotedPrefix(rest)
-						if err != nil {
-							t.Fatalf("line %d: bad annotation: %v", line, err)
-						}
-						s, _ := strconv.Unquote(q)
-						wants = append(wants, &want{line: line, re: regexp.MustCompile(s)})
-						rest = strings.TrimSpace(rest[len(q):])
-					}
-				}
-			}
-			var got lang.ErrorList
-			got.Append(err)
-			for _, e := range got {
-				matched := false
-				for _, w := range wants {
-					if w.line == e.Pos.Line && w.re.MatchString(e.Msg) {
-						w.ok, matched = true, true
-					}
-				}
-				if !matched {
-					t.Errorf("unexpected error %v", e)
-				}
-			}
-			for _, w := range wants {
-				if !w.ok {
-					t.Errorf("line %d: missing error matching %q", w.line, w.re)
-				}
-			}
+			golden.MatchErrors(t, src, err)
 		})
 	}
 	if rejected == 0 {
