@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -160,39 +159,6 @@ func (u *unit) printDiag(w io.Writer, d *lang.Error, prefix string) {
 		col := min(max(pos.Col-1, 0), len(line))
 		fmt.Fprintf(w, "%s^\n", strings.Repeat(" ", col))
 	}
-}
-
-// writeOutput writes data to path atomically (a temp file renamed into
-// place, so a failed run never leaves a half-written file), or to stdout
-// when path is "" or "-".
-func writeOutput(path string, data []byte, stdout io.Writer) error {
-	if path == "" || path == "-" {
-		_, err := stdout.Write(data)
-		return err
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }
 
 // parseQuantity reads a number with an optional unit (`20ms`, `20 ms`,
