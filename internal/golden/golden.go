@@ -34,6 +34,7 @@ func Run(t *testing.T, glob string, outputs []string, produce Func) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			t.Helper() // report failures at the caller of Run
 			runCase(t, file, outputs, produce)
 		})
 	}
