@@ -1,9 +1,8 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,78 +11,39 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/tools/txtar"
 
+	"scc/internal/golden"
 	"scc/lang"
 )
-
-// update regenerates golden files (SCC_UPDATE=1 go test ./...).
-var update = os.Getenv("SCC_UPDATE") != ""
 
 // ignorePos compares ASTs up to positions.
 var ignorePos = cmp.Options{cmpopts.IgnoreTypes(lang.Pos{}), cmpopts.EquateEmpty()}
 
 // TestGolden parses the in.snn section of every testdata/*.txtar and
 // compares the AST dump, the formatted source and the diagnostics with the
-// ast, fmt.snn and errors sections.
+// ast, fmt.snn and errors sections (SCC_UPDATE=1 rewrites them).
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src := section(ar, "in.snn")
-			if src == nil {
-				t.Fatalf("%s: no in.snn section", file)
-			}
-			f, err := ParseFile("in.snn", src)
-			got := map[string]string{"ast": dump(f)}
-			if err != nil {
-				got["errors"] = err.Error() + "\n"
-			} else {
-				got["fmt.snn"] = string(lang.Format(f))
-				checkRoundTrip(t, src)
-			}
-			if update {
-				writeGolden(t, file, ar, got)
-				return
-			}
-			for _, name := range []string{"ast", "fmt.snn", "errors"} {
-				want := section(ar, name)
-				g, ok := got[name]
-				if want == nil && !ok {
-					continue
-				}
-				if diff := cmp.Diff(string(want), g); diff != "" {
-					t.Errorf("section %s mismatch (-want +got):\n%s", name, diff)
-				}
-			}
-		})
-	}
+	golden.Run(t, "testdata/*.txtar", []string{"ast", "fmt.snn", "errors"}, func(t testing.TB, ar *txtar.Archive) (map[string][]byte, error) {
+		src, ok := golden.Section(ar, "in.snn")
+		if !ok {
+			return nil, errors.New("no in.snn section")
+		}
+		f, err := ParseFile("in.snn", src)
+		got := map[string][]byte{"ast": []byte(dump(f))}
+		if err != nil {
+			got["errors"] = []byte(err.Error() + "\n")
+		} else {
+			got["fmt.snn"] = lang.Format(f)
+			checkRoundTrip(t, src)
+		}
+		return got, nil
+	})
 }
 
+// section returns ar's section called name, nil when absent (FuzzParse
+// seeds its corpus with the in.snn sections).
 func section(ar *txtar.Archive, name string) []byte {
-	for _, f := range ar.Files {
-		if f.Name == name {
-			return f.Data
-		}
-	}
-	return nil
-}
-
-func writeGolden(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
-	out := &txtar.Archive{Comment: ar.Comment, Files: []txtar.File{{Name: "in.snn", Data: section(ar, "in.snn")}}}
-	for _, name := range []string{"ast", "fmt.snn", "errors"} {
-		if g, ok := got[name]; ok {
-			out.Files = append(out.Files, txtar.File{Name: name, Data: []byte(g)})
-		}
-	}
-	if err := os.WriteFile(file, txtar.Format(out), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	data, _ := golden.Section(ar, name)
+	return data
 }
 
 // checkRoundTrip asserts the Format invariants on a source the parser
