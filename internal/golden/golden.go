@@ -85,8 +85,8 @@ func CheckFile(t testing.TB, path string, got []byte) {
 	if err != nil {
 		t.Fatalf("%s: %v (SCC_UPDATE=1 writes it)", path, err)
 	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got; SCC_UPDATE=1 rewrites it, then review the diff):\n%s", path, diff)
+	if d := diff(want, got); d != "" {
+		t.Errorf("%s mismatch (-want +got; SCC_UPDATE=1 rewrites it, then review the diff):\n%s", path, d)
 	}
 }
 
@@ -127,10 +127,19 @@ func check(t testing.TB, path string, data []byte, ar *txtar.Archive, outputs []
 		case !produced:
 			note = "; the case produces no such section"
 		}
-		if diff := cmp.Diff(string(want), string(stored(g))); diff != "" || note != "" {
-			t.Errorf("%s: section %s mismatch (-want +got%s; SCC_UPDATE=1 rewrites it, then review the diff):\n%s", path, name, note, diff)
+		if d := diff(want, stored(g)); d != "" || note != "" {
+			t.Errorf("%s: section %s mismatch (-want +got%s; SCC_UPDATE=1 rewrites it, then review the diff):\n%s", path, name, note, d)
 		}
 	}
+}
+
+// diff is go-cmp's diff of want and got (want first) line by line, so that
+// a changed line reads as that line removed and its new text added.
+func diff(want, got []byte) string {
+	if bytes.Equal(want, got) {
+		return ""
+	}
+	return cmp.Diff(strings.SplitAfter(string(want), "\n"), strings.SplitAfter(string(got), "\n"))
 }
 
 // stored is data as a txtar section holds it: a section always ends in a
