@@ -33,6 +33,8 @@ func step(t *testing.T, f *ir.Func, state, in []float64) (next []float64, spike 
 			}
 		case ir.OpState:
 			r = state[v.AuxInt]
+		case ir.OpParam:
+			r = f.Params[v.AuxInt].Value
 		case ir.OpInput:
 			r = in[v.AuxInt]
 		case ir.OpAdd:

@@ -17,6 +17,7 @@ type builder struct {
 
 	reads   []*ir.Value // pre-step state reads, made on first use
 	inputs  []*ir.Value // input reads, made on first use
+	params  []*ir.Value // parameter reads, made on first use
 	consts  map[constKey]*ir.Value
 	letDeps [][]bool // per let (index into m.Lets): which states it reads, transitively
 	letIdx  map[*lang.Let]int
@@ -31,6 +32,7 @@ type constKey struct {
 func newBuilder(m *lang.ModelInfo, fn *ir.Func) *builder {
 	b := &builder{m: m, fn: fn, blk: fn.Entry(), consts: map[constKey]*ir.Value{},
 		reads: make([]*ir.Value, len(m.States)), inputs: make([]*ir.Value, len(m.Inputs)),
+		params: make([]*ir.Value, len(m.Params)),
 		letIdx: map[*lang.Let]int{}, lin: map[lang.Expr]linResult{}}
 	b.root = &ctx{b: b}
 	b.root.init()
@@ -85,7 +87,7 @@ type ctx struct {
 }
 
 type folded struct {
-	v  float64
+	s  sym
 	ok bool
 }
 
@@ -198,94 +200,155 @@ func isBool(e lang.Expr) bool {
 	return false
 }
 
-// fold evaluates e at compile time when it is constant in c: numbers,
+// sym is a compile-time constant of the model: an IR value computed from
+// numbers and parameters only (v), and its value under the parameter
+// values being lowered (x), which decides structure (integer exponents,
+// division by zero, the exact scheme's range) but is never emitted:
+// folding is const-fold's (DESIGN §1), which computes the same float
+// operations in the same order. pure marks a value that reads no
+// parameter, so identities (k = 1) may be applied here.
+type sym struct {
+	x    float64
+	v    *ir.Value
+	pure bool
+}
+
+// num is a number constant as a sym.
+func (b *builder) num(x float64, pos lang.Pos) sym { return sym{x, b.konst(x, pos), true} }
+
+// symOp applies a real op to constant operands: the IR value and its
+// float64 value under the current parameters (ir.EvalReal, the meaning
+// const-fold will give it).
+func (b *builder) symOp(pos lang.Pos, op ir.Op, t ir.Type, name string, args ...sym) sym {
+	vs := make([]*ir.Value, len(args))
+	pure := true
+	for i, a := range args {
+		vs[i] = a.v
+		pure = pure && a.pure
+	}
+	v := b.blk.NewValue(pos, op, t, vs...)
+	v.AuxName = name
+	x, _ := ir.EvalReal(v, func(i int) float64 { return args[i].x })
+	return sym{x, v, pure}
+}
+
+func (b *builder) symMul(pos lang.Pos, x, y sym) sym { return b.symOp(pos, ir.OpMul, ir.F64, "", x, y) }
+func (b *builder) symDiv(pos lang.Pos, x, y sym) sym { return b.symOp(pos, ir.OpDiv, ir.F64, "", x, y) }
+func (b *builder) symNeg(pos lang.Pos, x sym) sym    { return b.symOp(pos, ir.OpNeg, ir.F64, "", x) }
+
+// param returns the read of parameter i (one value per parameter).
+func (b *builder) param(i int, pos lang.Pos) *ir.Value {
+	if b.params[i] == nil {
+		v := b.blk.NewValue(pos, ir.OpParam, ir.F64)
+		v.AuxInt = int64(i)
+		b.params[i] = v
+	}
+	return b.params[i]
+}
+
+// fold returns e as a compile-time constant when it is one in c: numbers,
 // units, parameters, dt, lets of those, and states c binds to constants.
-// Non-finite results are not folded.
-func (b *builder) fold(e lang.Expr, c *ctx) (float64, bool) {
+// Non-finite values are not constants.
+func (b *builder) fold(e lang.Expr, c *ctx) (sym, bool) {
 	if r, ok := c.folds[e]; ok {
-		return r.v, r.ok
+		return r.s, r.ok
 	}
 	v, ok := b.fold1(e, c)
-	if ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+	if ok && (math.IsNaN(v.x) || math.IsInf(v.x, 0)) {
 		ok = false
 	}
 	c.folds[e] = folded{v, ok}
 	return v, ok
 }
 
-func (b *builder) fold1(e lang.Expr, c *ctx) (float64, bool) {
+var symBinOps = map[string]ir.Op{
+	"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul, "/": ir.OpDiv,
+	"<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq, "!=": ir.OpNe,
+	"&&": ir.OpAnd, "||": ir.OpOr,
+}
+
+func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
+	pos := e.GetPos()
 	switch e := e.(type) {
 	case *lang.Number:
 		if e.Unit == "" {
-			return e.Value, true
+			return b.num(e.Value, pos), true
 		}
 		u, _ := lang.LookupUnit(e.Unit)
-		return e.Value * u.Factor, true
+		return b.num(e.Value*u.Factor, pos), true
 	case *lang.Ident:
 		s := b.m.Lookup(e.Name)
 		switch s.Kind {
 		case lang.SymParam:
-			return b.m.Params[s.Index].Value, true
+			return sym{b.m.Params[s.Index].Value, b.param(s.Index, pos), false}, true
 		case lang.SymUnit:
 			u, _ := lang.LookupUnit(e.Name)
-			return u.Factor, true
+			return b.num(u.Factor, pos), true
 		case lang.SymDt:
-			return b.m.Dt, true
+			return b.num(b.m.Dt, pos), true
 		case lang.SymLet:
 			return b.fold(b.m.Lets[s.Index].Let.Value, c)
 		case lang.SymState:
 			if v := c.bound(s.Index); v != nil && v.Op == ir.OpConst && v.Type == ir.F64 {
-				return v.AuxFloat, true
+				return sym{v.AuxFloat, v, true}, true
 			}
 		}
-		return 0, false
+		return sym{}, false
 	case *lang.Unary:
 		x, ok := b.fold(e.X, c)
 		if !ok {
-			return 0, false
+			return sym{}, false
 		}
 		switch e.Op {
 		case "-":
-			return -x, true
+			return b.symNeg(pos, x), true
 		case "!":
-			if x == 0 {
-				return 1, true
-			}
-			return 0, true
+			return b.symOp(pos, ir.OpNot, ir.Bool, "", x), true
 		}
 		return x, true
 	case *lang.Binary:
 		x, ok := b.fold(e.X, c)
 		if !ok {
-			return 0, false
+			return sym{}, false
 		}
 		y, ok := b.fold(e.Y, c)
-		if !ok || e.Op == "/" && y == 0 {
-			return 0, false
+		if !ok || e.Op == "/" && y.x == 0 {
+			return sym{}, false
 		}
-		return lang.BinaryOp(e.Op, x, y)
+		if e.Op == "^" {
+			return b.symOp(pos, ir.OpCall, ir.F64, "pow", x, y), true
+		}
+		op, known := symBinOps[e.Op]
+		if !known {
+			return sym{}, false
+		}
+		t := ir.F64
+		if op.IsCompare() || op == ir.OpAnd || op == ir.OpOr {
+			t = ir.Bool
+		}
+		return b.symOp(pos, op, t, "", x, y), true
 	case *lang.Call:
-		args := make([]float64, len(e.Args))
+		args := make([]sym, len(e.Args))
 		for i, a := range e.Args {
 			v, ok := b.fold(a, c)
 			if !ok {
-				return 0, false
+				return sym{}, false
 			}
 			args[i] = v
 		}
-		return lang.CallFunc(e.Fun, args)
+		if _, known := lang.FuncArity(e.Fun); !known {
+			return sym{}, false
+		}
+		return b.symOp(pos, ir.OpCall, ir.F64, e.Fun, args...), true
 	}
-	return 0, false
+	return sym{}, false
 }
 
 // emit lowers e in context c.
 func (b *builder) emit(e lang.Expr, c *ctx) *ir.Value {
 	pos := e.GetPos()
 	if v, ok := b.fold(e, c); ok {
-		if isBool(e) {
-			return b.boolConst(v != 0, pos)
-		}
-		return b.konst(v, pos)
+		return v.v
 	}
 	switch e := e.(type) {
 	case *lang.Ident:
@@ -332,7 +395,7 @@ func (b *builder) binary(e *lang.Binary, c *ctx) *ir.Value {
 	switch e.Op {
 	case "/":
 		if y, ok := b.fold(e.Y, c); ok {
-			return b.scaled(e.X, 1/y, c, pos)
+			return b.scaled(e.X, b.symDiv(pos, b.num(1, pos), y), c, pos)
 		}
 		return b.blk.NewValue(pos, ir.OpDiv, ir.F64, b.emit(e.X, c), b.emit(e.Y, c))
 	case "*":
@@ -355,51 +418,52 @@ func (b *builder) binary(e *lang.Binary, c *ctx) *ir.Value {
 
 // scaled emits k·e, pushing the constant factor into products and
 // quotients by constants so that chains of constants fold into one.
-func (b *builder) scaled(e lang.Expr, k float64, c *ctx, pos lang.Pos) *ir.Value {
-	if math.IsInf(k, 0) || math.IsNaN(k) {
+func (b *builder) scaled(e lang.Expr, k sym, c *ctx, pos lang.Pos) *ir.Value {
+	if math.IsInf(k.x, 0) || math.IsNaN(k.x) {
 		b.errs.Add(pos, msgDivZero)
 		return b.konst(0, pos)
 	}
 	if v, ok := b.fold(e, c); ok {
-		return b.konst(k*v, pos)
+		return b.symMul(pos, k, v).v
 	}
 	switch x := e.(type) {
 	case *lang.Binary:
 		switch x.Op {
 		case "*":
 			if y, ok := b.fold(x.Y, c); ok {
-				return b.scaled(x.X, k*y, c, pos)
+				return b.scaled(x.X, b.symMul(pos, k, y), c, pos)
 			}
 			if y, ok := b.fold(x.X, c); ok {
-				return b.scaled(x.Y, k*y, c, pos)
+				return b.scaled(x.Y, b.symMul(pos, k, y), c, pos)
 			}
 		case "/":
-			if y, ok := b.fold(x.Y, c); ok && y != 0 {
-				return b.scaled(x.X, k/y, c, pos)
+			if y, ok := b.fold(x.Y, c); ok && y.x != 0 {
+				return b.scaled(x.X, b.symDiv(pos, k, y), c, pos)
 			}
 		}
 	case *lang.Unary:
 		if x.Op == "-" {
-			return b.scaled(x.X, -k, c, pos)
+			return b.scaled(x.X, b.symNeg(pos, k), c, pos)
 		}
 		if x.Op == "+" {
 			return b.scaled(x.X, k, c, pos)
 		}
 	}
 	v := b.emit(e, c)
-	if k == 1 {
+	if k.pure && k.x == 1 {
 		return v
 	}
-	if k == -1 {
+	if k.pure && k.x == -1 {
 		return b.blk.NewValue(pos, ir.OpNeg, ir.F64, v)
 	}
-	return b.blk.NewValue(pos, ir.OpMul, ir.F64, v, b.konst(k, pos))
+	return b.blk.NewValue(pos, ir.OpMul, ir.F64, v, k.v)
 }
 
 // pow emits x^y: a constant integer exponent 0..±8 as repeated
 // multiplication (negative: 1 divided by it), anything else as call pow.
 func (b *builder) pow(xe, ye lang.Expr, c *ctx, pos lang.Pos) *ir.Value {
-	if n, ok := b.fold(ye, c); ok && n == math.Trunc(n) && math.Abs(n) <= 8 {
+	if s, ok := b.fold(ye, c); ok && s.x == math.Trunc(s.x) && math.Abs(s.x) <= 8 {
+		n := s.x
 		if n == 0 {
 			return b.konst(1, pos)
 		}

@@ -111,6 +111,9 @@ func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	if fn.Overflow, err = fixed.ParseOverflow(m.Overflow); err != nil {
 		panic(err)
 	}
+	for _, p := range m.Params {
+		fn.Params = append(fn.Params, &ir.Param{Name: p.Name, Pos: p.Param.Pos, Value: p.Value})
+	}
 	for _, s := range m.States {
 		fn.States = append(fn.States, &ir.State{Name: s.Name, Pos: s.State.Pos, Type: ir.F64,
 			Init: s.Init, Range: irRange(s.Range)})
@@ -134,6 +137,9 @@ func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
+	// Constants are emitted as ops for const-fold; those the lowering
+	// tried and did not use go.
+	fn.DeleteDead()
 	return fn, nil
 }
 

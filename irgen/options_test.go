@@ -62,7 +62,7 @@ func TestLowerOptions(t *testing.T) {
 			if got := strings.Join(names, " "); got != tt.funcs {
 				t.Errorf("funcs = %q, want %q", got, tt.funcs)
 			}
-			if k, ok := tt.opt.Params["k"]; ok && !strings.Contains(m.String(), "const "+lang.FormatExpr(&lang.Number{Value: k})) {
+			if k, ok := tt.opt.Params["k"]; ok && !strings.Contains(m.String(), `param "k" = `+lang.FormatExpr(&lang.Number{Value: k})) {
 				t.Errorf("override k = %v not in\n%s", k, m)
 			}
 		})

@@ -38,7 +38,7 @@ func (b *builder) candidates() []*ir.Value {
 		for _, i := range odes {
 			eq := m.States[i].Eq.(*lang.ODE)
 			x := b.root.state(i, eq.Pos)
-			cand[i] = b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, m.Dt, b.root, eq.RHS.GetPos()))
+			cand[i] = b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, b.num(m.Dt, eq.RHS.GetPos()), b.root, eq.RHS.GetPos()))
 		}
 	}
 	return cand
@@ -70,15 +70,15 @@ func (b *builder) rk(odes []int, cand []*ir.Value, cs, ws []float64) {
 			eq := eqOf(i)
 			if stage < len(cs) {
 				// Stage value for the next stage, and this k's share of the sum.
-				step := b.scaled(eq.RHS, cs[stage]*dt, c, eq.RHS.GetPos())
+				step := b.scaled(eq.RHS, b.num(cs[stage]*dt, eq.RHS.GetPos()), c, eq.RHS.GetPos())
 				next.bind[i] = b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, pre(i), step)
 				if ws[stage] != 0 {
-					add(j, b.mulConst(step, ws[stage]/cs[stage], eq.Pos))
+					add(j, b.mulConst(step, b.num(ws[stage]/cs[stage], eq.Pos), eq.Pos))
 				}
 				continue
 			}
 			if ws[stage] != 0 {
-				add(j, b.scaled(eq.RHS, ws[stage]*dt, c, eq.RHS.GetPos()))
+				add(j, b.scaled(eq.RHS, b.num(ws[stage]*dt, eq.RHS.GetPos()), c, eq.RHS.GetPos()))
 			}
 		}
 		c = next
@@ -88,15 +88,12 @@ func (b *builder) rk(odes []int, cand []*ir.Value, cs, ws []float64) {
 	}
 }
 
-// mulConst returns v·k (v itself when k is 1).
-func (b *builder) mulConst(v *ir.Value, k float64, pos lang.Pos) *ir.Value {
-	if k == 1 {
+// mulConst returns v·k (v itself when k is the number 1).
+func (b *builder) mulConst(v *ir.Value, k sym, pos lang.Pos) *ir.Value {
+	if k.pure && k.x == 1 {
 		return v
 	}
-	if v.Op == ir.OpConst && v.Type == ir.F64 {
-		return b.konst(v.AuxFloat*k, pos)
-	}
-	return b.blk.NewValue(pos, ir.OpMul, ir.F64, v, b.konst(k, pos))
+	return b.blk.NewValue(pos, ir.OpMul, ir.F64, v, k.v)
 }
 
 // exact is exponential Euler for state i: dx/dt = a + b·x with b constant
@@ -112,24 +109,27 @@ func (b *builder) exact(i int) *ir.Value {
 		return b.root.state(i, eq.Pos)
 	}
 	x := b.root.state(i, eq.Pos)
-	if coef == 0 {
-		return b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, m.Dt, b.root, eq.RHS.GetPos()))
+	pos := eq.Pos
+	dt := b.num(m.Dt, pos)
+	if coef.x == 0 {
+		return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, dt, b.root, eq.RHS.GetPos()))
 	}
-	e := math.Exp(coef * m.Dt)
-	if e == 0 || math.IsInf(e, 0) || math.IsNaN(e) {
-		b.errs.Add(eq.Pos, msgExactForm, s.Name, s.Name, fmt.Sprintf(msgExactRange, coef, m.Dt))
+	e := b.symOp(pos, ir.OpCall, ir.F64, "exp", b.symMul(pos, coef, dt))
+	if e.x == 0 || math.IsInf(e.x, 0) || math.IsNaN(e.x) {
+		b.errs.Add(pos, msgExactForm, s.Name, s.Name, fmt.Sprintf(msgExactRange, coef.x, m.Dt))
 		return x
 	}
 	zero := b.root.child()
-	zero.bind[i] = b.konst(0, eq.Pos)
-	a := b.scaled(eq.RHS, (e-1)/coef, zero, eq.RHS.GetPos())
+	zero.bind[i] = b.konst(0, pos)
+	em1 := b.symOp(pos, ir.OpSub, ir.F64, "", e, b.num(1, pos))
+	a := b.scaled(eq.RHS, b.symDiv(pos, em1, coef), zero, eq.RHS.GetPos())
 	return b.blk.NewValue(eq.Pos, ir.OpAdd, ir.F64, b.mulConst(x, e, eq.Pos), a)
 }
 
 // linear finds the constant coefficient of state x in e (lets expanded).
 // dep reports whether e reads x at all; why is non-empty when e is not
 // affine in x with a constant coefficient.
-func (b *builder) linear(e lang.Expr, x int) (coef float64, dep bool, why string) {
+func (b *builder) linear(e lang.Expr, x int) (coef sym, dep bool, why string) {
 	// Lets are expanded: memoize so that lets reading lets stay linear time.
 	if r, ok := b.lin[e]; ok && r.x == x {
 		return r.coef, r.dep, r.why
@@ -141,51 +141,53 @@ func (b *builder) linear(e lang.Expr, x int) (coef float64, dep bool, why string
 
 type linResult struct {
 	x    int
-	coef float64
+	coef sym
 	dep  bool
 	why  string
 }
 
-func (b *builder) linear1(e lang.Expr, x int) (coef float64, dep bool, why string) {
+func (b *builder) linear1(e lang.Expr, x int) (coef sym, dep bool, why string) {
 	name := b.m.States[x].Name
+	pos := e.GetPos()
+	zero := b.num(0, pos)
 	switch e := e.(type) {
 	case *lang.Ident:
 		s := b.m.Lookup(e.Name)
 		switch {
 		case s.Kind == lang.SymState && s.Index == x:
-			return 1, true, ""
+			return b.num(1, pos), true, ""
 		case s.Kind == lang.SymLet:
 			return b.linear(b.m.Lets[s.Index].Let.Value, x)
 		}
-		return 0, false, ""
+		return zero, false, ""
 	case *lang.Number:
-		return 0, false, ""
+		return zero, false, ""
 	case *lang.Unary:
 		c, d, why := b.linear(e.X, x)
 		if e.Op == "-" {
-			c = -c
+			c = b.symNeg(pos, c)
 		}
 		if e.Op == "!" && d {
-			return 0, true, fmt.Sprintf(msgExactNonLin, name)
+			return zero, true, fmt.Sprintf(msgExactNonLin, name)
 		}
 		return c, d, why
 	case *lang.Binary:
 		cx, dx, why := b.linear(e.X, x)
 		if why != "" {
-			return 0, true, why
+			return zero, true, why
 		}
 		cy, dy, why := b.linear(e.Y, x)
 		if why != "" {
-			return 0, true, why
+			return zero, true, why
 		}
 		if !dx && !dy {
-			return 0, false, ""
+			return zero, false, ""
 		}
 		switch e.Op {
 		case "+":
-			return cx + cy, true, ""
+			return b.symOp(pos, ir.OpAdd, ir.F64, "", cx, cy), true, ""
 		case "-":
-			return cx - cy, true, ""
+			return b.symOp(pos, ir.OpSub, ir.F64, "", cx, cy), true, ""
 		case "*":
 			if dx && dy {
 				break
@@ -197,27 +199,27 @@ func (b *builder) linear1(e lang.Expr, x int) (coef float64, dep bool, why strin
 			}
 			k, ok := b.fold(other, b.root)
 			if !ok {
-				return 0, true, fmt.Sprintf(msgExactCoef, name)
+				return zero, true, fmt.Sprintf(msgExactCoef, name)
 			}
-			return c * k, true, ""
+			return b.symMul(pos, c, k), true, ""
 		case "/":
 			if dy {
 				break
 			}
 			k, ok := b.fold(e.Y, b.root)
-			if !ok || k == 0 {
-				return 0, true, fmt.Sprintf(msgExactCoef, name)
+			if !ok || k.x == 0 {
+				return zero, true, fmt.Sprintf(msgExactCoef, name)
 			}
-			return cx / k, true, ""
+			return b.symDiv(pos, cx, k), true, ""
 		}
-		return 0, true, fmt.Sprintf(msgExactNonLin, name)
+		return zero, true, fmt.Sprintf(msgExactNonLin, name)
 	case *lang.Call:
 		for _, a := range e.Args {
 			if _, d, _ := b.linear(a, x); d {
-				return 0, true, fmt.Sprintf(msgExactNonLin, name)
+				return zero, true, fmt.Sprintf(msgExactNonLin, name)
 			}
 		}
-		return 0, false, ""
+		return zero, false, ""
 	}
-	return 0, false, ""
+	return zero, false, ""
 }

@@ -1,13 +1,16 @@
 package passes
 
 import (
+	"fmt"
 	"math"
 
 	"scc/ir"
 	"scc/lang"
 )
 
-// constFold folds real-phase values whose args are constants, rewrites
+// constFold specialises the function to its parameter values (each param
+// op becomes the constant it reads) unless the caller keeps parameters as
+// data, then folds real-phase values whose args are constants, rewrites
 // division by a constant as multiplication by its reciprocal (DESIGN §3),
 // reassociates multiplicative constant chains so that dt·(e/tau) becomes
 // e·(dt/tau) with one coefficient, and applies the identities x+0, x·1,
@@ -16,6 +19,9 @@ import (
 // by another is left for dce. Results that are not finite (1/0, log(-1))
 // are never folded: quantize reports what it cannot encode.
 func constFold(f *ir.Func, c *Context) error {
+	if !c.KeepParams {
+		specialise(f)
+	}
 	for _, b := range f.Blocks {
 		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}, recip: map[*ir.Value]float64{}}
 		old := b.Values
@@ -34,6 +40,22 @@ func constFold(f *ir.Func, c *Context) error {
 		b.Values = fo.out
 	}
 	return nil
+}
+
+// specialise turns every param op into a constant of the parameter's
+// value: the module computes one parameter set, as if the values had been
+// written in the source.
+func specialise(f *ir.Func) {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == ir.OpParam {
+				x := f.Params[v.AuxInt].Value
+				if !toConst(v, x) {
+					panic(fmt.Sprintf("parameter %q has the non-finite value %v", f.Params[v.AuxInt].Name, x))
+				}
+			}
+		}
+	}
 }
 
 type folder struct {
@@ -105,11 +127,9 @@ func (fo *folder) fold(v *ir.Value) *ir.Value {
 // step applies one rule: it returns a replacement, or reports whether v
 // changed in place.
 func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
-	if v.Type == ir.F64 && v.Op != ir.OpConst && v.Op != ir.OpFit && v.Op != ir.OpCall && len(v.Args) > 0 {
-		if xs, ok := allReal(v.Args); ok {
-			if x, ok := evalReal(v.Op, xs); ok && toConst(v, x) {
-				return nil, true
-			}
+	if v.Type == ir.F64 && v.Op != ir.OpConst && len(v.Args) > 0 {
+		if x, ok := evalConst(v); ok && toConst(v, x) {
+			return nil, true
 		}
 	}
 	switch v.Op {
@@ -142,8 +162,8 @@ func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
 	case ir.OpMul:
 		return fo.mul(v)
 	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
-		if xs, ok := allReal(v.Args); ok {
-			toBool(v, compare(v.Op, xs[0], xs[1]))
+		if x, ok := evalConst(v); ok {
+			toBool(v, x != 0)
 			return nil, true
 		}
 		x, okx := boolConst(v.Args[0])
@@ -172,12 +192,6 @@ func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
 		}
 		if v.Args[1] == v.Args[2] {
 			return v.Args[1], false
-		}
-	case ir.OpCall:
-		if xs, ok := allReal(v.Args); ok {
-			if x, ok := callReal(v.AuxName, xs); ok && toConst(v, x) {
-				return nil, true
-			}
 		}
 	}
 	return nil, false
@@ -261,82 +275,17 @@ func (fo *folder) andOr(v *ir.Value) (*ir.Value, bool) {
 	return nil, false
 }
 
-func allReal(args []*ir.Value) ([]float64, bool) {
-	xs := make([]float64, len(args))
-	for i, a := range args {
+// evalConst computes v by ir.EvalReal (the one real-phase meaning of the
+// ops) when every arg is a real constant; false otherwise or for ops that
+// are not pure functions of their args.
+func evalConst(v *ir.Value) (float64, bool) {
+	xs := make([]float64, len(v.Args))
+	for i, a := range v.Args {
 		x, ok := realConst(a)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		xs[i] = x
 	}
-	return xs, true
-}
-
-// evalReal is the real-phase meaning of the arithmetic ops (ir/op.go).
-func evalReal(op ir.Op, xs []float64) (float64, bool) {
-	switch op {
-	case ir.OpAdd:
-		return xs[0] + xs[1], true
-	case ir.OpSub:
-		return xs[0] - xs[1], true
-	case ir.OpMul:
-		return xs[0] * xs[1], true
-	case ir.OpDiv:
-		return xs[0] / xs[1], true
-	case ir.OpNeg:
-		return -xs[0], true
-	case ir.OpSelect:
-		return 0, false // condition is bool: handled by its own rule
-	}
-	return 0, false
-}
-
-func compare(op ir.Op, x, y float64) bool {
-	switch op {
-	case ir.OpLt:
-		return x < y
-	case ir.OpLe:
-		return x <= y
-	case ir.OpGt:
-		return x > y
-	case ir.OpGe:
-		return x >= y
-	case ir.OpEq:
-		return x == y
-	}
-	return x != y
-}
-
-// callReal evaluates the nonlinear functions of the language (DESIGN §2)
-// on constants; false for an unknown function or a wrong arity.
-func callReal(name string, xs []float64) (float64, bool) {
-	one := len(xs) == 1
-	switch {
-	case name == "exp" && one:
-		return math.Exp(xs[0]), true
-	case name == "log" && one:
-		return math.Log(xs[0]), true
-	case name == "sqrt" && one:
-		return math.Sqrt(xs[0]), true
-	case name == "tanh" && one:
-		return math.Tanh(xs[0]), true
-	case name == "sigmoid" && one:
-		return 1 / (1 + math.Exp(-xs[0])), true
-	case name == "sin" && one:
-		return math.Sin(xs[0]), true
-	case name == "cos" && one:
-		return math.Cos(xs[0]), true
-	case name == "abs" && one:
-		return math.Abs(xs[0]), true
-	case name == "pow" && len(xs) == 2:
-		return math.Pow(xs[0], xs[1]), true
-	case name == "min" && len(xs) == 2:
-		return math.Min(xs[0], xs[1]), true
-	case name == "max" && len(xs) == 2:
-		return math.Max(xs[0], xs[1]), true
-	case name == "clip" && len(xs) == 3:
-		return math.Min(math.Max(xs[0], xs[1]), xs[2]), true
-	}
-	return 0, false
+	return ir.EvalReal(v, func(i int) float64 { return xs[i] })
 }

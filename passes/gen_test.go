@@ -259,26 +259,6 @@ func evalRealFunc(f *ir.Func, states, inputs []float64) []float64 {
 			x[v.ID] = states[v.AuxInt]
 		case ir.OpInput:
 			x[v.ID] = inputs[v.AuxInt]
-		case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpNeg:
-			xs := []float64{at(0), 0}
-			if len(v.Args) > 1 {
-				xs[1] = at(1)
-			}
-			x[v.ID], _ = evalReal(v.Op, xs)
-		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
-			x[v.ID] = float64(b2i(compare(v.Op, at(0), at(1))))
-		case ir.OpAnd:
-			x[v.ID] = math.Min(at(0), at(1))
-		case ir.OpOr:
-			x[v.ID] = math.Max(at(0), at(1))
-		case ir.OpNot:
-			x[v.ID] = 1 - at(0)
-		case ir.OpSelect:
-			if at(0) != 0 {
-				x[v.ID] = at(1)
-			} else {
-				x[v.ID] = at(2)
-			}
 		case ir.OpFit:
 			fr := formatRange(f.Format)
 			switch y := at(0); {
@@ -291,12 +271,8 @@ func evalRealFunc(f *ir.Func, states, inputs []float64) []float64 {
 				span := fr.Hi - fr.Lo + ulp
 				x[v.ID] = fr.Lo + math.Floor(math.Mod(math.Mod(y-fr.Lo, span)+span, span)/ulp)*ulp
 			}
-		case ir.OpCall:
-			xs := make([]float64, len(v.Args))
-			for i := range xs {
-				xs[i] = at(i)
-			}
-			x[v.ID], _ = callReal(v.AuxName, xs)
+		default:
+			x[v.ID], _ = ir.EvalReal(v, at)
 		}
 	}
 	return x

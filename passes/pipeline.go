@@ -21,6 +21,10 @@ type Options struct {
 	// Format, when not "", overrides the state format of every function
 	// (e.g. "q8.8", "q16.16", "auto:16"); "" keeps each function's own.
 	Format string
+	// KeepParams keeps parameters as IR data through const-fold (a generic
+	// module, one Func for every parameter set); by default const-fold
+	// specialises the module to the parameters' values.
+	KeepParams bool
 	// Tables, when not nil, receives a description of every breakpoint
 	// table quantize builds (`scc report` prints them).
 	Tables *[]TableInfo

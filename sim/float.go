@@ -10,10 +10,13 @@ import (
 // Float runs a real-phase step function in float64: the model as written,
 // before quantization.
 type Float struct {
-	F     *ir.Func
-	State []float64
-	Spike bool
-	Steps int
+	F *ir.Func
+	// Params are the values param ops read (F.Params' defaults after
+	// NewFloat): set them to run another parameter set of a generic Func.
+	Params []float64
+	State  []float64
+	Spike  bool
+	Steps  int
 
 	vals  []float64
 	order []*ir.Value
@@ -25,6 +28,9 @@ func NewFloat(f *ir.Func) (*Float, error) {
 		return nil, fmt.Errorf("sim: %v", err)
 	}
 	m := &Float{F: f, State: make([]float64, len(f.States)), vals: make([]float64, f.NumValues())}
+	for _, p := range f.Params {
+		m.Params = append(m.Params, p.Value)
+	}
 	for _, b := range f.Blocks {
 		m.order = append(m.order, b.Values...)
 	}
@@ -60,6 +66,8 @@ func (m *Float) Step(in []float64) error {
 			r = m.State[v.AuxInt]
 		case ir.OpInput:
 			r = in[v.AuxInt]
+		case ir.OpParam:
+			r = m.Params[v.AuxInt]
 		case ir.OpFit, ir.OpNext:
 			r = a(0)
 		case ir.OpSpike:
