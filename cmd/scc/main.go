@@ -4,7 +4,8 @@
 // pipeline (DESIGN.md §1, §7).
 //
 // Exit status: 0 success; 1 the job failed (compile error, co-simulation
-// mismatch, property failed); 2 bad usage.
+// mismatch, property failed); 2 bad usage; 3 internal compiler error (a bug
+// in scc).
 package main
 
 import (
@@ -20,6 +21,9 @@ import (
 
 // version is printed in generated headers.
 const version = "0.1.0"
+
+// exitInternal is the exit status of an internal compiler error (DESIGN §7).
+const exitInternal = 3
 
 type command struct {
 	name  string
@@ -64,17 +68,15 @@ func printUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintln(w, "       "+c.usage)
 	}
+	fmt.Fprintln(w, "exit status: 0 success; 1 the job failed (compile error, co-simulation mismatch,")
+	fmt.Fprintln(w, "             property failed); 2 bad usage; 3 internal compiler error (a bug in scc;")
+	fmt.Fprintln(w, "             please report it)")
 }
 
 // run executes one scc invocation and returns the exit status. A panic is a
 // compiler bug: it is reported once as an internal compiler error.
 func run(args []string, stdout, stderr io.Writer) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "scc: internal compiler error: %v\n%s", r, debug.Stack())
-			code = 3
-		}
-	}()
+	defer recoverInternal(stderr, &code)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stderr)
 		if len(args) == 0 {
@@ -122,6 +124,33 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "scc %s: %v\n", cmd.name, err)
 		return 1
 	}
+}
+
+// recoverInternal, deferred by run, reports a panic (a compiler bug, S4) as
+// an internal compiler error with its stack and sets the exit status.
+func recoverInternal(stderr io.Writer, code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(stderr, "scc: %s\n%s", internalError(r), debug.Stack())
+	*code = exitInternal
+}
+
+// internalError words a panic value with the prefix "internal compiler
+// error" exactly once: the pass runner's panics already carry it
+// ("internal compiler error in pass %q on model M: ...").
+func internalError(r any) string {
+	const prefix = "internal compiler error"
+	msg := fmt.Sprint(r)
+	rest, ok := strings.CutPrefix(msg, prefix)
+	switch {
+	case !ok:
+		return prefix + ": " + msg
+	case strings.HasPrefix(rest, ":"):
+		return prefix + ": " + strings.TrimLeft(rest[1:], " ")
+	}
+	return prefix + rest
 }
 
 func fileExists(name string) bool {

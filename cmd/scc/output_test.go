@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -345,5 +347,66 @@ func TestOutputFailureLeavesNothing(t *testing.T) {
 			checkDir(t, sub)
 			checkContent(t, old, []byte("old"))
 		})
+	}
+}
+
+// TestInternalCompilerError: a panic is reported with the prefix once,
+// followed by the panic's stack, and exits 3 (DESIGN §7).
+func TestInternalCompilerError(t *testing.T) {
+	for _, tc := range []struct {
+		val  any
+		want string
+	}{
+		{"internal compiler error: IR invalid after pass \"quantize\" on model LIF: v7: bad", "scc: internal compiler error: IR invalid after pass \"quantize\" on model LIF: v7: bad"},
+		{"internal compiler error in pass \"quantize\" on model LIF: boom", "scc: internal compiler error in pass \"quantize\" on model LIF: boom"},
+		{"internal compiler error:boom", "scc: internal compiler error: boom"},
+		{"index out of range", "scc: internal compiler error: index out of range"},
+		{errors.New("an error value"), "scc: internal compiler error: an error value"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := func() (code int) {
+				defer recoverInternal(&stderr, &code)
+				panicForTest(tc.val)
+				return 0
+			}()
+			out := stderr.String()
+			first, stack, _ := strings.Cut(out, "\n")
+			if code != 3 || first != tc.want {
+				t.Errorf("panic(%q) = exit %d, %q; want exit 3, %q", tc.val, code, first, tc.want)
+			}
+			if n := strings.Count(out, "internal compiler error"); n != 1 {
+				t.Errorf("panic(%q): %q appears %d times, want once\n%s", tc.val, "internal compiler error", n, out)
+			}
+			if !strings.Contains(stack, "goroutine ") || !strings.Contains(stack, "panicForTest") {
+				t.Errorf("panic(%q): no stack of the panic after the message\n%s", tc.val, out)
+			}
+		})
+	}
+	t.Run("run", func(t *testing.T) {
+		saved := commands
+		t.Cleanup(func() { commands = saved })
+		commands = append(slices.Clone(commands), command{"panic", "scc panic", func([]string, io.Writer, io.Writer) error {
+			panicForTest(`internal compiler error in pass "quantize" on model LIF: boom`)
+			return nil
+		}})
+		code, _, stderr := scc(t, "panic")
+		if code != 3 || !strings.HasPrefix(stderr, "scc: internal compiler error in pass \"quantize\" on model LIF: boom\n") ||
+			strings.Count(stderr, "internal compiler error") != 1 {
+			t.Errorf("run of a panicking command: exit %d, want 3 with the message once\n%s", code, stderr)
+		}
+	})
+}
+
+//go:noinline
+func panicForTest(v any) { panic(v) }
+
+// TestInternalExitStatusInHelp: --help lists every exit status (DESIGN §7).
+func TestInternalExitStatusInHelp(t *testing.T) {
+	code, _, stderr := scc(t, "--help")
+	for _, want := range []string{"0 success", "1 the job failed", "2 bad usage", "3 internal compiler error (a bug in scc;"} {
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Errorf("scc --help: exit %d, want 0 and %q in\n%s", code, want, stderr)
+		}
 	}
 }
