@@ -2,13 +2,15 @@ package sv
 
 import (
 	"bytes"
-	"os"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 
+	"scc/internal/golden"
 	"scc/ir"
 	"scc/lang"
 )
@@ -17,32 +19,20 @@ import (
 // testdata/network/*.txtar with its out.sv section (SCC_UPDATE=1 rewrites
 // it) and checks that the hdl/ sources follow.
 func TestNetworkGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/network/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no golden files")
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			a := readArchive(t, file)
-			m := parseIR(t, section(a, "in.ir"))
-			out := emit(t, m, goldenOpts)
-			head, rest, ok1 := bytes.Cut(out, []byte(LibraryBegin))
-			lib, tail, ok2 := bytes.Cut(rest, []byte(LibraryEnd))
-			if !ok1 || !ok2 || !bytes.Contains(lib, []byte("module sc_dense_matrix_layer")) ||
-				!bytes.Contains(lib, []byte("module sc_lif_neuron")) {
-				t.Fatalf("Emit output does not carry the hdl/ sources:\n%s", out)
-			}
-			top := append(append(head, LibraryBegin+" ... "...), tail...)
-			if os.Getenv("SCC_UPDATE") != "" {
-				setSection(a, "out.sv", top)
-				writeArchive(t, file, a)
-				return
-			}
-			if diff := cmp.Diff(string(section(a, "out.sv")), string(top)); diff != "" {
-				t.Errorf("Emit mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	golden.Run(t, "testdata/network/*.txtar", []string{"out.sv"}, func(t testing.TB, a *txtar.Archive) (map[string][]byte, error) {
+		in, ok := golden.Section(a, "in.ir")
+		if !ok {
+			return nil, errors.New("no in.ir section")
+		}
+		out := emit(t, parseIR(t, in), goldenOpts)
+		head, rest, ok1 := bytes.Cut(out, []byte(LibraryBegin))
+		lib, tail, ok2 := bytes.Cut(rest, []byte(LibraryEnd))
+		if !ok1 || !ok2 || !bytes.Contains(lib, []byte("module sc_dense_matrix_layer")) ||
+			!bytes.Contains(lib, []byte("module sc_lif_neuron")) {
+			return nil, fmt.Errorf("Emit output does not carry the hdl/ sources:\n%s", out)
+		}
+		return map[string][]byte{"out.sv": append(append(head, LibraryBegin+" ... "...), tail...)}, nil
+	})
 }
 
 // TestNetworkToolsAccept runs iverilog, verilator --lint-only -Wall (zero
@@ -52,7 +42,7 @@ func TestNetworkToolsAccept(t *testing.T) {
 	files, _ := filepath.Glob("testdata/network/*.txtar")
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			m := parseIR(t, section(readArchive(t, file), "in.ir"))
+			m := parseIR(t, caseIR(t, file))
 			var tops []string
 			for _, n := range m.Networks {
 				tops = append(tops, n.ModuleName())
