@@ -121,6 +121,11 @@ type State struct {
 	InitRaw    int64   // initial raw word (fixed phase)
 	Range      *Range  // declared range, real units; nil when undeclared
 	Refractory bool    // the refractory step counter scc adds
+	// Reach is the range pass's fact: every value the state can hold lies
+	// in it; Proven when the analysis found it inductive (a step from it
+	// stays in it) rather than assumed at a bound. nil before range.
+	Reach  *Range
+	Proven bool
 }
 
 // Param is a named parameter of a model: IR data that OpParam reads, so a
@@ -164,7 +169,10 @@ type Value struct {
 	Round    fixed.Round    // cast: rounding mode
 	Overflow fixed.Overflow // cast: overflow mode
 	Table    *fixed.Table   // table: the breakpoint table
-	Pos      lang.Pos
+	// Range is the range pass's fact in the real phase: every value v can
+	// take lies in it (infinite ends: unbounded). nil before range.
+	Range *Range
+	Pos   lang.Pos
 	Block    *Block
 }
 

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -87,9 +88,9 @@ func P {
   overflow sat
   param "tau" = 20 @2:5
   param "v_rest" = -65 @3:5
-  state "v" : f64 = -65
+  state "v" : f64 = -65 reach [-90, 0] proven
 b0:
-  v0 = state "v" : f64
+  v0 = state "v" : f64 in [-Inf, 0]
   v1 = param "v_rest" : f64 @4:12
   v2 = sub v1, v0 : f64
   v3 = param "tau" : f64 @4:30
@@ -112,6 +113,12 @@ func TestParamRoundTrip(t *testing.T) {
 	if len(f.Params) != 2 || f.ParamIndex("v_rest") != 1 || f.Params[0].Value != 20 {
 		t.Fatalf("params = %+v", f.Params)
 	}
+	if s := f.States[0]; s.Reach == nil || s.Reach.Lo != -90 || !s.Proven {
+		t.Errorf("state reach = %+v proven %v, want [-90, 0] proven", s.Reach, s.Proven)
+	}
+	if r := f.Entry().Values[0].Range; r == nil || !math.IsInf(r.Lo, -1) || r.Hi != 0 {
+		t.Errorf("v0 range fact = %+v, want [-Inf, 0]", r)
+	}
 	if v := f.Entry().Values[3]; v.Op != OpParam || v.AuxInt != 0 {
 		t.Fatalf("v3 = %s, want param \"tau\"", v.LongString())
 	}
@@ -131,6 +138,8 @@ func TestVerifyRejectsParamsAndAux(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"duplicate param", edit(`  param "v_rest" = -65 @3:5`, `  param "v_rest" = -65 @3:5`+"\n"+`  param "tau" = 1`), "declared twice"},
 		{"param in fixed phase", edit(`module "p.snn" real`, `module "p.snn" fixed`), "not allowed"},
+		{"empty range fact", edit(`v0 = state "v" : f64 in [-Inf, 0]`, `v0 = state "v" : f64 in [1, 0]`), "empty range fact"},
+		{"range on void", edit(`v7 = next "v", v6`, `v7 = next "v", v6 : f64 in [1, 2]`), "type"},
 	}
 	for _, tt := range tests {
 		m, err := Parse(tt.src)

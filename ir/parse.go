@@ -265,6 +265,19 @@ func (p *irParser) state(toks []string, pos lang.Pos) *State {
 		s.InitRaw = p.int64(rest[1])
 		rest = rest[2:]
 	}
+	if n := len(rest); n >= 6 && rest[n-6] == "reach" || n >= 7 && rest[n-7] == "reach" && rest[n-1] == "proven" {
+		if rest[n-1] == "proven" {
+			s.Proven = true
+			rest = rest[:n-1]
+			n--
+		}
+		t := rest[n-6:]
+		if t[1] != "[" || t[3] != "," || t[5] != "]" {
+			p.failf("expected `reach [lo, hi]`, found %q", strings.Join(t, " "))
+		}
+		s.Reach = &Range{Lo: p.float(t[2]), Hi: p.float(t[4])}
+		rest = rest[:n-6]
+	}
 	if len(rest) > 0 && rest[len(rest)-1] == "refractory" {
 		s.Refractory = true
 		rest = rest[:len(rest)-1]
@@ -297,6 +310,11 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		p.failf("unknown op %q", toks[2])
 	}
 	rest := toks[3:]
+	var rng *Range
+	if n := len(rest); n >= 8 && rest[n-6] == "in" && rest[n-5] == "[" && rest[n-3] == "," && rest[n-1] == "]" && rest[n-8] == ":" {
+		rng = p.rangeOpt(rest[n-6:])
+		rest = rest[:n-6]
+	}
 	typ := Void
 	if n := len(rest); n >= 2 && rest[n-2] == ":" {
 		typ = p.typ(rest[n-1])
@@ -305,6 +323,7 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		p.failf("%s: missing result type", name)
 	}
 	v := b.newValueID(id, pos, op, typ)
+	v.Range = rng
 	f := b.Func
 	switch op {
 	case OpConst:

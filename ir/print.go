@@ -90,6 +90,12 @@ func (p *printer) fn(f *Func) {
 		if s.Refractory {
 			p.f(" refractory")
 		}
+		if s.Reach != nil {
+			p.f(" reach [%s, %s]", FormatFloat(s.Reach.Lo), FormatFloat(s.Reach.Hi))
+			if s.Proven {
+				p.f(" proven")
+			}
+		}
 		p.pos(s.Pos)
 		p.f("\n")
 	}
@@ -154,6 +160,7 @@ func (p *printer) value(v *Value) {
 	if !v.Op.Info().Void {
 		p.f(" : %s", v.Type)
 	}
+	p.rng(v.Range)
 	p.pos(v.Pos)
 }
 

@@ -133,6 +133,12 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 	if err := verifyAux(v, info.Aux); err != nil {
 		return err
 	}
+	if v.Range != nil && (ph != Real || info.Void) {
+		return fmt.Errorf("range fact on a %s", map[bool]string{true: "void op", false: "fixed-phase value"}[info.Void])
+	}
+	if r := v.Range; r != nil && !(r.Lo <= r.Hi) {
+		return fmt.Errorf("empty range fact [%v, %v]", r.Lo, r.Hi)
+	}
 	num := func(t Type) bool { return t.Kind == KFloat || t.Kind == KFixed }
 	args := v.Args
 	switch v.Op {

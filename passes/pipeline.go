@@ -38,8 +38,6 @@ type Context struct {
 	Module *ir.Module
 
 	warnings lang.ErrorList
-	ranges   map[*ir.Func][]Interval    // range: real intervals by value ID
-	states   map[*ir.Func][]StateRange  // range: state ranges by state index
 	raw      map[*ir.Func][]rawInterval // quantize: raw intervals by final value ID
 }
 
@@ -48,10 +46,6 @@ type Context struct {
 func (c *Context) Warnf(pos lang.Pos, format string, args ...any) {
 	c.warnings.Add(c.pos(pos), format, args...)
 }
-
-// Ranges returns the real-unit intervals the range pass found for f,
-// indexed by value ID, or nil when range has not run on f.
-func (c *Context) Ranges(f *ir.Func) []Interval { return c.ranges[f] }
 
 // pos completes pos with the module's file name.
 func (c *Context) pos(pos lang.Pos) lang.Pos {
@@ -171,8 +165,6 @@ func newContext(m *ir.Module, opt Options) *Context {
 	return &Context{
 		Options: opt,
 		Module:  m,
-		ranges:  map[*ir.Func][]Interval{},
-		states:  map[*ir.Func][]StateRange{},
 		raw:     map[*ir.Func][]rawInterval{},
 	}
 }

@@ -481,8 +481,8 @@ func (q *quantizer) commit(v *ir.Value, a *ir.Value, s int64) *ir.Value {
 // never for the refractory counter.
 func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
 	st := q.f.States[s]
-	sr := q.c.states[q.f]
-	if q.f.Overflow != fixed.Sat || st.Range == nil || st.Refractory || sr == nil || sr[s].Proven || a.Type != st.Type {
+	sr, ok := reachOf(st)
+	if q.f.Overflow != fixed.Sat || st.Range == nil || st.Refractory || !ok || sr.Proven || a.Type != st.Type {
 		return a
 	}
 	fm := st.Type.Fmt
@@ -536,8 +536,8 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		ft := f.Format
 		if s.Refractory {
 			ft = q.refrFormat(vals, i)
-		} else if sr := q.c.states[f]; f.AutoWidth != 0 && sr != nil {
-			ft = autoFormat(sr[i].Interval, f.AutoWidth, f.Format)
+		} else if sr, ok := reachOf(s); f.AutoWidth != 0 && ok {
+			ft = autoFormat(sr.Interval, f.AutoWidth, f.Format)
 		}
 		s.Type = ir.Fix(ft)
 		raw, err := fixed.Encode(s.Init, ft)

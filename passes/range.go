@@ -86,9 +86,42 @@ func rangePass(f *ir.Func, c *Context) error {
 			c.Warnf(s.Pos, msgUnproven, s.Name, sr[i].Lo, sr[i].Hi)
 		}
 	}
-	c.states[f] = sr
-	c.ranges[f] = intervalsWith(f, sr)
+	// The facts live in the IR (printed by `scc ir --after range`, read by
+	// quantize), not in side tables.
+	for i, st := range f.States {
+		st.Reach, st.Proven = &ir.Range{Lo: sr[i].Lo, Hi: sr[i].Hi}, sr[i].Proven
+	}
+	ivs := intervalsWith(f, sr)
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Type == ir.F64 {
+				iv := ivs[v.ID]
+				if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
+					iv = unbounded
+				}
+				v.Range = &ir.Range{Lo: iv.Lo, Hi: iv.Hi}
+			}
+		}
+	}
 	return nil
+}
+
+// factOf returns the range pass's interval of a real value (unbounded
+// when the pass has not run).
+func factOf(v *ir.Value) Interval {
+	if v.Range == nil {
+		return unbounded
+	}
+	return Interval{v.Range.Lo, v.Range.Hi}
+}
+
+// reachOf returns the range pass's fact about state s, and false when the
+// pass has not run.
+func reachOf(s *ir.State) (StateRange, bool) {
+	if s.Reach == nil {
+		return StateRange{}, false
+	}
+	return StateRange{Interval{s.Reach.Lo, s.Reach.Hi}, s.Proven}, true
 }
 
 // StateRange is the range analysis' result for one state: every value the

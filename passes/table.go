@@ -129,8 +129,8 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 	af := xf.Type.Fmt
 	rx := q.iv[xf]
 	lo, hi := rx.Lo, rx.Hi
-	if rs := q.c.Ranges(q.f); rs != nil {
-		d := rs[x.ID]
+	if x.Range != nil {
+		d := factOf(x)
 		if math.IsInf(d.Lo, 0) || math.IsInf(d.Hi, 0) || math.IsNaN(d.Lo) || math.IsNaN(d.Hi) {
 			q.c.Warnf(v.Pos, msgTableClamped, what, af.Decode(lo), af.Decode(hi))
 		}
