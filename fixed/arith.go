@@ -1,6 +1,7 @@
 package fixed
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"math/bits"
@@ -136,27 +137,7 @@ func ShiftRight(r int64, s int, m Round) int64 {
 // shiftRightBig is the exact reference of ShiftRight, used for very large
 // shifts and by the tests.
 func shiftRightBig(r int64, s int, m Round) int64 {
-	x := big.NewInt(r)
-	d := new(big.Int).Lsh(big.NewInt(1), uint(s))
-	q, rem := new(big.Int), new(big.Int)
-	q.DivMod(x, d, rem) // Euclidean: rem ≥ 0, so q is the floor
-	half := new(big.Int).Rsh(d, 1)
-	switch m {
-	case Zero:
-		if x.Sign() < 0 && rem.Sign() != 0 {
-			q.Add(q, big.NewInt(1))
-		}
-	case HalfUp:
-		if rem.Cmp(half) >= 0 {
-			q.Add(q, big.NewInt(1))
-		}
-	case HalfEven:
-		c := rem.Cmp(half)
-		if c > 0 || (c == 0 && q.Bit(0) == 1) {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	return q.Int64()
+	return roundShift(big.NewInt(r), uint(s), m).Int64()
 }
 
 // Cast converts raw r of format from into format to: fraction bits are
@@ -197,9 +178,44 @@ func absU(r int64) uint64 {
 	return uint64(r)
 }
 
-// Align returns r (format f) rescaled exactly to frac fraction bits
-// (frac ≥ f.Frac). Callers guarantee the result fits in int64.
+// Align returns r (format f) rescaled to frac fraction bits (frac ≥
+// f.Frac), modulo 2^64: exact when the result fits in int64, and exact
+// after WrapTo into a format of at most 64 bits in any case.
 func Align(r int64, f Format, frac int) int64 { return r << uint(frac-f.Frac) }
+
+// Add is the IR's add op on raw words: x (format xf) plus y (format yf),
+// both aligned to to's fraction bits, wrapped to to. The IR gives to
+// enough bits for every sum (DESIGN §3), so the wrap never drops one.
+func Add(x int64, xf Format, y int64, yf Format, to Format) int64 {
+	return WrapTo(Align(x, xf, to.Frac)+Align(y, yf, to.Frac), to)
+}
+
+// Sub is the IR's sub op on raw words, as Add.
+func Sub(x int64, xf Format, y int64, yf Format, to Format) int64 {
+	return WrapTo(Align(x, xf, to.Frac)-Align(y, yf, to.Frac), to)
+}
+
+// Compare compares the real values of raw words x (format xf) and y
+// (format yf) exactly: -1, 0 or +1.
+func Compare(x int64, xf Format, y int64, yf Format) int {
+	m := max(xf.Frac, yf.Frac)
+	sx, sy := m-xf.Frac, m-yf.Frac
+	if shiftFits(x, sx) && shiftFits(y, sy) {
+		return cmp.Compare(x<<uint(sx), y<<uint(sy))
+	}
+	bx := new(big.Int).Lsh(big.NewInt(x), uint(sx))
+	by := new(big.Int).Lsh(big.NewInt(y), uint(sy))
+	return bx.Cmp(by)
+}
+
+// shiftFits reports whether x·2^s (s ≥ 0) stays in int64.
+func shiftFits(x int64, s int) bool {
+	if s >= 62 {
+		return x == 0
+	}
+	lim := int64(1) << uint(62-s)
+	return x < lim && x > -lim
+}
 
 // AddFormat is the exact result format of a+b (and a-b): fractions aligned
 // to the larger, one integer bit more than the larger integer part.

@@ -46,33 +46,48 @@ func (f Format) String() string {
 	return p + strconv.Itoa(f.Int) + "." + strconv.Itoa(f.Frac)
 }
 
-// ParseFormat parses q<I>.<F> or uq<I>.<F>.
+// ParseFormat parses q<I>.<F> or uq<I>.<F> of width 1..MaxWidth: the
+// format of an IR type. ParseProfile adds the rules of state formats.
 func ParseFormat(s string) (Format, error) {
-	var f Format
-	rest := s
-	switch {
-	case strings.HasPrefix(s, "uq"):
-		rest = s[2:]
-	case strings.HasPrefix(s, "q"):
-		f.Signed = true
-		rest = s[1:]
-	default:
-		return f, fmt.Errorf("bad format %q: expected q<I>.<F> or uq<I>.<F>", s)
-	}
-	is, fs, ok := strings.Cut(rest, ".")
+	f, ok := parseFormatWord(s)
 	if !ok {
 		return f, fmt.Errorf("bad format %q: expected q<I>.<F> or uq<I>.<F>", s)
 	}
-	var err1, err2 error
-	f.Int, err1 = strconv.Atoi(is)
-	f.Frac, err2 = strconv.Atoi(fs)
-	if err1 != nil || err2 != nil {
-		return f, fmt.Errorf("bad format %q: expected q<I>.<F> or uq<I>.<F>", s)
+	if abs(f.Int) > 1<<30 || abs(f.Frac) > 1<<30 { // I+F would overflow
+		return f, fmt.Errorf("bad format %q: width outside 1..%d", s, MaxWidth)
 	}
 	if !f.Valid() {
 		return f, fmt.Errorf("bad format %q: width %d outside 1..%d", s, f.Width(), MaxWidth)
 	}
 	return f, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// parseFormatWord reads the shape q<I>.<F> or uq<I>.<F> (I and F decimal
+// integers, either may be negative), without checking the width.
+func parseFormatWord(s string) (Format, bool) {
+	var f Format
+	rest, ok := strings.CutPrefix(s, "uq")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "q"); !ok {
+			return f, false
+		}
+		f.Signed = true
+	}
+	is, fs, ok := strings.Cut(rest, ".")
+	if !ok {
+		return f, false
+	}
+	var err1, err2 error
+	f.Int, err1 = strconv.Atoi(is)
+	f.Frac, err2 = strconv.Atoi(fs)
+	return f, err1 == nil && err2 == nil
 }
 
 // Min returns the smallest raw value of f.

@@ -73,30 +73,6 @@ func (t *Table) Check(arg, out Format) error {
 	return nil
 }
 
-// RealFunc returns the float64 definition of a nonlinear function of one
-// argument the compiler tabulates, or nil.
-func RealFunc(name string) func(float64) float64 {
-	switch name {
-	case "exp":
-		return math.Exp
-	case "log":
-		return math.Log
-	case "sqrt":
-		return math.Sqrt
-	case "tanh":
-		return math.Tanh
-	case "sigmoid":
-		return func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-	case "sin":
-		return math.Sin
-	case "cos":
-		return math.Cos
-	case "abs":
-		return math.Abs
-	}
-	return nil
-}
-
 // DefaultSegments is the number of interpolation segments a table gets at
 // most: 256 keeps the ROM small and the interpolation error of smooth
 // functions well below one Q8.8 step over typical membrane ranges.
