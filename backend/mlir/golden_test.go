@@ -2,6 +2,8 @@ package mlir
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,38 +12,36 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
+	"scc/internal/golden"
 	"scc/ir"
 )
 
-// goldenCase is one testdata/*.txtar: IR in, MLIR out.
+// goldenCase is one module the backend tests run: a testdata/*.txtar case
+// (IR in, MLIR out) or another fixed-phase module.
 type goldenCase struct {
 	name string
 	path string
-	arc  *txtar.Archive
 	m    *ir.Module
 }
 
-func section(a *txtar.Archive, name string) ([]byte, bool) {
-	for _, f := range a.Files {
-		if f.Name == name {
-			return f.Data, true
-		}
+// caseModule returns the in.ir section of a testdata archive, which must
+// hold a verified fixed-phase module.
+func caseModule(a *txtar.Archive) (*ir.Module, error) {
+	in, ok := golden.Section(a, "in.ir")
+	if !ok {
+		return nil, errors.New("no in.ir section")
 	}
-	return nil, false
+	m, err := ir.Parse(string(in))
+	if err != nil {
+		return nil, fmt.Errorf("ir.Parse: %v", err)
+	}
+	if err := ir.Verify(m); err != nil {
+		return nil, fmt.Errorf("ir.Verify: %v", err)
+	}
+	return m, nil
 }
 
-func setSection(a *txtar.Archive, name string, data []byte) {
-	for i := range a.Files {
-		if a.Files[i].Name == name {
-			a.Files[i].Data = data
-			return
-		}
-	}
-	a.Files = append(a.Files, txtar.File{Name: name, Data: data})
-}
-
-// goldenCases reads every testdata/*.txtar; each must have an in.ir section
-// holding a verified fixed-phase module.
+// goldenCases reads every testdata/*.txtar.
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	paths, err := filepath.Glob("testdata/*.txtar")
@@ -54,23 +54,16 @@ func goldenCases(t *testing.T) []goldenCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, ok := section(a, "in.ir")
-		if !ok {
-			t.Fatalf("%s: no in.ir section", p)
-		}
-		m, err := ir.Parse(string(in))
+		m, err := caseModule(a)
 		if err != nil {
-			t.Fatalf("%s: ir.Parse: %v", p, err)
+			t.Fatalf("%s: %v", p, err)
 		}
-		if err := ir.Verify(m); err != nil {
-			t.Fatalf("%s: ir.Verify: %v", p, err)
-		}
-		cases = append(cases, goldenCase{strings.TrimSuffix(filepath.Base(p), ".txtar"), p, a, m})
+		cases = append(cases, goldenCase{strings.TrimSuffix(filepath.Base(p), ".txtar"), p, m})
 	}
 	return cases
 }
 
-func emitString(t *testing.T, m *ir.Module, opt Options) string {
+func emitString(t testing.TB, m *ir.Module, opt Options) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Emit(&buf, m, opt); err != nil {
@@ -82,34 +75,16 @@ func emitString(t *testing.T, m *ir.Module, opt Options) string {
 // TestGolden compares the pretty (out.mlir) and generic (out.generic.mlir)
 // forms with the golden sections; SCC_UPDATE=1 rewrites them.
 func TestGolden(t *testing.T) {
-	update := os.Getenv("SCC_UPDATE") != ""
-	for _, c := range goldenCases(t) {
-		t.Run(c.name, func(t *testing.T) {
-			changed := false
-			for _, s := range []struct {
-				section string
-				opt     Options
-			}{{"out.mlir", Options{Version: "test"}}, {"out.generic.mlir", Options{Generic: true, Version: "test"}}} {
-				got := emitString(t, c.m, s.opt)
-				want, _ := section(c.arc, s.section)
-				if update {
-					if string(want) != got {
-						setSection(c.arc, s.section, []byte(got))
-						changed = true
-					}
-					continue
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("Emit(%s, %+v) differs from %s [-want +got]:\n%s", c.path, s.opt, s.section, diff)
-				}
-			}
-			if changed {
-				if err := os.WriteFile(c.path, txtar.Format(c.arc), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
-	}
+	golden.Run(t, "testdata/*.txtar", []string{"out.mlir", "out.generic.mlir"}, func(t testing.TB, a *txtar.Archive) (map[string][]byte, error) {
+		m, err := caseModule(a)
+		if err != nil {
+			return nil, err
+		}
+		return map[string][]byte{
+			"out.mlir":         []byte(emitString(t, m, Options{Version: "test"})),
+			"out.generic.mlir": []byte(emitString(t, m, Options{Generic: true, Version: "test"})),
+		}, nil
+	})
 }
 
 // TestGoldenLIFIsIRs keeps the LIF case equal to the real fixed-phase LIF
@@ -123,7 +98,7 @@ func TestGoldenLIFIsIRs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := section(a, "in.ir")
+	got, _ := golden.Section(a, "in.ir")
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("testdata/lif_fixed.txtar in.ir differs from ir/testdata/lif_fixed.ir [-want +got]:\n%s", diff)
 	}
