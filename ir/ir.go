@@ -2,6 +2,8 @@ package ir
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"scc/fixed"
 	"scc/lang"
@@ -105,6 +107,11 @@ type Func struct {
 	Round     fixed.Round    // rounding of narrowed products and commits
 	Overflow  fixed.Overflow // overflow mode of commits
 	Params    []*Param       // read by OpParam; source order
+	// ParamBlock, in a generic fixed-phase module, holds the real-phase
+	// values computed from parameters alone (once per neuron, not per
+	// step) that coef ops encode; nil otherwise. Its values share the
+	// function's ID space and precede the entry block's.
+	ParamBlock *Block
 	States    []*State
 	Inputs    []*Input
 	Blocks    []*Block
@@ -135,6 +142,12 @@ type Param struct {
 	Name  string
 	Pos   lang.Pos
 	Value float64
+	// Range is the set of values the module serves (declared, or the span
+	// of a population's per-neuron values); nil: the value alone. A
+	// ranged parameter stays data through range and quantize, so formats,
+	// widths and tables hold for the whole range and every value in it
+	// computes exactly what a module specialised to it computes.
+	Range *Range
 }
 
 // Input is a per-step input word of a model.
@@ -191,6 +204,47 @@ func NewFunc(name string, pos lang.Pos) *Func {
 	f := &Func{Name: name, Pos: pos, Format: fixed.Q88, Round: fixed.Floor, Overflow: fixed.Sat}
 	f.Blocks = []*Block{{ID: 0, Func: f}}
 	return f
+}
+
+// AllBlocks returns the parameter block (when there is one) followed by
+// the step's blocks, in value order.
+func (f *Func) AllBlocks() []*Block {
+	if f.ParamBlock == nil {
+		return f.Blocks
+	}
+	return append([]*Block{f.ParamBlock}, f.Blocks...)
+}
+
+// Generic reports whether f is a generic fixed-phase module: parameter
+// words (coef ops) computed per neuron from a parameter block, rather than
+// constants. Backends need specialised modules (the bind pass).
+func (f *Func) Generic() bool { return f.ParamBlock != nil }
+
+// CheckSpecialised returns an error naming the first generic function of
+// m, for backends.
+func (m *Module) CheckSpecialised() error {
+	for _, f := range m.Funcs {
+		if f.Generic() {
+			return fmt.Errorf("func %s is a generic module (parameters %s are data); hardware needs it specialised to one parameter set", f.Name, paramNames(f))
+		}
+	}
+	return nil
+}
+
+func paramNames(f *Func) string {
+	var names []string
+	for _, p := range f.Params {
+		if p.Range != nil {
+			names = append(names, strconv.Quote(p.Name))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// NewParamBlock gives f an empty parameter block and returns it.
+func (f *Func) NewParamBlock() *Block {
+	f.ParamBlock = &Block{ID: -1, Func: f}
+	return f.ParamBlock
 }
 
 // Entry returns the function's (only) block.
@@ -262,7 +316,7 @@ func (m *Module) Func(name string) *Func {
 // delete values) so printed IR stays compact and deterministic.
 func (f *Func) Renumber() {
 	id := 0
-	for _, b := range f.Blocks {
+	for _, b := range f.AllBlocks() {
 		for _, v := range b.Values {
 			v.ID = id
 			id++
@@ -274,7 +328,7 @@ func (f *Func) Renumber() {
 // Uses returns, indexed by value ID, how many args refer to each value.
 func (f *Func) Uses() []int {
 	n := make([]int, f.nextID)
-	for _, b := range f.Blocks {
+	for _, b := range f.AllBlocks() {
 		for _, v := range b.Values {
 			for _, a := range v.Args {
 				n[a.ID]++
@@ -290,7 +344,9 @@ func (f *Func) Uses() []int {
 // the time a value is visited every user that will die is already gone.
 func (f *Func) DeleteDead() {
 	uses := f.Uses()
-	for _, b := range f.Blocks {
+	blocks := f.AllBlocks()
+	for j := len(blocks) - 1; j >= 0; j-- {
+		b := blocks[j]
 		dead := make([]bool, len(b.Values))
 		for i := len(b.Values) - 1; i >= 0; i-- {
 			v := b.Values[i]

@@ -84,6 +84,14 @@ const (
 	// 2^Shift) / 2^Shift). fixed.Table.Eval is the definition.
 	OpTable
 
+	// OpCoef: fixed phase, generic modules only. The word of the real
+	// value arg 0, which lives in the function's parameter block
+	// (Func.ParamBlock, computed from parameters once per neuron), encoded
+	// in the result format with round half to even (fixed.Encode, as every
+	// constant is). The bind pass replaces it by that constant when the
+	// module is specialised; backends take only specialised modules.
+	OpCoef
+
 	// OpNext: void. Commits arg 0 as the post-step value of state AuxInt.
 	// Exactly one per state, of the state's type.
 	OpNext
@@ -134,6 +142,9 @@ type OpInfo struct {
 	Real  bool    // allowed in the real phase
 	Fixed bool    // allowed in the fixed phase
 	Void  bool    // has no result
+	// Generic marks a fixed-phase op of generic modules only: backends
+	// need specialised modules, so FixedOps leaves it out.
+	Generic bool
 }
 
 var opTable = [opCount]OpInfo{
@@ -161,6 +172,7 @@ var opTable = [opCount]OpInfo{
 	OpFit:     {Name: "fit", Args: 1, Aux: AuxState, Real: true},
 	OpCast:    {Name: "cast", Args: 1, Aux: AuxCast, Fixed: true},
 	OpTable:   {Name: "table", Args: 1, Aux: AuxTable, Fixed: true},
+	OpCoef:    {Name: "coef", Args: 1, Fixed: true, Generic: true},
 	OpNext:    {Name: "next", Args: 1, Aux: AuxState, Real: true, Fixed: true, Void: true},
 	OpSpike:   {Name: "spike", Args: 1, Real: true, Fixed: true, Void: true},
 	OpAssert:  {Name: "assert", Args: 1, Real: true, Fixed: true, Void: true},
@@ -189,12 +201,12 @@ func Ops() []Op {
 	return ops
 }
 
-// FixedOps returns the ops that may appear after quantize: every backend
-// must lower each of them.
+// FixedOps returns the ops that may appear after quantize in a
+// specialised module: every backend must lower each of them.
 func FixedOps() []Op {
 	var ops []Op
 	for _, op := range Ops() {
-		if op.Info().Fixed {
+		if op.Info().Fixed && !op.Info().Generic {
 			ops = append(ops, op)
 		}
 	}

@@ -235,8 +235,14 @@ func (p *irParser) fn() *Func {
 				p.failf("%v", err)
 			}
 			f.Overflow = o
-		case toks[0] == "param" && len(toks) == 4 && toks[2] == "=":
-			f.Params = append(f.Params, &Param{Name: p.unquote(toks[1]), Pos: pos, Value: p.float(toks[3])})
+		case toks[0] == "param" && len(toks) >= 4 && toks[2] == "=":
+			f.Params = append(f.Params, &Param{Name: p.unquote(toks[1]), Pos: pos, Value: p.float(toks[3]),
+				Range: p.rangeOpt(toks[4:])})
+		case len(toks) == 2 && toks[0] == "params" && toks[1] == ":":
+			if f.ParamBlock != nil || len(f.Blocks) > 0 {
+				p.failf("the params block comes once, before b0")
+			}
+			b = f.NewParamBlock()
 		case toks[0] == "state" && len(toks) >= 6 && toks[2] == ":" && toks[4] == "=":
 			f.States = append(f.States, p.state(toks, pos))
 		case toks[0] == "input" && len(toks) >= 4 && toks[2] == ":":

@@ -78,6 +78,7 @@ func (p *printer) fn(f *Func) {
 	p.f("  round %s\n  overflow %s\n", f.Round, f.Overflow)
 	for _, q := range f.Params {
 		p.f("  param %s = %s", strconv.Quote(q.Name), FormatFloat(q.Value))
+		p.rng(q.Range)
 		p.pos(q.Pos)
 		p.f("\n")
 	}
@@ -104,6 +105,14 @@ func (p *printer) fn(f *Func) {
 		p.rng(in.Range)
 		p.pos(in.Pos)
 		p.f("\n")
+	}
+	if pb := f.ParamBlock; pb != nil {
+		p.f("params:\n")
+		for _, v := range pb.Values {
+			p.f("  ")
+			p.value(v)
+			p.f("\n")
+		}
 	}
 	for _, b := range f.Blocks {
 		p.f("b%d:\n", b.ID)

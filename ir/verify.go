@@ -47,6 +47,9 @@ func VerifyFunc(f *Func, ph Phase) error {
 			return fmt.Errorf("parameter %q declared twice", q.Name)
 		}
 		pnames[q.Name] = true
+		if r := q.Range; r != nil && !(r.Lo <= q.Value && q.Value <= r.Hi) {
+			return fmt.Errorf("parameter %q = %v outside its range [%v, %v]", q.Name, q.Value, r.Lo, r.Hi)
+		}
 	}
 	for _, in := range f.Inputs {
 		if err := checkPhaseType(in.Type, ph, false); err != nil {
@@ -57,6 +60,35 @@ func VerifyFunc(f *Func, ph Phase) error {
 	ids := make(map[int]bool)
 	nexts := make([]int, len(f.States))
 	spikes := 0
+	if pb := f.ParamBlock; pb != nil {
+		if ph != Fixed {
+			return fmt.Errorf("a parameter block in the %v phase (quantize makes it)", ph)
+		}
+		if pb.Func != f {
+			return fmt.Errorf("parameter block belongs to another func")
+		}
+		for _, v := range pb.Values {
+			if v.Block != pb {
+				return fmt.Errorf("%s: wrong block", v.LongString())
+			}
+			if ids[v.ID] || v.ID < 0 || v.ID >= f.nextID {
+				return fmt.Errorf("%s: duplicate or out-of-range ID", v.LongString())
+			}
+			ids[v.ID] = true
+			for _, a := range v.Args {
+				if !defined[a] {
+					return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
+				}
+			}
+			if !paramBlockOp(v.Op) {
+				return fmt.Errorf("%s: op %s in the parameter block", v.LongString(), v.Op)
+			}
+			if err := verifyValue(f, v, Real); err != nil {
+				return fmt.Errorf("%s: %v", v.LongString(), err)
+			}
+			defined[v] = true
+		}
+	}
 	for _, b := range f.Blocks {
 		if b.Func != f {
 			return fmt.Errorf("block b%d belongs to another func", b.ID)
@@ -72,6 +104,9 @@ func VerifyFunc(f *Func, ph Phase) error {
 			for _, a := range v.Args {
 				if !defined[a] {
 					return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
+				}
+				if (a.Block == f.ParamBlock) != (v.Op == OpCoef) {
+					return fmt.Errorf("%s: only coef reads the parameter block, and only it", v.LongString())
 				}
 			}
 			if err := verifyValue(f, v, ph); err != nil {
@@ -248,6 +283,10 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 		if err := v.Table.Check(args[0].Type.Fmt, v.Type.Fmt); err != nil {
 			return err
 		}
+	case OpCoef:
+		if args[0].Type != F64 || v.Type.Kind != KFixed {
+			return fmt.Errorf("coef of %v as %v", args[0].Type, v.Type)
+		}
 	case OpSpike, OpAssert:
 		if args[0].Type != Bool {
 			return fmt.Errorf("condition of type %v", args[0].Type)
@@ -284,4 +323,14 @@ func verifyAux(v *Value, k AuxKind) error {
 		return fmt.Errorf("stray aux field %s for an op of aux kind %v", strings.Join(stray, ", "), k)
 	}
 	return nil
+}
+
+// paramBlockOp reports whether op may compute in a parameter block: the
+// pure real-phase ops (a function of parameters and numbers).
+func paramBlockOp(op Op) bool {
+	switch op {
+	case OpState, OpInput, OpFit, OpNext, OpSpike, OpAssert:
+		return false
+	}
+	return op.Info().Real
 }

@@ -59,6 +59,9 @@ func build(m *ir.Module, opt Options) ([]*hwModule, error) {
 	if err := ir.Verify(m); err != nil {
 		return nil, fmt.Errorf("mlir: %v", err)
 	}
+	if err := m.CheckSpecialised(); err != nil {
+		return nil, fmt.Errorf("mlir: %v", err)
+	}
 	funcs := m.Funcs
 	if opt.Top != "" {
 		f := m.Func(opt.Top)

@@ -36,6 +36,9 @@ func Emit(w io.Writer, m *ir.Module, opt Options) error {
 	if err := ir.Verify(m); err != nil {
 		return fmt.Errorf("sv: %v", err)
 	}
+	if err := m.CheckSpecialised(); err != nil {
+		return fmt.Errorf("sv: %v", err)
+	}
 	if n := m.Network(opt.Top); opt.Top != "" && n != nil {
 		return emitNetworkTop(w, m, n, opt) // network.go
 	}
