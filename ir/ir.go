@@ -112,9 +112,9 @@ type Func struct {
 	// step) that coef ops encode; nil otherwise. Its values share the
 	// function's ID space and precede the entry block's.
 	ParamBlock *Block
-	States    []*State
-	Inputs    []*Input
-	Blocks    []*Block
+	States     []*State
+	Inputs     []*Input
+	Blocks     []*Block
 
 	nextID int
 }
@@ -186,7 +186,7 @@ type Value struct {
 	// take lies in it (infinite ends: unbounded). nil before range.
 	Range *Range
 	Pos   lang.Pos
-	Block    *Block
+	Block *Block
 }
 
 // String returns the short name "v7".
