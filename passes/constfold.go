@@ -8,9 +8,10 @@ import (
 	"scc/lang"
 )
 
-// constFold specialises the function to its parameter values (each param
-// op becomes the constant it reads) unless the caller keeps parameters as
-// data, then folds real-phase values whose args are constants, rewrites
+// constFold specialises the function to the values of its unranged
+// parameters (each such param op becomes the constant it reads) unless the
+// caller keeps parameters as data, then folds real-phase values whose args
+// are constants, rewrites
 // division by a constant as multiplication by its reciprocal (DESIGN §3),
 // reassociates multiplicative constant chains so that dt·(e/tau) becomes
 // e·(dt/tau) with one coefficient, and applies the identities x+0, x·1,
@@ -18,12 +19,19 @@ import (
 // keeps its ID and Pos (it turns into a const in place); a value replaced
 // by another is left for dce. Results that are not finite (1/0, log(-1))
 // are never folded: quantize reports what it cannot encode.
+//
+// A uniform value (computed from constants and parameters alone) takes
+// part in the structural rules as a constant does: the reciprocal of a
+// divisor and the product of a chain are emitted as uniform ops, so the
+// coefficient a ranged parameter gives is computed by the same float
+// operations, in the same order, as the constant it would fold to. The
+// numeric identities need numbers and apply to constants only.
 func constFold(f *ir.Func, c *Context) error {
 	if !c.KeepParams {
 		specialise(f)
 	}
 	for _, b := range f.Blocks {
-		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}, recip: map[*ir.Value]float64{}}
+		fo := folder{b: b, repl: map[*ir.Value]*ir.Value{}, recip: map[*ir.Value]*ir.Value{}, uni: map[*ir.Value]bool{}}
 		old := b.Values
 		fo.out = make([]*ir.Value, 0, len(old))
 		for _, v := range old {
@@ -36,19 +44,22 @@ func constFold(f *ir.Func, c *Context) error {
 				fo.repl[v] = r
 			}
 			fo.out = append(fo.out, v)
+			fo.mark(v)
 		}
 		b.Values = fo.out
 	}
 	return nil
 }
 
-// specialise turns every param op into a constant of the parameter's
-// value: the module computes one parameter set, as if the values had been
-// written in the source.
+// specialise turns every param op of an unranged parameter into a
+// constant of the parameter's value: the module computes that value, as if
+// it had been written in the source. A ranged parameter stays data until
+// quantize has sized the module for its whole range (the bind pass then
+// substitutes its value into the words).
 func specialise(f *ir.Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == ir.OpParam {
+			if v.Op == ir.OpParam && f.Params[v.AuxInt].Range == nil {
 				x := f.Params[v.AuxInt].Value
 				if !toConst(v, x) {
 					panic(fmt.Sprintf("parameter %q has the non-finite value %v", f.Params[v.AuxInt].Name, x))
@@ -62,9 +73,45 @@ type folder struct {
 	b    *ir.Block
 	out  []*ir.Value
 	repl map[*ir.Value]*ir.Value // lookups only: never ranged over
-	// recip maps a constant made from div(x, d) to d, so that a chain
-	// folds with one rounding: dt·(1/tau) is computed as dt/tau.
-	recip map[*ir.Value]float64
+	// recip maps a constant or uniform value made from div(x, d) to d, so
+	// that a chain folds with one rounding: dt·(1/tau) is computed as
+	// dt/tau.
+	recip map[*ir.Value]*ir.Value
+	// uni marks the uniform values: constants, parameters and pure ops of
+	// uniform args.
+	uni map[*ir.Value]bool
+}
+
+// mark records whether v is uniform.
+func (fo *folder) mark(v *ir.Value) {
+	switch v.Op {
+	case ir.OpConst, ir.OpParam:
+		fo.uni[v] = true
+		return
+	case ir.OpState, ir.OpInput, ir.OpFit, ir.OpNext, ir.OpSpike, ir.OpAssert:
+		return
+	}
+	for _, a := range v.Args {
+		if !fo.uni[a] {
+			return
+		}
+	}
+	fo.uni[v] = len(v.Args) > 0
+}
+
+// uniform reports whether v is a real uniform value.
+func (fo *folder) uniform(v *ir.Value) bool { return v.Type == ir.F64 && fo.uni[v] }
+
+// uop emits op of uniform args just before the value being folded, folded
+// to a constant when every arg is one (and the result is finite).
+func (fo *folder) uop(pos lang.Pos, op ir.Op, args ...*ir.Value) *ir.Value {
+	v := fo.b.NewValue(pos, op, ir.F64, args...)
+	if x, ok := evalConst(v); ok {
+		toConst(v, x)
+	}
+	fo.out = append(fo.out, v)
+	fo.mark(v)
+	return v
 }
 
 // newConst emits a real constant just before the value being folded.
@@ -72,6 +119,7 @@ func (fo *folder) newConst(pos lang.Pos, x float64) *ir.Value {
 	v := fo.b.NewValue(pos, ir.OpConst, ir.F64)
 	v.AuxFloat = x
 	fo.out = append(fo.out, v)
+	fo.mark(v)
 	return v
 }
 
@@ -150,14 +198,20 @@ func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
 			return a.Args[0], false
 		}
 	case ir.OpDiv:
-		if y, ok := realConst(v.Args[1]); ok && y != 0 {
+		d := v.Args[1]
+		if y, ok := realConst(d); ok && y != 0 {
 			r := 1 / y
 			if !math.IsInf(r, 0) {
-				rc := fo.newConst(v.Args[1].Pos, r)
-				fo.recip[rc] = y
+				rc := fo.newConst(d.Pos, r)
+				fo.recip[rc] = d
 				v.Op, v.Args = ir.OpMul, []*ir.Value{v.Args[0], rc}
 				return nil, true
 			}
+		} else if !ok && fo.uniform(d) && !fo.uniform(v.Args[0]) {
+			rc := fo.uop(d.Pos, ir.OpDiv, fo.newConst(d.Pos, 1), d)
+			fo.recip[rc] = d
+			v.Op, v.Args = ir.OpMul, []*ir.Value{v.Args[0], rc}
+			return nil, true
 		}
 	case ir.OpMul:
 		return fo.mul(v)
@@ -198,61 +252,67 @@ func (fo *folder) step(v *ir.Value) (*ir.Value, bool) {
 }
 
 // mul handles the multiplicative identities and reassociation:
-// mul(mul(x, c1), c2) and its commuted forms become mul(x, c1·c2).
+// mul(mul(x, c1), c2) and its commuted forms become mul(x, c1·c2), for
+// constant and uniform factors alike (c1·c2 is then a uniform op).
 func (fo *folder) mul(v *ir.Value) (*ir.Value, bool) {
 	a, b := v.Args[0], v.Args[1]
-	if _, ok := realConst(a); ok {
+	if fo.uniform(a) && !fo.uniform(b) || isConst(a) && !isConst(b) {
 		a, b = b, a
-		v.Args = []*ir.Value{a, b} // canonical: constant second
+		v.Args = []*ir.Value{a, b} // canonical: the constant factor second
 	}
-	y, ok := realConst(b)
-	if !ok {
+	if y, ok := realConst(b); ok {
+		switch y {
+		case 0:
+			toConst(v, 0)
+			return nil, true
+		case 1:
+			return a, false
+		case -1:
+			v.Op, v.Args = ir.OpNeg, []*ir.Value{a}
+			return nil, true
+		}
+	}
+	if !fo.uniform(b) || fo.uniform(a) && !isConst(b) {
 		return nil, false
-	}
-	switch y {
-	case 0:
-		toConst(v, 0)
-		return nil, true
-	case 1:
-		return a, false
-	case -1:
-		v.Op, v.Args = ir.OpNeg, []*ir.Value{a}
-		return nil, true
 	}
 	if a.Op == ir.OpMul {
 		x, c := a.Args[0], a.Args[1]
-		if _, ok := realConst(x); ok {
+		if fo.uniform(x) {
 			x, c = c, x
 		}
-		if z, ok := realConst(c); ok {
-			p := fo.product(c, z, b, y)
-			if !math.IsInf(p, 0) && !math.IsNaN(p) {
-				v.Args = []*ir.Value{x, fo.newConst(b.Pos, p)}
+		if fo.uniform(c) && !fo.uniform(x) {
+			// Constant factors whose product is not finite stay apart.
+			if p := fo.product(c, b); isConst(p) || !isConst(c) || !isConst(b) {
+				v.Args = []*ir.Value{x, p}
 				return nil, true
 			}
 		}
 	}
 	if a.Op == ir.OpNeg {
-		v.Args = []*ir.Value{a.Args[0], fo.newConst(b.Pos, -y)}
+		v.Args = []*ir.Value{a.Args[0], fo.uop(b.Pos, ir.OpNeg, b)}
 		return nil, true
 	}
 	return nil, false
 }
 
-// product is z·y for constants c (value z) and b (value y), divided
-// instead of multiplied by a reciprocal so that it is rounded once.
-func (fo *folder) product(c *ir.Value, z float64, b *ir.Value, y float64) float64 {
+func isConst(v *ir.Value) bool { _, ok := realConst(v); return ok }
+
+// product is c·b for constant or uniform factors, divided instead of
+// multiplied by a reciprocal so that it is rounded once. For constants it
+// is the number (a const value), computed as the folding always did.
+func (fo *folder) product(c, b *ir.Value) *ir.Value {
 	dc, okc := fo.recip[c]
 	db, okb := fo.recip[b]
+	one := func() *ir.Value { return fo.newConst(b.Pos, 1) }
 	switch {
 	case okc && okb:
-		return 1 / (dc * db)
+		return fo.uop(b.Pos, ir.OpDiv, one(), fo.uop(b.Pos, ir.OpMul, dc, db))
 	case okc:
-		return y / dc
+		return fo.uop(b.Pos, ir.OpDiv, b, dc)
 	case okb:
-		return z / db
+		return fo.uop(b.Pos, ir.OpDiv, c, db)
 	}
-	return z * y
+	return fo.uop(b.Pos, ir.OpMul, c, b)
 }
 
 func (fo *folder) andOr(v *ir.Value) (*ir.Value, bool) {

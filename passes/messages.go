@@ -18,4 +18,6 @@ const (
 	msgTooWide        = "intermediate of %d bits exceeds 64 bits"
 	msgCallNotInFixed = "function %q of %d variables cannot be tabulated in fixed point"
 	msgRefrTooLong    = "refractory count %g of %q needs more than 64 bits"
+	msgParamNotFit    = "a parameter value in [%g, %g] does not fit %v (range [%g, %g])"
+	msgParamCondition = "a condition on parameters alone cannot be a per-neuron word: give the parameter a single value"
 )

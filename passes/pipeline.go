@@ -88,6 +88,7 @@ var pipeline = []pass{
 	{name: "const-fold", fn: constFold, in: realPhase, after: []string{"verify"}},
 	{name: "range", fn: rangePass, in: realPhase, after: []string{"const-fold"}},
 	{name: "quantize", fn: quantize, in: realPhase, out: ir.Fixed, sets: true, after: []string{"const-fold", "range"}},
+	{name: "bind", fn: bind, in: fixedPhase, after: []string{"quantize"}},
 	{name: "dce", fn: dce, in: anyPhase, after: []string{"verify"}},
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	want := []string{"verify", "const-fold", "range", "quantize", "dce"}
+	want := []string{"verify", "const-fold", "range", "quantize", "bind", "dce"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}

@@ -41,10 +41,11 @@ func quantize(f *ir.Func, c *Context) error {
 		coef:  map[coefKey]*ir.Value{},
 		iv:    map[*ir.Value]rawInterval{},
 	}
-	old := q.b.Values
-	q.uni = findUnivariate(old)
+	old := q.hoistParams(q.b.Values)
+	q.uni = findUnivariate(old, q.coefs)
 	q.plan(old)
 	q.b.Values = nil
+	q.plainCoefs()
 	for _, v := range old {
 		q.value(v)
 	}
@@ -79,6 +80,125 @@ type quantizer struct {
 	commits  map[*ir.Value]bool         // constant committed to a state by a fit
 	uni      *univariate                // subexpressions that become one table
 	cls      *classes
+	// coefs are the real values computed from parameters (in the
+	// parameter block) that step values read: quantize treats each as a
+	// constant whose value is only known to lie in its range fact, and
+	// reads it with coef ops. coefList holds them in order.
+	coefs    map[*ir.Value]bool
+	coefList []*ir.Value
+}
+
+// hoistParams moves the values computed from parameters alone (a
+// parameter read and every pure op of such values and constants) into
+// the function's parameter block, which a generic module evaluates once
+// per neuron, and returns the remaining step values. Constants the block
+// reads are copied into it. Without parameter reads it changes nothing.
+func (q *quantizer) hoistParams(vals []*ir.Value) []*ir.Value {
+	dep := map[*ir.Value]bool{}
+	any := false
+	for _, v := range vals {
+		switch v.Op {
+		case ir.OpParam:
+			dep[v], any = true, true
+			continue
+		case ir.OpConst, ir.OpState, ir.OpInput, ir.OpFit, ir.OpNext, ir.OpSpike, ir.OpAssert:
+			continue
+		}
+		d, pure := false, true
+		for _, a := range v.Args {
+			d = d || dep[a]
+			pure = pure && (dep[a] || a.Op == ir.OpConst)
+		}
+		dep[v] = d && pure
+	}
+	q.coefs = map[*ir.Value]bool{}
+	if !any {
+		return vals
+	}
+	pb := q.f.NewParamBlock()
+	copies := map[*ir.Value]*ir.Value{}
+	var rest []*ir.Value
+	for _, v := range vals {
+		if !dep[v] {
+			rest = append(rest, v)
+			continue
+		}
+		for i, a := range v.Args {
+			if a.Op == ir.OpConst {
+				c, ok := copies[a]
+				if !ok {
+					c = pb.NewValue(a.Pos, ir.OpConst, a.Type)
+					c.AuxFloat, c.AuxInt, c.Range = a.AuxFloat, a.AuxInt, a.Range
+					copies[a] = c
+				}
+				v.Args[i] = c
+			}
+		}
+		v.Block = pb
+		pb.Values = append(pb.Values, v)
+	}
+	for _, v := range rest {
+		for _, a := range v.Args {
+			if dep[a] && !q.coefs[a] {
+				if a.Type != ir.F64 {
+					q.errorf(a.Pos, msgParamCondition)
+					continue
+				}
+				q.coefs[a] = true
+				q.coefList = append(q.coefList, a)
+			}
+		}
+	}
+	return rest
+}
+
+// plainCoefs emits, at the start of the step, the coef reads of
+// parameter values used other than as a factor.
+func (q *quantizer) plainCoefs() {
+	for _, v := range q.coefList {
+		if q.needs[v] {
+			q.newOf[v] = q.constant(v, q.plainFmt[v])
+		}
+	}
+}
+
+// constLike reports whether v is a real constant or a parameter value
+// (coef): a number the step does not compute.
+func (q *quantizer) constLike(v *ir.Value) bool { return isRealConst(v) || q.coefs[v] }
+
+// bounds returns the values a constant-like v can have: the constant
+// itself, or the range fact of a parameter value.
+func (q *quantizer) bounds(v *ir.Value) (lo, hi float64) {
+	if v.Op == ir.OpConst {
+		return v.AuxFloat, v.AuxFloat
+	}
+	r := factOf(v)
+	return r.Lo, r.Hi
+}
+
+// maxAbsEnd returns whichever of lo, hi is larger in magnitude (hi on a
+// tie), so a point range gives the constant itself.
+func maxAbsEnd(lo, hi float64) float64 {
+	if math.Abs(lo) > math.Abs(hi) {
+		return lo
+	}
+	return hi
+}
+
+// coefFormat is the coefficient format of width w for the constant-like
+// v: fixed.CoefFormat of its largest end, widened until both ends fit.
+func (q *quantizer) coefFormat(v *ir.Value, w int) fixed.Format {
+	lo, hi := q.bounds(v)
+	f := fixed.CoefFormat(maxAbsEnd(lo, hi), w)
+	for f.Frac > 0 {
+		_, e1 := fixed.Encode(lo, f)
+		_, e2 := fixed.Encode(hi, f)
+		if e1 == nil && e2 == nil {
+			break
+		}
+		f = fixed.Q(f.Int+1, f.Frac-1)
+	}
+	return f
 }
 
 func (q *quantizer) errorf(pos lang.Pos, format string, args ...any) {
@@ -179,6 +299,9 @@ func (q *quantizer) value(v *ir.Value) {
 // unless it is committed to a state, where it must fit: a reset value
 // outside the state's format is an error, never a silent clamp.
 func (q *quantizer) constant(v *ir.Value, ft fixed.Format) *ir.Value {
+	if q.coefs[v] {
+		return q.coefWord(v, ft)
+	}
 	x := v.AuxFloat
 	raw, err := fixed.Encode(x, ft)
 	if err != nil && !q.commits[v] && !math.IsNaN(x) && !math.IsInf(x, 0) {
@@ -202,6 +325,37 @@ func (q *quantizer) constant(v *ir.Value, ft fixed.Format) *ir.Value {
 	nv := q.emit(v.Pos, ir.OpConst, ir.Fix(ft), rawInterval{raw, raw})
 	nv.AuxInt = raw
 	return nv
+}
+
+// coefWord emits the coef read of parameter value v in format ft, with
+// the raw interval of its range: like a constant, it keeps ft's fraction
+// and gets the integer bits its range needs unless it is committed to a
+// state, where every value of the range must fit.
+func (q *quantizer) coefWord(v *ir.Value, ft fixed.Format) *ir.Value {
+	lo, hi := q.bounds(v)
+	enc := func(f fixed.Format) (int64, int64, error) {
+		a, err := fixed.Encode(lo, f)
+		if err != nil {
+			return 0, 0, err
+		}
+		b, err := fixed.Encode(hi, f)
+		return a, b, err
+	}
+	rlo, rhi, err := enc(ft)
+	if err != nil && !q.commits[v] && !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+		if wide := fixed.CoefFormat(maxAbsEnd(lo, hi), fixed.MaxWidth); wide.Int > ft.Int {
+			if wt := fixed.Q(wide.Int, ft.Frac); wt.Valid() {
+				if a, b, err2 := enc(wt); err2 == nil {
+					ft, rlo, rhi, err = wt, a, b, nil
+				}
+			}
+		}
+	}
+	if err != nil {
+		q.errorf(v.Pos, msgParamNotFit, lo, hi, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+		return q.placeholder(v)
+	}
+	return q.emit(v.Pos, ir.OpCoef, ir.Fix(ft), rawInterval{rlo, rhi}, v)
 }
 
 // sized emits op with fraction frac and the minimal width holding r, or
@@ -244,14 +398,14 @@ func (q *quantizer) addSub(v *ir.Value) *ir.Value {
 // mulArg returns the fixed operand of a mul: a constant becomes a
 // coefficient of width w, emitted just before the mul that uses it.
 func (q *quantizer) mulArg(a *ir.Value, w int) *ir.Value {
-	if a.Op != ir.OpConst || a.Type != ir.F64 {
+	if !q.constLike(a) {
 		return q.arg(a)
 	}
 	k := coefKey{a, w}
 	if cv, ok := q.coef[k]; ok {
 		return cv
 	}
-	cv := q.constant(a, fixed.CoefFormat(a.AuxFloat, w))
+	cv := q.constant(a, q.coefFormat(a, w))
 	q.coef[k] = cv
 	return cv
 }
@@ -325,7 +479,7 @@ func (q *quantizer) coefWidth(other int) int { return min(q.W, fixed.MaxWidth-ot
 func (q *quantizer) mul(v *ir.Value) *ir.Value {
 	x, y := v.Args[0], v.Args[1]
 	for i, o := range []*ir.Value{y, x} {
-		if isRealConst(v.Args[i]) && !isRealConst(o) {
+		if q.constLike(v.Args[i]) && !q.constLike(o) {
 			if w := q.arg(o).Type.Width(); q.coefWidth(w) < 2 {
 				q.errorf(v.Pos, msgTooWide, w+q.W)
 				return q.placeholder(v)
@@ -334,13 +488,13 @@ func (q *quantizer) mul(v *ir.Value) *ir.Value {
 	}
 	var a, b *ir.Value
 	switch {
-	case isRealConst(x) && isRealConst(y):
+	case q.constLike(x) && q.constLike(y):
 		w := min(q.W, fixed.MaxWidth/2)
 		a, b = q.mulArg(x, w), q.mulArg(y, w)
-	case isRealConst(x):
+	case q.constLike(x):
 		b = q.mulOperand(v, y)
 		a = q.mulArg(x, q.coefWidth(b.Type.Width()))
-	case isRealConst(y):
+	case q.constLike(y):
 		a = q.mulOperand(v, x)
 		b = q.mulArg(y, q.coefWidth(a.Type.Width()))
 	default:
@@ -553,11 +707,11 @@ func (q *quantizer) plan(vals []*ir.Value) {
 	q.commits = map[*ir.Value]bool{}
 	usedByMul := map[*ir.Value]bool{}
 	for _, v := range vals {
-		if v.Op == ir.OpFit && isRealConst(v.Args[0]) {
+		if v.Op == ir.OpFit && q.constLike(v.Args[0]) {
 			q.commits[v.Args[0]] = true
 		}
 		for _, a := range v.Args {
-			if isRealConst(a) {
+			if q.constLike(a) {
 				if v.Op == ir.OpMul {
 					usedByMul[a] = true
 				} else {
@@ -569,8 +723,8 @@ func (q *quantizer) plan(vals []*ir.Value) {
 	cls := q.classes(vals)
 	q.cls = cls
 	q.plainFmt = map[*ir.Value]fixed.Format{}
-	for _, v := range vals {
-		if !isRealConst(v) {
+	for _, v := range append(append([]*ir.Value(nil), q.coefList...), vals...) {
+		if !q.constLike(v) {
 			continue
 		}
 		if !usedByMul[v] {
@@ -578,12 +732,18 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		}
 		ft := f.Format
 		if sf, refr, ok := cls.stateFormat(v); ok {
-			if raw, err := fixed.Encode(v.AuxFloat, sf); !refr || err == nil && sf.Decode(raw) == v.AuxFloat {
+			if lo, hi := q.bounds(v); !refr || exact(lo, sf) && exact(hi, sf) {
 				ft = sf
 			}
 		}
 		q.plainFmt[v] = ft
 	}
+}
+
+// exact reports whether x is a word of f.
+func exact(x float64, f fixed.Format) bool {
+	raw, err := fixed.Encode(x, f)
+	return err == nil && f.Decode(raw) == x
 }
 
 // refrFormat is the format of refractory state i: the smallest q<k>.0
@@ -606,6 +766,11 @@ func (q *quantizer) refrFormat(vals []*ir.Value, i int) fixed.Format {
 			continue
 		}
 		seen[v] = true
+		if q.coefs[v] {
+			lo, hi := q.bounds(v)
+			n = math.Max(n, math.Max(math.Abs(lo), math.Abs(hi)))
+			continue
+		}
 		switch v.Op {
 		case ir.OpConst:
 			if v.Type == ir.F64 {

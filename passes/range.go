@@ -8,34 +8,19 @@ import (
 )
 
 // Interval is a closed interval [Lo, Hi] of real values; infinite ends mean
-// no bound was found. Bool values get [0, 1].
-type Interval struct {
-	Lo, Hi float64
-}
+// no bound was found. Bool values get [0, 1]. It is fixed.RealInterval,
+// the unit of fixed's function images, with positional literals.
+type Interval fixed.RealInterval
 
 // Contains reports whether x lies in iv.
-func (iv Interval) Contains(x float64) bool { return x >= iv.Lo && x <= iv.Hi }
+func (iv Interval) Contains(x float64) bool { return fixed.RealInterval(iv).Contains(x) }
 
 func point(x float64) Interval { return Interval{x, x} }
 
-var unbounded = Interval{math.Inf(-1), math.Inf(1)}
+var unbounded = Interval(fixed.Unbounded)
 
-// hull returns the smallest interval holding every non-NaN x (unbounded
-// when all are NaN, e.g. 0·∞).
-func hull(xs ...float64) Interval {
-	iv := Interval{math.Inf(1), math.Inf(-1)}
-	for _, x := range xs {
-		if math.IsNaN(x) {
-			continue
-		}
-		iv.Lo = math.Min(iv.Lo, x)
-		iv.Hi = math.Max(iv.Hi, x)
-	}
-	if iv.Lo > iv.Hi {
-		return unbounded
-	}
-	return iv
-}
+// hull returns the smallest interval holding every non-NaN x (fixed.Hull).
+func hull(xs ...float64) Interval { return Interval(fixed.Hull(xs...)) }
 
 // formatRange is the real range representable in f.
 func formatRange(f fixed.Format) Interval {
@@ -283,6 +268,11 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Int
 		return sr[v.AuxInt].Interval
 	case ir.OpInput:
 		return declared(f.Inputs[v.AuxInt].Range, f.Format)
+	case ir.OpParam:
+		if p := f.Params[v.AuxInt]; p.Range != nil {
+			return Interval{p.Range.Lo, p.Range.Hi}
+		}
+		return point(f.Params[v.AuxInt].Value)
 	case ir.OpAdd:
 		a, b := arg(0), arg(1)
 		return hull(a.Lo+b.Lo, a.Hi+b.Hi)
@@ -319,81 +309,16 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Int
 		}
 		return fr
 	case ir.OpCall:
-		xs := make([]Interval, len(v.Args))
+		xs := make([]fixed.RealInterval, len(v.Args))
 		for i := range v.Args {
-			xs[i] = arg(i)
+			xs[i] = fixed.RealInterval(arg(i))
 		}
-		return callInterval(v.AuxName, xs)
+		return Interval(fixed.Image(v.AuxName, xs))
 	}
 	return unbounded
 }
 
 func clamp(x float64, r Interval) float64 { return math.Max(r.Lo, math.Min(r.Hi, x)) }
-
-// callInterval bounds the nonlinear functions: monotone ones map their
-// ends, the periodic ones are bounded by ±1, anything else is unbounded.
-func callInterval(name string, xs []Interval) Interval {
-	mono := func(g func(float64) float64) Interval {
-		if len(xs) != 1 {
-			return unbounded
-		}
-		return hull(g(xs[0].Lo), g(xs[0].Hi))
-	}
-	switch name {
-	case "exp", "tanh":
-		if name == "exp" {
-			return mono(math.Exp)
-		}
-		return mono(math.Tanh)
-	case "sigmoid":
-		return mono(func(x float64) float64 { return 1 / (1 + math.Exp(-x)) })
-	case "log":
-		if len(xs) == 1 && xs[0].Lo <= 0 {
-			return Interval{math.Inf(-1), math.Log(xs[0].Hi)}
-		}
-		return mono(math.Log)
-	case "sqrt":
-		if len(xs) == 1 && xs[0].Lo < 0 {
-			return Interval{0, math.Sqrt(math.Max(xs[0].Hi, 0))}
-		}
-		return mono(math.Sqrt)
-	case "sin", "cos":
-		return Interval{-1, 1}
-	case "abs":
-		if len(xs) != 1 {
-			return unbounded
-		}
-		a := xs[0]
-		if a.Lo >= 0 {
-			return a
-		}
-		if a.Hi <= 0 {
-			return Interval{-a.Hi, -a.Lo}
-		}
-		return Interval{0, math.Max(-a.Lo, a.Hi)}
-	case "min", "max":
-		if len(xs) != 2 {
-			return unbounded
-		}
-		g := math.Min
-		if name == "max" {
-			g = math.Max
-		}
-		return Interval{g(xs[0].Lo, xs[1].Lo), g(xs[0].Hi, xs[1].Hi)}
-	case "clip":
-		if len(xs) != 3 {
-			return unbounded
-		}
-		return Interval{math.Min(math.Max(xs[0].Lo, xs[1].Lo), xs[2].Lo), math.Min(math.Max(xs[0].Hi, xs[1].Hi), xs[2].Hi)}
-	case "pow":
-		if len(xs) == 2 && xs[0].Lo > 0 {
-			// x^y = exp(y·log x) is monotone in each argument for x > 0.
-			a, b := xs[0], xs[1]
-			return hull(math.Pow(a.Lo, b.Lo), math.Pow(a.Lo, b.Hi), math.Pow(a.Hi, b.Lo), math.Pow(a.Hi, b.Hi))
-		}
-	}
-	return unbounded
-}
 
 // refine narrows the interval iv of select arm x by what the condition c
 // (true or false, as truth says) implies when c compares x itself with a

@@ -39,8 +39,11 @@ type univariate struct {
 
 var multi = &ir.Value{ID: -1}
 
-func findUnivariate(vals []*ir.Value) *univariate {
+func findUnivariate(vals []*ir.Value, coefs map[*ir.Value]bool) *univariate {
 	u := &univariate{root: map[*ir.Value]*ir.Value{}, cand: map[*ir.Value]bool{}, fused: map[*ir.Value]bool{}}
+	for c := range coefs {
+		u.root[c] = multi // a parameter value: per neuron, never inside a table
+	}
 	nl := map[*ir.Value]bool{}
 	for _, v := range vals {
 		var r *ir.Value

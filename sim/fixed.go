@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math/big"
 
 	"scc/fixed"
 	"scc/ir"
@@ -29,8 +28,34 @@ func NewFixed(f *ir.Func) (*Fixed, error) {
 	for _, b := range f.Blocks {
 		m.order = append(m.order, b.Values...)
 	}
+	if f.Generic() {
+		defaults := make([]float64, len(f.Params))
+		for i, p := range f.Params {
+			defaults[i] = p.Value
+		}
+		if err := m.SetParams(defaults); err != nil {
+			return nil, fmt.Errorf("sim: %v", err)
+		}
+	}
 	m.Reset()
 	return m, nil
+}
+
+// SetParams gives a generic Func's neuron its own parameter values
+// (indexed like F.Params): its coef words are computed from them
+// (ir.ParamWords) with no recompilation. A value outside the range the
+// Func was compiled for is an error, and the words stay as they were.
+func (m *Fixed) SetParams(vals []float64) error {
+	words, err := ir.ParamWords(m.F, vals)
+	if err != nil {
+		return err
+	}
+	for _, v := range m.order {
+		if v.Op == ir.OpCoef {
+			m.vals[v.ID] = words[v.ID]
+		}
+	}
+	return nil
 }
 
 // Reset loads every state with its initial word and clears the spike, as
@@ -69,14 +94,12 @@ func (m *Fixed) Step(in []int64) error {
 			r = m.State[v.AuxInt]
 		case ir.OpInput:
 			r = in[v.AuxInt]
-		case ir.OpAdd, ir.OpSub:
-			x := alignU(a(0), v.Args[0].Type.Fmt, v.Type.Fmt.Frac)
-			y := alignU(a(1), v.Args[1].Type.Fmt, v.Type.Fmt.Frac)
-			if v.Op == ir.OpAdd {
-				r = fixed.WrapTo(int64(x+y), v.Type.Fmt)
-			} else {
-				r = fixed.WrapTo(int64(x-y), v.Type.Fmt)
-			}
+		case ir.OpCoef:
+			r = m.vals[v.ID] // this neuron's word (SetParams)
+		case ir.OpAdd:
+			r = fixed.Add(a(0), v.Args[0].Type.Fmt, a(1), v.Args[1].Type.Fmt, v.Type.Fmt)
+		case ir.OpSub:
+			r = fixed.Sub(a(0), v.Args[0].Type.Fmt, a(1), v.Args[1].Type.Fmt, v.Type.Fmt)
 		case ir.OpMul:
 			r = fixed.WrapTo(int64(uint64(a(0))*uint64(a(1))), v.Type.Fmt)
 		case ir.OpNeg:
@@ -137,39 +160,13 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-// alignU rescales r (format f) to frac fraction bits modulo 2^64; callers
-// wrap the result to its width, which is exact as long as the width ≤ 64.
-func alignU(r int64, f fixed.Format, frac int) uint64 {
-	s := frac - f.Frac
-	if s >= 64 {
-		return 0
-	}
-	return uint64(r) << uint(s)
-}
-
-// cmpFixed compares two raw words exactly after aligning their fractions;
-// bool operands compare as 0/1.
+// cmpFixed compares two raw words exactly (fixed.Compare); bool operands
+// compare as 0/1.
 func cmpFixed(x int64, xt ir.Type, y int64, yt ir.Type) int {
 	if xt.Kind != ir.KFixed || yt.Kind != ir.KFixed {
 		return cmp64(x, y)
 	}
-	fx, fy := xt.Fmt.Frac, yt.Fmt.Frac
-	m := max(fx, fy)
-	sx, sy := m-fx, m-fy
-	if fits(x, sx) && fits(y, sy) {
-		return cmp64(x<<uint(sx), y<<uint(sy))
-	}
-	bx := new(big.Int).Lsh(big.NewInt(x), uint(sx))
-	by := new(big.Int).Lsh(big.NewInt(y), uint(sy))
-	return bx.Cmp(by)
-}
-
-func fits(x int64, s int) bool {
-	if s >= 62 {
-		return x == 0
-	}
-	lim := int64(1) << uint(62-s)
-	return x < lim && x > -lim
+	return fixed.Compare(x, xt.Fmt, y, yt.Fmt)
 }
 
 func cmp64(x, y int64) int {

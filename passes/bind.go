@@ -1,0 +1,34 @@
+package passes
+
+import (
+	"scc/ir"
+	"scc/lang"
+)
+
+// bind specialises a generic fixed-phase function to its parameters'
+// values: every coef op becomes the constant word ir.ParamWords computes,
+// and the parameter block goes. Formats, widths and tables stay those
+// quantize chose for the parameters' whole ranges, so the module computes
+// exactly what a neuron of the generic module with these values computes.
+// With Options.KeepParams the module stays generic.
+func bind(f *ir.Func, c *Context) error {
+	if c.KeepParams || !f.Generic() {
+		return nil
+	}
+	vals := make([]float64, len(f.Params))
+	for i, p := range f.Params {
+		vals[i] = p.Value
+	}
+	words, err := ir.ParamWords(f, vals)
+	if err != nil {
+		return lang.ErrorList{c.errorf(f.Pos, "%v", err)}.Err()
+	}
+	for _, v := range f.Entry().Values {
+		if v.Op == ir.OpCoef {
+			v.Op, v.Args, v.AuxInt = ir.OpConst, nil, words[v.ID]
+		}
+	}
+	f.ParamBlock = nil
+	f.Renumber()
+	return nil
+}
