@@ -12,6 +12,13 @@
 // it fixed (every number a fixed.Format word, casts explicit). Refractoriness
 // is ordinary dataflow on an extra state marked refractory.
 //
+// Parameters are data: Func.Params lists them (a default, optionally the
+// range the module serves) and the param op reads one. A generic fixed
+// Func keeps a parameter block (`params:`) of real values computed from
+// parameters once per neuron; coef ops read them as words. The range pass's
+// facts are IR data too: `in [lo, hi]` after a real value's type, `reach
+// [lo, hi] proven` on a state.
+//
 // The text form of a leaky integrate-and-fire model after quantize:
 //
 //	module "lif.snn" fixed

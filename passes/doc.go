@@ -3,11 +3,26 @@
 // to the fixed phase the backends, sim and formal consume.
 //
 //	verify      the input satisfies ir.Verify
-//	const-fold  fold constants, div by a constant → mul by its reciprocal,
-//	            reassociate coefficient chains (dt·(e/tau) → e·(dt/tau))
-//	range       real interval of every value from declared ranges; warnings
-//	quantize    real → fixed (DESIGN §3): formats, exact widths, casts
+//	const-fold  specialise unranged parameters to their values (unless
+//	            Options.KeepParams), fold constants, div by a constant →
+//	            mul by its reciprocal, reassociate coefficient chains
+//	            (dt·(e/tau) → e·(dt/tau)), uniform ones symbolically
+//	range       real interval of every value and each state's reach from
+//	            declared ranges, written into the IR; warnings
+//	quantize    real → fixed (DESIGN §3): formats, exact widths, casts;
+//	            values of ranged parameters move to the parameter block
+//	            and are read as coef words sized for their ranges
+//	bind        specialise a generic module: coef words become constants
+//	            (unless Options.KeepParams)
 //	dce         drop values without uses, renumber
+//
+// Parameters are IR data (DESIGN §1). The folding that once happened in
+// irgen is const-fold's; a parameter without a range is specialised there,
+// which is exactly editing its value in the source. A ranged parameter (a
+// declared range, or the span of a population's per-neuron values) stays
+// data through range and quantize, so one fixed Func serves every value in
+// the range bit-true: sim.Fixed.SetParams computes a neuron's words with
+// ir.ParamWords, and bind substitutes the same words to specialise it.
 //
 // Imports: ir, lang and fixed only (DESIGN §1).
 //
