@@ -12,7 +12,7 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
-	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir"} {
+	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir", "testdata/lif_generic.ir"} {
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(name)
 			if err != nil {
@@ -171,6 +171,38 @@ func TestVerifyRejectsParamsAndAux(t *testing.T) {
 		if err := Verify(m); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Verify = %v, want %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestVerifyGeneric: the parameter block of a generic module holds pure
+// real values, and only coef ops read it.
+func TestVerifyGeneric(t *testing.T) {
+	base, err := os.ReadFile("testdata/lif_generic.ir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, old, new, want string }{
+		{"step reads the block", "v14 = sub v7, v13 : q9.8", "v14 = sub v0, v13 : q9.8", "only coef reads the parameter block"},
+		{"coef of a step value", "v20 = coef v3 : q-5.21", "v20 = coef v13 : q-5.21", "only coef reads the parameter block"},
+		{"state in the block", `v5 = param "v_th" : f64 in [-50, -50] @11:21`, `v5 = state "v" : f64 @11:21`, "in the parameter block"},
+		{"real coef", "v20 = coef v3 : q-5.21", "v20 = coef v3 : f64", "not allowed"},
+		{"param outside its range", `param "tau" = 20 in [10, 30]`, `param "tau" = 40 in [10, 30]`, "outside its range"},
+		{"block in the real phase", `module "lif.snn" fixed`, `module "lif.snn" real`, "not allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(string(base), tt.old, tt.new, 1)
+			if src == string(base) {
+				t.Fatalf("edit %q not applied", tt.old)
+			}
+			m, err := Parse(src)
+			if err == nil {
+				err = Verify(m)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
 	}
 }
 

@@ -60,6 +60,25 @@ func VerifyFunc(f *Func, ph Phase) error {
 	ids := make(map[int]bool)
 	nexts := make([]int, len(f.States))
 	spikes := 0
+	// sequence checks one value's block, ID and args, in order.
+	sequence := func(b *Block, v *Value) error {
+		if v.Block != b {
+			return fmt.Errorf("%s: wrong block", v.LongString())
+		}
+		if ids[v.ID] || v.ID < 0 || v.ID >= f.nextID {
+			return fmt.Errorf("%s: duplicate or out-of-range ID", v.LongString())
+		}
+		ids[v.ID] = true
+		for _, a := range v.Args {
+			if !defined[a] {
+				return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
+			}
+			if b != f.ParamBlock && (a.Block == f.ParamBlock) != (v.Op == OpCoef) {
+				return fmt.Errorf("%s: only coef reads the parameter block, and only it", v.LongString())
+			}
+		}
+		return nil
+	}
 	if pb := f.ParamBlock; pb != nil {
 		if ph != Fixed {
 			return fmt.Errorf("a parameter block in the %v phase (quantize makes it)", ph)
@@ -68,17 +87,8 @@ func VerifyFunc(f *Func, ph Phase) error {
 			return fmt.Errorf("parameter block belongs to another func")
 		}
 		for _, v := range pb.Values {
-			if v.Block != pb {
-				return fmt.Errorf("%s: wrong block", v.LongString())
-			}
-			if ids[v.ID] || v.ID < 0 || v.ID >= f.nextID {
-				return fmt.Errorf("%s: duplicate or out-of-range ID", v.LongString())
-			}
-			ids[v.ID] = true
-			for _, a := range v.Args {
-				if !defined[a] {
-					return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
-				}
+			if err := sequence(pb, v); err != nil {
+				return err
 			}
 			if !paramBlockOp(v.Op) {
 				return fmt.Errorf("%s: op %s in the parameter block", v.LongString(), v.Op)
@@ -94,20 +104,8 @@ func VerifyFunc(f *Func, ph Phase) error {
 			return fmt.Errorf("block b%d belongs to another func", b.ID)
 		}
 		for _, v := range b.Values {
-			if v.Block != b {
-				return fmt.Errorf("%s: wrong block", v.LongString())
-			}
-			if ids[v.ID] || v.ID < 0 || v.ID >= f.nextID {
-				return fmt.Errorf("%s: duplicate or out-of-range ID", v.LongString())
-			}
-			ids[v.ID] = true
-			for _, a := range v.Args {
-				if !defined[a] {
-					return fmt.Errorf("%s: arg %s not defined before use", v.LongString(), a)
-				}
-				if (a.Block == f.ParamBlock) != (v.Op == OpCoef) {
-					return fmt.Errorf("%s: only coef reads the parameter block, and only it", v.LongString())
-				}
+			if err := sequence(b, v); err != nil {
+				return err
 			}
 			if err := verifyValue(f, v, ph); err != nil {
 				return fmt.Errorf("%s: %v", v.LongString(), err)
