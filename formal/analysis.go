@@ -2,8 +2,8 @@ package formal
 
 import (
 	"fmt"
-	"math"
 	"math/big"
+	"slices"
 
 	"scc/fixed"
 	"scc/ir"
@@ -47,9 +47,7 @@ func (fs facts) known(v *ir.Value) (bool, bool) {
 		if !oka || !okb {
 			return false, false
 		}
-		fa, fb := v.Args[0].Type.Fmt.Frac, v.Args[1].Type.Fmt.Frac
-		m := max(fa, fb)
-		c := shl(bi(a), m-fa).Cmp(shl(bi(b), m-fb))
+		c := fixed.Compare(a, v.Args[0].Type.Fmt, b, v.Args[1].Type.Fmt)
 		switch v.Op {
 		case ir.OpLt:
 			return c < 0, true
@@ -167,64 +165,33 @@ func (fs facts) constant(v *ir.Value) (int64, bool) {
 		if !oka || !okb {
 			return 0, false
 		}
-		fr := v.Type.Fmt.Frac
-		a = fixed.Align(a, v.Args[0].Type.Fmt, fr)
-		b = fixed.Align(b, v.Args[1].Type.Fmt, fr)
 		if v.Op == ir.OpSub {
-			b = -b
+			return fixed.Sub(a, v.Args[0].Type.Fmt, b, v.Args[1].Type.Fmt, v.Type.Fmt), true
 		}
-		return fixed.WrapTo(a+b, v.Type.Fmt), true
+		return fixed.Add(a, v.Args[0].Type.Fmt, b, v.Args[1].Type.Fmt, v.Type.Fmt), true
 	}
 	return 0, false
 }
 
-// span is an interval of raw words.
+// span is an interval of raw words: a fixed.Interval, whose arithmetic
+// it uses, under the name the harness reads its ends by.
 type span struct{ lo, hi *big.Int }
 
-func bi(x int64) *big.Int { return big.NewInt(x) }
+func (s span) fx() fixed.Interval { return fixed.Interval{Lo: s.lo, Hi: s.hi} }
 
-func fmtSpan(f fixed.Format) span { return span{bi(f.Min()), bi(f.Max())} }
+func ofFixed(iv fixed.Interval) span { return span{iv.Lo, iv.Hi} }
 
-func (s span) within(f fixed.Format) bool {
-	return s.lo.Cmp(bi(f.Min())) >= 0 && s.hi.Cmp(bi(f.Max())) <= 0
-}
+func fmtSpan(f fixed.Format) span { return ofFixed(fixed.FormatInterval(f)) }
 
-func hullOf(xs ...*big.Int) span {
-	s := span{xs[0], xs[0]}
-	for _, x := range xs[1:] {
-		if x.Cmp(s.lo) < 0 {
-			s.lo = x
-		}
-		if x.Cmp(s.hi) > 0 {
-			s.hi = x
-		}
-	}
-	return s
-}
-
-func shl(x *big.Int, k int) *big.Int {
-	if k >= 0 {
-		return new(big.Int).Lsh(x, uint(k))
-	}
-	return new(big.Int).Rsh(x, uint(-k)) // floor
-}
+func (s span) within(f fixed.Format) bool { return s.fx().Within(f) }
 
 // declaredSpan returns the raw words of a declared range in f (rounded
 // inward), or f's whole range.
 func declaredSpan(r *ir.Range, f fixed.Format) span {
-	s := fmtSpan(f)
 	if r == nil {
-		return s
+		return fmtSpan(f)
 	}
-	lo := math.Ceil(math.Ldexp(r.Lo, f.Frac))
-	hi := math.Floor(math.Ldexp(r.Hi, f.Frac))
-	if lo > float64(f.Min()) {
-		s.lo = bi(int64(lo))
-	}
-	if hi < float64(f.Max()) {
-		s.hi = bi(int64(hi))
-	}
-	return s
+	return ofFixed(fixed.Inward(r.Lo, r.Hi, f))
 }
 
 // spans bounds every value of f under range analysis' assumptions: states
@@ -239,7 +206,7 @@ func spans(f *ir.Func) []span {
 			continue
 		}
 		if v.Type.Kind == ir.KBool {
-			out[v.ID] = span{bi(0), bi(1)}
+			out[v.ID] = ofFixed(fixed.NewInterval(0, 1))
 			continue
 		}
 		s := valueSpan(f, v, out)
@@ -252,12 +219,12 @@ func spans(f *ir.Func) []span {
 }
 
 func valueSpan(f *ir.Func, v *ir.Value, out []span) span {
-	arg := func(i int) span { return out[v.Args[i].ID] }
-	afr := func(i int) int { return v.Args[i].Type.Fmt.Frac }
-	fr := v.Type.Fmt.Frac
+	arg := func(i int) fixed.Interval { return out[v.Args[i].ID].fx() }
+	// aligned is argument i at the result's fraction bits.
+	aligned := func(i int) fixed.Interval { return arg(i).Shift(v.Type.Fmt.Frac - v.Args[i].Type.Fmt.Frac) }
 	switch v.Op {
 	case ir.OpConst:
-		return span{bi(v.AuxInt), bi(v.AuxInt)}
+		return ofFixed(fixed.NewInterval(v.AuxInt, v.AuxInt))
 	case ir.OpState:
 		s := f.States[v.AuxInt]
 		return declaredSpan(s.Range, s.Type.Fmt)
@@ -265,82 +232,27 @@ func valueSpan(f *ir.Func, v *ir.Value, out []span) span {
 		in := f.Inputs[v.AuxInt]
 		return declaredSpan(in.Range, in.Type.Fmt)
 	case ir.OpAdd:
-		a, b := arg(0), arg(1)
-		return span{new(big.Int).Add(shl(a.lo, fr-afr(0)), shl(b.lo, fr-afr(1))),
-			new(big.Int).Add(shl(a.hi, fr-afr(0)), shl(b.hi, fr-afr(1)))}
+		return ofFixed(aligned(0).Add(aligned(1)))
 	case ir.OpSub:
-		a, b := arg(0), arg(1)
-		return span{new(big.Int).Sub(shl(a.lo, fr-afr(0)), shl(b.hi, fr-afr(1))),
-			new(big.Int).Sub(shl(a.hi, fr-afr(0)), shl(b.lo, fr-afr(1)))}
+		return ofFixed(aligned(0).Sub(aligned(1)))
 	case ir.OpNeg:
-		a := arg(0)
-		return span{new(big.Int).Neg(a.hi), new(big.Int).Neg(a.lo)}
+		return ofFixed(arg(0).Neg())
 	case ir.OpMul:
-		a, b := arg(0), arg(1)
-		m := func(x, y *big.Int) *big.Int { return new(big.Int).Mul(x, y) }
-		return hullOf(m(a.lo, b.lo), m(a.lo, b.hi), m(a.hi, b.lo), m(a.hi, b.hi))
+		return ofFixed(arg(0).Mul(arg(1)))
 	case ir.OpSelect:
-		a, b := arg(1), arg(2)
-		return hullOf(a.lo, a.hi, b.lo, b.hi)
+		return ofFixed(arg(1).Hull(arg(2)))
 	case ir.OpTable:
 		// The result lies between two neighbouring entries.
-		var ys []*big.Int
-		for _, y := range v.Table.Y {
-			ys = append(ys, bi(y))
-		}
-		return hullOf(ys...)
+		return ofFixed(fixed.NewInterval(slices.Min(v.Table.Y), slices.Max(v.Table.Y)))
 	case ir.OpCast:
-		a := arg(0)
-		from := v.Args[0].Type.Fmt
 		// Rounding is monotone; the overflow mode decides the rest.
-		lo := castNoOverflow(a.lo, from, v.Type.Fmt, v.Round)
-		hi := castNoOverflow(a.hi, from, v.Type.Fmt, v.Round)
-		s := span{lo, hi}
+		s := arg(0).Round(v.Args[0].Type.Fmt, v.Type.Fmt, v.Round)
 		if v.Overflow == fixed.Sat {
-			return clampSpan(s, v.Type.Fmt)
+			return ofFixed(s.Clamp(v.Type.Fmt))
 		}
-		return s
+		return ofFixed(s)
 	}
 	return fmtSpan(v.Type.Fmt)
-}
-
-func clampSpan(s span, f fixed.Format) span {
-	c := func(x *big.Int) *big.Int {
-		if x.Cmp(bi(f.Min())) < 0 {
-			return bi(f.Min())
-		}
-		if x.Cmp(bi(f.Max())) > 0 {
-			return bi(f.Max())
-		}
-		return x
-	}
-	return span{c(s.lo), c(s.hi)}
-}
-
-// castNoOverflow is fixed.Cast before its overflow step, on big integers.
-func castNoOverflow(x *big.Int, from, to fixed.Format, m fixed.Round) *big.Int {
-	s := from.Frac - to.Frac
-	if s <= 0 {
-		return shl(x, -s)
-	}
-	d := new(big.Int).Lsh(bi(1), uint(s))
-	q, rem := new(big.Int), new(big.Int)
-	q.DivMod(x, d, rem) // floor, rem ≥ 0
-	half := new(big.Int).Rsh(d, 1)
-	inc := false
-	switch m {
-	case fixed.Zero:
-		inc = x.Sign() < 0 && rem.Sign() != 0
-	case fixed.HalfUp:
-		inc = rem.Cmp(half) >= 0
-	case fixed.HalfEven:
-		c := rem.Cmp(half)
-		inc = c > 0 || (c == 0 && q.Bit(0) == 1)
-	}
-	if inc {
-		q.Add(q, bi(1))
-	}
-	return q
 }
 
 // satClaims returns the saturating casts that range analysis claims never
@@ -352,10 +264,7 @@ func satClaims(f *ir.Func) []*ir.Value {
 		if v.Op != ir.OpCast || v.Overflow != fixed.Sat {
 			continue
 		}
-		a := sp[v.Args[0].ID]
-		s := span{castNoOverflow(a.lo, v.Args[0].Type.Fmt, v.Type.Fmt, v.Round),
-			castNoOverflow(a.hi, v.Args[0].Type.Fmt, v.Type.Fmt, v.Round)}
-		if s.within(v.Type.Fmt) {
+		if sp[v.Args[0].ID].fx().Round(v.Args[0].Type.Fmt, v.Type.Fmt, v.Round).Within(v.Type.Fmt) {
 			out = append(out, v)
 		}
 	}

@@ -3,7 +3,7 @@ package ir
 import (
 	"math"
 
-	"scc/lang"
+	"scc/fixed"
 )
 
 // EvalReal computes a pure real-phase op in float64 from its arguments
@@ -64,7 +64,7 @@ func EvalReal(v *Value, arg func(i int) float64) (r float64, ok bool) {
 		for i := range v.Args {
 			args = append(args, arg(i))
 		}
-		if r, ok := lang.CallFunc(v.AuxName, args); ok {
+		if r, ok := fixed.Call(v.AuxName, args); ok {
 			return r, true
 		}
 		return math.NaN(), true
