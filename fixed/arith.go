@@ -30,14 +30,14 @@ func (r Round) String() string {
 	return fmt.Sprintf("round(%d)", uint8(r))
 }
 
-// ParseRound parses a rounding mode name.
+// ParseRound parses a rounding mode name (the `rounding` option, the IR).
 func ParseRound(s string) (Round, error) {
 	for i, n := range roundNames {
 		if n == s {
 			return Round(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown rounding mode %q: expected floor, half_up, half_even or zero", s)
+	return 0, fmt.Errorf("expected floor, half_up, half_even or zero, found %q", s)
 }
 
 // Overflow is the behaviour when a value leaves its target format.
@@ -60,7 +60,8 @@ func (o Overflow) String() string {
 	return fmt.Sprintf("overflow(%d)", uint8(o))
 }
 
-// ParseOverflow parses an overflow mode name.
+// ParseOverflow parses an overflow mode name (the `overflow` option, the
+// IR).
 func ParseOverflow(s string) (Overflow, error) {
 	switch s {
 	case "wrap":
@@ -68,7 +69,7 @@ func ParseOverflow(s string) (Overflow, error) {
 	case "sat":
 		return Sat, nil
 	}
-	return 0, fmt.Errorf("unknown overflow mode %q: expected wrap or sat", s)
+	return 0, fmt.Errorf("expected sat or wrap, found %q", s)
 }
 
 // WrapTo keeps the low Width bits of r and reinterprets them in f.

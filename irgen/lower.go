@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 
-	"scc/fixed"
 	"scc/ir"
 	"scc/lang"
 )
@@ -85,32 +84,11 @@ func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 	return mod, nil
 }
 
-// stateFormat maps a checked format option to the Func's state format.
-func stateFormat(s string) fixed.Format {
-	var w int
-	if _, err := fmt.Sscanf(s, "auto:%d", &w); err == nil {
-		return fixed.Q(w/2, w-w/2)
-	}
-	f, err := fixed.ParseFormat(s)
-	if err != nil {
-		panic(fmt.Sprintf("irgen: checked format %q: %v", s, err))
-	}
-	return f
-}
-
 // lowerModel builds the step function of one model (DESIGN §4).
 func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	fn := ir.NewFunc(m.Model.Name, m.Model.Pos)
 	fn.Dt = m.Dt
-	fn.Format = stateFormat(m.Format)
-	fmt.Sscanf(m.Format, "auto:%d", &fn.AutoWidth)
-	var err error
-	if fn.Round, err = fixed.ParseRound(m.Rounding); err != nil {
-		panic(err)
-	}
-	if fn.Overflow, err = fixed.ParseOverflow(m.Overflow); err != nil {
-		panic(err)
-	}
+	fn.Format, fn.AutoWidth, fn.Round, fn.Overflow = m.Format, m.Auto, m.Round, m.Overflow
 	for _, p := range m.Params {
 		fn.Params = append(fn.Params, &ir.Param{Name: p.Name, Pos: p.Param.Pos, Value: p.Value})
 	}

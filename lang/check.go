@@ -2,9 +2,11 @@ package lang
 
 import (
 	"math"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"scc/fixed"
 )
 
 // Check resolves names, checks dimensions and options, and computes the
@@ -24,6 +26,9 @@ import (
 // the equation does not determine it either).
 func Check(f *File) (*Info, error) {
 	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}}
+	if len(f.Decls) == 0 {
+		c.errs.Add(Pos{File: f.Name, Line: 1, Col: 1}, msgNoDecls)
+	}
 	declared := map[string]Pos{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
@@ -106,8 +111,7 @@ func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
 }
 
 func (c *checker) model(d *Model) *ModelInfo {
-	m := &ModelInfo{Model: d, Method: "euler", Format: "q8.8", Overflow: "sat", Rounding: "floor", Dt: 0.1,
-		syms: map[string]Symbol{}}
+	m := &ModelInfo{Model: d, Profile: DefaultProfile(), syms: map[string]Symbol{}}
 	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}, letIdx: map[string]int{}}
 	mc.declare()
 	mc.options()
@@ -121,6 +125,8 @@ func (c *checker) model(d *Model) *ModelInfo {
 	for _, a := range m.Asserts {
 		mc.cond(a.Cond, msgAssertCond)
 	}
+	good := func(e Expr) bool { _, ok := c.info.Dims[e]; return ok }
+	constantsIn(m, mc.ev, good, &c.errs)
 	return m
 }
 
@@ -189,7 +195,7 @@ func (mc *modelChecker) name(name string, pos Pos, k SymKind) bool {
 		mc.errorf(pos, msgNameIsUnit, name, k)
 		return false
 	}
-	if _, ok := funcArity[name]; ok {
+	if fixed.LookupBuiltin(name) != nil {
 		mc.errorf(pos, msgNameIsFunc, name, k)
 		return false
 	}
@@ -200,106 +206,89 @@ func (mc *modelChecker) name(name string, pos Pos, k SymKind) bool {
 	return true
 }
 
-var formatRe = regexp.MustCompile(`^(u?q)(\d+)\.(\d+)$|^auto:(\d+)$`)
-
-// ValidFormat reports whether s is a state format option value: q<I>.<F>
-// (I ≥ 1 counts the sign bit), uq<I>.<F>, or auto:<W>, at most 64 bits.
-func ValidFormat(s string) bool {
-	g := formatRe.FindStringSubmatch(s)
-	if g == nil {
-		return false
-	}
-	if g[4] != "" {
-		w, err := strconv.Atoi(g[4])
-		return err == nil && w >= 2 && w <= 64
-	}
-	i, err1 := strconv.Atoi(g[2])
-	f, err2 := strconv.Atoi(g[3])
-	if err1 != nil || err2 != nil || i+f < 1 || i+f > 64 {
-		return false
-	}
-	return g[1] == "uq" || i >= 1
-}
-
-var optionWords = map[string][]string{
-	"method":   {"euler", "exact", "rk2", "rk4"},
-	"overflow": {"sat", "wrap"},
-	"rounding": {"floor", "half_up", "half_even", "zero"},
-}
-
-// option checks one option item and returns its word (or, for dt, its
-// value in ms in dt).
-func (c *checker) option(o *Option, seen map[string]Pos, ev *evaluator) (word string, dt float64, ok bool) {
-	if p, dup := seen[o.Key]; dup {
-		c.errs.Add(o.Pos, msgOptionTwice, o.Key, p)
-		return "", 0, false
+// option checks one option item and sets it in p (DESIGN §3: the format
+// word is parsed by fixed.ParseProfile, rounding and overflow by fixed's
+// parsers). ev evaluates the value of dt.
+func (c *checker) option(o *Option, seen map[string]Pos, ev *evaluator, p *Profile) {
+	if first, dup := seen[o.Key]; dup {
+		c.errs.Add(o.Pos, msgOptionTwice, o.Key, first)
+		return
 	}
 	seen[o.Key] = o.Pos
 	switch o.Key {
 	case "dt":
-		if o.Value == nil {
-			c.errs.Add(o.Pos, msgOptionNoValue, o.Key)
-			return "", 0, false
+		if dt, ok := c.dtOption(o, ev); ok {
+			p.Dt = dt
 		}
-		if d := c.constDim(o.Value, ev.m); !d.bad && !d.free && d.d != dimTime {
-			c.errs.Add(o.Value.GetPos(), msgDtNotTime, d.d)
-			return "", 0, false
-		}
-		v, err := ev.eval(o.Value)
-		if err != nil {
-			c.errs.Append(err)
-			return "", 0, false
-		}
-		if !(v > 0) || math.IsInf(v, 0) {
-			c.errs.Add(o.Value.GetPos(), msgDtPositive, numStr(v))
-			return "", 0, false
-		}
-		return "", v, true
 	case "format":
-		if !ValidFormat(o.Word) {
-			c.errs.Add(o.Pos, msgOptionValue, "q<I>.<F>, uq<I>.<F> or auto:<W>", o.Word)
-			return "", 0, false
+		sf, err := fixed.ParseProfile(o.Word)
+		if err != nil {
+			c.errs.Add(o.Pos, msgOptionFixed, err)
+			return
 		}
-		return o.Word, 0, true
-	}
-	words, known := optionWords[o.Key]
-	if !known {
+		p.Format, p.Auto = sf.Format, sf.Auto
+	case "rounding":
+		r, err := fixed.ParseRound(o.Word)
+		if err != nil {
+			c.errs.Add(o.Pos, msgOptionFixed, err)
+			return
+		}
+		p.Round = r
+	case "overflow":
+		ov, err := fixed.ParseOverflow(o.Word)
+		if err != nil {
+			c.errs.Add(o.Pos, msgOptionFixed, err)
+			return
+		}
+		p.Overflow = ov
+	case "method":
+		if !slices.Contains(Methods, Method(o.Word)) {
+			c.errs.Add(o.Pos, msgOptionValue, methodList(), o.Word)
+			return
+		}
+		p.Method = Method(o.Word)
+	default:
 		c.errs.Add(o.Pos, msgOptionUnknown, o.Key)
-		return "", 0, false
 	}
-	for _, w := range words {
-		if w == o.Word {
-			return w, 0, true
-		}
+}
+
+// methodList names the methods as "euler, exact, rk2 or rk4".
+func methodList() string {
+	w := make([]string, len(Methods))
+	for i, m := range Methods {
+		w[i] = string(m)
 	}
-	c.errs.Add(o.Pos, msgOptionValue, strings.Join(words[:len(words)-1], ", ")+" or "+words[len(words)-1], o.Word)
-	return "", 0, false
+	return strings.Join(w[:len(w)-1], ", ") + " or " + w[len(w)-1]
+}
+
+// dtOption checks the value of a dt option: a positive, finite time (ms).
+func (c *checker) dtOption(o *Option, ev *evaluator) (float64, bool) {
+	if o.Value == nil {
+		c.errs.Add(o.Pos, msgOptionNoValue, o.Key)
+		return 0, false
+	}
+	if d := c.constDim(o.Value, ev.m); !d.bad && !d.free && d.d != dimTime {
+		c.errs.Add(o.Value.GetPos(), msgDtNotTime, d.d)
+		return 0, false
+	}
+	v, err := ev.eval(o.Value)
+	if err != nil {
+		c.errs.Append(err)
+		return 0, false
+	}
+	if !(v > 0) || math.IsInf(v, 0) {
+		c.errs.Add(o.Value.GetPos(), msgDtPositive, numStr(v))
+		return 0, false
+	}
+	return v, true
 }
 
 func (mc *modelChecker) options() {
 	m := mc.m
 	seen := map[string]Pos{}
 	for _, it := range m.Model.Items {
-		o, ok := it.(*Option)
-		if !ok {
-			continue
-		}
-		ev := newEvaluator(m, nil, math.NaN())
-		w, dt, ok := mc.c.option(o, seen, ev)
-		if !ok {
-			continue
-		}
-		switch o.Key {
-		case "dt":
-			m.Dt = dt
-		case "method":
-			m.Method = w
-		case "format":
-			m.Format = w
-		case "overflow":
-			m.Overflow = w
-		case "rounding":
-			m.Rounding = w
+		if o, ok := it.(*Option); ok {
+			mc.c.option(o, seen, newEvaluator(m, nil, math.NaN()), &m.Profile)
 		}
 	}
 }
@@ -568,12 +557,16 @@ func (mc *modelChecker) states() {
 				mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
 			}
 		}
-		if v, err := mc.ev.eval(n.Init); err == nil {
+		v, err := mc.ev.eval(n.Init)
+		if err == nil {
 			s.Init = v
 		} else if dimOK[i] && isConst(mc.m, n.Init) {
 			mc.c.errs.Append(err)
 		}
 		s.Range = mc.bounds(s.Name, n.Range, s.Dim, dimOK[i])
+		if err == nil {
+			mc.c.errs.Append(initInRange(s))
+		}
 	}
 }
 
@@ -989,12 +982,12 @@ func (mc *modelChecker) call(e *Call) tval {
 	for i, a := range e.Args {
 		ts[i] = mc.dim(a)
 	}
-	n, ok := funcArity[e.Fun]
-	if !ok {
-		mc.errorf(e.Pos, msgUnknownFunc, e.Fun)
+	b := fixed.LookupBuiltin(e.Fun)
+	if b == nil {
+		mc.errorf(e.Pos, msgUnknownFunc, e.Fun, builtinList())
 		return tBad
 	}
-	if n != len(e.Args) {
+	if n := b.Arity; n != len(e.Args) {
 		s := "s"
 		if n == 1 {
 			s = ""

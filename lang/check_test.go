@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"scc/fixed"
 	"scc/lang"
 	"scc/parser"
 )
@@ -86,10 +87,9 @@ model LIF {
 	if s := m.Lookup("b"); s.Kind != lang.SymLet || m.Lets[s.Index].Name != "b" {
 		t.Errorf("Lookup(b) = %+v", s)
 	}
-	if m.RefractorySteps != 3 || m.Method != "rk4" || m.Format != "auto:16" || m.Overflow != "wrap" ||
-		m.Rounding != "half_even" || m.Dt != 0.1 {
-		t.Errorf("refractory %d method %s format %s overflow %s rounding %s dt %v", m.RefractorySteps,
-			m.Method, m.Format, m.Overflow, m.Rounding, m.Dt)
+	want := lang.Profile{Format: fixed.Q88, Auto: 16, Round: fixed.HalfEven, Overflow: fixed.Wrap, Method: lang.RK4, Dt: 0.1}
+	if m.RefractorySteps != 3 || m.Profile != want {
+		t.Errorf("refractory %d, profile %+v; want 3, %+v", m.RefractorySteps, m.Profile, want)
 	}
 	// 0.25 ms is 2.5 steps: rounded with a warning.
 	if len(info.Warnings) != 1 || !strings.Contains(info.Warnings[0].Msg, "rounded to 3 steps") {
@@ -105,8 +105,8 @@ model LIF {
 func TestCheckDefaults(t *testing.T) {
 	info := check(t, "model M {\n state v = 0\n v' = v\n}\n")
 	m := info.Models["M"]
-	if m.Method != "euler" || m.Format != "q8.8" || m.Overflow != "sat" || m.Rounding != "floor" ||
-		m.Dt != 0.1 || m.Spike != nil || m.Refractory != nil || m.RefractorySteps != 0 {
+	want := lang.Profile{Format: fixed.Q88, Round: fixed.Floor, Overflow: fixed.Sat, Method: lang.Euler, Dt: 0.1}
+	if m.Profile != want || m.Profile != lang.DefaultProfile() || m.Spike != nil || m.Refractory != nil || m.RefractorySteps != 0 {
 		t.Errorf("defaults: %+v", m)
 	}
 }
@@ -169,13 +169,46 @@ model M {
 	}
 }
 
-func TestValidFormat(t *testing.T) {
-	for s, want := range map[string]bool{
-		"q8.8": true, "q1.15": true, "uq0.16": true, "auto:16": true, "q32.32": true,
-		"q0.16": false, "q8": false, "q40.40": false, "auto:1": false, "x8.8": false, "": false,
-	} {
-		if got := lang.ValidFormat(s); got != want {
-			t.Errorf("ValidFormat(%q) = %v, want %v", s, got, want)
-		}
+// TestNetworkProfile checks that a network's options form its typed
+// profile over the defaults.
+func TestNetworkProfile(t *testing.T) {
+	info := check(t, "model M {\n state v = 0\n v' = v\n}\nnetwork N {\n dt 0.5 ms\n format q16.16\n overflow wrap\n pop p = M[2]\n}\n")
+	want := lang.DefaultProfile()
+	want.Dt, want.Format, want.Overflow = 0.5, fixed.Q(16, 16), fixed.Wrap
+	if got := info.Networks[0].Profile; got != want {
+		t.Errorf("network profile = %+v, want %+v", got, want)
+	}
+	if got := want.StateFormat(); got != (fixed.Profile{Format: fixed.Q(16, 16)}) {
+		t.Errorf("StateFormat() = %v, want q16.16", got)
+	}
+}
+
+// TestCheckEmptyFile: a file without declarations, even a zero-byte one, is
+// an error at 1:1 (it used to compile to an empty output).
+func TestCheckEmptyFile(t *testing.T) {
+	f, err := parser.ParseFile("e.snn", nil)
+	if err != nil {
+		t.Fatalf("ParseFile(empty) = %v", err)
+	}
+	_, err = lang.Check(f)
+	if err == nil || err.Error() != "e.snn:1:1: file declares no model or network" {
+		t.Errorf("Check(empty) = %v, want e.snn:1:1: file declares no model or network", err)
+	}
+}
+
+// TestOverrideDomain: a parameter override that puts a constant of an
+// equation outside its function's domain, or an initial value outside its
+// range, is an error of Override too.
+func TestOverrideDomain(t *testing.T) {
+	info := check(t, "model M {\n param k = 1\n param v0 = 0\n state v = v0 in [0, 1]\n v' = v * log(k)\n}\n")
+	m := info.Models["M"]
+	if _, err := m.Override(map[string]float64{"k": -1}, 0); err == nil || !strings.Contains(err.Error(), "outside the domain of log") {
+		t.Errorf("Override(k = -1) = %v, want a domain error", err)
+	}
+	if _, err := m.Override(map[string]float64{"v0": 2}, 0); err == nil || !strings.Contains(err.Error(), "lies outside its declared range") {
+		t.Errorf("Override(v0 = 2) = %v, want an initial value error", err)
+	}
+	if _, err := m.Override(map[string]float64{"k": 2, "v0": 0.5}, 0); err != nil {
+		t.Errorf("Override(k = 2, v0 = 0.5) = %v, want nil", err)
 	}
 }

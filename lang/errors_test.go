@@ -12,13 +12,16 @@ import (
 	"scc/parser"
 )
 
-// stage returns the `// stage: X` of the file's first line.
+// stage returns the `// stage: X` of the file's first line (which may
+// also carry an annotation: a file that declares nothing has its error at
+// 1:1).
 func stage(src []byte) string {
 	first, _, _ := bytes.Cut(src, []byte("\n"))
 	s, ok := strings.CutPrefix(string(first), "// stage:")
 	if !ok {
 		return ""
 	}
+	s, _, _ = strings.Cut(s, "//")
 	return strings.TrimSpace(s)
 }
 

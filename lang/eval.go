@@ -5,57 +5,27 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
+
+	"scc/fixed"
 )
 
-// funcArity is the builtin function table: name and number of arguments.
-var funcArity = map[string]int{
-	"exp": 1, "log": 1, "sqrt": 1, "tanh": 1, "sigmoid": 1, "sin": 1, "cos": 1, "abs": 1,
-	"min": 2, "max": 2, "pow": 2, "clip": 3,
-}
-
 // FuncArity returns the number of arguments of the builtin function name,
-// and whether it exists.
+// and whether it exists (fixed's builtin table).
 func FuncArity(name string) (int, bool) {
-	n, ok := funcArity[name]
-	return n, ok
-}
-
-// CallFunc applies the builtin function name to args in float64: the
-// meaning every real-phase evaluator shares (sigmoid(x) = 1/(1+e^-x),
-// clip(x, lo, hi) = min(max(x, lo), hi)). ok is false for an unknown
-// function or a wrong number of arguments.
-func CallFunc(name string, args []float64) (v float64, ok bool) {
-	if n, known := funcArity[name]; !known || n != len(args) {
-		return 0, false
-	}
-	switch name {
-	case "exp":
-		return math.Exp(args[0]), true
-	case "log":
-		return math.Log(args[0]), true
-	case "sqrt":
-		return math.Sqrt(args[0]), true
-	case "tanh":
-		return math.Tanh(args[0]), true
-	case "sigmoid":
-		return 1 / (1 + math.Exp(-args[0])), true
-	case "sin":
-		return math.Sin(args[0]), true
-	case "cos":
-		return math.Cos(args[0]), true
-	case "abs":
-		return math.Abs(args[0]), true
-	case "min":
-		return math.Min(args[0], args[1]), true
-	case "max":
-		return math.Max(args[0], args[1]), true
-	case "pow":
-		return math.Pow(args[0], args[1]), true
-	case "clip":
-		return math.Min(math.Max(args[0], args[1]), args[2]), true
+	if b := fixed.LookupBuiltin(name); b != nil {
+		return b.Arity, true
 	}
 	return 0, false
 }
+
+// CallFunc applies the builtin function name to args in float64.
+//
+// Deprecated: use fixed.Call, the table's own entry point.
+func CallFunc(name string, args []float64) (v float64, ok bool) { return fixed.Call(name, args) }
+
+// builtinList names the builtin functions for diagnostics.
+func builtinList() string { return strings.Join(fixed.BuiltinNames(), " ") }
 
 // EvalConst evaluates a constant expression of m: numbers, units, the
 // model's parameters (at their checked values), `dt` and builtin functions.
@@ -108,8 +78,12 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 		errs.Append(err)
 		q.Init = v
 		q.Range = ev.bounds(s.State.Range, &errs)
+		if err == nil {
+			errs.Append(initInRange(&q))
+		}
 		c.States[i] = &q
 	}
+	constantsIn(&c, ev, func(Expr) bool { return true }, &errs)
 	if c.Refractory != nil {
 		n, _, err := refractorySteps(ev, c.Refractory, c.Dt)
 		errs.Append(err)
@@ -181,14 +155,15 @@ func b2f(b bool) float64 {
 func (ev *evaluator) eval(e Expr) (float64, error) {
 	switch e := e.(type) {
 	case *Number:
-		if e.Unit == "" {
-			return e.Value, nil
+		v := e.Value
+		if e.Unit != "" {
+			u, ok := LookupUnit(e.Unit)
+			if !ok {
+				return 0, Errorf(e.Pos, msgUnknownUnit, e.Unit)
+			}
+			v *= u.Factor
 		}
-		u, ok := LookupUnit(e.Unit)
-		if !ok {
-			return 0, Errorf(e.Pos, msgUnknownUnit, e.Unit)
-		}
-		return e.Value * u.Factor, nil
+		return finite(e, v)
 	case *Ident:
 		return ev.ident(e)
 	case *Unary:
@@ -219,7 +194,10 @@ func (ev *evaluator) eval(e Expr) (float64, error) {
 		if e.Op == "/" && y == 0 {
 			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), msgDivZero)
 		}
-		return v, nil
+		if e.Op == "^" && !fixed.PowDefined(x, y) {
+			return 0, domainError(e, "^", fixed.LookupBuiltin("pow").Domain, x, y)
+		}
+		return finite(e, v)
 	case *Call:
 		args := make([]float64, len(e.Args))
 		for i, a := range e.Args {
@@ -229,11 +207,17 @@ func (ev *evaluator) eval(e Expr) (float64, error) {
 			}
 			args[i] = v
 		}
-		v, ok := CallFunc(e.Fun, args)
-		if !ok {
-			return 0, Errorf(e.Pos, msgUnknownFunc, e.Fun)
+		b := fixed.LookupBuiltin(e.Fun)
+		if b == nil {
+			return 0, Errorf(e.Pos, msgUnknownFunc, e.Fun, builtinList())
 		}
-		return v, nil
+		if len(args) != b.Arity {
+			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), "wrong number of arguments")
+		}
+		if !fixed.InDomain(e.Fun, args) {
+			return 0, domainError(e, e.Fun, b.Domain, args...)
+		}
+		return finite(e, b.Real(args))
 	}
 	return 0, fmt.Errorf("lang: cannot evaluate %T", e)
 }
@@ -258,6 +242,98 @@ func (ev *evaluator) ident(e *Ident) (float64, error) {
 		return 0, Errorf(e.Pos, msgUnknownName, e.Name)
 	}
 	return 0, Errorf(e.Pos, msgNotConst, what, s.Kind, e.Name)
+}
+
+// finite returns v, the value of e, or an error at e when v is not finite
+// (exp(1000), 1e308 * 10): no NaN or infinity reaches the compiler.
+func finite(e Expr, v float64) (float64, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, Errorf(e.GetPos(), msgConstEval, strconv.Quote(FormatExpr(e)), msgNonFinite)
+	}
+	return v, nil
+}
+
+// domainError reports arguments outside the domain of function fun at e.
+func domainError(e Expr, fun, domain string, args ...float64) error {
+	s := make([]string, len(args))
+	for i, a := range args {
+		s[i] = numStr(a)
+	}
+	what := "argument "
+	if len(args) > 1 {
+		what = "arguments "
+	}
+	return Errorf(e.GetPos(), msgConstEval, strconv.Quote(FormatExpr(e)),
+		fmt.Sprintf(msgDomain, what+strings.Join(s, ", "), fun, domain))
+}
+
+// constantsIn evaluates, in every expression of m's equations,
+// subexpressions, spike condition, resets, refractory body and
+// assertions, each largest constant subexpression (params, dt, numbers,
+// units, builtins) that good accepts, and checks every divisor that is a
+// constant for zero: a domain error (log(-1)), a division by zero or a
+// non-finite value there is an error at its position, never a NaN in the
+// IR. Parameters, initial values and ranges are evaluated where they are
+// checked.
+func constantsIn(m *ModelInfo, ev *evaluator, good func(Expr) bool, errs *ErrorList) {
+	var visit func(e Expr)
+	visit = func(e Expr) {
+		if e == nil {
+			return
+		}
+		if good(e) && isConst(m, e) {
+			_, err := ev.eval(e)
+			errs.Append(err)
+			return
+		}
+		switch e := e.(type) {
+		case *Unary:
+			visit(e.X)
+		case *Binary:
+			visit(e.X)
+			visit(e.Y)
+			if e.Op == "/" && good(e.Y) && isConst(m, e.Y) {
+				if y, err := ev.eval(e.Y); err == nil && y == 0 {
+					errs.Add(e.Pos, msgDivZeroBy, FormatExpr(e.Y))
+				}
+			}
+		case *Call:
+			for _, a := range e.Args {
+				visit(a)
+			}
+		}
+	}
+	assigns := func(as []*Assign) {
+		for _, a := range as {
+			visit(a.Value)
+		}
+	}
+	for _, it := range m.Model.Items {
+		switch n := it.(type) {
+		case *ODE:
+			visit(n.RHS)
+		case *Map:
+			visit(n.RHS)
+		case *Let:
+			visit(n.Value)
+		case *Spike:
+			visit(n.Cond)
+			assigns(n.Reset)
+		case *Refractory:
+			assigns(n.Body)
+		case *Assert:
+			visit(n.Cond)
+		}
+	}
+}
+
+// initInRange reports an initial value outside the state's declared range:
+// every width and proof downstream assumes the range.
+func initInRange(s *StateInfo) error {
+	if s.Range == nil || (s.Init >= s.Range.Lo && s.Init <= s.Range.Hi) {
+		return nil
+	}
+	return Errorf(s.State.Init.GetPos(), msgInitOutside, numStr(s.Init), s.Name, numStr(s.Range.Lo), numStr(s.Range.Hi))
 }
 
 // BinaryOp applies a binary operator of the language to float64 operands;

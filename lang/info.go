@@ -1,5 +1,7 @@
 package lang
 
+import "scc/fixed"
+
 // Info holds the facts the checker found about a file (STYLE S6): the AST
 // stays plain data and every derived fact lives here.
 type Info struct {
@@ -26,16 +28,51 @@ type ModelInfo struct {
 	Refractory      *Refractory // nil: no refractory period
 	RefractorySteps int         // refractory period in steps (0 when none)
 
-	Method   string  // "euler" (default), "exact", "rk2", "rk4"
-	Format   string  // state word format: "q8.8" (default), "q<I>.<F>", "uq<I>.<F>", "auto:<W>"
-	Overflow string  // "sat" (default) or "wrap"
-	Rounding string  // "floor" (default), "half_up", "half_even", "zero"
-	Dt       float64 // step length in ms; 0.1 unless set by a dt option
+	// Profile holds the model's options, typed (DefaultProfile where the
+	// model sets none): m.Method, m.Format, m.Dt, ...
+	Profile
 
 	Asserts []*Assert
 
 	syms map[string]Symbol
 }
+
+// Method is an integration method (DESIGN §2); its values are the option
+// words.
+type Method string
+
+// Integration methods.
+const (
+	Euler Method = "euler" // the default
+	Exact Method = "exact" // exponential Euler, exact for linear ODEs
+	RK2   Method = "rk2"   // explicit midpoint
+	RK4   Method = "rk4"   // classical Runge–Kutta
+)
+
+// Methods lists the integration methods in the order diagnostics name them.
+var Methods = []Method{Euler, Exact, RK2, RK4}
+
+// Profile is the checked fixed-point profile (DESIGN §3) and integration
+// options of a model or network. Every option is parsed once, by the
+// checker (the format by fixed.ParseProfile), so none travels past lang as
+// a string.
+type Profile struct {
+	Format   fixed.Format   // state word format; under auto, that of inputs and unproven states
+	Auto     int            // 0, or the word width W of `format auto:<W>`
+	Round    fixed.Round    // `rounding`: narrowing of products (floor)
+	Overflow fixed.Overflow // `overflow`: state commits (sat)
+	Method   Method         // `method` (euler)
+	Dt       float64        // `dt`: step length in ms (0.1)
+}
+
+// DefaultProfile returns the profile of a model that sets no option:
+// q8.8, floor, sat, euler, dt 0.1 ms.
+func DefaultProfile() Profile {
+	return Profile{Format: fixed.Q88, Round: fixed.Floor, Overflow: fixed.Sat, Method: Euler, Dt: 0.1}
+}
+
+// StateFormat returns the format option of p as fixed.ParseProfile gives it.
+func (p Profile) StateFormat() fixed.Profile { return fixed.Profile{Format: p.Format, Auto: p.Auto} }
 
 // SymKind classifies what a name in a model refers to.
 type SymKind uint8
@@ -130,8 +167,9 @@ type Bounds struct {
 // NetworkInfo is a checked network.
 type NetworkInfo struct {
 	Network *Network
-	Dt      float64 // ms; 0 when the network does not set it
-	Format  string  // "" when the network does not set it
+	// Profile holds the network's options over DefaultProfile (DESIGN
+	// §4.1: a network has one dt and one fixed-point profile).
+	Profile Profile
 	Pops    []*PopInfo
 	Layers  []*LayerInfo // source order
 }

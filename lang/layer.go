@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"scc/fixed"
 )
 
 // Layer kinds and their settings (spec.md, Layers). sc_dense is the only
@@ -156,7 +158,7 @@ func (lc *layerChecker) settings(shaped bool) *LayerInfo {
 		}
 	}
 	if good["y"] && li.YMin > li.YMax {
-		lc.c.errs.Add(seen["y"], msgLayerYOrder, float64(li.YMin)/256, float64(li.YMax)/256)
+		lc.c.errs.Add(seen["y"], msgLayerYOrder, fixed.Q88.Decode(li.YMin), fixed.Q88.Decode(li.YMax))
 		ok = false
 	}
 	badSeed := !good["input_seed"] && seen["input_seed"].IsValid() ||
@@ -285,23 +287,24 @@ func (lc *layerChecker) vector(e Expr, n int, what string, signed bool, out *[]i
 	return ok
 }
 
-// word evaluates e and encodes it as a Q8.8 word (DESIGN §3: round half to
-// even of v·256; a value that does not fit is an error, never a clamp).
+// word evaluates e and encodes it as a Q8.8 word, uq8.8 unless signed
+// (fixed.Encode, DESIGN §3: round half to even of v·256; a value that does
+// not fit is an error, never a clamp).
 func (lc *layerChecker) word(e Expr, signed bool) (int64, bool) {
 	v, ok := lc.scalar(e)
 	if !ok {
 		return 0, false
 	}
-	raw := math.RoundToEven(v * 256)
-	lo, hi, format := -32768.0, 32767.0, "q8.8"
+	f := fixed.Q88
 	if !signed {
-		lo, hi, format = 0, 65535, "uq8.8"
+		f = fixed.UQ(8, 8)
 	}
-	if raw < lo || raw > hi {
-		lc.c.errs.Add(e.GetPos(), msgLayerFit, FormatExpr(e), format, lo/256, hi/256)
+	raw, err := fixed.Encode(v, f)
+	if err != nil {
+		lc.c.errs.Add(e.GetPos(), msgLayerFit, FormatExpr(e), f, f.Decode(f.Min()), f.Decode(f.Max()))
 		return 0, false
 	}
-	return int64(raw), true
+	return raw, true
 }
 
 // scalar evaluates a dimensionless constant.

@@ -42,11 +42,12 @@ const (
 	msgOptionTwice   = "option %q set twice (first at %s)"
 	msgOptionValue   = "expected %s, found %q"
 	msgOptionNoValue = "option %q needs a value"
+	msgOptionFixed   = "%v" // a format, rounding or overflow word fixed's parser rejects, in its words
 	msgDtPositive    = "dt must be positive, found %s ms"
 	msgDtNotTime     = "dt must be a time, found %s"
 
 	// expressions and dimensions
-	msgUnknownFunc    = "unknown function %q (known: exp log sqrt tanh sigmoid sin cos abs min max clip pow)"
+	msgUnknownFunc    = "unknown function %q (known: %s)"
 	msgArity          = "%s expects %d argument%s, found %d"
 	msgDimMismatch    = "cannot %s %s and %s"
 	msgDimArg         = "argument of %s must be dimensionless, found %s"
@@ -65,7 +66,11 @@ const (
 	msgRangeOrder     = "empty range of %q: %s > %s"
 	msgConstEval      = "cannot evaluate %s: %s"
 	msgDivZero        = "division by zero"
+	msgDivZeroBy      = "division by zero: the divisor %s is 0"
+	msgDomain         = "%s outside the domain of %s (%s)"
 	msgNonFinite      = "value is not finite"
+	msgInitOutside    = "initial value %s of %q lies outside its declared range [%s, %s]"
+	msgNoDecls        = "file declares no model or network"
 	msgSpikeCond      = "spike condition"
 	msgAssertCond     = "assertion"
 	msgPopModel       = "unknown model %q in population %q"

@@ -7,23 +7,14 @@ import (
 
 // network checks a network: its options, populations and layers.
 func (c *checker) network(n *Network) *NetworkInfo {
-	ni := &NetworkInfo{Network: n}
-	empty := &ModelInfo{Model: &Model{Pos: n.Pos, Name: n.Name}, Dt: 0.1, syms: map[string]Symbol{}}
+	ni := &NetworkInfo{Network: n, Profile: DefaultProfile()}
+	empty := &ModelInfo{Model: &Model{Pos: n.Pos, Name: n.Name}, Profile: DefaultProfile(), syms: map[string]Symbol{}}
 	seen := map[string]Pos{}
 	pops := map[string]Pos{}
 	for _, it := range n.Items {
 		switch it := it.(type) {
 		case *Option:
-			w, dt, ok := c.option(it, seen, newEvaluator(empty, nil, math.NaN()))
-			if !ok {
-				continue
-			}
-			switch it.Key {
-			case "dt":
-				ni.Dt = dt
-			case "format":
-				ni.Format = w
-			}
+			c.option(it, seen, newEvaluator(empty, nil, math.NaN()), &ni.Profile)
 		case *Pop:
 			if p, dup := pops[it.Name]; dup {
 				c.errs.Add(it.Pos, msgPopDuplicate, it.Name, p)
