@@ -3,7 +3,6 @@ package passes
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"scc/fixed"
@@ -18,8 +17,15 @@ type Options struct {
 	// Check runs ir.Verify after every pass; a violation is a compiler bug
 	// and panics with the offending value's long form (STYLE S4, S8).
 	Check bool
-	// Format, when not "", overrides the state format of every function
-	// (e.g. "q8.8", "q16.16", "auto:16"); "" keeps each function's own.
+	// Profile, when not nil, overrides the state format of every function
+	// (a fixed.ParseProfile result: the CLI's --format); nil keeps each
+	// function's own.
+	Profile *fixed.Profile
+	// Format is Profile's text, parsed by fixed.ParseProfile when Profile is
+	// nil.
+	//
+	// Deprecated: only passes' tests still set it (the golden headers'
+	// "format:" line, quantize_test, pipeline_test); set Profile.
 	Format string
 	// KeepParams keeps parameters as IR data through const-fold (a generic
 	// module, one Func for every parameter set); by default const-fold
@@ -173,13 +179,16 @@ func newContext(m *ir.Module, opt Options) *Context {
 // run runs the passes of list in order on every function of c.Module.
 func (c *Context) run(list []pass) (lang.ErrorList, error) {
 	m, opt := c.Module, c.Options
-	if opt.Format != "" {
-		f, auto, err := ParseProfile(opt.Format)
+	if opt.Profile == nil && opt.Format != "" {
+		p, err := fixed.ParseProfile(opt.Format)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bad format: %w", err)
 		}
+		opt.Profile = &p
+	}
+	if p := opt.Profile; p != nil {
 		for _, fn := range m.Funcs {
-			fn.Format, fn.AutoWidth = f, auto
+			fn.Format, fn.AutoWidth = p.Format, p.Auto
 		}
 	}
 	for _, p := range list {
@@ -253,26 +262,4 @@ func verifyPass(f *ir.Func, c *Context) error {
 		return fmt.Errorf("invalid input IR: %w", err)
 	}
 	return nil
-}
-
-// ParseProfile parses a --format value: q<I>.<F> (every state in that
-// format) or auto:<W> (a binary point per state in W-bit words; inputs
-// and unproven states in q<W/2>.<W-W/2>). It returns the profile's format
-// and its auto width (0 for a fixed format).
-func ParseProfile(s string) (fixed.Format, int, error) {
-	if w, ok := strings.CutPrefix(s, "auto:"); ok {
-		n, err := strconv.Atoi(w)
-		if err != nil || n < 4 || n > 32 {
-			return fixed.Format{}, 0, fmt.Errorf("bad format %q: auto:<W> needs a word width W in 4..32", s)
-		}
-		return fixed.Q(n/2, n-n/2), n, nil
-	}
-	f, err := fixed.ParseFormat(s)
-	if err != nil {
-		return f, 0, err
-	}
-	if !f.Signed {
-		return f, 0, fmt.Errorf("bad format %q: state formats are signed (q<I>.<F>)", s)
-	}
-	return f, 0, nil
 }

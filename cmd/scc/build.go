@@ -7,6 +7,7 @@ import (
 
 	"scc/backend/mlir"
 	"scc/backend/sv"
+	"scc/fixed"
 	"scc/lang"
 	"scc/passes"
 )
@@ -28,7 +29,13 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 
 func (p *pipelineFlags) opts() (compileOpts, error) {
 	var o compileOpts
-	o.Format = p.format
+	if p.format != "" {
+		f, err := fixed.ParseProfile(p.format)
+		if err != nil {
+			return o, usagef("--format: %v", err)
+		}
+		o.Format = &f
+	}
 	if p.dt != "" {
 		dt, err := parseQuantity(p.dt)
 		if err != nil || dt <= 0 {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/irgen"
 	"scc/lang"
@@ -21,7 +22,7 @@ import (
 type compileOpts struct {
 	Dt        float64             // 0: the model's own
 	Params    map[string]float64  // canonical units
-	Format    string              // "": the model's own
+	Format    *fixed.Profile      // nil: the model's own
 	StopAfter string              // "": run every pass
 	Tables    *[]passes.TableInfo // when not nil, receives quantize's tables
 }
@@ -87,7 +88,7 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		u.mod = m
 		return nil
 	}
-	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Format: opt.Format, Tables: opt.Tables})
+	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables})
 	u.warnings = append(u.warnings, warns...)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"scc/fixed"
 	"scc/lang"
 	"scc/parser"
 	"scc/passes"
@@ -32,6 +33,14 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	if len(eqs) == 0 {
 		return usagef("expected at least one equation string")
 	}
+	var prof *fixed.Profile
+	if *format != "" {
+		f, err := fixed.ParseProfile(*format)
+		if err != nil {
+			return usagef("--format: %v", err)
+		}
+		prof = &f
+	}
 	opt := parser.BrianOptions{
 		Name: *name, Equations: eqs, Params: params, Init: inits, Threshold: *threshold,
 		Reset: *reset, Refractory: *refractory, Dt: *dt, Method: *method,
@@ -56,7 +65,7 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 		return writeOutput(*out, lang.Format(file), stdout)
 	}
 	var tables []passes.TableInfo
-	if err := u.report(stderr, u.lower(file, compileOpts{Format: *format, Tables: &tables})); err != nil {
+	if err := u.report(stderr, u.lower(file, compileOpts{Format: prof, Tables: &tables})); err != nil {
 		return err
 	}
 	if err := emitUnit(u, kind, *out, "", stdout); err != nil || !*rep {
