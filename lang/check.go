@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -221,44 +222,47 @@ func (c *checker) option(o *Option, seen map[string]Pos, ev *evaluator, p *Profi
 			p.Dt = dt
 		}
 	case "format":
-		sf, err := fixed.ParseProfile(o.Word)
-		if err != nil {
-			c.errs.Add(o.Pos, msgOptionFixed, err)
-			return
+		if sf, ok := parseWord(c, o, fixed.ParseProfile); ok {
+			p.Format, p.Auto = sf.Format, sf.Auto
 		}
-		p.Format, p.Auto = sf.Format, sf.Auto
 	case "rounding":
-		r, err := fixed.ParseRound(o.Word)
-		if err != nil {
-			c.errs.Add(o.Pos, msgOptionFixed, err)
-			return
+		if r, ok := parseWord(c, o, fixed.ParseRound); ok {
+			p.Round = r
 		}
-		p.Round = r
 	case "overflow":
-		ov, err := fixed.ParseOverflow(o.Word)
-		if err != nil {
-			c.errs.Add(o.Pos, msgOptionFixed, err)
-			return
+		if ov, ok := parseWord(c, o, fixed.ParseOverflow); ok {
+			p.Overflow = ov
 		}
-		p.Overflow = ov
 	case "method":
-		if !slices.Contains(Methods, Method(o.Word)) {
-			c.errs.Add(o.Pos, msgOptionValue, methodList(), o.Word)
-			return
+		if m, ok := parseWord(c, o, parseMethod); ok {
+			p.Method = m
 		}
-		p.Method = Method(o.Word)
 	default:
 		c.errs.Add(o.Pos, msgOptionUnknown, o.Key)
 	}
 }
 
-// methodList names the methods as "euler, exact, rk2 or rk4".
-func methodList() string {
+// parseWord parses an option's word with parse (fixed's parsers for
+// format, rounding and overflow), reporting its error at the option.
+func parseWord[T any](c *checker, o *Option, parse func(string) (T, error)) (T, bool) {
+	v, err := parse(o.Word)
+	if err != nil {
+		c.errs.Add(o.Pos, msgOptionFixed, err)
+		return v, false
+	}
+	return v, true
+}
+
+// parseMethod parses a method word.
+func parseMethod(s string) (Method, error) {
+	if slices.Contains(Methods, Method(s)) {
+		return Method(s), nil
+	}
 	w := make([]string, len(Methods))
 	for i, m := range Methods {
 		w[i] = string(m)
 	}
-	return strings.Join(w[:len(w)-1], ", ") + " or " + w[len(w)-1]
+	return "", fmt.Errorf(msgOptionValue, strings.Join(w[:len(w)-1], ", ")+" or "+w[len(w)-1], s)
 }
 
 // dtOption checks the value of a dt option: a positive, finite time (ms).

@@ -2,8 +2,9 @@ package lang
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -399,11 +400,4 @@ func refractorySteps(ev *evaluator, r *Refractory, dt float64) (n int, warn bool
 
 func numStr(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys(m map[string]float64) []string { return slices.Sorted(maps.Keys(m)) }

@@ -42,7 +42,7 @@ const (
 	msgOptionTwice   = "option %q set twice (first at %s)"
 	msgOptionValue   = "expected %s, found %q"
 	msgOptionNoValue = "option %q needs a value"
-	msgOptionFixed   = "%v" // a format, rounding or overflow word fixed's parser rejects, in its words
+	msgOptionFixed   = "%v" // an option word its parser (fixed's, parseMethod) rejects, in its words
 	msgDtPositive    = "dt must be positive, found %s ms"
 	msgDtNotTime     = "dt must be a time, found %s"
 
