@@ -90,7 +90,7 @@ func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	fn.Dt = m.Dt
 	fn.Format, fn.AutoWidth, fn.Round, fn.Overflow = m.Format, m.Auto, m.Round, m.Overflow
 	for _, p := range m.Params {
-		fn.Params = append(fn.Params, &ir.Param{Name: p.Name, Pos: p.Param.Pos, Value: p.Value})
+		fn.Params = append(fn.Params, &ir.Param{Name: p.Name, Pos: p.Param.Pos, Value: p.Value, Range: irRange(p.Range)})
 	}
 	for _, s := range m.States {
 		fn.States = append(fn.States, &ir.State{Name: s.Name, Pos: s.State.Pos, Type: ir.F64,

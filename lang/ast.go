@@ -52,6 +52,7 @@ type Param struct {
 	Pos   Pos
 	Name  string
 	Value Expr
+	Range *Range // nil: the value alone; else every value a population may give it
 }
 
 // Input declares a per-neuron input word, summed synaptic input or current:

@@ -320,6 +320,8 @@ func (mc *modelChecker) params() {
 			continue
 		}
 		p.Value = v
+		p.Range = mc.bounds(p.Name, p.Param.Range, p.Dim, true)
+		mc.c.errs.Append(paramInRange(p, p.Param.Value.GetPos()))
 	}
 }
 

@@ -64,6 +64,10 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 			errs.Append(err)
 		}
 		q.Value = v
+		q.Range = ev.bounds(p.Param.Range, &errs)
+		if err == nil {
+			errs.Append(paramInRange(&q, p.Param.Pos))
+		}
 		c.Params[i] = &q
 	}
 	c.Inputs = make([]*InputInfo, len(m.Inputs))
@@ -326,6 +330,16 @@ func constantsIn(m *ModelInfo, ev *evaluator, good func(Expr) bool, errs *ErrorL
 			visit(n.Cond)
 		}
 	}
+}
+
+// paramInRange reports a parameter value (its default, or an override)
+// outside the parameter's declared range, at pos: the module is sized for
+// the range.
+func paramInRange(p *ParamInfo, pos Pos) error {
+	if p.Range == nil || (p.Value >= p.Range.Lo && p.Value <= p.Range.Hi) {
+		return nil
+	}
+	return Errorf(pos, msgParamOutside, numStr(p.Value), p.Name, numStr(p.Range.Lo), numStr(p.Range.Hi))
 }
 
 // initInRange reports an initial value outside the state's declared range:

@@ -55,6 +55,7 @@ func (p *printer) item(it Item) {
 	case *Param:
 		p.WriteString("param " + n.Name + " = ")
 		p.expr(n.Value)
+		p.rng(n.Range)
 	case *Input:
 		p.WriteString("input " + n.Name)
 		p.unit(n.Unit)

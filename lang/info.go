@@ -130,6 +130,10 @@ type ParamInfo struct {
 	Name  string
 	Value float64 // canonical units
 	Dim   Dim
+	// Range is the declared range (nil when undeclared): the values the
+	// compiled module serves, so formats, widths and tables are sized for
+	// all of them and a population may give each neuron its own.
+	Range *Bounds
 }
 
 // InputInfo is a checked input.

@@ -70,6 +70,7 @@ const (
 	msgDomain         = "%s outside the domain of %s (%s)"
 	msgNonFinite      = "value is not finite"
 	msgInitOutside    = "initial value %s of %q lies outside its declared range [%s, %s]"
+	msgParamOutside   = "value %s of parameter %q lies outside its declared range [%s, %s]"
 	msgNoDecls        = "file declares no model or network"
 	msgSpikeCond      = "spike condition"
 	msgAssertCond     = "assertion"

@@ -20,7 +20,7 @@ type converter struct {
 func (c *converter) item(g *item) lang.Item {
 	switch {
 	case g.Param != nil:
-		return &lang.Param{Pos: c.pm.pos(g.Param.Pos), Name: g.Param.Name, Value: c.expr(g.Param.Value)}
+		return &lang.Param{Pos: c.pm.pos(g.Param.Pos), Name: g.Param.Name, Value: c.expr(g.Param.Value), Range: c.bounds(g.Param.Range)}
 	case g.Input != nil:
 		n := g.Input
 		return &lang.Input{Pos: c.pm.pos(n.Pos), Name: n.Name, Unit: c.optExpr(n.Unit), Range: c.bounds(n.Range)}

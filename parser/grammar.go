@@ -32,11 +32,12 @@ type item struct {
 	Equation   *equation   `parser:"| @@"`
 }
 
-// param = "param" Ident "=" expr .
+// param = "param" Ident "=" expr [ bounds ] .
 type param struct {
 	Pos   lexer.Position
-	Name  string `parser:"'param' @Ident '='"`
-	Value *expr  `parser:"@@"`
+	Name  string  `parser:"'param' @Ident '='"`
+	Value *expr   `parser:"@@"`
+	Range *bounds `parser:"@@?"`
 }
 
 // input = "input" Ident [ ":" expr ] [ bounds ] .

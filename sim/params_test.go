@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"scc/ir"
@@ -14,15 +15,21 @@ import (
 	"scc/sim"
 )
 
-// compileLIF compiles models/lif.snn with tau ranged over [lo, hi]: a
-// generic Func when keep, else specialised to tau (and the defaults).
+// compileLIF compiles models/lif.snn with tau declared over [lo, hi] ms
+// and set to tau (as --param does): a generic Func when keep, else
+// specialised to tau (and the defaults).
 func compileLIF(t testing.TB, tau float64, lo, hi float64, keep bool) *ir.Func {
 	t.Helper()
 	src, err := os.ReadFile("../models/lif.snn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := parser.ParseFile("lif.snn", src)
+	decl := fmt.Sprintf("param tau     = 20 ms in [%v ms, %v ms]", lo, hi)
+	ranged := strings.Replace(string(src), "param tau     = 20 ms", decl, 1)
+	if ranged == string(src) {
+		t.Fatal("lif.snn has no tau to range")
+	}
+	f, err := parser.ParseFile("lif.snn", []byte(ranged))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +42,9 @@ func compileLIF(t testing.TB, tau float64, lo, hi float64, keep bool) *ir.Func {
 		t.Fatal(err)
 	}
 	fn := m.Funcs[0]
-	fn.Params[fn.ParamIndex("tau")].Range = &ir.Range{Lo: lo, Hi: hi}
+	if r := fn.Params[fn.ParamIndex("tau")].Range; r == nil || r.Lo != lo || r.Hi != hi {
+		t.Fatalf("tau's declared range did not reach the IR: %+v", r)
+	}
 	if _, err := passes.Run(m, passes.Options{Check: true, KeepParams: keep}); err != nil {
 		t.Fatal(err)
 	}

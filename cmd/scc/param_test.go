@@ -11,9 +11,14 @@ import (
 // byte-identical SystemVerilog and MLIR to the source with that parameter's
 // value edited (parameters are IR data that const-fold specialises).
 func TestParamOverrideIsSourceEdit(t *testing.T) {
+	const ranged = "param tau     = 20 ms in [10 ms, 30 ms]"
 	tests := []struct {
 		model, old, new, flag string
 	}{
+		// A ranged parameter goes through quantize as data and is bound
+		// after it (passes: bind): still exactly the edited source. The
+		// test first declares the range in the model it edits.
+		{"lif.snn", ranged, "param tau     = 13 ms in [10 ms, 30 ms]", "tau=13ms"},
 		{"lif.snn", "param tau     = 20 ms", "param tau     = 13 ms", "tau=13ms"},
 		{"lif.snn", "param R       = 1 Mohm", "param R       = 2 Mohm", "R=2Mohm"},
 		{"lif.snn", "param v_th    = -50 mV", "param v_th    = -52 mV", "v_th=-52mV"},
@@ -26,6 +31,9 @@ func TestParamOverrideIsSourceEdit(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("..", "..", "models", tt.model))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.old == ranged {
+				src = []byte(strings.Replace(string(src), "param tau     = 20 ms", tt.old, 1))
 			}
 			edited := strings.Replace(string(src), tt.old, tt.new, 1)
 			if edited == string(src) {
@@ -73,5 +81,43 @@ func TestParamOverrideIsSourceEdit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParamOutsideDeclaredRange: --param must stay inside a declared
+// range; the error names the parameter and the range, exit 1, no output.
+func TestParamOutsideDeclaredRange(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "models", "lif.snn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "lif.snn")
+	ranged := strings.Replace(string(src), "param tau     = 20 ms", "param tau     = 20 ms in [10 ms, 30 ms]", 1)
+	if err := os.WriteFile(in, []byte(ranged), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.sv")
+	code, _, stderr := scc(t, "build", in, "--param", "tau=40ms", "-o", out)
+	if code != 1 || !strings.Contains(stderr, `value 40 of parameter "tau" lies outside its declared range [10, 30]`) {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a failed build wrote %s", out)
+	}
+	// The ranged module differs from the unranged one: its coefficient of
+	// dt/tau is sized for [10, 30] ms, not for 20 ms alone.
+	plain := filepath.Join(dir, "plain.sv")
+	rng := filepath.Join(dir, "ranged.sv")
+	if code, _, e := scc(t, "build", filepath.Join("..", "..", "models", "lif.snn"), "-o", plain); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := scc(t, "build", in, "-o", rng); code != 0 {
+		t.Fatal(e)
+	}
+	a, _ := os.ReadFile(plain)
+	b, _ := os.ReadFile(rng)
+	if string(a[strings.Index(string(a), "module"):]) == string(b[strings.Index(string(b), "module"):]) {
+		t.Errorf("declaring tau's range changed nothing in the RTL")
 	}
 }
