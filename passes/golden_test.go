@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"scc/fixed"
 	"scc/internal/golden"
 	"scc/ir"
 )
@@ -69,7 +70,11 @@ func header(comment string) ([]pass, Options, error) {
 				list = append(list, pipeline[i])
 			}
 		case "format":
-			opt.Format = strings.TrimSpace(v)
+			p, err := fixed.ParseProfile(strings.TrimSpace(v))
+			if err != nil {
+				return nil, opt, err
+			}
+			opt.Profile = &p
 		}
 	}
 	if list == nil {

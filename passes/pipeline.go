@@ -21,12 +21,6 @@ type Options struct {
 	// (a fixed.ParseProfile result: the CLI's --format); nil keeps each
 	// function's own.
 	Profile *fixed.Profile
-	// Format is Profile's text, parsed by fixed.ParseProfile when Profile is
-	// nil.
-	//
-	// Deprecated: only passes' tests still set it (the golden headers'
-	// "format:" line, quantize_test, pipeline_test); set Profile.
-	Format string
 	// KeepParams keeps parameters as IR data through const-fold (a generic
 	// module, one Func for every parameter set); by default const-fold
 	// specialises the module to the parameters' values.
@@ -179,13 +173,6 @@ func newContext(m *ir.Module, opt Options) *Context {
 // run runs the passes of list in order on every function of c.Module.
 func (c *Context) run(list []pass) (lang.ErrorList, error) {
 	m, opt := c.Module, c.Options
-	if opt.Profile == nil && opt.Format != "" {
-		p, err := fixed.ParseProfile(opt.Format)
-		if err != nil {
-			return nil, fmt.Errorf("bad format: %w", err)
-		}
-		opt.Profile = &p
-	}
 	if p := opt.Profile; p != nil {
 		for _, fn := range m.Funcs {
 			fn.Format, fn.AutoWidth = p.Format, p.Auto

@@ -97,9 +97,6 @@ func TestRunRejects(t *testing.T) {
 	if _, err := Run(m, Options{StopAfter: "simplify"}); err == nil || !strings.Contains(err.Error(), `unknown pass "simplify"`) {
 		t.Errorf("Run(StopAfter simplify) = %v, want unknown pass", err)
 	}
-	if _, err := Run(m, Options{Format: "q8"}); err == nil {
-		t.Errorf("Run(Format q8) = nil, want a bad format error")
-	}
 	// A fixed module cannot be quantized again: the first real-only pass
 	// refuses it with an internal (not a user) error.
 	if _, err := Run(m, Options{}); err != nil {
