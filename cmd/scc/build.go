@@ -24,7 +24,7 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.format, "format", "", "fixed-point profile overriding the model's (q8.8, q16.16, ...)")
 	fs.StringVar(&p.dt, "dt", "", "step length overriding the model's (e.g. 0.1ms)")
 	fs.Var(&p.params, "param", "parameter override NAME=VALUE (repeatable)")
-	fs.StringVar(&p.top, "top", "", "model or network to build (default: the only one)")
+	fs.StringVar(&p.top, "top", "", "model, network or population to build (a population: its model with its parameter overrides; default: the only one)")
 }
 
 func (p *pipelineFlags) opts() (compileOpts, error) {
@@ -48,6 +48,7 @@ func (p *pipelineFlags) opts() (compileOpts, error) {
 		return o, err
 	}
 	o.Params = params
+	o.Top = p.top
 	return o, nil
 }
 
@@ -88,10 +89,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
-	if err := emitUnit(u, *emit, *out, pf.top, stdout); err != nil || !*rep {
+	if err := emitUnit(u, *emit, *out, u.resolve(pf.top), stdout); err != nil || !*rep {
 		return err
 	}
-	return writeReport(stderr, u, pf.top, tables, reportFlags{steps: 10000, seeds: 4})
+	return writeReport(stderr, u, u.resolve(pf.top), tables, reportFlags{steps: 10000, seeds: 4})
 }
 
 // emitKind picks the output kind from --emit or the output's extension.

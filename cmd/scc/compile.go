@@ -25,6 +25,10 @@ type compileOpts struct {
 	Format    *fixed.Profile      // nil: the model's own
 	StopAfter string              // "": run every pass
 	Tables    *[]passes.TableInfo // when not nil, receives quantize's tables
+	// Top, when it names a population of a network, lowers that
+	// population's model with the population's parameter overrides (and
+	// Params over them): the population's neuron module.
+	Top string
 }
 
 // unit is the product of the pipeline for one source file.
@@ -36,6 +40,27 @@ type unit struct {
 	mod      *ir.Module // after the last pass run (fixed unless StopAfter)
 	real     *ir.Module // real phase, before passes (for --float)
 	warnings lang.ErrorList
+	alias    map[string]string // population name → the model it lowered
+}
+
+// resolve maps a --top that names a population to the model it lowered.
+func (u *unit) resolve(top string) string {
+	if m, ok := u.alias[top]; ok {
+		return m
+	}
+	return top
+}
+
+// population returns the population named name in one of f's networks.
+func population(info *lang.Info, name string) *lang.PopInfo {
+	for _, n := range info.Networks {
+		for _, p := range n.Pops {
+			if p != nil && p.Pop.Name == name {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 func readSource(path string) ([]byte, error) {
@@ -75,7 +100,21 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		return err
 	}
 	u.info = info
-	m, err := irgen.Lower(f, info, irgen.Options{Dt: opt.Dt, Params: opt.Params})
+	lopt := irgen.Options{Dt: opt.Dt, Params: opt.Params}
+	if pop := population(info, opt.Top); pop != nil && opt.Top != "" {
+		// The population's overrides are parameter values like --param
+		// (which wins): its neuron module is the model with them.
+		lopt.Models = []string{pop.Model}
+		lopt.Params = map[string]float64{}
+		for _, o := range pop.Overrides {
+			lopt.Params[o.Name] = o.Value
+		}
+		for k, v := range opt.Params {
+			lopt.Params[k] = v
+		}
+		u.alias = map[string]string{opt.Top: pop.Model}
+	}
+	m, err := irgen.Lower(f, info, lopt)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
-	f, err := pick(u.mod, pf.top)
+	f, err := pick(u.mod, u.resolve(pf.top))
 	if err != nil {
 		return err
 	}

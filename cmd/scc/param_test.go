@@ -121,3 +121,46 @@ func TestParamOutsideDeclaredRange(t *testing.T) {
 		t.Errorf("declaring tau's range changed nothing in the RTL")
 	}
 }
+
+// TestPopulationOverrideIsSourceEdit: `scc build --top POP` builds the
+// population's neuron module, its model with the population's parameter
+// overrides: byte-identical to the model with those defaults edited.
+func TestPopulationOverrideIsSourceEdit(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "models", "lif.snn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := "\nnetwork N {\n    pop exc = LIF[10] { tau = 13 ms; v_th = -52 mV }\n}\n"
+	edited := strings.NewReplacer("param tau     = 20 ms", "param tau     = 13 ms",
+		"param v_th    = -50 mV", "param v_th    = -52 mV").Replace(string(src))
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for name, s := range map[string]string{"a/lif.snn": string(src) + net, "b/lif.snn": edited + net} {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, emit := range []string{"sv", "mlir"} {
+		if code, _, e := scc(t, "build", "a/lif.snn", "--top", "exc", "--emit", emit, "-o", "pop."+emit); code != 0 {
+			t.Fatalf("build --top exc: exit %d\n%s", code, e)
+		}
+		if code, _, e := scc(t, "build", "b/lif.snn", "--top", "LIF", "--emit", emit, "-o", "edit."+emit); code != 0 {
+			t.Fatalf("build edited: exit %d\n%s", code, e)
+		}
+		if code, _, e := scc(t, "build", "a/lif.snn", "--top", "LIF", "--emit", emit, "-o", "base."+emit); code != 0 {
+			t.Fatalf("build: exit %d\n%s", code, e)
+		}
+		pop, _ := os.ReadFile("pop." + emit)
+		edit, _ := os.ReadFile("edit." + emit)
+		base, _ := os.ReadFile("base." + emit)
+		if strings.ReplaceAll(string(pop), "a/lif.snn", "M") != strings.ReplaceAll(string(edit), "b/lif.snn", "M") {
+			t.Errorf("%s: population exc differs from the edited model", emit)
+		}
+		if string(pop) == string(base) {
+			t.Errorf("%s: the population's overrides changed nothing", emit)
+		}
+	}
+}

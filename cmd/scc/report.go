@@ -167,7 +167,7 @@ func matched(a, b []int) int {
 // stated maximum error; spike counts and spike-time agreement. It fails
 // (exit 1) when a budget is set and the agreement is below it.
 func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf reportFlags) error {
-	fx, err := pick(u.mod, top)
+	fx, err := pick(u.mod, u.resolve(top))
 	if err != nil {
 		return err
 	}

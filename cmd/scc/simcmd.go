@@ -43,7 +43,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
-	f, err := pick(u.mod, pf.top)
+	f, err := pick(u.mod, u.resolve(pf.top))
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 	n := pickNetwork(u.mod, pf.top)
 	var f *ir.Func
 	if n == nil {
-		if f, err = pick(u.mod, pf.top); err != nil {
+		if f, err = pick(u.mod, u.resolve(pf.top)); err != nil {
 			return err
 		}
 	}
