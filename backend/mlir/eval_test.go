@@ -306,16 +306,23 @@ type machine struct {
 	undef  []bool
 	width  []int
 	argIdx [][]int
+	res    []int      // per op: the slot of its result (-1: none)
+	resM   []*big.Int // per op: the mask of its result width (nil: none)
+	inM    []*big.Int // per input slot: the mask of its width
 	state  []*big.Int // register contents, by op index (nil for other ops)
 	assert []bool     // per verif.assert op of the last eval: held
 	masks  map[int]*big.Int
+	// Scratch words of eval: signed operands and concatenations (the
+	// equivalence runs evaluate millions of ops; eval allocates nothing).
+	sx, sy, acc, in *big.Int
 }
 
 func newMachine(m *hwModule) (*machine, error) {
 	if err := check(m); err != nil {
 		return nil, err
 	}
-	mc := &machine{m: m, slot: map[string]int{}, masks: map[int]*big.Int{}}
+	mc := &machine{m: m, slot: map[string]int{}, masks: map[int]*big.Int{},
+		sx: new(big.Int), sy: new(big.Int), acc: new(big.Int), in: new(big.Int)}
 	def := func(name string, w int) {
 		mc.slot[name] = len(mc.val)
 		mc.val = append(mc.val, new(big.Int))
@@ -330,11 +337,22 @@ func newMachine(m *hwModule) (*machine, error) {
 			def(o.name, o.width)
 		}
 	}
+	mc.inM = make([]*big.Int, len(m.ins))
+	for s := 1; s < len(m.ins); s++ { // slot 0 is clk
+		mc.inM[s] = mc.mask(mc.width[s])
+	}
 	mc.argIdx = make([][]int, len(m.ops))
+	mc.res = make([]int, len(m.ops))
+	mc.resM = make([]*big.Int, len(m.ops))
 	mc.state = make([]*big.Int, len(m.ops))
 	for i, o := range m.ops {
 		for _, a := range o.args {
 			mc.argIdx[i] = append(mc.argIdx[i], mc.slot[a])
+		}
+		mc.res[i] = -1
+		if o.kind != kAssert && o.kind != kOutput {
+			mc.res[i] = mc.slot[o.name]
+			mc.resM[i] = mc.mask(o.width)
 		}
 		if o.kind == kFirReg {
 			mc.state[i] = new(big.Int)
@@ -357,7 +375,13 @@ func (mc *machine) mask(w int) *big.Int {
 
 // signed reads the w-bit pattern u as a two's complement integer.
 func signed(u *big.Int, w int) *big.Int {
-	r := new(big.Int).Set(u)
+	return signedTo(new(big.Int), u, w)
+}
+
+// signedTo sets r to the w-bit pattern u read as a two's complement
+// integer and returns r.
+func signedTo(r, u *big.Int, w int) *big.Int {
+	r.Set(u)
 	if u.Bit(w-1) == 1 {
 		r.Sub(r, new(big.Int).Lsh(bigOne, uint(w)))
 	}
@@ -372,13 +396,12 @@ func (mc *machine) eval(in []int64) error {
 	}
 	for i, x := range in {
 		s := i + 1
-		mc.val[s].And(big.NewInt(x), mc.mask(mc.width[s]))
+		mc.val[s].And(mc.in.SetInt64(x), mc.inM[s])
 		mc.undef[s] = false
 	}
 	mc.assert = mc.assert[:0]
 	for i, o := range mc.m.ops {
 		ai := mc.argIdx[i]
-		arg := func(k int) *big.Int { return mc.val[ai[k]] }
 		und := false
 		for k, a := range ai {
 			if mc.undef[a] && !(o.kind == kMux && k > 0) && !(o.kind == kFirReg && k == 0) {
@@ -391,42 +414,49 @@ func (mc *machine) eval(in []int64) error {
 			}
 		}
 		if o.kind == kAssert {
-			mc.assert = append(mc.assert, arg(0).Sign() != 0)
+			mc.assert = append(mc.assert, mc.val[ai[0]].Sign() != 0)
 			continue
 		}
 		if o.kind == kOutput {
 			continue
 		}
-		s := mc.slot[o.name]
+		var a, b *big.Int
+		if len(ai) > 0 {
+			a = mc.val[ai[0]]
+		}
+		if len(ai) > 1 {
+			b = mc.val[ai[1]]
+		}
+		s := mc.res[i]
 		r := mc.val[s]
 		w := o.width
 		switch o.kind {
 		case kConst:
 			r.SetInt64(o.value)
 		case kAdd:
-			r.Add(arg(0), arg(1))
+			r.Add(a, b)
 		case kSub:
-			r.Sub(arg(0), arg(1))
+			r.Sub(a, b)
 		case kMul:
-			r.Mul(arg(0), arg(1))
+			r.Mul(a, b)
 		case kDivS:
-			if arg(1).Sign() == 0 {
+			if b.Sign() == 0 {
 				und = true
 				r.SetInt64(0)
 				break
 			}
-			r.Quo(signed(arg(0), w), signed(arg(1), w)) // truncates toward zero
+			r.Quo(signedTo(mc.sx, a, w), signedTo(mc.sy, b, w)) // truncates toward zero
 		case kAnd:
-			r.And(arg(0), arg(1))
+			r.And(a, b)
 		case kOr:
-			r.Or(arg(0), arg(1))
+			r.Or(a, b)
 		case kXor:
-			r.Xor(arg(0), arg(1))
+			r.Xor(a, b)
 		case kICmp:
 			aw := mc.width[ai[0]]
-			x, y := arg(0), arg(1)
+			x, y := a, b
 			if o.pred[0] == 's' {
-				x, y = signed(x, aw), signed(y, aw)
+				x, y = signedTo(mc.sx, a, aw), signedTo(mc.sy, b, aw)
 			}
 			c := x.Cmp(y)
 			var t bool
@@ -452,37 +482,37 @@ func (mc *machine) eval(in []int64) error {
 			}
 		case kMux:
 			pick := ai[2]
-			if arg(0).Sign() != 0 {
+			if a.Sign() != 0 {
 				pick = ai[1]
 			}
 			r.Set(mc.val[pick])
 			und = mc.undef[ai[0]] || mc.undef[pick]
 		case kExtract:
-			r.Rsh(arg(0), uint(o.low))
+			r.Rsh(a, uint(o.low))
 		case kConcat:
-			acc := new(big.Int)
+			acc := mc.acc.SetInt64(0)
 			for k := range ai {
-				acc.Lsh(acc, uint(mc.width[ai[k]])).Or(acc, arg(k))
+				acc.Lsh(acc, uint(mc.width[ai[k]])).Or(acc, mc.val[ai[k]])
 			}
 			r.Set(acc)
 		case kReplicate:
 			aw := mc.width[ai[0]]
-			acc := new(big.Int)
+			acc := mc.acc.SetInt64(0)
 			for n := 0; n < w/aw; n++ {
-				acc.Lsh(acc, uint(aw)).Or(acc, arg(0))
+				acc.Lsh(acc, uint(aw)).Or(acc, a)
 			}
 			r.Set(acc)
 		case kFirReg: // asynchronous reset: the reset value shows at once
 			und = false
-			if arg(2).Sign() != 0 {
-				r.Set(arg(3))
+			if mc.val[ai[2]].Sign() != 0 {
+				r.Set(mc.val[ai[3]])
 			} else {
 				r.Set(mc.state[i])
 			}
 		default:
 			return fmt.Errorf("op %d: cannot evaluate %v", i, o.kind)
 		}
-		r.And(r, mc.mask(w))
+		r.And(r, mc.resM[i])
 		mc.undef[s] = und
 	}
 	return nil
