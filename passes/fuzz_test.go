@@ -11,7 +11,8 @@ import (
 
 // FuzzPipeline builds small random real-phase functions (expression trees
 // over states, inputs and constants, with selects, divisions and calls)
-// and runs the whole pipeline with Check on: no input may panic, ir.Verify
+// (some reading ranged parameters, some kept generic) and runs the whole
+// pipeline with Check on: no input may panic, ir.Verify
 // holds after every pass, failures are positioned user errors, and the
 // fixed output round-trips through its text form.
 func FuzzPipeline(f *testing.F) {
@@ -20,10 +21,10 @@ func FuzzPipeline(f *testing.F) {
 	}
 	formats := []fixed.Format{fixed.Q88, fixed.Q(4, 4), fixed.Q(16, 16), fixed.Q(2, 14), fixed.Q(24, 8)}
 	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
-		cfg := genConfig{states: 3, inputs: 2, depth: 4, divs: true, calls: sel&8 != 0}
+		cfg := genConfig{states: 3, inputs: 2, depth: 4, divs: true, calls: sel&8 != 0, params: sel&16 != 0}
 		m := genModule(data, formats[int(sel)%len(formats)], cfg)
 		src := m.String()
-		_, err := Run(m, Options{Check: true})
+		_, err := Run(m, Options{Check: true, KeepParams: sel&32 != 0})
 		if err != nil {
 			var el lang.ErrorList
 			if !errors.As(err, &el) {

@@ -36,6 +36,7 @@ type genConfig struct {
 	depth          int  // expression depth
 	calls          bool // allow nonlinear calls (quantize rejects them)
 	divs           bool // allow division
+	params         bool // read parameters: p0, p1 ranged, p2 a single value
 }
 
 type gen struct {
@@ -69,6 +70,13 @@ func genModule(data []byte, ft fixed.Format, cfg genConfig) *ir.Module {
 			st.Range = &ir.Range{Lo: -2, Hi: 3}
 		}
 		f.States = append(f.States, st)
+	}
+	if cfg.params {
+		f.Params = []*ir.Param{
+			{Name: "p0", Pos: g.p(), Value: 1, Range: &ir.Range{Lo: 0.5, Hi: 2}},
+			{Name: "p1", Pos: g.p(), Value: -0.25, Range: &ir.Range{Lo: -1, Hi: 1}},
+			{Name: "p2", Pos: g.p(), Value: 0.1},
+		}
 	}
 	for i := g.s.intn(cfg.inputs + 1); i > 0; i-- {
 		f.Inputs = append(f.Inputs, &ir.Input{Name: fmt.Sprintf("i%d", len(f.Inputs)), Pos: g.p(), Type: ir.F64})
@@ -104,6 +112,11 @@ func (g *gen) expr(depth int) *ir.Value {
 		}
 		fallthrough
 	case 2:
+		if len(g.f.Params) > 0 && g.s.intn(2) == 0 {
+			v := g.b.NewValue(g.p(), ir.OpParam, ir.F64)
+			v.AuxInt = int64(g.s.intn(len(g.f.Params)))
+			return v
+		}
 		v := g.b.NewValue(g.p(), ir.OpConst, ir.F64)
 		v.AuxFloat = constPalette[g.s.intn(len(constPalette))]
 		return v

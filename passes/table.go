@@ -144,6 +144,13 @@ func (q *quantizer) tabulate(v, x *ir.Value, what string, g func(float64) float6
 			hi = int64(h)
 		}
 	}
+	// Breakpoints are at most 2^MaxTableShift words apart: an argument
+	// spanning more than that many segments cannot be tabulated (it would
+	// take billions of entries).
+	if uint64(hi-lo) > uint64(q.segments())<<fixed.MaxTableShift {
+		q.errorf(v.Pos, msgTableTooWide, what, af.Decode(lo), af.Decode(hi), q.segments())
+		return q.placeholder(v)
+	}
 	// The result range over the breakpoints (interpolation stays between
 	// neighbouring entries), then the table in the format that holds it.
 	probe := fixed.Q(fixed.MaxTableWidth, 0)
