@@ -364,23 +364,17 @@ func (p *irParser) value(b *Block, toks []string, pos lang.Pos, vals map[string]
 		if len(rest) > 0 && rest[0] == "," {
 			rest = rest[1:]
 		}
-	case OpInput:
+	case OpInput, OpParam:
+		kind, index := "input", f.InputIndex
+		if op == OpParam {
+			kind, index = "parameter", f.ParamIndex
+		}
 		if len(rest) != 1 {
-			p.failf("input needs an input name")
+			p.failf("%s needs a%s %s name", op, map[bool]string{true: "n", false: ""}[kind == "input"], kind)
 		}
-		i := f.InputIndex(p.unquote(rest[0]))
+		i := index(p.unquote(rest[0]))
 		if i < 0 {
-			p.failf("unknown input %s", rest[0])
-		}
-		v.AuxInt = int64(i)
-		rest = nil
-	case OpParam:
-		if len(rest) != 1 {
-			p.failf("param needs a parameter name")
-		}
-		i := f.ParamIndex(p.unquote(rest[0]))
-		if i < 0 {
-			p.failf("unknown parameter %s", rest[0])
+			p.failf("unknown %s %s", kind, rest[0])
 		}
 		v.AuxInt = int64(i)
 		rest = nil
