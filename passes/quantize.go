@@ -436,12 +436,12 @@ func (q *quantizer) assumeInput(x *ir.Value, in *ir.Input) *ir.Value {
 		return x
 	}
 	fm := x.Type.Fmt
-	lo := math.Ceil(math.Ldexp(in.Range.Lo, fm.Frac))
-	hi := math.Floor(math.Ldexp(in.Range.Hi, fm.Frac))
-	if !(lo >= float64(fm.Min()) && hi <= float64(fm.Max()) && lo <= hi) {
+	// A range beyond fm (or unbounded) leaves an end at fm's, so the
+	// narrowed format would be fm itself.
+	r := ofFixed(fixed.Inward(in.Range.Lo, in.Range.Hi, fm))
+	if r.lo.Cmp(r.hi) > 0 {
 		return x
 	}
-	r := bigIv{big.NewInt(int64(lo)), big.NewInt(int64(hi))}
 	to := fixed.Q(r.width()-fm.Frac, fm.Frac)
 	if to.Width() >= fm.Width() {
 		return x
@@ -525,9 +525,8 @@ func (q *quantizer) mul(v *ir.Value) *ir.Value {
 // cast narrows p to fraction frac with rounding m and overflow wrap, its
 // width the minimal one holding the rounded interval.
 func (q *quantizer) cast(pos lang.Pos, p *ir.Value, frac int, m fixed.Round) *ir.Value {
-	iv := q.iv[p]
-	s := p.Type.Fmt.Frac - frac
-	r := bigIv{big.NewInt(fixed.ShiftRight(iv.Lo, s, m)), big.NewInt(fixed.ShiftRight(iv.Hi, s, m))}
+	from := p.Type.Fmt
+	r := ofFixed(q.iv[p].big().fx().Round(from, fixed.Q(from.Int, frac), m))
 	w := r.width()
 	nv := q.emit(pos, ir.OpCast, ir.Fix(fixed.Q(w-frac, frac)), r.raw(), p)
 	nv.Round, nv.Overflow = m, fixed.Wrap
