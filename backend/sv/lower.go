@@ -162,7 +162,8 @@ func (e *emitter) lowerInput(v *ir.Value) string {
 }
 
 // lowerAddSub aligns both operands to the result fraction, extends them to
-// the result width and adds modulo 2^W: exactly sim's alignU + WrapTo.
+// the result width and adds modulo 2^W: exactly fixed.Add and fixed.Sub
+// (Align, then WrapTo), which sim calls.
 func (e *emitter) lowerAddSub(v *ir.Value) string {
 	w, fr := width(v), v.Type.Fmt.Frac
 	a, b := v.Args[0], v.Args[1]
