@@ -5,9 +5,9 @@ import (
 	"os"
 	"testing"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/irgen"
-	"scc/lang"
 )
 
 // step evaluates one step of a real-phase function in float64: a tiny
@@ -76,7 +76,7 @@ func step(t *testing.T, f *ir.Func, state, in []float64) (next []float64, spike 
 				args[i] = a(i)
 			}
 			var ok bool
-			if r, ok = lang.CallFunc(v.AuxName, args); !ok {
+			if r, ok = fixed.Call(v.AuxName, args); !ok {
 				t.Fatalf("unknown call %s", v.LongString())
 			}
 		case ir.OpFit:

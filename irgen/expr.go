@@ -3,6 +3,7 @@ package irgen
 import (
 	"math"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/lang"
 )
@@ -336,7 +337,7 @@ func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
 			}
 			args[i] = v
 		}
-		if _, known := lang.FuncArity(e.Fun); !known {
+		if fixed.LookupBuiltin(e.Fun) == nil {
 			return sym{}, false
 		}
 		return b.symOp(pos, ir.OpCall, ir.F64, e.Fun, args...), true

@@ -11,20 +11,6 @@ import (
 	"scc/fixed"
 )
 
-// FuncArity returns the number of arguments of the builtin function name,
-// and whether it exists (fixed's builtin table).
-func FuncArity(name string) (int, bool) {
-	if b := fixed.LookupBuiltin(name); b != nil {
-		return b.Arity, true
-	}
-	return 0, false
-}
-
-// CallFunc applies the builtin function name to args in float64.
-//
-// Deprecated: use fixed.Call, the table's own entry point.
-func CallFunc(name string, args []float64) (v float64, ok bool) { return fixed.Call(name, args) }
-
 // builtinList names the builtin functions for diagnostics.
 func builtinList() string { return strings.Join(fixed.BuiltinNames(), " ") }
 

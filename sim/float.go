@@ -2,8 +2,8 @@ package sim
 
 import (
 	"fmt"
-	"scc/lang"
 
+	"scc/fixed"
 	"scc/ir"
 )
 
@@ -36,7 +36,7 @@ func NewFloat(f *ir.Func) (*Float, error) {
 	}
 	for _, v := range m.order {
 		if v.Op == ir.OpCall {
-			if n, ok := lang.FuncArity(v.AuxName); !ok || n != len(v.Args) {
+			if b := fixed.LookupBuiltin(v.AuxName); b == nil || b.Arity != len(v.Args) {
 				return nil, fmt.Errorf("%v: sim: unknown function %q", v.Pos, v.AuxName)
 			}
 		}
