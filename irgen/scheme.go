@@ -26,15 +26,15 @@ func (b *builder) candidates() []*ir.Value {
 		}
 	}
 	switch m.Method {
-	case "exact":
+	case lang.Exact:
 		for _, i := range odes {
 			cand[i] = b.exact(i)
 		}
-	case "rk2":
+	case lang.RK2:
 		b.rk(odes, cand, []float64{0.5}, []float64{0, 1})
-	case "rk4":
+	case lang.RK4:
 		b.rk(odes, cand, []float64{0.5, 0.5, 1}, []float64{1.0 / 6, 2.0 / 6, 2.0 / 6, 1.0 / 6})
-	default:
+	default: // lang.Euler
 		for _, i := range odes {
 			eq := m.States[i].Eq.(*lang.ODE)
 			x := b.root.state(i, eq.Pos)
