@@ -255,14 +255,11 @@ func parseWord[T any](c *checker, o *Option, parse func(string) (T, error)) (T, 
 
 // parseMethod parses a method word.
 func parseMethod(s string) (Method, error) {
-	if slices.Contains(Methods, Method(s)) {
-		return Method(s), nil
+	if i := slices.Index(methodNames[:], s); i >= 0 {
+		return Method(i), nil
 	}
-	w := make([]string, len(Methods))
-	for i, m := range Methods {
-		w[i] = string(m)
-	}
-	return "", fmt.Errorf(msgOptionValue, strings.Join(w[:len(w)-1], ", ")+" or "+w[len(w)-1], s)
+	w := methodNames[:len(methodNames)-1]
+	return 0, fmt.Errorf(msgOptionValue, strings.Join(w, ", ")+" or "+methodNames[len(methodNames)-1], s)
 }
 
 // dtOption checks the value of a dt option: a positive, finite time (ms).

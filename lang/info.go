@@ -1,6 +1,10 @@
 package lang
 
-import "scc/fixed"
+import (
+	"fmt"
+
+	"scc/fixed"
+)
 
 // Info holds the facts the checker found about a file (STYLE S6): the AST
 // stays plain data and every derived fact lives here.
@@ -37,20 +41,28 @@ type ModelInfo struct {
 	syms map[string]Symbol
 }
 
-// Method is an integration method (DESIGN §2); its values are the option
-// words.
-type Method string
+// Method is an integration method (DESIGN §2): the `method` option.
+type Method uint8
 
 // Integration methods.
 const (
-	Euler Method = "euler" // the default
-	Exact Method = "exact" // exponential Euler, exact for linear ODEs
-	RK2   Method = "rk2"   // explicit midpoint
-	RK4   Method = "rk4"   // classical Runge–Kutta
+	Euler Method = iota // the default
+	Exact               // exponential Euler, exact for linear ODEs
+	RK2                 // explicit midpoint
+	RK4                 // classical Runge–Kutta
 )
 
-// Methods lists the integration methods in the order diagnostics name them.
-var Methods = []Method{Euler, Exact, RK2, RK4}
+// methodNames are the option words of the methods, in the order
+// diagnostics name them.
+var methodNames = [...]string{Euler: "euler", Exact: "exact", RK2: "rk2", RK4: "rk4"}
+
+// String returns the method's option word.
+func (m Method) String() string {
+	if int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return fmt.Sprintf("method(%d)", uint8(m))
+}
 
 // Profile is the checked fixed-point profile (DESIGN §3) and integration
 // options of a model or network. Every option is parsed once, by the
