@@ -3,6 +3,7 @@ package testbenches
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,6 +61,22 @@ func zoo(t *testing.T) *ir.Module {
 	return nil
 }
 
+// TestMain shares the simulator builds of the test binary (BuildCache).
+func TestMain(m *testing.M) {
+	os.Exit(runShared(m))
+}
+
+func runShared(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "scc-builds-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ShareBuilds(NewBuildCache(dir))
+	return m.Run()
+}
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
@@ -67,8 +84,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 // TestCosim co-simulates the LIF for 10,000 steps and both op-zoo funcs for
-// 2,000 steps under each simulator, bit for bit. Runs of one simulator share
-// a work dir so Verilator compiles its runtime library once.
+// 2,000 steps under each simulator, bit for bit, all six runs in parallel.
 func TestCosim(t *testing.T) {
 	lifM, zooM := lif(t), zoo(t)
 	cases := []struct {
@@ -83,9 +99,10 @@ func TestCosim(t *testing.T) {
 	for _, simName := range []string{"iverilog", "verilator"} {
 		t.Run(simName, func(t *testing.T) {
 			tool.Need(t, simName)
-			dir := t.TempDir()
 			for _, tc := range cases {
 				t.Run(tc.f, func(t *testing.T) {
+					t.Parallel()
+					dir := t.TempDir()
 					f := tc.m.Func(tc.f)
 					res, err := Cosim(ctx(t), tc.m, f, CosimOptions{Sim: simName, Steps: tc.steps, Seed: 1, Dir: dir, Version: "test"})
 					if err != nil {

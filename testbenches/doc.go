@@ -4,8 +4,9 @@
 // (package sim) step by step.
 //
 // Owns: testbench generation (Generate, WriteStimulus, WriteExpected), the
-// simulator drivers (RunIcarus, RunVerilator) and co-simulation (Cosim,
-// CosimTrace). The hand-written library's testbenches live in
+// simulator drivers (RunIcarus, RunVerilator), the build cache test
+// binaries share between co-simulations (BuildCache, ShareBuilds) and
+// co-simulation (Cosim, CosimTrace). The hand-written library's testbenches live in
 // testbenches/hdl, a separate package.
 //
 // May import: everything (DESIGN §1).
