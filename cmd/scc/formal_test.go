@@ -14,6 +14,7 @@ import (
 // line is PROVEN, the summary counts them and stderr reports the solver
 // runs.
 func TestFormalLIF(t *testing.T) {
+	t.Parallel()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	code, out, errOut := scc(t, "formal", filepath.Join("..", "..", "models", "lif.snn"), "--depth", "6", "--timeout", "60", "-v")
 	if code != 0 {
@@ -35,6 +36,7 @@ func TestFormalLIF(t *testing.T) {
 // TestFormalFailure: a false user assertion fails with a trace, a table
 // and exit status 1.
 func TestFormalFailure(t *testing.T) {
+	t.Parallel()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "acc.snn")
@@ -77,6 +79,7 @@ func TestFormalUsage(t *testing.T) {
 // --tap. Every line must be PROVEN; with a different refractory period the
 // command exits 1 with a counterexample.
 func TestFormalEquivSeedLIF(t *testing.T) {
+	t.Parallel()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	dir := t.TempDir()
 	sv := filepath.Join(dir, "seed_lif.sv")

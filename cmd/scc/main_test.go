@@ -36,8 +36,10 @@ func modelFiles(t testing.TB) []string {
 }
 
 func TestBuildEveryModel(t *testing.T) {
+	t.Parallel()
 	for _, path := range modelFiles(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			outs := [2]string{filepath.Join(dir, "a.sv"), filepath.Join(dir, "b.sv")}
 			for _, o := range outs {
@@ -99,16 +101,22 @@ func runTool(t *testing.T, dir, name string, args ...string) string {
 
 // TestCosimEveryModel co-simulates every bundled model bit-exact against
 // the golden model for 10,000 steps of seeded random input under both
-// simulators.
+// simulators. The runs are independent and go in parallel, the Verilator
+// builds of the largest models first (they take longest).
 func TestCosimEveryModel(t *testing.T) {
+	t.Parallel()
 	tool.Need(t, "iverilog", "vvp", "verilator")
 	steps := "10000"
 	if testing.Short() {
 		steps = "1000"
 	}
-	for _, simName := range []string{"iverilog", "verilator"} {
-		for i, path := range modelFiles(t) {
+	files := modelFiles(t)
+	order := largestFirst(t, files)
+	for _, simName := range []string{"verilator", "iverilog"} {
+		for _, i := range order {
+			path := files[i]
 			t.Run(simName+"/"+filepath.Base(path), func(t *testing.T) {
+				t.Parallel()
 				seed := strconv.Itoa(11 + i)
 				code, out, stderr := scc(t, "cosim", path, "--sim", simName, "--steps", steps, "--seed", seed)
 				if code != 0 {
@@ -272,6 +280,7 @@ var eqLIF = []string{"eq", "dv/dt = (v_rest - v + R*I)/tau : volt (unless refrac
 	"--threshold", "v > -50*mV", "--reset", "v = -65*mV", "--refractory", "2ms", "--dt", "0.1ms"}
 
 func TestEq(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	svOut, snnOut := filepath.Join(dir, "lif.sv"), filepath.Join(dir, "lif.snn")
 	if code, _, stderr := scc(t, append(eqLIF, "-o", svOut)...); code != 0 {

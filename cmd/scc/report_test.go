@@ -24,11 +24,13 @@ func agreementOf(t *testing.T, out string) float64 {
 // its default stimulus (the measurement runs both models; nothing is
 // hard-coded), and the budget flag passes.
 func TestReportIssueModels(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs 40,000 steps of each model twice")
 	}
 	for _, m := range []string{"adex", "exp_if", "hodgkin_huxley", "morris_lecar", "wang_buzsaki", "connor_stevens", "izhikevich", "coba_lif"} {
 		t.Run(m, func(t *testing.T) {
+			t.Parallel()
 			code, out, errs := scc(t, "report", filepath.Join("..", "..", "models", m+".snn"), "--budget", "0.95")
 			if code != 0 {
 				t.Fatalf("scc report %s --budget 0.95 = exit %d, want 0\n%s%s", m, code, out, errs)
@@ -44,6 +46,7 @@ func TestReportIssueModels(t *testing.T) {
 // step, so a 0.95 budget exits 1 and says why; the report names formats,
 // ranges and tables.
 func TestReportBudgetFails(t *testing.T) {
+	t.Parallel()
 	lif := filepath.Join("..", "..", "models", "lif.snn")
 	code, out, errs := scc(t, "report", lif, "--steps", "3000", "--seeds", "2", "--budget", "0.95")
 	if code != 1 || !strings.Contains(errs, "below the budget 0.95") {
