@@ -32,11 +32,14 @@ const solverTimeout = 150 * time.Second
 var issueModels = []string{"lif.snn", "qif.snn", "izhikevich.snn", "fitzhugh_nagumo.snn", "hindmarsh_rose.snn", "seed_lif.snn", "coba_lif.snn"}
 
 // TestModelsProve proves the generated properties of the issue models:
-// every one must be PROVEN (BMC from reset and k-induction).
+// every one must be PROVEN (BMC from reset and k-induction). The models are
+// proven in parallel (solverTimeout leaves room for a shared core).
 func TestModelsProve(t *testing.T) {
+	t.Parallel()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	for _, name := range issueModels {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			f, rtl := compileModel(t, name)
 			rep := prove(t, f, rtl, testDepth)
 			for _, r := range rep.Results {
