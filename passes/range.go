@@ -5,6 +5,7 @@ import (
 
 	"scc/fixed"
 	"scc/ir"
+	"scc/lang"
 )
 
 // Interval is a closed interval [Lo, Hi] of real values; infinite ends mean
@@ -44,8 +45,15 @@ func declared(r *ir.Range, f fixed.Format) Interval {
 // analysis cannot prove: its commit saturates.
 func rangePass(f *ir.Func, c *Context) error {
 	fr := formatRange(f.Format)
+	var errs lang.ErrorList
 	for _, s := range f.States {
 		if s.Range == nil {
+			continue
+		}
+		if f.AutoWidth == 0 && !s.Refractory && (s.Range.Lo > fr.Hi || s.Range.Hi < fr.Lo) {
+			// No word of the format lies in the range: nothing the state
+			// could hold satisfies what every width downstream assumes.
+			errs = append(errs, c.errorf(s.Pos, msgRangeOutsideFormat, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi))
 			continue
 		}
 		if f.AutoWidth == 0 && (s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi) {
@@ -59,6 +67,9 @@ func rangePass(f *ir.Func, c *Context) error {
 		if in.Range != nil && (in.Range.Lo < fr.Lo || in.Range.Hi > fr.Hi) {
 			c.Warnf(in.Pos, msgRangeUnrepresentable, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi)
 		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
 	}
 	sr := StateRanges(f)
 	for i, s := range f.States {
@@ -74,7 +85,10 @@ func rangePass(f *ir.Func, c *Context) error {
 	// The facts live in the IR (printed by `scc ir --after range`, read by
 	// quantize), not in side tables.
 	for i, st := range f.States {
-		st.Reach, st.Proven = &ir.Range{Lo: sr[i].Lo, Hi: sr[i].Hi}, sr[i].Proven
+		st.Reach, st.Proven = nil, false
+		if sr[i].Lo <= sr[i].Hi { // an empty reach is no fact
+			st.Reach, st.Proven = &ir.Range{Lo: sr[i].Lo, Hi: sr[i].Hi}, sr[i].Proven
+		}
 	}
 	ivs := intervalsWith(f, sr)
 	for _, b := range f.Blocks {
@@ -83,6 +97,10 @@ func rangePass(f *ir.Func, c *Context) error {
 				iv := ivs[v.ID]
 				if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
 					iv = unbounded
+				}
+				if iv.Lo > iv.Hi { // an empty interval is no fact
+					v.Range = nil
+					continue
 				}
 				v.Range = &ir.Range{Lo: iv.Lo, Hi: iv.Hi}
 			}
