@@ -639,16 +639,15 @@ func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
 		return a
 	}
 	fm := st.Type.Fmt
-	lo := math.Ceil(math.Ldexp(st.Range.Lo, fm.Frac))
-	hi := math.Floor(math.Ldexp(st.Range.Hi, fm.Frac))
-	if !(lo <= hi) {
+	w := fixed.Inward(st.Range.Lo, st.Range.Hi, fm) // the range's words (range made it non-empty)
+	if w.Lo.Cmp(w.Hi) > 0 {
 		return a
 	}
-	if lo > float64(fm.Min()) {
-		a = q.clampSide(v.Pos, a, int64(lo), ir.OpLt)
+	if lo := w.Lo.Int64(); lo > fm.Min() {
+		a = q.clampSide(v.Pos, a, lo, ir.OpLt)
 	}
-	if hi < float64(fm.Max()) {
-		a = q.clampSide(v.Pos, a, int64(hi), ir.OpGt)
+	if hi := w.Hi.Int64(); hi < fm.Max() {
+		a = q.clampSide(v.Pos, a, hi, ir.OpGt)
 	}
 	return a
 }
