@@ -312,8 +312,8 @@ type machine struct {
 	state  []*big.Int // register contents, by op index (nil for other ops)
 	assert []bool     // per verif.assert op of the last eval: held
 	masks  map[int]*big.Int
-	// Scratch words of eval: signed operands and concatenations (the
-	// equivalence runs evaluate millions of ops; eval allocates nothing).
+	// Scratch words of eval for signed operands, concatenations and the
+	// inputs: the equivalence runs evaluate millions of ops.
 	sx, sy, acc, in *big.Int
 }
 
