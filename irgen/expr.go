@@ -153,13 +153,17 @@ func (c *ctx) bindsHere(deps []bool) bool {
 	return false
 }
 
-func (b *builder) input(i int, pos lang.Pos) *ir.Value {
-	if b.inputs[i] == nil {
-		v := b.blk.NewValue(pos, ir.OpInput, ir.F64)
+func (b *builder) input(i int, pos lang.Pos) *ir.Value { return b.read(b.inputs, ir.OpInput, i, pos) }
+
+// read returns reads[i], made on first use as op i (an input or a
+// parameter read: one value each).
+func (b *builder) read(reads []*ir.Value, op ir.Op, i int, pos lang.Pos) *ir.Value {
+	if reads[i] == nil {
+		v := b.blk.NewValue(pos, op, ir.F64)
 		v.AuxInt = int64(i)
-		b.inputs[i] = v
+		reads[i] = v
 	}
-	return b.inputs[i]
+	return reads[i]
 }
 
 // konst returns a number constant (one value per distinct number).
@@ -238,14 +242,7 @@ func (b *builder) symDiv(pos lang.Pos, x, y sym) sym { return b.symOp(pos, ir.Op
 func (b *builder) symNeg(pos lang.Pos, x sym) sym    { return b.symOp(pos, ir.OpNeg, ir.F64, "", x) }
 
 // param returns the read of parameter i (one value per parameter).
-func (b *builder) param(i int, pos lang.Pos) *ir.Value {
-	if b.params[i] == nil {
-		v := b.blk.NewValue(pos, ir.OpParam, ir.F64)
-		v.AuxInt = int64(i)
-		b.params[i] = v
-	}
-	return b.params[i]
-}
+func (b *builder) param(i int, pos lang.Pos) *ir.Value { return b.read(b.params, ir.OpParam, i, pos) }
 
 // fold returns e as a compile-time constant when it is one in c: numbers,
 // units, parameters, dt, lets of those, and states c binds to constants.
