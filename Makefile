@@ -23,6 +23,9 @@ demo: build
 
 # Every test: format and vet checks, the unit and end-to-end tests (real
 # iverilog, verilator, yosys, z3, mlir-opt-16), then short fuzzing runs.
+# Budget: 10 minutes on two cores. Each test binary shares its simulator
+# builds (testbenches.BuildCache) and runs independent simulator jobs in
+# parallel; pure duration runs belong in bench and bench-formal.
 test: lint
 	$(GO) test -count=1 -timeout 60m ./...
 	$(MAKE) fuzz
