@@ -88,7 +88,7 @@ const (
 	// value arg 0, which lives in the function's parameter block
 	// (Func.ParamBlock, computed from parameters once per neuron), encoded
 	// in the result format with round half to even (fixed.Encode, as every
-	// constant is). The bind pass replaces it by that constant when the
+	// constant is); a bool arg gives a bool (a condition on parameters). The bind pass replaces it by that constant when the
 	// module is specialised; backends take only specialised modules.
 	OpCoef
 

@@ -43,6 +43,12 @@ func ParamWords(f *Func, params []float64) ([]int64, error) {
 			}
 			a := v.Args[0]
 			y := x[a.ID]
+			if v.Type == Bool {
+				if y != 0 {
+					words[v.ID] = 1
+				}
+				continue
+			}
 			if r := a.Range; r != nil && !(y >= r.Lo && y <= r.Hi) {
 				return nil, fmt.Errorf("%v: the parameters give %v here, outside the range [%v, %v] the module was sized for", v.Pos, y, r.Lo, r.Hi)
 			}

@@ -282,7 +282,7 @@ func verifyValue(f *Func, v *Value, ph Phase) error {
 			return err
 		}
 	case OpCoef:
-		if args[0].Type != F64 || v.Type.Kind != KFixed {
+		if !(args[0].Type == F64 && v.Type.Kind == KFixed || args[0].Type == Bool && v.Type == Bool) {
 			return fmt.Errorf("coef of %v as %v", args[0].Type, v.Type)
 		}
 	case OpSpike, OpAssert:

@@ -21,5 +21,4 @@ const (
 	msgRefrTooLong    = "refractory count %g of %q needs more than 64 bits"
 	msgTableTooWide   = "%s: its argument spans [%g, %g], too wide for a table of %d segments: declare ranges for what it reads"
 	msgParamNotFit    = "a parameter value in [%g, %g] does not fit %v (range [%g, %g])"
-	msgParamCondition = "a condition on parameters alone cannot be a per-neuron word: give the parameter a single value"
 )

@@ -140,10 +140,6 @@ func (q *quantizer) hoistParams(vals []*ir.Value) []*ir.Value {
 	for _, v := range rest {
 		for _, a := range v.Args {
 			if dep[a] && !q.coefs[a] {
-				if a.Type != ir.F64 {
-					q.errorf(a.Pos, msgParamCondition)
-					continue
-				}
 				q.coefs[a] = true
 				q.coefList = append(q.coefList, a)
 			}
@@ -156,7 +152,10 @@ func (q *quantizer) hoistParams(vals []*ir.Value) []*ir.Value {
 // parameter values used other than as a factor.
 func (q *quantizer) plainCoefs() {
 	for _, v := range q.coefList {
-		if q.needs[v] {
+		switch {
+		case v.Type == ir.Bool: // a condition on parameters: one bit per neuron
+			q.newOf[v] = q.emit(v.Pos, ir.OpCoef, ir.Bool, rawInterval{0, 1}, v)
+		case q.needs[v]:
 			q.newOf[v] = q.constant(v, q.plainFmt[v])
 		}
 	}
@@ -164,7 +163,9 @@ func (q *quantizer) plainCoefs() {
 
 // constLike reports whether v is a real constant or a parameter value
 // (coef): a number the step does not compute.
-func (q *quantizer) constLike(v *ir.Value) bool { return isRealConst(v) || q.coefs[v] }
+func (q *quantizer) constLike(v *ir.Value) bool {
+	return isRealConst(v) || q.coefs[v] && v.Type == ir.F64
+}
 
 // bounds returns the values a constant-like v can have: the constant
 // itself, or the range fact of a parameter value.

@@ -84,7 +84,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var tables []passes.TableInfo
-	opt.Tables = &tables
+	if *rep { // the table report samples every table's error: only on request
+		opt.Tables = &tables
+	}
 	u, err := compile(path, src, opt)
 	if err := u.report(stderr, err); err != nil {
 		return err
