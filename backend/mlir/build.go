@@ -22,6 +22,7 @@ type num struct {
 type builder struct {
 	m      *hwModule
 	used   map[string]bool
+	next   map[string]int // per stem: every stem_i below it is used
 	consts map[[2]int64]string
 	known  map[string]int64  // value of each constant, by SSA name
 	pure   map[string]string // structural key of a comb op → its result
@@ -31,7 +32,7 @@ type builder struct {
 }
 
 func newBuilder(m *hwModule) *builder {
-	return &builder{m: m, used: map[string]bool{}, consts: map[[2]int64]string{},
+	return &builder{m: m, used: map[string]bool{}, next: map[string]int{}, consts: map[[2]int64]string{},
 		known: map[string]int64{}, pure: map[string]string{}}
 }
 
@@ -50,10 +51,14 @@ func (b *builder) fresh(stem string) string {
 		b.used[stem] = true
 		return stem
 	}
-	for i := 1; ; i++ {
+	// Names are never released, so the search resumes where the last one
+	// for this stem stopped: the same names, without quadratic time on
+	// large ROMs.
+	for i := max(b.next[stem], 1); ; i++ {
 		n := stem + "_" + strconv.Itoa(i)
 		if !b.used[n] {
 			b.used[n] = true
+			b.next[stem] = i + 1
 			return n
 		}
 	}
