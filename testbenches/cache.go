@@ -52,6 +52,20 @@ var shared atomic.Pointer[BuildCache]
 // own directory. Test binaries call it from TestMain.
 func ShareBuilds(c *BuildCache) { shared.Store(c) }
 
+// RunSharingBuilds runs a test binary's tests with one BuildCache in a
+// temp dir, removed afterwards (call it from TestMain:
+// os.Exit(testbenches.RunSharingBuilds(m))).
+func RunSharingBuilds(m interface{ Run() int }) int {
+	dir, err := os.MkdirTemp("", "scc-builds-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ShareBuilds(NewBuildCache(dir))
+	return m.Run()
+}
+
 // entry returns the entry of key, locked.
 func (c *BuildCache) entry(key string) *cacheEntry {
 	c.mu.Lock()

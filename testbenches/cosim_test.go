@@ -3,7 +3,6 @@ package testbenches
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,20 +61,7 @@ func zoo(t *testing.T) *ir.Module {
 }
 
 // TestMain shares the simulator builds of the test binary (BuildCache).
-func TestMain(m *testing.M) {
-	os.Exit(runShared(m))
-}
-
-func runShared(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "scc-builds-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ShareBuilds(NewBuildCache(dir))
-	return m.Run()
-}
+func TestMain(m *testing.M) { os.Exit(RunSharingBuilds(m)) }
 
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -14,20 +13,7 @@ import (
 // (testbenches.BuildCache): every co-simulation still builds and runs its
 // own RTL, but Verilator's runtime library is compiled once, not once per
 // model and simulator.
-func TestMain(m *testing.M) {
-	os.Exit(runShared(m))
-}
-
-func runShared(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "scc-builds-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	testbenches.ShareBuilds(testbenches.NewBuildCache(dir))
-	return m.Run()
-}
+func TestMain(m *testing.M) { os.Exit(testbenches.RunSharingBuilds(m)) }
 
 // largestFirst returns the indices of files, the largest file first: the
 // order to start expensive per-model jobs in, so that the longest ones do
