@@ -189,6 +189,19 @@ func (op Op) Info() OpInfo {
 // String returns the op's text name.
 func (op Op) String() string { return op.Info().Name }
 
+// Pure reports whether op computes a function of its args alone in the
+// real phase (const and param included): no effect, and no read of the
+// step's state or inputs. Values of pure ops over constants and
+// parameters are per neuron, not per step (const-fold, quantize's
+// parameter block).
+func (op Op) Pure() bool {
+	switch op {
+	case OpState, OpInput, OpFit, OpNext, OpSpike, OpAssert:
+		return false
+	}
+	return op.Info().Real
+}
+
 // IsCompare reports whether op is one of lt, le, gt, ge, eq, ne.
 func (op Op) IsCompare() bool { return op >= OpLt && op <= OpNe }
 

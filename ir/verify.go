@@ -90,7 +90,7 @@ func VerifyFunc(f *Func, ph Phase) error {
 			if err := sequence(pb, v); err != nil {
 				return err
 			}
-			if !paramBlockOp(v.Op) {
+			if !v.Op.Pure() {
 				return fmt.Errorf("%s: op %s in the parameter block", v.LongString(), v.Op)
 			}
 			if err := verifyValue(f, v, Real); err != nil {
@@ -321,14 +321,4 @@ func verifyAux(v *Value, k AuxKind) error {
 		return fmt.Errorf("stray aux field %s for an op of aux kind %v", strings.Join(stray, ", "), k)
 	}
 	return nil
-}
-
-// paramBlockOp reports whether op may compute in a parameter block: the
-// pure real-phase ops (a function of parameters and numbers).
-func paramBlockOp(op Op) bool {
-	switch op {
-	case OpState, OpInput, OpFit, OpNext, OpSpike, OpAssert:
-		return false
-	}
-	return op.Info().Real
 }

@@ -84,11 +84,11 @@ type folder struct {
 
 // mark records whether v is uniform.
 func (fo *folder) mark(v *ir.Value) {
-	switch v.Op {
-	case ir.OpConst, ir.OpParam:
+	switch {
+	case v.Op == ir.OpConst || v.Op == ir.OpParam:
 		fo.uni[v] = true
 		return
-	case ir.OpState, ir.OpInput, ir.OpFit, ir.OpNext, ir.OpSpike, ir.OpAssert:
+	case !v.Op.Pure():
 		return
 	}
 	for _, a := range v.Args {

@@ -97,11 +97,11 @@ func (q *quantizer) hoistParams(vals []*ir.Value) []*ir.Value {
 	dep := map[*ir.Value]bool{}
 	any := false
 	for _, v := range vals {
-		switch v.Op {
-		case ir.OpParam:
+		if v.Op == ir.OpParam {
 			dep[v], any = true, true
 			continue
-		case ir.OpConst, ir.OpState, ir.OpInput, ir.OpFit, ir.OpNext, ir.OpSpike, ir.OpAssert:
+		}
+		if v.Op == ir.OpConst || !v.Op.Pure() {
 			continue
 		}
 		d, pure := false, true
