@@ -300,39 +300,8 @@ func (q *quantizer) value(v *ir.Value) {
 // unless it is committed to a state, where it must fit: a reset value
 // outside the state's format is an error, never a silent clamp.
 func (q *quantizer) constant(v *ir.Value, ft fixed.Format) *ir.Value {
-	if q.coefs[v] {
-		return q.coefWord(v, ft)
-	}
-	x := v.AuxFloat
-	raw, err := fixed.Encode(x, ft)
-	if err != nil && !q.commits[v] && !math.IsNaN(x) && !math.IsInf(x, 0) {
-		if wide := fixed.CoefFormat(x, fixed.MaxWidth); wide.Int > ft.Int {
-			wt := fixed.Q(wide.Int, ft.Frac)
-			if wt.Valid() {
-				if r, err2 := fixed.Encode(x, wt); err2 == nil {
-					ft, raw, err = wt, r, nil
-				}
-			}
-		}
-	}
-	if err != nil {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			q.errorf(v.Pos, msgNotFinite, x)
-		} else {
-			q.errorf(v.Pos, msgConstNotFit, x, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
-		}
-		return q.placeholder(v)
-	}
-	nv := q.emit(v.Pos, ir.OpConst, ir.Fix(ft), rawInterval{raw, raw})
-	nv.AuxInt = raw
-	return nv
-}
-
-// coefWord emits the coef read of parameter value v in format ft, with
-// the raw interval of its range: like a constant, it keeps ft's fraction
-// and gets the integer bits its range needs unless it is committed to a
-// state, where every value of the range must fit.
-func (q *quantizer) coefWord(v *ir.Value, ft fixed.Format) *ir.Value {
+	// A parameter value (coef) is handled as a constant whose value is
+	// only known to lie in [lo, hi]: every value of the range must fit.
 	lo, hi := q.bounds(v)
 	enc := func(f fixed.Format) (int64, int64, error) {
 		a, err := fixed.Encode(lo, f)
@@ -342,8 +311,9 @@ func (q *quantizer) coefWord(v *ir.Value, ft fixed.Format) *ir.Value {
 		b, err := fixed.Encode(hi, f)
 		return a, b, err
 	}
+	finite := !math.IsNaN(lo) && !math.IsInf(lo, 0) && !math.IsNaN(hi) && !math.IsInf(hi, 0)
 	rlo, rhi, err := enc(ft)
-	if err != nil && !q.commits[v] && !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+	if err != nil && !q.commits[v] && finite {
 		if wide := fixed.CoefFormat(maxAbsEnd(lo, hi), fixed.MaxWidth); wide.Int > ft.Int {
 			if wt := fixed.Q(wide.Int, ft.Frac); wt.Valid() {
 				if a, b, err2 := enc(wt); err2 == nil {
@@ -352,11 +322,24 @@ func (q *quantizer) coefWord(v *ir.Value, ft fixed.Format) *ir.Value {
 			}
 		}
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+	case q.coefs[v]:
 		q.errorf(v.Pos, msgParamNotFit, lo, hi, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+	case !finite:
+		q.errorf(v.Pos, msgNotFinite, lo)
+	default:
+		q.errorf(v.Pos, msgConstNotFit, lo, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+	}
+	if err != nil {
 		return q.placeholder(v)
 	}
-	return q.emit(v.Pos, ir.OpCoef, ir.Fix(ft), rawInterval{rlo, rhi}, v)
+	if q.coefs[v] {
+		return q.emit(v.Pos, ir.OpCoef, ir.Fix(ft), rawInterval{rlo, rhi}, v)
+	}
+	nv := q.emit(v.Pos, ir.OpConst, ir.Fix(ft), rawInterval{rlo, rlo})
+	nv.AuxInt = rlo
+	return nv
 }
 
 // sized emits op with fraction frac and the minimal width holding r, or
