@@ -259,12 +259,6 @@ func (b *builder) fold(e lang.Expr, c *ctx) (sym, bool) {
 	return v, ok
 }
 
-var symBinOps = map[string]ir.Op{
-	"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul, "/": ir.OpDiv,
-	"<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq, "!=": ir.OpNe,
-	"&&": ir.OpAnd, "||": ir.OpOr,
-}
-
 func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
 	pos := e.GetPos()
 	switch e := e.(type) {
@@ -316,15 +310,11 @@ func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
 		if e.Op == "^" {
 			return b.symOp(pos, ir.OpCall, ir.F64, "pow", x, y), true
 		}
-		op, known := symBinOps[e.Op]
+		op, known := binOps[e.Op]
 		if !known {
 			return sym{}, false
 		}
-		t := ir.F64
-		if op.IsCompare() || op == ir.OpAnd || op == ir.OpOr {
-			t = ir.Bool
-		}
-		return b.symOp(pos, op, t, "", x, y), true
+		return b.symOp(pos, op, binType(op), "", x, y), true
 	case *lang.Call:
 		args := make([]sym, len(e.Args))
 		for i, a := range e.Args {
@@ -382,8 +372,9 @@ func (b *builder) emit(e lang.Expr, c *ctx) *ir.Value {
 	return b.konst(0, pos)
 }
 
+// binOps maps the language's binary operators but ^ to ops.
 var binOps = map[string]ir.Op{
-	"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul,
+	"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul, "/": ir.OpDiv,
 	"<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq, "!=": ir.OpNe,
 	"&&": ir.OpAnd, "||": ir.OpOr,
 }
@@ -407,11 +398,16 @@ func (b *builder) binary(e *lang.Binary, c *ctx) *ir.Value {
 		return b.pow(e.X, e.Y, c, pos)
 	}
 	op := binOps[e.Op]
-	t := ir.F64
+	return b.blk.NewValue(pos, op, binType(op), b.emit(e.X, c), b.emit(e.Y, c))
+}
+
+// binType is the result type of a binary op: bool for comparisons and
+// connectives, f64 otherwise.
+func binType(op ir.Op) ir.Type {
 	if op.IsCompare() || op == ir.OpAnd || op == ir.OpOr {
-		t = ir.Bool
+		return ir.Bool
 	}
-	return b.blk.NewValue(pos, op, t, b.emit(e.X, c), b.emit(e.Y, c))
+	return ir.F64
 }
 
 // scaled emits k·e, pushing the constant factor into products and
