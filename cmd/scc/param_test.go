@@ -42,41 +42,15 @@ func TestParamOverrideIsSourceEdit(t *testing.T) {
 			if len(tt.old) != len(tt.new) {
 				t.Fatalf("edit changes columns: %q -> %q", tt.old, tt.new)
 			}
-			dir := t.TempDir()
-			orig := filepath.Join(dir, "a", tt.model)
-			edit := filepath.Join(dir, "b", tt.model)
-			for p, s := range map[string]string{orig: string(src), edit: edited} {
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			t.Chdir(t.TempDir()) // relative paths, so the headers name a/ and b/ alike
+			a, b := filepath.Join("a", tt.model), filepath.Join("b", tt.model)
+			writeFiles(t, map[string]string{a: string(src), b: edited})
 			for _, emit := range []string{"sv", "mlir"} {
-				a := filepath.Join(dir, "a."+emit)
-				b := filepath.Join(dir, "b."+emit)
-				base := filepath.Join(dir, "base."+emit)
-				// Relative paths from dir so the file names in headers agree.
-				t.Chdir(dir)
-				if code, _, e := scc(t, "build", filepath.Join("a", tt.model), "--emit", emit, "--param", tt.flag, "-o", a); code != 0 {
-					t.Fatalf("build --param: exit %d\n%s", code, e)
-				}
-				if code, _, e := scc(t, "build", filepath.Join("b", tt.model), "--emit", emit, "-o", b); code != 0 {
-					t.Fatalf("build edited: exit %d\n%s", code, e)
-				}
-				if code, _, e := scc(t, "build", filepath.Join("a", tt.model), "--emit", emit, "-o", base); code != 0 {
-					t.Fatalf("build: exit %d\n%s", code, e)
-				}
-				ga, _ := os.ReadFile(a)
-				gb, _ := os.ReadFile(b)
-				gbase, _ := os.ReadFile(base)
-				sa := strings.ReplaceAll(string(ga), filepath.Join("a", tt.model), "M")
-				sb := strings.ReplaceAll(string(gb), filepath.Join("b", tt.model), "M")
-				if sa != sb {
+				flagged := buildOut(t, a, "--emit", emit, "--param", tt.flag)
+				if flagged != buildOut(t, b, "--emit", emit) {
 					t.Errorf("%s: --param %s differs from the edited source", emit, tt.flag)
 				}
-				if string(ga) == string(gbase) {
+				if flagged == buildOut(t, a, "--emit", emit) {
 					t.Errorf("%s: --param %s changed nothing: the test would pass vacuously", emit, tt.flag)
 				}
 			}
@@ -133,34 +107,43 @@ func TestPopulationOverrideIsSourceEdit(t *testing.T) {
 	net := "\nnetwork N {\n    pop exc = LIF[10] { tau = 13 ms; v_th = -52 mV }\n}\n"
 	edited := strings.NewReplacer("param tau     = 20 ms", "param tau     = 13 ms",
 		"param v_th    = -50 mV", "param v_th    = -52 mV").Replace(string(src))
-	dir := t.TempDir()
-	t.Chdir(dir)
-	for name, s := range map[string]string{"a/lif.snn": string(src) + net, "b/lif.snn": edited + net} {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	t.Chdir(t.TempDir())
+	writeFiles(t, map[string]string{"a/lif.snn": string(src) + net, "b/lif.snn": edited + net})
 	for _, emit := range []string{"sv", "mlir"} {
-		if code, _, e := scc(t, "build", "a/lif.snn", "--top", "exc", "--emit", emit, "-o", "pop."+emit); code != 0 {
-			t.Fatalf("build --top exc: exit %d\n%s", code, e)
-		}
-		if code, _, e := scc(t, "build", "b/lif.snn", "--top", "LIF", "--emit", emit, "-o", "edit."+emit); code != 0 {
-			t.Fatalf("build edited: exit %d\n%s", code, e)
-		}
-		if code, _, e := scc(t, "build", "a/lif.snn", "--top", "LIF", "--emit", emit, "-o", "base."+emit); code != 0 {
-			t.Fatalf("build: exit %d\n%s", code, e)
-		}
-		pop, _ := os.ReadFile("pop." + emit)
-		edit, _ := os.ReadFile("edit." + emit)
-		base, _ := os.ReadFile("base." + emit)
-		if strings.ReplaceAll(string(pop), "a/lif.snn", "M") != strings.ReplaceAll(string(edit), "b/lif.snn", "M") {
+		pop := buildOut(t, "a/lif.snn", "--top", "exc", "--emit", emit)
+		if pop != buildOut(t, "b/lif.snn", "--top", "LIF", "--emit", emit) {
 			t.Errorf("%s: population exc differs from the edited model", emit)
 		}
-		if string(pop) == string(base) {
+		if pop == buildOut(t, "a/lif.snn", "--top", "LIF", "--emit", emit) {
 			t.Errorf("%s: the population's overrides changed nothing", emit)
 		}
 	}
+}
+
+// writeFiles writes each file (path → content), making its directories.
+func writeFiles(t *testing.T, files map[string]string) {
+	t.Helper()
+	for p, s := range files {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// buildOut runs `scc build SRC ARGS -o FILE` and returns FILE's content with
+// SRC's path replaced by "M", so builds of two copies of a file compare.
+func buildOut(t *testing.T, src string, args ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, e := scc(t, append(append([]string{"build", src}, args...), "-o", out)...); code != 0 {
+		t.Fatalf("scc build %s %v: exit %d\n%s", src, args, code, e)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), src, "M")
 }
