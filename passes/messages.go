@@ -5,7 +5,7 @@ package passes
 const (
 	// range (warnings)
 	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
-	msgRangeOutsideFormat   = "declared range [%g, %g] of %q lies outside %v (range [%g, %g]): no word of the state can satisfy it"
+	msgRangeNoWords         = "declared range [%g, %g] of %q holds no word of %v (range [%g, %g])"
 	msgInitOutside          = "initial value %g of %q lies outside its declared range [%g, %g]"
 	msgUnproven             = "no bound proven for %q beyond the assumed range [%g, %g]: its commits saturate to its format"
 	msgUnprovenClamped      = "no bound proven for %q beyond the assumed range [%g, %g]: its commits are clamped to its declared range [%g, %g]"

@@ -623,9 +623,9 @@ func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
 		return a
 	}
 	fm := st.Type.Fmt
-	w := fixed.Inward(st.Range.Lo, st.Range.Hi, fm) // the range's words (range made it non-empty)
+	w := fixed.Inward(st.Range.Lo, st.Range.Hi, fm)
 	if w.Lo.Cmp(w.Hi) > 0 {
-		return a
+		panic("quantize: a declared range without words passed the range pass: " + st.Name)
 	}
 	if lo := w.Lo.Int64(); lo > fm.Min() {
 		a = q.clampSide(v.Pos, a, lo, ir.OpLt)

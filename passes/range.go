@@ -50,10 +50,10 @@ func rangePass(f *ir.Func, c *Context) error {
 		if s.Range == nil {
 			continue
 		}
-		if f.AutoWidth == 0 && !s.Refractory && (s.Range.Lo > fr.Hi || s.Range.Hi < fr.Lo) {
-			// No word of the format lies in the range: nothing the state
-			// could hold satisfies what every width downstream assumes.
-			errs = append(errs, c.errorf(s.Pos, msgRangeOutsideFormat, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi))
+		if f.AutoWidth == 0 && !s.Refractory && noWords(s.Range, f.Format) {
+			// Nothing the state could hold satisfies what every width and
+			// clamp downstream assumes.
+			errs = append(errs, c.errorf(s.Pos, msgRangeNoWords, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi))
 			continue
 		}
 		if f.AutoWidth == 0 && (s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi) {
@@ -64,6 +64,10 @@ func rangePass(f *ir.Func, c *Context) error {
 		}
 	}
 	for _, in := range f.Inputs {
+		if in.Range != nil && noWords(in.Range, f.Format) {
+			errs = append(errs, c.errorf(in.Pos, msgRangeNoWords, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi))
+			continue
+		}
 		if in.Range != nil && (in.Range.Lo < fr.Lo || in.Range.Hi > fr.Hi) {
 			c.Warnf(in.Pos, msgRangeUnrepresentable, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi)
 		}
@@ -107,6 +111,13 @@ func rangePass(f *ir.Func, c *Context) error {
 		}
 	}
 	return nil
+}
+
+// noWords reports whether no word of f lies in the declared range r
+// (outside f's range, or between two adjacent words).
+func noWords(r *ir.Range, f fixed.Format) bool {
+	w := fixed.Inward(r.Lo, r.Hi, f)
+	return w.Lo.Cmp(w.Hi) > 0
 }
 
 // factOf returns the range pass's interval of a real value (unbounded
