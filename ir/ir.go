@@ -292,6 +292,16 @@ func (f *Func) ParamIndex(name string) int {
 	return -1
 }
 
+// ParamDefaults returns every parameter's default value, indexed like
+// f.Params (the values ParamWords takes).
+func (f *Func) ParamDefaults() []float64 {
+	vals := make([]float64, len(f.Params))
+	for i, p := range f.Params {
+		vals[i] = p.Value
+	}
+	return vals
+}
+
 // InputIndex returns the index of the named input, or -1.
 func (f *Func) InputIndex(name string) int {
 	for i, in := range f.Inputs {

@@ -50,9 +50,17 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 			errs.Append(err)
 		}
 		q.Value = v
+		if p.Param == nil || p.Param.Value == nil { // no source: nothing declared
+			c.Params[i] = &q
+			continue
+		}
 		q.Range = ev.bounds(p.Param.Range, &errs)
 		if err == nil {
-			errs.Append(paramInRange(&q, p.Param.Pos))
+			pos := p.Param.Value.GetPos() // the default, as the checker reports it
+			if _, over := params[p.Name]; over {
+				pos = p.Param.Pos // an override from outside the source
+			}
+			errs.Append(paramInRange(&q, pos))
 		}
 		c.Params[i] = &q
 	}
@@ -203,7 +211,7 @@ func (ev *evaluator) eval(e Expr) (float64, error) {
 			return 0, Errorf(e.Pos, msgUnknownFunc, e.Fun, builtinList())
 		}
 		if len(args) != b.Arity {
-			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), "wrong number of arguments")
+			return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), msgWrongArgs)
 		}
 		if !fixed.InDomain(e.Fun, args) {
 			return 0, domainError(e, e.Fun, b.Domain, args...)

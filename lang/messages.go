@@ -65,6 +65,7 @@ const (
 	msgRangeDim       = "range bound of %q has dimension %s, expected %s"
 	msgRangeOrder     = "empty range of %q: %s > %s"
 	msgConstEval      = "cannot evaluate %s: %s"
+	msgWrongArgs      = "wrong number of arguments"
 	msgDivZero        = "division by zero"
 	msgDivZeroBy      = "division by zero: the divisor %s is 0"
 	msgDomain         = "%s outside the domain of %s (%s)"

@@ -15,11 +15,7 @@ func bind(f *ir.Func, c *Context) error {
 	if c.KeepParams || !f.Generic() {
 		return nil
 	}
-	vals := make([]float64, len(f.Params))
-	for i, p := range f.Params {
-		vals[i] = p.Value
-	}
-	words, err := ir.ParamWords(f, vals)
+	words, err := ir.ParamWords(f, f.ParamDefaults())
 	if err != nil {
 		return lang.ErrorList{c.errorf(f.Pos, "%v", err)}.Err()
 	}

@@ -29,11 +29,7 @@ func NewFixed(f *ir.Func) (*Fixed, error) {
 		m.order = append(m.order, b.Values...)
 	}
 	if f.Generic() {
-		defaults := make([]float64, len(f.Params))
-		for i, p := range f.Params {
-			defaults[i] = p.Value
-		}
-		if err := m.SetParams(defaults); err != nil {
+		if err := m.SetParams(f.ParamDefaults()); err != nil {
 			return nil, fmt.Errorf("sim: %v", err)
 		}
 	}

@@ -76,10 +76,7 @@ func TestPerNeuronParams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		vals := make([]float64, len(gen.Params))
-		for j, p := range gen.Params {
-			vals[j] = p.Value
-		}
+		vals := gen.ParamDefaults()
 		vals[tauIdx] = tau
 		if err := a.SetParams(vals); err != nil {
 			t.Fatal(err)
@@ -122,10 +119,7 @@ func TestParamOutsideRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals := make([]float64, len(gen.Params))
-	for j, p := range gen.Params {
-		vals[j] = p.Value
-	}
+	vals := gen.ParamDefaults()
 	vals[gen.ParamIndex("tau")] = 40
 	if err := m.SetParams(vals); err == nil {
 		t.Fatal("tau = 40 accepted by a Func compiled for [10, 30]")
