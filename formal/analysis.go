@@ -245,12 +245,7 @@ func valueSpan(f *ir.Func, v *ir.Value, out []span) span {
 		// The result lies between two neighbouring entries.
 		return ofFixed(fixed.NewInterval(slices.Min(v.Table.Y), slices.Max(v.Table.Y)))
 	case ir.OpCast:
-		// Rounding is monotone; the overflow mode decides the rest.
-		s := arg(0).Round(v.Args[0].Type.Fmt, v.Type.Fmt, v.Round)
-		if v.Overflow == fixed.Sat {
-			return ofFixed(s.Clamp(v.Type.Fmt))
-		}
-		return ofFixed(s)
+		return ofFixed(arg(0).Cast(v.Args[0].Type.Fmt, v.Type.Fmt, v.Round, v.Overflow))
 	}
 	return fmtSpan(v.Type.Fmt)
 }
