@@ -51,9 +51,14 @@ func runIcarus(ctx context.Context, c *BuildCache, dir string, files []string, t
 	return log, nil
 }
 
-// verilatorFlags are the arguments of every Verilator build but the top,
-// the make directory, the executable's name and the files.
-var verilatorFlags = []string{"--binary", "--timing", "-Wall", "--trace", "-j", "2"}
+// verilatorCheck are the options every Verilator build verilates with;
+// verilatorFlags are the arguments of an uncached build but the top, the
+// make directory, the executable's name and the files (--binary is --main
+// --exe --build --timing; the BuildCache runs the build step itself).
+var (
+	verilatorCheck = []string{"--timing", "-Wall", "--trace"}
+	verilatorFlags = append([]string{"--binary"}, append(verilatorCheck, "-j", "2")...)
+)
 
 // RunVerilator builds files (relative to dir, or absolute) with
 // `verilator --binary --timing -Wall --trace -j 2 --top-module top` in
@@ -81,9 +86,7 @@ func runVerilator(ctx context.Context, c *BuildCache, dir string, files []string
 		if err != nil {
 			return "", err
 		}
-		// --binary is --main --exe --build --timing; the cache runs the
-		// build step itself.
-		flags := []string{"--main", "--exe", "--timing", "-Wall", "--trace"}
+		flags := append([]string{"--main", "--exe"}, verilatorCheck...)
 		var log string
 		if exe, log, cached, err = c.verilator(ctx, verilator, mk, dir, flags, files, top); err != nil {
 			return log, err
