@@ -88,7 +88,7 @@ type Module struct {
 	File     string // source file name; positions in the text form omit it
 	Phase    Phase
 	Funcs    []*Func
-	Networks []*Network // printed after the funcs
+	Nets []*Net // printed after the funcs
 }
 
 // Func is the step function of one neuron model: from the pre-step state

@@ -119,7 +119,7 @@ func (p *irParser) module() (m *Module, err error) {
 	p.advance()
 	for p.next() {
 		if p.toks[0] == "network" {
-			p.m.Networks = append(p.m.Networks, p.network())
+			p.m.Nets = append(p.m.Nets, p.network())
 			continue
 		}
 		p.m.Funcs = append(p.m.Funcs, p.fn())

@@ -46,7 +46,7 @@ func (p *printer) module(m *Module) {
 		p.WriteString("\n")
 		p.fn(f)
 	}
-	for _, n := range m.Networks {
+	for _, n := range m.Nets {
 		p.WriteString("\n")
 		p.network(n)
 	}

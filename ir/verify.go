@@ -17,7 +17,7 @@ func Verify(m *Module) error {
 			return fmt.Errorf("func %s: %w", f.Name, err)
 		}
 	}
-	for _, n := range m.Networks {
+	for _, n := range m.Nets {
 		if err := verifyNetwork(n); err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}

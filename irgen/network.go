@@ -14,7 +14,7 @@ func lowerNetworks(mod *ir.Module, info *lang.Info) {
 		if len(ni.Layers) == 0 {
 			continue
 		}
-		n := &ir.Network{Name: ni.Network.Name, Pos: ni.Network.Pos}
+		n := &ir.Net{Name: ni.Network.Name, Pos: ni.Network.Pos}
 		for _, li := range ni.Layers {
 			n.Layers = append(n.Layers, &ir.SCLayer{
 				Name: li.Layer.Name, Pos: li.Layer.Pos,
@@ -24,6 +24,6 @@ func lowerNetworks(mod *ir.Module, info *lang.Info) {
 				YMin: li.YMin, YMax: li.YMax, Leak: li.Leak, Gain: li.Gain,
 			})
 		}
-		mod.Networks = append(mod.Networks, n)
+		mod.Nets = append(mod.Nets, n)
 	}
 }

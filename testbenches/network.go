@@ -60,7 +60,7 @@ func NetworkStimulus(steps int, seed uint64) []NetworkStep {
 // NetworkSignals returns the names of the outputs compared every cycle, in
 // the order of the expected file's bits (bit 0 first): per layer, each
 // neuron's spike, run_done and running.
-func NetworkSignals(n *ir.Network) []string {
+func NetworkSignals(n *ir.Net) []string {
 	var s []string
 	for _, l := range n.Layers {
 		for j := 0; j < l.Neurons; j++ {
@@ -84,7 +84,7 @@ type NetworkTrace struct {
 // NetworkGolden runs runtime/'s cycle model of every layer of n under
 // stim: rt.NewDenseMatrix with each encoder reseeded from the layer's seed
 // bases (ir.SCLayer.XSeed, WSeed).
-func NetworkGolden(n *ir.Network, stim []NetworkStep) *NetworkTrace {
+func NetworkGolden(n *ir.Net, stim []NetworkStep) *NetworkTrace {
 	type layer struct {
 		d  *rt.Dense
 		in rt.DenseIn
@@ -140,7 +140,7 @@ func NetworkGolden(n *ir.Network, stim []NetworkStep) *NetworkTrace {
 // runtime/'s model and in the RTL simulator opt.Sim, comparing every
 // signal of NetworkSignals after every rising edge. A mismatch is reported
 // in the result, not as an error.
-func CosimNetwork(ctx context.Context, m *ir.Module, n *ir.Network, opt CosimOptions) (*CosimResult, error) {
+func CosimNetwork(ctx context.Context, m *ir.Module, n *ir.Net, opt CosimOptions) (*CosimResult, error) {
 	if opt.Steps == 0 {
 		opt.Steps = 1000
 	}
@@ -153,8 +153,8 @@ func CosimNetwork(ctx context.Context, m *ir.Module, n *ir.Network, opt CosimOpt
 // CosimNetworkTrace is CosimNetwork against a given golden trace tr of n
 // (its Steps drive the RTL, its Want is expected); opt.Steps and opt.Seed
 // are ignored.
-func CosimNetworkTrace(ctx context.Context, m *ir.Module, n *ir.Network, tr *NetworkTrace, opt CosimOptions) (*CosimResult, error) {
-	if m == nil || n == nil || m.Network(n.Name) != n {
+func CosimNetworkTrace(ctx context.Context, m *ir.Module, n *ir.Net, tr *NetworkTrace, opt CosimOptions) (*CosimResult, error) {
+	if m == nil || n == nil || m.Net(n.Name) != n {
 		return nil, fmt.Errorf("cosim: network is not in the module")
 	}
 	simName := or(opt.Sim, "iverilog")
@@ -221,7 +221,7 @@ func CosimNetworkTrace(ctx context.Context, m *ir.Module, n *ir.Network, tr *Net
 // signal of NetworkSignals with row k of wantFile (!==, so X fails), stopping
 // at the first mismatch. It prints one final line, `PASS steps=<n>
 // signals=<k>` or `FAIL step=<s> signal=<name> want=<h> got=<h>`.
-func GenerateNetwork(n *ir.Network, steps int, stimFile, wantFile, vcd, version string) []byte {
+func GenerateNetwork(n *ir.Net, steps int, stimFile, wantFile, vcd, version string) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	sigs := NetworkSignals(n)

@@ -56,7 +56,7 @@ network Net @1:1 {
 }
 `
 
-func netModule(t *testing.T) (*ir.Module, *ir.Network) {
+func netModule(t *testing.T) (*ir.Module, *ir.Net) {
 	t.Helper()
 	m, err := ir.Parse(netIR)
 	if err != nil {
@@ -65,7 +65,7 @@ func netModule(t *testing.T) (*ir.Module, *ir.Network) {
 	if err := ir.Verify(m); err != nil {
 		t.Fatal(err)
 	}
-	return m, m.Networks[0]
+	return m, m.Nets[0]
 }
 
 // TestNetworkGoldenDefaultSeeds: with the default seed bases the reseeded
@@ -74,7 +74,7 @@ func TestNetworkGoldenDefaultSeeds(t *testing.T) {
 	_, n := netModule(t)
 	l := n.Layers[0]
 	stim := NetworkStimulus(3000, 1)
-	tr := NetworkGolden(&ir.Network{Name: "N", Layers: []*ir.SCLayer{l}}, stim)
+	tr := NetworkGolden(&ir.Net{Name: "N", Layers: []*ir.SCLayer{l}}, stim)
 	d := rt.NewDenseMatrix(l.Inputs, l.Neurons)
 	in := rt.DenseIn{StreamLen: uint32(l.Length), X: make([]uint16, l.Inputs), W: make([]uint16, len(l.W)),
 		YMin: int16(l.YMin), YMax: int16(l.YMax), Leak: int16(l.Leak), Gain: int16(l.Gain)}

@@ -39,7 +39,7 @@ func Emit(w io.Writer, m *ir.Module, opt Options) error {
 	if err := m.CheckSpecialised(); err != nil {
 		return fmt.Errorf("sv: %v", err)
 	}
-	if n := m.Network(opt.Top); opt.Top != "" && n != nil {
+	if n := m.Net(opt.Top); opt.Top != "" && n != nil {
 		return emitNetworkTop(w, m, n, opt) // network.go
 	}
 	funcs := m.Funcs
@@ -72,8 +72,8 @@ func Emit(w io.Writer, m *ir.Module, opt Options) error {
 		e.lower()
 		e.write(bw)
 	}
-	if opt.Top == "" && len(m.Networks) > 0 {
-		if err := emitNetworks(bw, m, m.Networks); err != nil {
+	if opt.Top == "" && len(m.Nets) > 0 {
+		if err := emitNetworks(bw, m, m.Nets); err != nil {
 			return err
 		}
 	}

@@ -44,13 +44,13 @@ func TestNetworkToolsAccept(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			m := parseIR(t, caseIR(t, file))
 			var tops []string
-			for _, n := range m.Networks {
+			for _, n := range m.Nets {
 				tops = append(tops, n.ModuleName())
 			}
 			lintAll(t, emit(t, m, goldenOpts), tops, true)
-			one := emit(t, m, Options{Top: m.Networks[0].Name, Version: goldenOpts.Version})
+			one := emit(t, m, Options{Top: m.Nets[0].Name, Version: goldenOpts.Version})
 			if n := strings.Count(string(one), "\nmodule "); n != 6 { // the top and 5 hdl modules
-				t.Errorf("Emit(Top=%s) wrote %d modules, want 6", m.Networks[0].Name, n)
+				t.Errorf("Emit(Top=%s) wrote %d modules, want 6", m.Nets[0].Name, n)
 			}
 			lintAll(t, one, tops[:1], false)
 		})
@@ -69,7 +69,7 @@ func TestNetworkNameClash(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &ir.Module{File: "x.snn", Phase: ir.Fixed,
 				Funcs:    []*ir.Func{ir.NewFunc("LIF", lang.Pos{})},
-				Networks: []*ir.Network{{Name: tc.name, Layers: []*ir.SCLayer{layer}}}}
+				Nets: []*ir.Net{{Name: tc.name, Layers: []*ir.SCLayer{layer}}}}
 			var b bytes.Buffer
 			err := Emit(&b, m, Options{Top: tc.name})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {

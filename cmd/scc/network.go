@@ -13,19 +13,19 @@ import (
 // pickNetwork returns the network a command targets: the one --top names,
 // or, without --top, the only network of a module that has no models. nil
 // means the command targets a model (pick).
-func pickNetwork(m *ir.Module, top string) *ir.Network {
+func pickNetwork(m *ir.Module, top string) *ir.Net {
 	if top != "" {
-		return m.Network(top)
+		return m.Net(top)
 	}
-	if len(m.Funcs) == 0 && len(m.Networks) == 1 {
-		return m.Networks[0]
+	if len(m.Funcs) == 0 && len(m.Nets) == 1 {
+		return m.Nets[0]
 	}
 	return nil
 }
 
 // cosimNetwork co-simulates network n (testbenches.CosimNetwork) and prints
 // the summary; a mismatch is a failure naming the first differing signal.
-func cosimNetwork(path string, m *ir.Module, n *ir.Network, opt testbenches.CosimOptions, keep bool, stdout io.Writer) error {
+func cosimNetwork(path string, m *ir.Module, n *ir.Net, opt testbenches.CosimOptions, keep bool, stdout io.Writer) error {
 	res, err := testbenches.CosimNetwork(context.Background(), m, n, opt)
 	if err != nil {
 		if !keep {

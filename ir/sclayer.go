@@ -12,7 +12,7 @@ import (
 // hand-written hdl/ library rather than from step functions: today, its
 // stochastic-computing layers. Only networks with at least one layer are
 // lowered. Its words are raw Q8.8 in either phase.
-type Network struct {
+type Net struct {
 	Name   string
 	Pos    lang.Pos
 	Layers []*SCLayer
@@ -43,8 +43,8 @@ func (l *SCLayer) WSeed(j, i int) uint16 {
 }
 
 // Network returns the named network, or nil.
-func (m *Module) Network(name string) *Network {
-	for _, n := range m.Networks {
+func (m *Module) Net(name string) *Net {
+	for _, n := range m.Nets {
 		if n.Name == name {
 			return n
 		}
@@ -54,7 +54,7 @@ func (m *Module) Network(name string) *Network {
 
 // verifyNetwork checks a network's invariants: unique layer names, shapes
 // ≥ 1, list lengths, every word within its format and no encoder seeded 0.
-func verifyNetwork(n *Network) error {
+func verifyNetwork(n *Net) error {
 	if len(n.Layers) == 0 {
 		return fmt.Errorf("has no layers")
 	}
@@ -116,7 +116,7 @@ func verifyLayer(l *SCLayer) error {
 //	    w [[128, 64], [255, 0]]
 //	  }
 //	}
-func (p *printer) network(n *Network) {
+func (p *printer) network(n *Net) {
 	p.f("network %s", n.Name)
 	p.pos(n.Pos)
 	p.WriteString(" {\n")
@@ -148,12 +148,12 @@ func words(w []int64) string {
 
 // network parses a network printed by printer.network; p.toks holds its
 // header line.
-func (p *irParser) network() *Network {
+func (p *irParser) network() *Net {
 	toks, pos := p.cut(trimBrace(p.toks))
 	if len(toks) != 2 || toks[0] != "network" {
 		p.failf("expected `network Name {`, found %q", strings.Join(p.toks, " "))
 	}
-	n := &Network{Name: toks[1], Pos: pos}
+	n := &Net{Name: toks[1], Pos: pos}
 	p.advance()
 	for {
 		if !p.next() {
@@ -245,7 +245,7 @@ func (p *irParser) layer() *SCLayer {
 // and L_running.
 
 // ModuleName returns the hardware module name of n.
-func (n *Network) ModuleName() string { return HWName(n.Name) }
+func (n *Net) ModuleName() string { return HWName(n.Name) }
 
 // SpikesPort returns the spikes output of l: "<name>_spikes".
 func (l *SCLayer) SpikesPort() string { return l.Name + "_spikes" }
