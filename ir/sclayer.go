@@ -8,14 +8,19 @@ import (
 	"scc/lang"
 )
 
-// Network is a network declared in the source that scc builds from the
-// hand-written hdl/ library rather than from step functions: today, its
-// stochastic-computing layers. Only networks with at least one layer are
-// lowered. Its words are raw Q8.8 in either phase.
+// Net is a network (net.go): its populations, projections, drives,
+// records and plasticity rules, fully instantiated, and its
+// stochastic-computing layers built from the hand-written hdl/ library.
 type Net struct {
-	Name   string
-	Pos    lang.Pos
-	Layers []*SCLayer
+	Name    string
+	Pos     lang.Pos
+	Dt      float64 // ms: one step of every population
+	Pops    []*Pop  // declaration order (sources included)
+	Projs   []*Proj
+	Drives  []*Drive
+	Records []*Record
+	Rules   []*Rule
+	Layers  []*SCLayer // words are raw Q8.8 in either phase
 }
 
 // SCLayer is an sc_dense layer (lang/spec.md §3.1): the hdl module

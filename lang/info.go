@@ -12,6 +12,9 @@ type Info struct {
 	Models   map[string]*ModelInfo
 	Order    []string // model names in source order
 	Networks []*NetworkInfo
+	// Synapses are the plasticity rules (`synapse` declarations), source
+	// order; their event models are in Models (netinfo.go).
+	Synapses []*SynapseInfo
 	Warnings ErrorList
 	// Dims is the dimension of every numeric expression of every model
 	// (boolean expressions are absent). A bare 0 that could take any
@@ -188,6 +191,13 @@ type NetworkInfo struct {
 	Profile Profile
 	Pops    []*PopInfo
 	Layers  []*LayerInfo // source order
+	// Sources, Projs, Drives and Records in source order (netinfo.go).
+	// Populations, sources and layers share one namespace; Dt is
+	// Profile.Dt.
+	Sources []*SourceInfo
+	Projs   []*ProjInfo
+	Drives  []*DriveInfo
+	Records []*RecordInfo
 }
 
 // PopInfo is a checked population.
@@ -195,7 +205,10 @@ type PopInfo struct {
 	Pop       *Pop
 	Model     string
 	Size      int
-	Overrides []ParamValue // source order
+	Overrides []ParamValue // uniform parameter overrides, source order
+	// PerNeuron holds the values given per neuron (a distribution or a
+	// file): parameters and initial states, source order.
+	PerNeuron []*PerNeuron
 }
 
 // ParamValue is a parameter override in canonical units.

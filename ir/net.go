@@ -1,0 +1,240 @@
+package ir
+
+import "scc/lang"
+
+// The network instance (DESIGN §4.1, §1): everything a network's execution
+// needs, generated at compile time by irgen and read by every consumer (sim,
+// backends, `scc net export/info`) without going back to the AST. Random
+// connectivity, per-neuron values and delays are already drawn; files are
+// already read. A Net lives in a Module next to the Funcs its populations
+// run; its numbers follow the module's phase: real values (canonical units,
+// ms for time) in the real phase, raw words of the named formats in the
+// fixed phase (the quantize pass encodes them; fields marked "fixed" are
+// zero before).
+//
+// Indices: a neuron is (population, index in 0..Size-1). Every slice in the
+// source is resolved to absolute indices here.
+
+// PopKind says what produces a population's spikes.
+type PopKind uint8
+
+// Population kinds.
+const (
+	PopNeuron PopKind = iota // neurons running Func (DESIGN §4)
+	PopSource                // spikes given: Source
+	PopExtern                // a typed hdl/ module (the SC dense layer): Layer
+)
+
+// Pop is one population.
+type Pop struct {
+	Name string
+	Pos  lang.Pos
+	Kind PopKind
+	Size int
+	// Func names the module's Func every neuron runs (PopNeuron). Uniform
+	// parameter overrides are the Func's parameter defaults (irgen lowers
+	// one Func per distinct model+overrides); per-neuron values are Params.
+	Func string
+	// Params holds per-neuron parameter values (§4.1 rule 8): the Func's
+	// parameter Index gets Values[i] in neuron i. The Func's parameter has a
+	// Range holding every value, so one compiled Func serves them all.
+	Params []*PopParam
+	// Init holds per-neuron initial values of states; a state not listed
+	// starts at the Func's initial value in every neuron.
+	Init   []*PopInit
+	Source *Source  // PopSource
+	Layer  *SCLayer // PopExtern
+}
+
+// PopParam is one per-neuron parameter.
+type PopParam struct {
+	Index  int       // into Func.Params
+	Values []float64 // Size values, real units
+}
+
+// PopInit is one per-neuron initial state.
+type PopInit struct {
+	Index  int       // into Func.States
+	Values []float64 // Size values, real units
+	Words  []int64   // fixed: Size raw words of the state's format
+}
+
+// SourceKind is a kind of spike source.
+type SourceKind uint8
+
+// Source kinds.
+const (
+	SourcePoisson SourceKind = iota // spike iff u(t) < Threshold
+	SourceSpikes                    // the listed spikes
+)
+
+// Source gives a PopSource's spikes (§4.1 rule 5).
+type Source struct {
+	Kind SourceKind
+	// Poisson: Rate in kHz (1/ms, canonical), active in steps
+	// Start ≤ t < Stop (Stop 0: forever); neuron i spikes in step t iff
+	// draw(t) < Threshold = round_half_even(Rate·dt·2^32), the draw being
+	// neuron i's xorshift32 stream (Seed, Stream, i).
+	Rate        float64
+	Start, Stop int
+	Threshold   uint32
+	Seed        uint64
+	Stream      int // this source's stream number (unique in the net)
+	// Spikes: sorted by (Step, Index), at most one per index per step,
+	// every Step ≥ 1.
+	Spikes []SpikeEvent
+}
+
+// SpikeEvent is a spike of neuron Index in step Step.
+type SpikeEvent struct {
+	Step  int
+	Index int
+}
+
+// Proj is a projection: the synapses of one source-level `proj`, already
+// instantiated. Synapse k connects Pre[k] of population Pre to Post[k] of
+// population Post, adds its weight to input Port of the target's Func
+// Delay[k] steps after the pre spike (≥ 1). Synapses are in generation
+// order: ascending pre, then ascending post (the order a connection list
+// export shows).
+type Proj struct {
+	Name      string
+	Pos       lang.Pos
+	Pre, Post string // population names
+	Port      int    // input index of Post's Func
+	PortName  string
+	PreIdx    []int32
+	PostIdx   []int32
+	Delay     []int32   // steps
+	W         []float64 // weights, real units of the port
+	Words     []int64   // fixed: weights as raw words of the port's format
+	// Rule names the Net's plasticity Rule, "" for static synapses.
+	Rule string
+}
+
+// Synapses returns the number of synapses of p.
+func (p *Proj) Synapses() int { return len(p.PreIdx) }
+
+// MaxDelay returns the largest delay of p (0 without synapses).
+func (p *Proj) MaxDelay() int {
+	d := int32(0)
+	for _, x := range p.Delay {
+		d = max(d, x)
+	}
+	return int(d)
+}
+
+// DriveKind is a kind of external drive.
+type DriveKind uint8
+
+// Drive kinds.
+const (
+	DriveCurrent    DriveKind = iota // Value every step, or Values[t-1]
+	DrivePoissonSum                  // count from Table times W
+)
+
+// Drive adds to the external term X of target ports (§4.1 rule 5).
+type Drive struct {
+	Name    string
+	Pos     lang.Pos
+	Kind    DriveKind
+	Targets []*Target
+	// Current: Value every step, or per step Values (len = steps given;
+	// after them, 0). Words/ValueWord are fixed-phase words of the target
+	// port's format (all targets of one drive share it; quantize checks).
+	Value     float64
+	Values    []float64
+	ValueWord int64
+	Words     []int64
+	// PoissonSum: N inputs of Rate (kHz) each of weight W; every target
+	// neuron draws count c from its own xorshift32 stream (Seed, Stream,
+	// target neuron number across Targets in order): c = #{k : draw ≥
+	// Table[k]}, Table the Poisson(N·Rate·dt) CDF scaled to 2^32
+	// (round_half_even), ascending, cut where the tail is below 2^-32.
+	N      int
+	Rate   float64
+	W      float64
+	WWord  int64 // fixed
+	Table  []uint32
+	Seed   uint64
+	Stream int
+}
+
+// Target is a slice of a population and one of its ports.
+type Target struct {
+	Pop      string
+	Lo, Hi   int // neurons Lo..Hi-1
+	Port     int
+	PortName string
+}
+
+// RecordKind is what a Record keeps.
+type RecordKind uint8
+
+// Record kinds.
+const (
+	RecordSpikes RecordKind = iota
+	RecordState             // the states Vars after commit
+	RecordRate              // spike counts of the slice per bin of Every steps
+)
+
+// Record probes a slice (§4.1 phase 5).
+type Record struct {
+	Pos    lang.Pos
+	Kind   RecordKind
+	Pop    string
+	Lo, Hi int
+	Vars   []int // RecordState: indices into the Func's States
+	Every  int   // steps between samples (state), bin length (rate); ≥ 1
+}
+
+// Rule is a plasticity rule (§4.1 rule 7), run in phase 3 of each step on
+// the synapses of every projection `with` it. Per-synapse state is the
+// weight (and any other state of the OnPre/OnPost Funcs, which share their
+// state list: index 0 is w). Traces are per neuron.
+type Rule struct {
+	Name string
+	Pos  lang.Pos
+	Pre  *Trace // nil: the rule has no pre trace
+	Post *Trace
+	// OnPre and OnPost name Funcs of the module (either may be ""): their
+	// states are the synapse's state (w first), their inputs the traces
+	// (the pre trace as input 0, the post trace as input 1, a missing one
+	// reading 0); one step of the Func is one event's update, whose commit
+	// (with the Func's declared ranges) is the clip.
+	OnPre, OnPost string
+}
+
+// Trace is a per-neuron trace: each step x ← x·Decay (fixed: floor of the
+// product with DecayWord of DecayFmt), then on a spike x += Add (fixed:
+// saturating, AddWord), or x = Add when Set.
+type Trace struct {
+	Name      string
+	Decay     float64 // exp(-dt/tau)
+	Add       float64
+	Set       bool
+	Fmt       Type  // fixed: the trace's word format
+	DecayFmt  Type  // fixed: the decay coefficient's format
+	DecayWord int64 // fixed
+	AddWord   int64 // fixed
+}
+
+// NetPop returns the population named name, or nil.
+func (n *Net) NetPop(name string) *Pop {
+	for _, p := range n.Pops {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// NetRule returns the rule named name, or nil.
+func (n *Net) NetRule(name string) *Rule {
+	for _, r := range n.Rules {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
