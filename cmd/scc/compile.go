@@ -92,6 +92,10 @@ func compile(name string, src []byte, opt compileOpts) (*unit, error) {
 // lower checks f and runs irgen and the passes.
 func (u *unit) lower(f *lang.File, opt compileOpts) error {
 	u.file = f
+	f, err := u.withLibrary(f)
+	if err != nil {
+		return err
+	}
 	info, err := lang.Check(f)
 	if info != nil {
 		u.warnings = append(u.warnings, info.Warnings...)
