@@ -1,0 +1,550 @@
+package sim
+
+import (
+	"fmt"
+
+	"scc/fixed"
+	"scc/ir"
+)
+
+// BlockSize is the number of neurons the batched interpreters run each op
+// on at a time: the op dispatch is paid once per op per block, and a
+// block's columns (one per value) stay in cache.
+const BlockSize = 256
+
+// BatchFixed runs one fixed-phase Func for N neurons at once, column-wise
+// (DESIGN §1: the batched interpreter for models without a generated
+// kernel). Neuron i computes exactly what a Fixed with the same state,
+// parameters and inputs computes, word for word (the tests compare them).
+type BatchFixed struct {
+	F     *ir.Func
+	N     int
+	State [][]int64 // State[s][i]: committed raw word of state s in neuron i
+	In    [][]int64 // In[p][i]: the raw input word of port p for the next Step
+	Spike []bool    // Spike[i]: spike output of neuron i in the last step
+	Steps int
+
+	prog   []bop
+	cols   [][]int64 // per value ID: the current block's column
+	own    [][]int64 // per value ID: the value's own buffer (BlockSize)
+	coef   [][]int64 // per value ID of a coef op: per-neuron words, or nil (uniform)
+	commit []bcommit
+	fail   *BatchAssertError
+}
+
+// bop is one compiled op: its kind, its value, its args and the
+// parameters the kind needs, computed once.
+type bop struct {
+	k       bkind
+	v       *ir.Value
+	dst     int // value ID
+	a, b, c int // arg value IDs
+	sa, sb  uint
+	wsh     uint  // signed wrap: shift left then arithmetic right by wsh
+	wmask   int64 // unsigned wrap mask (wsh == 0 and wmask != 0)
+	wrap    bool
+	lo, hi  int64 // sat bounds
+	round   fixed.Round
+	cmp     ir.Op
+	idx     int
+}
+
+type bkind uint8
+
+const (
+	bNop    bkind = iota
+	bState        // alias of State[idx]
+	bInput        // alias of In[idx]
+	bCoef         // alias of a per-neuron coef column, or the own constant column
+	bConst        // the own column, filled once
+	bAdd          // (a<<sa) + (b<<sb), wrapped
+	bSub          // (a<<sa) - (b<<sb), wrapped
+	bMul          // a*b, wrapped
+	bNeg          // -a, wrapped
+	bDiv          // fixed.Div
+	bCmp          // (a<<sa) cmp (b<<sb), operands known to fit
+	bCmpBig       // fixed.Compare per element
+	bAnd
+	bOr
+	bNot
+	bSelect
+	bCastR     // shift right by sa with round, then sat/wrap
+	bCastL     // shift left by sa (known to fit), then sat/wrap
+	bCastBig   // fixed.Cast per element
+	bTable     // fixed.Table.Eval
+	bCopy      // next: nothing to compute
+	bSpike     // Spike[i] = a != 0
+	bAssert    // the first failing neuron is kept
+)
+
+type bcommit struct {
+	state int
+	arg   int
+	stage []int64 // non-nil when the arg is another state's column
+}
+
+// BatchAssertError reports the first neuron whose assertion failed in a
+// step of a batched interpreter.
+type BatchAssertError struct {
+	Step   int
+	Neuron int
+	Value  *ir.Value
+}
+
+func (e *BatchAssertError) Error() string {
+	return fmt.Sprintf("%v: assertion failed at step %d in neuron %d", e.Value.Pos, e.Step, e.Neuron)
+}
+
+func wrapParams(t ir.Type) (wsh uint, mask int64, wrap bool) {
+	if t.Kind != ir.KFixed {
+		return 0, 0, false // bool results of and/or/not stay 0/1
+	}
+	w := t.Fmt.Width()
+	if w >= 64 {
+		return 0, 0, false
+	}
+	if t.Fmt.Signed {
+		return uint(64 - w), 0, true
+	}
+	return 0, int64(1)<<uint(w) - 1, true
+}
+
+// fitsShift reports whether every word of type t shifted left by s stays
+// within ±2^62 (so aligned compares and left casts cannot overflow).
+func fitsShift(t ir.Type, s int) bool {
+	w := 1 // bool
+	if t.Kind == ir.KFixed {
+		w = t.Fmt.Width()
+		if !t.Fmt.Signed {
+			w++
+		}
+	}
+	return w-1+s <= 61
+}
+
+// NewBatchFixed prepares f (fixed phase, verified) for n neurons, every
+// neuron with f's default parameters, and resets it.
+func NewBatchFixed(f *ir.Func, n int) (*BatchFixed, error) {
+	if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
+		return nil, fmt.Errorf("sim: %v", err)
+	}
+	m := &BatchFixed{F: f, N: n, Spike: make([]bool, n)}
+	for range f.States {
+		m.State = append(m.State, make([]int64, n))
+	}
+	for range f.Inputs {
+		m.In = append(m.In, make([]int64, n))
+	}
+	nv := f.NumValues()
+	m.cols = make([][]int64, nv)
+	m.own = make([][]int64, nv)
+	m.coef = make([][]int64, nv)
+	var defWords []int64
+	if f.Generic() {
+		w, err := ir.ParamWords(f, f.ParamDefaults())
+		if err != nil {
+			return nil, fmt.Errorf("sim: %v", err)
+		}
+		defWords = w
+	}
+	for _, blk := range f.Blocks {
+		for _, v := range blk.Values {
+			o := bop{v: v, dst: v.ID}
+			arg := func(i int) int { return v.Args[i].ID }
+			if len(v.Args) > 0 {
+				o.a = arg(0)
+			}
+			if len(v.Args) > 1 {
+				o.b = arg(1)
+			}
+			if len(v.Args) > 2 {
+				o.c = arg(2)
+			}
+			o.wsh, o.wmask, o.wrap = wrapParams(v.Type)
+			if !v.Op.Info().Void && v.Op != ir.OpState && v.Op != ir.OpInput {
+				m.own[v.ID] = make([]int64, BlockSize)
+			}
+			switch v.Op {
+			case ir.OpConst:
+				o.k = bConst
+				for i := range m.own[v.ID] {
+					m.own[v.ID][i] = v.AuxInt
+				}
+			case ir.OpState:
+				o.k, o.idx = bState, int(v.AuxInt)
+			case ir.OpInput:
+				o.k, o.idx = bInput, int(v.AuxInt)
+			case ir.OpCoef:
+				o.k = bCoef
+				for i := range m.own[v.ID] {
+					m.own[v.ID][i] = defWords[v.ID]
+				}
+			case ir.OpAdd, ir.OpSub:
+				o.k = bAdd
+				if v.Op == ir.OpSub {
+					o.k = bSub
+				}
+				o.sa = uint(v.Type.Fmt.Frac - v.Args[0].Type.Fmt.Frac)
+				o.sb = uint(v.Type.Fmt.Frac - v.Args[1].Type.Fmt.Frac)
+			case ir.OpMul:
+				o.k = bMul
+			case ir.OpNeg:
+				o.k = bNeg
+			case ir.OpDiv:
+				o.k = bDiv
+			case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+				o.k, o.cmp = bCmp, v.Op
+				x, y := v.Args[0].Type, v.Args[1].Type
+				if x.Kind == ir.KFixed && y.Kind == ir.KFixed {
+					fr := max(x.Fmt.Frac, y.Fmt.Frac)
+					sx, sy := fr-x.Fmt.Frac, fr-y.Fmt.Frac
+					o.sa, o.sb = uint(sx), uint(sy)
+					if !fitsShift(x, sx) || !fitsShift(y, sy) {
+						o.k = bCmpBig
+					}
+				}
+			case ir.OpAnd:
+				o.k = bAnd
+			case ir.OpOr:
+				o.k = bOr
+			case ir.OpNot:
+				o.k = bNot
+			case ir.OpSelect:
+				o.k = bSelect
+			case ir.OpCast:
+				from, to := v.Args[0].Type.Fmt, v.Type.Fmt
+				o.round = v.Round
+				o.lo, o.hi = to.Min(), to.Max()
+				if v.Overflow != fixed.Sat {
+					o.lo, o.hi = 0, -1 // no clamp
+				} else {
+					o.wrap = false
+				}
+				s := from.Frac - to.Frac
+				switch {
+				case s >= 0 && s < 62:
+					o.k, o.sa = bCastR, uint(s)
+				case s < 0 && fitsShift(v.Args[0].Type, -s):
+					o.k, o.sa = bCastL, uint(-s)
+				default:
+					o.k = bCastBig
+				}
+			case ir.OpTable:
+				o.k = bTable
+			case ir.OpNext:
+				o.k = bCopy
+				c := bcommit{state: int(v.AuxInt), arg: o.a}
+				if a := v.Args[0]; a.Op == ir.OpState && a.AuxInt != v.AuxInt {
+					c.stage = make([]int64, BlockSize)
+				}
+				if a := v.Args[0]; !(a.Op == ir.OpState && a.AuxInt == v.AuxInt) {
+					m.commit = append(m.commit, c)
+				}
+			case ir.OpSpike:
+				o.k = bSpike
+			case ir.OpAssert:
+				o.k = bAssert
+			default:
+				return nil, fmt.Errorf("%v: sim: op %v in fixed phase", v.Pos, v.Op)
+			}
+			if o.k != bCopy {
+				m.prog = append(m.prog, o)
+			}
+		}
+	}
+	m.Reset()
+	return m, nil
+}
+
+// SetParams gives neuron i its own parameter values (indexed like
+// F.Params) of a generic Func, as Fixed.SetParams does.
+func (m *BatchFixed) SetParams(i int, vals []float64) error {
+	words, err := ir.ParamWords(m.F, vals)
+	if err != nil {
+		return err
+	}
+	for _, o := range m.prog {
+		if o.k != bCoef {
+			continue
+		}
+		c := m.coef[o.dst]
+		if c == nil {
+			c = make([]int64, m.N)
+			for j := range c {
+				c[j] = m.own[o.dst][0]
+			}
+			m.coef[o.dst] = c
+		}
+		c[i] = words[o.dst]
+	}
+	return nil
+}
+
+// Reset loads every neuron's states with their initial words and clears
+// the spikes.
+func (m *BatchFixed) Reset() {
+	for s, st := range m.F.States {
+		col := m.State[s]
+		for i := range col {
+			col[i] = st.InitRaw
+		}
+	}
+	clear(m.Spike)
+	m.Steps = 0
+}
+
+// Step advances every neuron one step with the inputs in In. States and
+// spikes are committed even when an assertion fails; the first failing
+// neuron is returned as *BatchAssertError.
+func (m *BatchFixed) Step() error {
+	m.Steps++
+	m.fail = nil
+	for lo := 0; lo < m.N; lo += BlockSize {
+		m.block(lo, min(lo+BlockSize, m.N))
+	}
+	if m.fail != nil {
+		return m.fail
+	}
+	return nil
+}
+
+func (m *BatchFixed) block(lo, hi int) {
+	n := hi - lo
+	cols := m.cols
+	for pi := range m.prog {
+		o := &m.prog[pi]
+		switch o.k {
+		case bState:
+			cols[o.dst] = m.State[o.idx][lo:hi]
+			continue
+		case bInput:
+			cols[o.dst] = m.In[o.idx][lo:hi]
+			continue
+		case bCoef:
+			if c := m.coef[o.dst]; c != nil {
+				cols[o.dst] = c[lo:hi]
+			} else {
+				cols[o.dst] = m.own[o.dst][:n]
+			}
+			continue
+		case bConst:
+			cols[o.dst] = m.own[o.dst][:n]
+			continue
+		}
+		r := m.own[o.dst]
+		if r != nil {
+			r = r[:n]
+			cols[o.dst] = r
+		}
+		a := cols[o.a][:n]
+		switch o.k {
+		case bAdd:
+			b := cols[o.b][:n]
+			for i := range r {
+				r[i] = a[i]<<o.sa + b[i]<<o.sb
+			}
+		case bSub:
+			b := cols[o.b][:n]
+			for i := range r {
+				r[i] = a[i]<<o.sa - b[i]<<o.sb
+			}
+		case bMul:
+			b := cols[o.b][:n]
+			for i := range r {
+				r[i] = a[i] * b[i]
+			}
+		case bNeg:
+			for i := range r {
+				r[i] = -a[i]
+			}
+		case bDiv:
+			b := cols[o.b][:n]
+			nf, df, to := o.v.Args[0].Type.Fmt, o.v.Args[1].Type.Fmt, o.v.Type.Fmt
+			for i := range r {
+				r[i] = fixed.Div(a[i], nf, b[i], df, to)
+			}
+			continue // already wrapped
+		case bCmp:
+			cmpCols(o.cmp, r, a, cols[o.b][:n], o.sa, o.sb)
+			continue
+		case bCmpBig:
+			b := cols[o.b][:n]
+			x, y := o.v.Args[0].Type.Fmt, o.v.Args[1].Type.Fmt
+			for i := range r {
+				r[i] = b2i(compare(o.cmp, fixed.Compare(a[i], x, b[i], y)))
+			}
+			continue
+		case bAnd:
+			b := cols[o.b][:n]
+			for i := range r {
+				r[i] = a[i] & b[i]
+			}
+		case bOr:
+			b := cols[o.b][:n]
+			for i := range r {
+				r[i] = a[i] | b[i]
+			}
+		case bNot:
+			for i := range r {
+				r[i] = 1 - a[i]
+			}
+		case bSelect:
+			b, c := cols[o.b][:n], cols[o.c][:n]
+			for i := range r {
+				if a[i] != 0 {
+					r[i] = b[i]
+				} else {
+					r[i] = c[i]
+				}
+			}
+			continue
+		case bCastR:
+			shiftCol(r, a, o.sa, o.round)
+			if o.lo <= o.hi {
+				satCol(r, o.lo, o.hi)
+				continue
+			}
+		case bCastL:
+			for i := range r {
+				r[i] = a[i] << o.sa
+			}
+			if o.lo <= o.hi {
+				satCol(r, o.lo, o.hi)
+				continue
+			}
+		case bCastBig:
+			from, to := o.v.Args[0].Type.Fmt, o.v.Type.Fmt
+			for i := range r {
+				r[i] = fixed.Cast(a[i], from, to, o.v.Round, o.v.Overflow)
+			}
+			continue
+		case bTable:
+			t := o.v.Table
+			for i := range r {
+				r[i] = t.Eval(a[i])
+			}
+			continue
+		case bSpike:
+			sp := m.Spike[lo:hi]
+			for i := range sp {
+				sp[i] = a[i] != 0
+			}
+			continue
+		case bAssert:
+			if m.fail == nil {
+				for i := range a {
+					if a[i] == 0 {
+						m.fail = &BatchAssertError{Step: m.Steps, Neuron: lo + i, Value: o.v}
+						break
+					}
+				}
+			}
+			continue
+		}
+		if o.wrap {
+			if o.wsh != 0 {
+				for i := range r {
+					r[i] = r[i] << o.wsh >> o.wsh
+				}
+			} else {
+				for i := range r {
+					r[i] &= o.wmask
+				}
+			}
+		}
+	}
+	for _, c := range m.commit {
+		if c.stage != nil {
+			copy(c.stage[:n], cols[c.arg][:n])
+		}
+	}
+	for _, c := range m.commit {
+		src := cols[c.arg][:n]
+		if c.stage != nil {
+			src = c.stage[:n]
+		}
+		copy(m.State[c.state][lo:hi], src)
+	}
+}
+
+func cmpCols(op ir.Op, r, a, b []int64, sa, sb uint) {
+	b = b[:len(r)]
+	a = a[:len(r)]
+	switch op {
+	case ir.OpLt:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa < b[i]<<sb)
+		}
+	case ir.OpLe:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa <= b[i]<<sb)
+		}
+	case ir.OpGt:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa > b[i]<<sb)
+		}
+	case ir.OpGe:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa >= b[i]<<sb)
+		}
+	case ir.OpEq:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa == b[i]<<sb)
+		}
+	default:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa != b[i]<<sb)
+		}
+	}
+}
+
+// shiftCol is fixed.ShiftRight on a column, for shifts below 62.
+func shiftCol(r, a []int64, s uint, m fixed.Round) {
+	a = a[:len(r)]
+	if s == 0 {
+		copy(r, a)
+		return
+	}
+	switch m {
+	case fixed.Floor:
+		for i := range r {
+			r[i] = a[i] >> s
+		}
+	case fixed.HalfEven:
+		half := int64(1) << (s - 1)
+		mask := int64(1)<<s - 1
+		for i := range r {
+			q := a[i] >> s
+			rem := a[i] & mask
+			if rem > half || (rem == half && q&1 != 0) {
+				q++
+			}
+			r[i] = q
+		}
+	case fixed.HalfUp:
+		half := int64(1) << (s - 1)
+		mask := int64(1)<<s - 1
+		for i := range r {
+			q := a[i] >> s
+			if a[i]&mask >= half {
+				q++
+			}
+			r[i] = q
+		}
+	default: // Zero
+		mask := int64(1)<<s - 1
+		for i := range r {
+			q := a[i] >> s
+			if a[i] < 0 && a[i]&mask != 0 {
+				q++
+			}
+			r[i] = q
+		}
+	}
+}
+
+func satCol(r []int64, lo, hi int64) {
+	for i, x := range r {
+		r[i] = min(max(x, lo), hi)
+	}
+}
