@@ -10,7 +10,7 @@ type File struct {
 	Decls []Decl // models and networks in source order
 }
 
-// Decl is a top-level declaration: *Model or *Network.
+// Decl is a top-level declaration: *Model, *Network or *Synapse.
 type Decl interface {
 	declNode()
 	GetPos() Pos
@@ -31,13 +31,25 @@ type Model struct {
 type Network struct {
 	Pos   Pos
 	Name  string
-	Items []Item // *Option, *Pop and *Layer
+	Items []Item // *Option, *Pop, *Layer, *Proj, *Source, *Drive and *Record
+}
+
+// Synapse declares a plasticity rule (spec.md §3.2): parameters, synapse
+// states, traces and event bodies.
+//
+//	synapse STDP { param gmax = 1; state w in [0, gmax]; trace pre x decay 20 ms add 0.01; on pre { w = clip(w + y, 0, gmax) } }
+type Synapse struct {
+	Pos   Pos
+	Name  string
+	Items []Item // *Param, *State, *Trace and *On
 }
 
 func (*Model) declNode()       {}
 func (*Network) declNode()     {}
+func (*Synapse) declNode()     {}
 func (d *Model) GetPos() Pos   { return d.Pos }
 func (d *Network) GetPos() Pos { return d.Pos }
+func (d *Synapse) GetPos() Pos { return d.Pos }
 
 // Item is one statement inside a model or network body.
 type Item interface {
@@ -72,6 +84,8 @@ type Input struct {
 //	state v : mV = v_rest in [-90 mV, 0 mV]
 //
 // Unit is optional (nil: taken from Init). Range is nil when undeclared.
+// Init is nil only in a synapse (a synapse state takes its initial value
+// per synapse from the projection).
 type State struct {
 	Pos   Pos
 	Name  string
@@ -183,6 +197,100 @@ type Layer struct {
 	Settings []*Assign // inside the braces; values may be *List
 }
 
+// Proj declares a projection inside a network:
+//
+//	proj ee = exc[0:50] -> inh.je random(p = 0.02, seed = 11) with STDP { w = 1.62 mV; delay 1 steps }
+//
+// Conn is the connector and Args its settings (Paren: written with
+// parentheses, which a connector without settings may omit). Rule is ""
+// for a static projection. Settings are the body's `name = value` items;
+// Delay is the body's `delay` item (nil: the default, one step).
+type Proj struct {
+	Pos       Pos
+	Name      string
+	Pre, Post *Target
+	Conn      string
+	ConnPos   Pos
+	Args      []*Assign
+	Rule      string
+	RulePos   Pos
+	Settings  []*Assign
+	Delay     *Delay
+}
+
+// Delay is a projection's `delay Value [steps]`.
+type Delay struct {
+	Pos   Pos
+	Value Expr
+	Steps bool
+}
+
+// Target names a population (or source or layer), optionally a slice of
+// it and an input port: `exc[0:50].je`. Lo and Hi are nil without a slice;
+// Port is "" without a port.
+type Target struct {
+	Pos      Pos
+	Pop      string
+	SlicePos Pos
+	Lo, Hi   Expr
+	Port     string
+	PortPos  Pos
+}
+
+// Source declares a spike source, a population whose spikes are given:
+//
+//	source kick = poisson(rate = 300 Hz, seed = 5)[50]
+type Source struct {
+	Pos     Pos
+	Name    string
+	Kind    string
+	KindPos Pos
+	Args    []*Assign
+	Size    Expr
+}
+
+// Drive declares an external input added to ports of populations:
+//
+//	drive I0 = current(150 pA) -> exc.I_ext
+//
+// An argument written without a name has Name "".
+type Drive struct {
+	Pos     Pos
+	Name    string
+	Kind    string
+	KindPos Pos
+	Args    []*Assign
+	Targets []*Target
+}
+
+// Record declares what a run keeps: `record exc[0:10] v, ge every 1 steps`.
+// Vars is `spikes`, `rate` or state names; Every is nil for every step.
+type Record struct {
+	Pos    Pos
+	Target *Target
+	Vars   []*Ident
+	Every  Expr
+}
+
+// Trace declares a trace of a synapse rule, per pre or post neuron:
+//
+//	trace pre x decay 20 ms add a_pre
+type Trace struct {
+	Pos   Pos
+	Post  bool // a trace of the post neuron (else of the pre neuron)
+	Name  string
+	Decay Expr
+	Set   bool // `set` (else `add`)
+	Value Expr
+}
+
+// On is an event body of a synapse rule: `on pre { w = clip(w + y, 0, gmax) }`.
+type On struct {
+	Pos  Pos
+	Post bool
+	Body []*Assign
+}
+
 // Assign is `Name = Value`, used in reset and refractory bodies, in
 // population parameter overrides and in layer arguments and settings.
 type Assign struct {
@@ -210,6 +318,12 @@ func (*Option) itemNode()     {}
 func (*Assert) itemNode()     {}
 func (*Pop) itemNode()        {}
 func (*Layer) itemNode()      {}
+func (*Proj) itemNode()       {}
+func (*Source) itemNode()     {}
+func (*Drive) itemNode()      {}
+func (*Record) itemNode()     {}
+func (*Trace) itemNode()      {}
+func (*On) itemNode()         {}
 
 func (n *Param) GetPos() Pos      { return n.Pos }
 func (n *Input) GetPos() Pos      { return n.Pos }
@@ -223,9 +337,16 @@ func (n *Option) GetPos() Pos     { return n.Pos }
 func (n *Assert) GetPos() Pos     { return n.Pos }
 func (n *Pop) GetPos() Pos        { return n.Pos }
 func (n *Layer) GetPos() Pos      { return n.Pos }
+func (n *Proj) GetPos() Pos       { return n.Pos }
+func (n *Source) GetPos() Pos     { return n.Pos }
+func (n *Drive) GetPos() Pos      { return n.Pos }
+func (n *Record) GetPos() Pos     { return n.Pos }
+func (n *Trace) GetPos() Pos      { return n.Pos }
+func (n *On) GetPos() Pos         { return n.Pos }
 
-// Expr is an expression: *Number, *Ident, *Unary, *Binary, *Call or *List.
-// The grammar admits *List only as the value of a layer setting.
+// Expr is an expression: *Number, *String, *Ident, *Unary, *Binary, *Call
+// or *List. The grammar admits *List only as the value of a setting; the
+// checker admits *String and named call arguments only in network values.
 type Expr interface {
 	exprNode()
 	GetPos() Pos
@@ -244,6 +365,12 @@ type Number struct {
 	Value float64
 	Text  string
 	Unit  string
+}
+
+// String is a string literal (a file name): `"w.csv"`. Value is unquoted.
+type String struct {
+	Pos   Pos
+	Value string
 }
 
 // Ident names a parameter, input, state variable, subexpression, unit
@@ -270,14 +397,17 @@ type Binary struct {
 	Y   Expr
 }
 
-// Call is Fun(Args...), e.g. exp(x), clip(x, lo, hi).
+// Call is Fun(Args...), e.g. exp(x), clip(x, lo, hi). Kw holds the named
+// arguments, written after the positional ones: uniform(a, b, seed = 1).
 type Call struct {
 	Pos  Pos
 	Fun  string
 	Args []Expr
+	Kw   []*Assign
 }
 
 func (*Number) exprNode() {}
+func (*String) exprNode() {}
 func (*Ident) exprNode()  {}
 func (*Unary) exprNode()  {}
 func (*Binary) exprNode() {}
@@ -285,6 +415,7 @@ func (*Call) exprNode()   {}
 func (*List) exprNode()   {}
 
 func (n *Number) GetPos() Pos { return n.Pos }
+func (n *String) GetPos() Pos { return n.Pos }
 func (n *Ident) GetPos() Pos  { return n.Pos }
 func (n *Unary) GetPos() Pos  { return n.Pos }
 func (n *Binary) GetPos() Pos { return n.Pos }

@@ -26,7 +26,7 @@ import (
 // than a bare 0 takes its dimension from its equation (dimensionless when
 // the equation does not determine it either).
 func Check(f *File) (*Info, error) {
-	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}}
+	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}, ruleW: map[string]Dim{}}
 	if len(f.Decls) == 0 {
 		c.errs.Add(Pos{File: f.Name, Line: 1, Col: 1}, msgNoDecls)
 	}
@@ -42,6 +42,19 @@ func Check(f *File) (*Info, error) {
 			m := c.model(d)
 			c.info.Models[d.Name] = m
 			c.info.Order = append(c.info.Order, d.Name)
+		}
+	}
+	rules := map[string]Pos{}
+	for _, d := range f.Decls {
+		if s, ok := d.(*Synapse); ok {
+			if p, ok := rules[s.Name]; ok {
+				c.errs.Add(s.Pos, msgDuplicateSynapse, s.Name, p)
+				continue
+			}
+			rules[s.Name] = s.Pos
+			if si := c.synapse(s); si != nil {
+				c.info.Synapses = append(c.info.Synapses, si)
+			}
 		}
 	}
 	nets := map[string]Pos{}
@@ -62,6 +75,9 @@ func Check(f *File) (*Info, error) {
 type checker struct {
 	info *Info
 	errs ErrorList
+	// ruleW is the dimension of w of every synapse rule declared (also
+	// of a rule with errors, so that its projections are still checked).
+	ruleW map[string]Dim
 }
 
 // tval is the checker's type of an expression: a condition, or a number of
@@ -147,6 +163,13 @@ func (mc *modelChecker) declare() {
 				m.Inputs = append(m.Inputs, &InputInfo{Input: n, Name: n.Name})
 			}
 		case *State:
+			if n.Init == nil {
+				// A synapse state's form, in a model: a copy with 0 checks on.
+				mc.errorf(n.Pos, msgStateNoInit, n.Name)
+				cp := *n
+				cp.Init = &Number{Pos: n.Pos, Text: "0"}
+				n = &cp
+			}
 			if mc.name(n.Name, n.Pos, SymState) {
 				m.syms[n.Name] = Symbol{SymState, len(m.States)}
 				m.States = append(m.States, &StateInfo{State: n, Name: n.Name})
@@ -171,10 +194,8 @@ func (mc *modelChecker) declare() {
 			m.Refractory = n
 		case *Assert:
 			m.Asserts = append(m.Asserts, n)
-		case *Pop:
-			mc.errorf(n.Pos, msgItemInModel, "a population")
-		case *Layer:
-			mc.errorf(n.Pos, msgItemInModel, "a layer")
+		case *Pop, *Layer, *Proj, *Source, *Drive, *Record, *Trace, *On:
+			mc.errorf(n.GetPos(), msgItemInModel, itemName(n))
 		}
 	}
 	mc.paramSt = make([]uint8, len(m.Params))
@@ -836,7 +857,17 @@ func (mc *modelChecker) dim1(e Expr) tval {
 	case *Binary:
 		return mc.binary(e)
 	case *Call:
+		if len(e.Kw) > 0 {
+			mc.errorf(e.Kw[0].Pos, msgNamedArg, e.Fun)
+			return tBad
+		}
 		return mc.call(e)
+	case *String:
+		mc.errorf(e.Pos, msgStringExpr, FormatExpr(e))
+		return tBad
+	case *List:
+		mc.errorf(e.Pos, msgLayerNotList, FormatExpr(e))
+		return tBad
 	case nil:
 		return tBad
 	}

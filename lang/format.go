@@ -26,6 +26,8 @@ func Format(f *File) []byte {
 			p.decl("model", d.Name, d.Items)
 		case *Network:
 			p.decl("network", d.Name, d.Items)
+		case *Synapse:
+			p.decl("synapse", d.Name, d.Items)
 		}
 	}
 	return p.Bytes()
@@ -63,8 +65,10 @@ func (p *printer) item(it Item) {
 	case *State:
 		p.WriteString("state " + n.Name)
 		p.unit(n.Unit)
-		p.WriteString(" = ")
-		p.expr(n.Init)
+		if n.Init != nil {
+			p.WriteString(" = ")
+			p.expr(n.Init)
+		}
 		p.rng(n.Range)
 	case *Let:
 		p.WriteString(n.Name + " = ")
@@ -122,7 +126,123 @@ func (p *printer) item(it Item) {
 			}
 			p.WriteString("    }")
 		}
+	case *Proj:
+		p.WriteString("proj " + n.Name + " = ")
+		p.target(n.Pre)
+		p.WriteString(" -> ")
+		p.target(n.Post)
+		p.WriteString(" " + n.Conn)
+		if len(n.Args) > 0 {
+			p.args(n.Args)
+		}
+		if n.Rule != "" {
+			p.WriteString(" with " + n.Rule)
+		}
+		if len(n.Settings) > 0 || n.Delay != nil {
+			p.WriteString(" { ")
+			for i, a := range n.Settings {
+				if i > 0 {
+					p.WriteString("; ")
+				}
+				p.WriteString(a.Name + " = ")
+				p.expr(a.Value)
+			}
+			if d := n.Delay; d != nil {
+				if len(n.Settings) > 0 {
+					p.WriteString("; ")
+				}
+				p.WriteString("delay ")
+				p.expr(d.Value)
+				if d.Steps {
+					p.WriteString(" steps")
+				}
+			}
+			p.WriteString(" }")
+		}
+	case *Source:
+		p.WriteString("source " + n.Name + " = " + n.Kind)
+		p.args(n.Args)
+		p.WriteString("[")
+		p.expr(n.Size)
+		p.WriteString("]")
+	case *Drive:
+		p.WriteString("drive " + n.Name + " = " + n.Kind)
+		p.args(n.Args)
+		p.WriteString(" ->")
+		for i, t := range n.Targets {
+			if i > 0 {
+				p.WriteByte(',')
+			}
+			p.WriteByte(' ')
+			p.target(t)
+		}
+	case *Record:
+		p.WriteString("record ")
+		p.target(n.Target)
+		for i, v := range n.Vars {
+			if i > 0 {
+				p.WriteByte(',')
+			}
+			p.WriteString(" " + v.Name)
+		}
+		if n.Every != nil {
+			p.WriteString(" every ")
+			p.expr(n.Every)
+			p.WriteString(" steps")
+		}
+	case *Trace:
+		p.WriteString("trace " + side(n.Post) + " " + n.Name + " decay ")
+		p.expr(n.Decay)
+		if n.Set {
+			p.WriteString(" set ")
+		} else {
+			p.WriteString(" add ")
+		}
+		p.expr(n.Value)
+	case *On:
+		p.WriteString("on " + side(n.Post))
+		if len(n.Body) == 0 {
+			p.WriteString(" { }")
+		}
+		p.body(n.Body)
 	}
+}
+
+func side(post bool) string {
+	if post {
+		return "post"
+	}
+	return "pre"
+}
+
+// target prints pop[lo:hi].port.
+func (p *printer) target(t *Target) {
+	p.WriteString(t.Pop)
+	if t.Lo != nil {
+		p.WriteByte('[')
+		p.expr(t.Lo)
+		p.WriteByte(':')
+		p.expr(t.Hi)
+		p.WriteByte(']')
+	}
+	if t.Port != "" {
+		p.WriteString("." + t.Port)
+	}
+}
+
+// args prints (a = 1, b = 2); an argument without a name prints its value.
+func (p *printer) args(as []*Assign) {
+	p.WriteByte('(')
+	for i, a := range as {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		if a.Name != "" {
+			p.WriteString(a.Name + " = ")
+		}
+		p.expr(a.Value)
+	}
+	p.WriteByte(')')
 }
 
 func (p *printer) unit(u Expr) {
@@ -231,6 +351,8 @@ func (p *printer) expr(e Expr) {
 		}
 	case *Ident:
 		p.WriteString(e.Name)
+	case *String:
+		p.WriteString(strconv.Quote(e.Value))
 	case *Call:
 		p.WriteString(e.Fun + "(")
 		for i, a := range e.Args {
@@ -238,6 +360,13 @@ func (p *printer) expr(e Expr) {
 				p.WriteString(", ")
 			}
 			p.expr(a)
+		}
+		for i, a := range e.Kw {
+			if i > 0 || len(e.Args) > 0 {
+				p.WriteString(", ")
+			}
+			p.WriteString(a.Name + " = ")
+			p.expr(a.Value)
 		}
 		p.WriteByte(')')
 	case *Unary:

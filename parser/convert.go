@@ -27,7 +27,7 @@ func (c *converter) item(g *item) lang.Item {
 	case g.State != nil:
 		n := g.State
 		return &lang.State{Pos: c.pm.pos(n.Pos), Name: n.Name, Unit: c.optExpr(n.Unit),
-			Init: c.expr(n.Init), Range: c.bounds(n.Range)}
+			Init: c.optExpr(n.Init), Range: c.bounds(n.Range)}
 	case g.Spike != nil:
 		return &lang.Spike{Pos: c.pm.pos(g.Spike.Pos), Cond: c.expr(g.Spike.Cond), Reset: c.body(g.Spike.Body)}
 	case g.Refractory != nil:
@@ -47,6 +47,34 @@ func (c *converter) item(g *item) lang.Item {
 			ModelPos: c.pm.pos(n.Model.Pos), Size: c.expr(n.Size), Overrides: c.body(n.Body)}
 	case g.Layer != nil:
 		return c.layer(g.Layer)
+	case g.Proj != nil:
+		return c.proj(g.Proj)
+	case g.Source != nil:
+		n := g.Source
+		return &lang.Source{Pos: c.pm.pos(n.Pos), Name: n.Name, Kind: n.Kind.Name, KindPos: c.pm.pos(n.Kind.Pos),
+			Args: c.settings(n.Args), Size: c.expr(n.Size)}
+	case g.Drive != nil:
+		n := g.Drive
+		d := &lang.Drive{Pos: c.pm.pos(n.Pos), Name: n.Name, Kind: n.Kind.Name, KindPos: c.pm.pos(n.Kind.Pos)}
+		d.Args, _ = c.args(n.Args, true)
+		for _, t := range n.Targets {
+			d.Targets = append(d.Targets, c.target(t))
+		}
+		return d
+	case g.Record != nil:
+		n := g.Record
+		r := &lang.Record{Pos: c.pm.pos(n.Pos), Target: c.target(n.Targ), Every: c.optExpr(n.Every)}
+		for _, v := range n.Vars {
+			r.Vars = append(r.Vars, &lang.Ident{Pos: c.pm.pos(v.Pos), Name: v.Name})
+		}
+		return r
+	case g.Trace != nil:
+		n := g.Trace
+		return &lang.Trace{Pos: c.pm.pos(n.Pos), Post: n.Side == "post", Name: n.Name, Decay: c.expr(n.Decay),
+			Set: n.Op == "set", Value: c.expr(n.Value)}
+	case g.On != nil:
+		n := g.On
+		return &lang.On{Pos: c.pm.pos(n.Pos), Post: n.Side == "post", Body: c.body(n.Body)}
 	case g.Next != nil:
 		n := g.Next
 		return &lang.Map{Pos: c.pm.pos(n.Pos), Var: n.Var.Name, VarPos: c.pm.pos(n.Var.Pos),
@@ -89,6 +117,66 @@ func (c *converter) layer(n *layer) *lang.Layer {
 		l.Settings = c.settings(n.Body.Items)
 	}
 	return l
+}
+
+func (c *converter) proj(n *proj) *lang.Proj {
+	p := &lang.Proj{Pos: c.pm.pos(n.Pos), Name: n.Name, Pre: c.target(n.Pre), Post: c.target(n.Post),
+		Conn: n.Conn.Name, ConnPos: c.pm.pos(n.Conn.Pos), Args: c.settings(n.Args)}
+	if n.Rule != nil {
+		p.Rule, p.RulePos = n.Rule.Name, c.pm.pos(n.Rule.Pos)
+	}
+	if n.Body != nil {
+		for _, s := range n.Body.Items {
+			if s.Delay == nil {
+				p.Settings = append(p.Settings, c.settings([]*setting{s.Setting})...)
+				continue
+			}
+			if p.Delay != nil {
+				c.errs.Add(c.pm.pos(s.Pos), msgDelayTwice, p.Delay.Pos)
+				continue
+			}
+			p.Delay = &lang.Delay{Pos: c.pm.pos(s.Pos), Value: c.expr(s.Delay), Steps: s.Steps}
+		}
+	}
+	return p
+}
+
+func (c *converter) target(t *target) *lang.Target {
+	out := &lang.Target{Pos: c.pm.pos(t.Pos), Pop: t.Pop}
+	if t.Slice != nil {
+		out.SlicePos, out.Lo, out.Hi = c.pm.pos(t.Slice.Pos), c.expr(t.Slice.Lo), c.expr(t.Slice.Hi)
+	}
+	if t.Port != nil {
+		out.Port, out.PortPos = t.Port.Name, c.pm.pos(t.Port.Pos)
+	}
+	return out
+}
+
+// args converts call or drive arguments: positional ones (Name "" when
+// positional is set, else into pos) then named ones.
+func (c *converter) args(as []*arg, positional bool) (named []*lang.Assign, pos []lang.Expr) {
+	for _, a := range as {
+		if a.Value == nil {
+			x := c.expr(a.X)
+			if len(named) > 0 {
+				c.errs.Add(x.GetPos(), msgPositionalAfter)
+			}
+			if positional {
+				named = append(named, &lang.Assign{Pos: x.GetPos(), Value: x})
+			} else {
+				pos = append(pos, x)
+			}
+			continue
+		}
+		x := c.expr(a.X)
+		id, ok := x.(*lang.Ident)
+		if !ok {
+			c.errs.Add(x.GetPos(), msgArgName, lang.FormatExpr(x))
+			continue
+		}
+		named = append(named, &lang.Assign{Pos: id.Pos, Name: id.Name, Value: c.expr(a.Value)})
+	}
+	return named, pos
 }
 
 func (c *converter) settings(s []*setting) []*lang.Assign {
@@ -219,11 +307,15 @@ func (c *converter) primary(p *primary) lang.Expr {
 	switch {
 	case p.Number != nil:
 		return c.number(pos, *p.Number)
+	case p.String != nil:
+		v, err := strconv.Unquote(*p.String)
+		if err != nil {
+			c.errs.Add(pos, msgBadString, *p.String)
+		}
+		return &lang.String{Pos: pos, Value: v}
 	case p.Name != nil && p.Call:
 		call := &lang.Call{Pos: pos, Fun: *p.Name}
-		for _, a := range p.Args {
-			call.Args = append(call.Args, c.expr(a))
-		}
+		call.Kw, call.Args = c.args(p.Args, false)
 		return call
 	case p.Name != nil:
 		return &lang.Ident{Pos: pos, Name: *p.Name}

@@ -11,7 +11,7 @@ import (
 
 // Every diagnostic text of the package lives in this file (STYLE S3).
 const (
-	msgExpectedDecl     = `expected "model" or "network", found %s`
+	msgExpectedDecl     = `expected "model", "network" or "synapse", found %s`
 	msgExpectedClose    = `expected "}", found %s`
 	msgExpectedStmt     = "expected statement, found %s"
 	msgExpectedExpr     = "expected expression, found %s"
@@ -22,6 +22,10 @@ const (
 	msgODEName          = "expected %q, found %q: an ODE's left side is d<var>/dt"
 	msgODEVar           = "expected d<var>, found %q: an ODE's left side is d<var>/dt"
 	msgUnlessOnLet      = "(unless refractory) applies only to ODEs and maps, not to subexpression %q"
+	msgDelayTwice       = "delay is set twice (first at %s)"
+	msgPositionalAfter  = "positional argument after a named one"
+	msgArgName          = "expected a name before \"=\", found %s"
+	msgBadString        = "malformed string %s"
 	msgBrianLHS         = "expected dx/dt, x = expr or x : unit, found %q"
 	msgBrianNoUnit      = `expected ": unit" after %q`
 	msgBrianFlag        = "unsupported flag %q"
@@ -121,7 +125,8 @@ var productionNames = map[string]string{
 	"Power": "expression", "Primary": "expression",
 	"<ident>": "name", "Name": "name", "<number>": "number", "<word>": "format word",
 	"<unless>": "(unless refractory)", "Body": `"{"`, "Bounds": `"in"`, "Assign": "name",
-	"Item": "statement",
+	"Item": "statement", "Target": "name", "Setting": "name", "Arg": "expression",
+	"ProjBody": `"{"`, "ProjSetting": "name", "Slice": `"["`, "<string>": "string",
 }
 
 // syntaxError converts a participle error into a message at a token.

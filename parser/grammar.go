@@ -8,16 +8,16 @@ import "github.com/alecthomas/participle/v2/lexer"
 // one statement, not the file. testdata/grammar.ebnf holds the golden copy
 // of the grammar participle derives from these structs.
 
-// header = ( "model" | "network" ) Ident "{" .
+// header = ( "model" | "network" | "synapse" ) Ident "{" .
 type header struct {
 	Pos  lexer.Position
-	Kind string `parser:"@('model' | 'network')"`
+	Kind string `parser:"@('model' | 'network' | 'synapse')"`
 	Name string `parser:"@Ident '{'"`
 }
 
 // item = param | input | state | spike | refractory | option | assert | pop
 //
-//	| layer | next | equation .
+//	| layer | proj | source | drive | record | trace | on | next | equation .
 type item struct {
 	Param      *param      `parser:"  @@"`
 	Input      *input      `parser:"| @@"`
@@ -28,6 +28,12 @@ type item struct {
 	Assert     *assert     `parser:"| @@"`
 	Pop        *pop        `parser:"| @@"`
 	Layer      *layer      `parser:"| @@"`
+	Proj       *proj       `parser:"| @@"`
+	Source     *source     `parser:"| @@"`
+	Drive      *drive      `parser:"| @@"`
+	Record     *record     `parser:"| @@"`
+	Trace      *trace      `parser:"| @@"`
+	On         *on         `parser:"| @@"`
 	Next       *next       `parser:"| @@"`
 	Equation   *equation   `parser:"| @@"`
 }
@@ -48,12 +54,14 @@ type input struct {
 	Range *bounds `parser:"@@?"`
 }
 
-// state = "state" Ident [ ":" expr ] "=" expr [ bounds ] .
+// state = "state" Ident [ ":" expr ] [ "=" expr ] [ bounds ] .
+//
+// Only a synapse state may omit its initial value (the checker's rule).
 type state struct {
 	Pos   lexer.Position
 	Name  string  `parser:"'state' @Ident"`
 	Unit  *expr   `parser:"( ':' @@ )?"`
-	Init  *expr   `parser:"'=' @@"`
+	Init  *expr   `parser:"( '=' @@ )?"`
 	Range *bounds `parser:"@@?"`
 }
 
@@ -148,6 +156,93 @@ type value struct {
 	List  bool     `parser:"( @'['"`
 	Elems []*value `parser:"  ( @@ ( ',' @@ )* )? ']'"`
 	Expr  *expr    `parser:"| @@ )"`
+}
+
+// proj = "proj" Ident "=" target "->" target name [ "(" [ setting { "," setting } ] ")" ]
+//
+//	[ "with" name ] [ projBody ] .
+type proj struct {
+	Pos   lexer.Position
+	Name  string     `parser:"'proj' @Ident '='"`
+	Pre   *target    `parser:"@@ '->'"`
+	Post  *target    `parser:"@@"`
+	Conn  *name      `parser:"@@"`
+	Paren bool       `parser:"( @'('"`
+	Args  []*setting `parser:"  ( @@ ( ',' @@ )* )? ')' )?"`
+	Rule  *name      `parser:"( 'with' @@ )?"`
+	Body  *projBody  `parser:"@@?"`
+}
+
+// target = Ident [ slice ] [ "." name ] .
+type target struct {
+	Pos   lexer.Position
+	Pop   string `parser:"@Ident"`
+	Slice *slice `parser:"@@?"`
+	Port  *name  `parser:"( '.' @@ )?"`
+}
+
+// slice = "[" expr ":" expr "]" .
+type slice struct {
+	Pos lexer.Position
+	Lo  *expr `parser:"'[' @@ ':'"`
+	Hi  *expr `parser:"@@ ']'"`
+}
+
+// projBody = "{" { projSetting [ ";" | "," ] } "}" .
+type projBody struct {
+	Pos   lexer.Position
+	Items []*projSetting `parser:"'{' ( @@ ( ';' | ',' )? )* '}'"`
+}
+
+// projSetting = "delay" [ "=" ] expr [ "steps" ] | setting .
+type projSetting struct {
+	Pos     lexer.Position
+	Delay   *expr    `parser:"( 'delay' '='? @@"`
+	Steps   bool     `parser:"  @'steps'?"`
+	Setting *setting `parser:"| @@ )"`
+}
+
+// source = "source" Ident "=" name "(" [ setting { "," setting } ] ")" "[" expr "]" .
+type source struct {
+	Pos  lexer.Position
+	Name string     `parser:"'source' @Ident '='"`
+	Kind *name      `parser:"@@ '('"`
+	Args []*setting `parser:"( @@ ( ',' @@ )* )? ')'"`
+	Size *expr      `parser:"'[' @@ ']'"`
+}
+
+// drive = "drive" Ident "=" name "(" [ arg { "," arg } ] ")" "->" target { "," target } .
+type drive struct {
+	Pos     lexer.Position
+	Name    string    `parser:"'drive' @Ident '='"`
+	Kind    *name     `parser:"@@ '('"`
+	Args    []*arg    `parser:"( @@ ( ',' @@ )* )? ')' '->'"`
+	Targets []*target `parser:"@@ ( ',' @@ )*"`
+}
+
+// record = "record" target name { "," name } [ "every" expr "steps" ] .
+type record struct {
+	Pos   lexer.Position
+	Targ  *target `parser:"'record' @@"`
+	Vars  []*name `parser:"@@ ( ',' @@ )*"`
+	Every *expr   `parser:"( 'every' @@ 'steps' )?"`
+}
+
+// trace = "trace" ( "pre" | "post" ) Ident "decay" expr ( "add" | "set" ) expr .
+type trace struct {
+	Pos   lexer.Position
+	Side  string `parser:"'trace' @('pre' | 'post')"`
+	Name  string `parser:"@Ident 'decay'"`
+	Decay *expr  `parser:"@@"`
+	Op    string `parser:"@('add' | 'set')"`
+	Value *expr  `parser:"@@"`
+}
+
+// on = "on" ( "pre" | "post" ) body .
+type on struct {
+	Pos  lexer.Position
+	Side string `parser:"'on' @('pre' | 'post')"`
+	Body *body  `parser:"@@"`
 }
 
 // next = "next" name "=" expr [ Unless ] .
@@ -264,12 +359,23 @@ type power struct {
 	Y   *unary   `parser:"@@ )?"`
 }
 
-// primary = Number | Ident [ "(" [ expr { "," expr } ] ")" ] | "(" expr ")" .
+// primary = Number | String | Ident [ "(" [ arg { "," arg } ] ")" ] | "(" expr ")" .
 type primary struct {
 	Pos    lexer.Position
 	Number *string `parser:"  @Number"`
+	String *string `parser:"| @String"`
 	Name   *string `parser:"| @Ident"`
 	Call   bool    `parser:"  ( @'('"`
-	Args   []*expr `parser:"    ( @@ ( ',' @@ )* )? ')' )?"`
+	Args   []*arg  `parser:"    ( @@ ( ',' @@ )* )? ')' )?"`
 	Paren  *expr   `parser:"| '(' @@ ')'"`
+}
+
+// arg = expr [ "=" expr ] .
+//
+// A named argument (`seed = 1` of a distribution, `file = "i.csv"` of a
+// drive) has a name on the left; the conversion checks that it does.
+type arg struct {
+	Pos   lexer.Position
+	X     *expr `parser:"@@"`
+	Value *expr `parser:"( '=' @@ )?"`
 }

@@ -16,6 +16,7 @@ var keywords = []string{
 	"model", "network", "param", "input", "state", "spike", "when",
 	"refractory", "steps", "method", "format", "overflow", "rounding",
 	"assert", "pop", "next", "in", "and", "or", "not", "layer",
+	"proj", "source", "drive", "record", "synapse", "trace",
 }
 
 // numberRe is a numeric literal without sign: decimal, or a hexadecimal
@@ -46,13 +47,15 @@ func lexRules(reserve bool) []lexer.SimpleRule {
 		{Name: "Number", Pattern: numberRe + unitSuffixRe()},
 		// Format words of option values: q8.8, uq0.16, auto:16.
 		{Name: "Word", Pattern: `(?:u?q[0-9]+\.[0-9]+|auto:[0-9]+)\b`},
+		// File names of network settings: "w.csv" (Go escapes).
+		{Name: "String", Pattern: `"(?:[^"\\\n]|\\.)*"`},
 	}
 	if reserve {
 		rules = append(rules, lexer.SimpleRule{Name: "Keyword", Pattern: `(?:` + strings.Join(keywords, "|") + `)\b`})
 	}
 	return append(rules,
 		lexer.SimpleRule{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
-		lexer.SimpleRule{Name: "Punct", Pattern: `\*\*|<=|>=|==|!=|&&|\|\||[-+*/^<>!=(){}\[\],;:']`},
+		lexer.SimpleRule{Name: "Punct", Pattern: `\*\*|->|<=|>=|==|!=|&&|\|\||[-+*/^<>!=(){}\[\],;:'.]`},
 		lexer.SimpleRule{Name: "Invalid", Pattern: `(?s:.)`},
 	)
 }

@@ -100,7 +100,7 @@ func (p *fileParser) isKeyword(k int, words ...string) bool {
 	return false
 }
 
-func (p *fileParser) isDeclStart(k int) bool { return p.isKeyword(k, "model", "network") }
+func (p *fileParser) isDeclStart(k int) bool { return p.isKeyword(k, "model", "network", "synapse") }
 
 func (p *fileParser) isPunct(k int, v string) bool {
 	return isType(p.toks[k], "Punct") && p.toks[k].Value == v
@@ -110,11 +110,15 @@ func (p *fileParser) isPunct(k int, v string) bool {
 // keyword, `dt`, or a name followed by `=`, `'` or `/`.
 func (p *fileParser) isStmtStart(k int) bool {
 	if p.isKeyword(k, "param", "input", "state", "spike", "refractory", "method", "format",
-		"overflow", "rounding", "assert", "pop", "layer", "next", "model", "network") {
+		"overflow", "rounding", "assert", "pop", "layer", "next", "model", "network",
+		"proj", "source", "drive", "record", "synapse", "trace") {
 		return true
 	}
 	if !isType(p.toks[k], "Ident") || k+1 >= len(p.toks) {
 		return false
+	}
+	if t := p.toks[k+1]; p.toks[k].Value == "on" && isType(t, "Ident") && (t.Value == "pre" || t.Value == "post") {
+		return true
 	}
 	return p.toks[k].Value == "dt" || p.isPunct(k+1, "=") || p.isPunct(k+1, "'") || p.isPunct(k+1, "/")
 }
@@ -165,11 +169,16 @@ func (p *fileParser) decl() {
 	} else {
 		p.i = p.peek.Cursor()
 		pos := p.pm.pos(h.Pos)
-		if h.Kind == "model" {
+		switch h.Kind {
+		case "model":
 			m := &lang.Model{Pos: pos, Name: h.Name}
 			p.f.Decls = append(p.f.Decls, m)
 			items = &m.Items
-		} else {
+		case "synapse":
+			s := &lang.Synapse{Pos: pos, Name: h.Name}
+			p.f.Decls = append(p.f.Decls, s)
+			items = &s.Items
+		default:
 			n := &lang.Network{Pos: pos, Name: h.Name}
 			p.f.Decls = append(p.f.Decls, n)
 			items = &n.Items
@@ -206,6 +215,9 @@ func (p *fileParser) item() lang.Item {
 	}
 	if err == nil {
 		p.i = p.peek.Cursor()
+		for p.isPunct(p.i, ";") {
+			p.seek(p.i + 1) // `param a = 1; param b = 2`
+		}
 		if p.trailing() {
 			p.recover(p.i - 1)
 			return nil

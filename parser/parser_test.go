@@ -37,7 +37,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"missing close brace", "model M {\n    param a = 1\n",
 			`f.snn:3:1: expected "}", found end of file`},
 		{"top level junk", "param a = 1\n",
-			`f.snn:1:1: expected "model" or "network", found "param"`},
+			`f.snn:1:1: expected "model", "network" or "synapse", found "param"`},
 		{"missing header name", "model {\n    param a = 1\n}\n",
 			`f.snn:1:7: expected name, found "{"`},
 		{"ode over dx", "model M {\n    dv/dx = 1\n}\n",
@@ -62,8 +62,8 @@ func TestSyntaxErrors(t *testing.T) {
 			`f.snn:2:17: expected "[", found "{"`},
 		{"number out of range", "model M {\n    param a = 1e999\n}\n",
 			`f.snn:2:15: number 1e999 out of range`},
-		{"byte columns", "model M {\n    x = \"é\" + 1\n}\n",
-			"f.snn:2:9: invalid character \"\\\"\"\nf.snn:2:10: invalid character \"é\"\nf.snn:2:12: invalid character \"\\\"\""},
+		{"byte columns", "model M {\n    x = $é$ + 1\n}\n",
+			"f.snn:2:9: invalid character \"$\"\nf.snn:2:10: invalid character \"é\"\nf.snn:2:12: invalid character \"$\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
