@@ -68,13 +68,13 @@ const (
 	bOr
 	bNot
 	bSelect
-	bCastR     // shift right by sa with round, then sat/wrap
-	bCastL     // shift left by sa (known to fit), then sat/wrap
-	bCastBig   // fixed.Cast per element
-	bTable     // fixed.Table.Eval
-	bCopy      // next: nothing to compute
-	bSpike     // Spike[i] = a != 0
-	bAssert    // the first failing neuron is kept
+	bCastR   // shift right by sa with round, then sat/wrap
+	bCastL   // shift left by sa (known to fit), then sat/wrap
+	bCastBig // fixed.Cast per element
+	bTable   // fixed.Table.Eval
+	bCopy    // next: nothing to compute
+	bSpike   // Spike[i] = a != 0
+	bAssert  // the first failing neuron is kept
 )
 
 type bcommit struct {
