@@ -18,13 +18,23 @@ type Options struct {
 	// declares is an error.
 	Params map[string]float64
 	// Models lists the models to lower, in output order; nil lowers every
-	// model in source order.
+	// model in source order, and only then are networks of populations
+	// lowered (networks of SC layers always are).
 	Models []string
+	// Dir is the directory the data files a network names (CSV) are
+	// relative to; "" means the directory of the source file that names
+	// them (lang.Pos.File).
+	Dir string
+	// ReadFile reads a data file by the name Dir gives it; nil is
+	// os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Lower turns the checked file f (info from lang.Check) into a real-phase
-// module with one Func per model and one ir.Network per network that
-// declares layers. Errors are positioned (a lang.ErrorList).
+// module with one Func per model and one ir.Net per network that declares
+// populations, sources or layers (network.go), instantiated: connectivity
+// and per-neuron values drawn, data files read. Errors are positioned (a
+// lang.ErrorList).
 func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 	var errs lang.ErrorList
 	names := opt.Models
@@ -77,7 +87,9 @@ func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	lowerNetworks(mod, info)
+	if err := lowerNetworks(mod, info, &opt); err != nil {
+		return nil, err
+	}
 	if err := ir.Verify(mod); err != nil {
 		panic(fmt.Sprintf("irgen: invalid IR: %v\n%s", err, mod))
 	}

@@ -1,0 +1,35 @@
+package irgen
+
+// The diagnostics of network lowering and its data files (STYLE S3; the
+// model lowering's are in messages.go).
+const (
+	msgFileRead         = "cannot read %q: %v"
+	msgCSVMalformed     = "malformed CSV: %v"
+	msgCSVNumber        = "expected a number, found %q"
+	msgCSVColumns       = "expected %[2]d columns, found %[1]d"
+	msgCSVCount         = "the file has %d values, want %d (one per %s)"
+	msgCSVNoColumn      = "no column %q in the header %q"
+	msgCSVRows          = "the matrix has %d rows, want %d (N_post×N_pre = %[2]d×%[3]d)"
+	msgCSVIndex         = "%s index %s is not a neuron of 0..%d-1"
+	msgCSVSparseColumns = "expected rows pre,post,w[,delay], found %d columns"
+	msgDelaySteps       = "a delay must be a whole number of steps ≥ 1, found %s"
+	msgSpikeHeader      = "the first column of a spike file is \"step\" or \"time_ms\", found %q"
+	msgSpikeGrid        = "spike time %s ms is not a multiple of dt = %s ms"
+	msgSpikeStep        = "spike at %s is before step 1 (steps are numbered from 1)"
+	msgSpikeTwice       = "neuron %d spikes twice in step %d (also on line %d)"
+	msgMatrixShape      = "the dense matrix is %d×%d, want N_post×N_pre = %d×%d"
+	msgOneToOne         = "one_to_one needs slices of one size, found %d and %d"
+	msgIndegree         = "fixed_indegree(k = %d) needs at least k distinct pre neurons, found %d"
+	msgListIndex        = "list pair (%d, %d) is outside the slices (sizes %d and %d)"
+	msgDelayValue       = "delay %s is not a whole number of steps ≥ 1 (nor a time that is a multiple of dt = %s ms)"
+	msgDelayDist        = "a delay is drawn only as a constant, uniform(a, b) steps, a file or a column"
+	msgDistColumn       = "column(%q) is only available in a sparse file's projection"
+	msgParamOutOfRange  = "per-neuron %q = %s is outside its declared range [%s, %s]"
+	msgInitOutOfRange   = "per-neuron initial %q = %s is outside its declared range [%s, %s]"
+	msgPoissonRate      = "rate·dt = %s rounds to 2^32: not a probability per step"
+	msgPoissonLambda    = "poisson_sum mean count per step n·rate·dt = %s is not a finite positive number"
+	msgUnknownRule      = "unknown synapse rule %q"
+	msgNoModel          = "population %q runs unknown model %q"
+	msgBadPopRef        = "no population or source %q in the network"
+	msgSliceRange       = "slice %d:%d of %q is outside 0..%d"
+)
