@@ -36,29 +36,44 @@ func (c *checker) network(n *Network) *NetworkInfo {
 	nc := &netChecker{c: c, ni: ni, empty: empty, ev: newEvaluator(empty, nil, empty.Dt),
 		names: map[string]Pos{}, pops: map[string]*PopInfo{}, srcs: map[string]*SourceInfo{},
 		lays: map[string]*LayerInfo{}, kinds: map[string]string{}}
+	// One namespace, declared in source order: a target may name a
+	// population declared further down.
+	skip := map[Item]bool{}
 	for _, it := range n.Items {
+		var name, kind string
+		switch it := it.(type) {
+		case *Pop:
+			name, kind = it.Name, "pop"
+		case *Layer:
+			name, kind = it.Name, "layer"
+		case *Source:
+			name, kind = it.Name, "source"
+		case *Proj:
+			name, kind = it.Name, "proj"
+		case *Drive:
+			name, kind = it.Name, "drive"
+		default:
+			continue
+		}
+		skip[it] = !nc.declare(name, it.GetPos(), kind)
+	}
+	for _, it := range n.Items {
+		if skip[it] {
+			continue
+		}
 		switch it := it.(type) {
 		case *Option:
 		case *Pop:
-			if !nc.declare(it.Name, it.Pos, "pop") {
-				continue
-			}
 			if pi := c.pop(it, empty, nc); pi != nil {
 				ni.Pops = append(ni.Pops, pi)
 				nc.pops[it.Name] = pi
 			}
 		case *Layer:
-			if !nc.declare(it.Name, it.Pos, "layer") {
-				continue
-			}
 			if li := c.layer(it, empty); li != nil {
 				ni.Layers = append(ni.Layers, li)
 				nc.lays[it.Name] = li
 			}
 		case *Source:
-			if !nc.declare(it.Name, it.Pos, "source") {
-				continue
-			}
 			if si := nc.source(it); si != nil {
 				ni.Sources = append(ni.Sources, si)
 				nc.srcs[it.Name] = si
@@ -69,18 +84,15 @@ func (c *checker) network(n *Network) *NetworkInfo {
 		}
 	}
 	for _, it := range n.Items {
+		if skip[it] {
+			continue
+		}
 		switch it := it.(type) {
 		case *Proj:
-			if !nc.declare(it.Name, it.Pos, "proj") {
-				continue
-			}
 			if pi := nc.proj(it); pi != nil {
 				ni.Projs = append(ni.Projs, pi)
 			}
 		case *Drive:
-			if !nc.declare(it.Name, it.Pos, "drive") {
-				continue
-			}
 			if di := nc.drive(it); di != nil {
 				ni.Drives = append(ni.Drives, di)
 			}
@@ -292,7 +304,7 @@ func (nc *netChecker) whole(e Expr, what string, lo, hi float64) (int, bool) {
 		return 0, false
 	}
 	if v != math.Trunc(v) || v < lo || v > hi {
-		nc.c.errs.Add(e.GetPos(), msgNetWhole, what, numStr(lo), numStr(hi), FormatExpr(e))
+		nc.c.errs.Add(e.GetPos(), msgNetWhole, what, wholeStr(lo), wholeStr(hi), FormatExpr(e))
 		return 0, false
 	}
 	return int(v), true
@@ -305,7 +317,7 @@ func (nc *netChecker) seed(e Expr) (uint64, bool) {
 		return 0, false
 	}
 	if v != math.Trunc(v) || v < 0 || v > 1<<53 {
-		nc.c.errs.Add(e.GetPos(), msgNetWhole, "seed", "0", numStr(1<<53), FormatExpr(e))
+		nc.c.errs.Add(e.GetPos(), msgNetWhole, "seed", "0", wholeStr(1<<53), FormatExpr(e))
 		return 0, false
 	}
 	return uint64(v), true
@@ -336,6 +348,8 @@ func (nc *netChecker) steps(e Expr, v float64, what string) (int, bool) {
 	}
 	return int(n), true
 }
+
+func wholeStr(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func itemName(it Item) string {
 	switch it.(type) {
