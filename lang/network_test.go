@@ -67,9 +67,6 @@ network CUBA {
 }
 `
 
-
-
-
 // TestNetworkInfo checks every field the checker derives from cubaSrc
 // against values worked out by hand from the source (kHz, ms, steps of
 // 0.1 ms).
@@ -121,8 +118,8 @@ func TestNetworkInfo(t *testing.T) {
 			Conn: lang.Conn{Kind: lang.ConnDense, AllowSelf: true, Matrix: [][]float64{{1, 0}, {0, 2}, {0.5, 0}}},
 			W:    lang.Dist{Dim: voltage}, Delay: one},
 		{Name: "sp", Pre: all("pulse", 2), Post: all("exc", 3200), Port: "je", PortDim: voltage,
-			Conn: lang.Conn{Kind: lang.ConnSparse, File: "c.csv", AllowSelf: true},
-			W:    lang.Dist{Kind: lang.DistColumn, Column: "w", Dim: voltage},
+			Conn:  lang.Conn{Kind: lang.ConnSparse, File: "c.csv", AllowSelf: true},
+			W:     lang.Dist{Kind: lang.DistColumn, Column: "w", Dim: voltage},
 			Delay: lang.Dist{Kind: lang.DistColumn, Column: "delay", Value: 1}},
 		{Name: "l", Pre: all("pulse", 2), Post: lang.Slice{Pop: "inh", Hi: 4}, Port: "ji", PortIndex: 1, PortDim: voltage,
 			Conn: lang.Conn{Kind: lang.ConnList, AllowSelf: true, Pairs: [][2]int{{0, 3}, {1, 0}}}, W: mv(-1), Delay: lang.Dist{Value: 2}},
