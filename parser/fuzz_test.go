@@ -29,6 +29,12 @@ func FuzzParse(f *testing.F) {
 		"network N { pop p = M[2] { a = 1, b = 2 } dt = 1 ms format auto:16 }",
 		"model M { refractory 3 steps { v = 0; w = 1 } }",
 		"model M { spike when not (a or b) and c != 1e3 mV { } }",
+		"network N { proj p = a[0:2] -> b[1:3].je one_to_one with R { w = uniform(0, 1 mV, seed = 3); delay 2 steps } }",
+		"network N { source s = poisson(rate = 10 Hz, seed = 1, start = 1 ms)[5]; record s spikes every 2 steps }",
+		"network N { drive d = current(file = \"i.csv\") -> a.I, b[0:1].I; proj q = s -> a.g dense(w = [[1, 0]]) }",
+		"network N { pop p = M[3] { v = file(\"v.csv\", column = \"v\") }; proj s = p -> p.g sparse(file = \"c.csv\") { w = column(\"w\") } }",
+		"synapse S { param a = 1; state w in [0, a]; trace pre x decay 2 ms add a; on pre { w = clip(w + x, 0, a) } }",
+		"synapse S { trace post y decay 1 ms set 1\non post { }\n}",
 	} {
 		f.Add([]byte(s))
 	}
