@@ -360,8 +360,9 @@ func (m *BatchFixed) block(lo, hi int) {
 		case bDiv:
 			b := cols[o.b][:n]
 			nf, df, to := o.v.Args[0].Type.Fmt, o.v.Args[1].Type.Fmt, o.v.Type.Fmt
+			sh := df.Frac + to.Frac - nf.Frac
 			for i := range r {
-				r[i] = fixed.Div(a[i], nf, b[i], df, to)
+				r[i] = divWord(a[i], nf, b[i], df, to, sh)
 			}
 			continue // already wrapped
 		case bCmp:
@@ -547,4 +548,17 @@ func satCol(r []int64, lo, hi int64) {
 	for i, x := range r {
 		r[i] = min(max(x, lo), hi)
 	}
+}
+
+// divWord is fixed.Div without big integers when the aligned operands fit
+// in int64 (Go's / truncates toward zero, as fixed.Div does); otherwise it
+// calls fixed.Div.
+func divWord(num int64, nf fixed.Format, den int64, df fixed.Format, to fixed.Format, sh int) int64 {
+	if den != 0 && sh >= 0 && sh < 62 && num > -(1<<(62-sh)) && num < 1<<(62-sh) {
+		return fixed.WrapTo((num<<uint(sh))/den, to)
+	}
+	if den != 0 && sh < 0 && -sh < 62 && den > -(1<<(62+sh)) && den < 1<<(62+sh) {
+		return fixed.WrapTo(num/(den<<uint(-sh)), to)
+	}
+	return fixed.Div(num, nf, den, df, to)
 }

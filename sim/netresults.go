@@ -124,3 +124,37 @@ func (s *Net) Weights(k int) (words []int64, values []float64) {
 
 // Records returns what every ir.Record kept, in ir.Net order.
 func (s *Net) Records() []*RecordData { return s.records }
+
+// TraceWords returns the words of the pre (pre) or post trace of rule on
+// population pop (fixed phase), nil when there is no such trace.
+func (s *Net) TraceWords(rule, pop string, pre bool) []int64 {
+	if x := s.findTrace(rule, pop, pre); x != nil {
+		return x.x
+	}
+	return nil
+}
+
+// TraceValues is TraceWords in the real phase.
+func (s *Net) TraceValues(rule, pop string, pre bool) []float64 {
+	if x := s.findTrace(rule, pop, pre); x != nil {
+		return x.xf
+	}
+	return nil
+}
+
+func (s *Net) findTrace(rule, pop string, pre bool) *netTrace {
+	r := s.N.NetRule(rule)
+	if r == nil {
+		return nil
+	}
+	tr := r.Post
+	if pre {
+		tr = r.Pre
+	}
+	for _, x := range s.traces {
+		if x.tr == tr && x.pop.p.Name == pop && x.pre == pre {
+			return x
+		}
+	}
+	return nil
+}

@@ -16,7 +16,7 @@ func testModule(t testing.TB) *ir.Module {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := string(lif) + twoPortIR + stdpIR
+	src := string(lif) + twoPortIR + stdpIR + probeIR + keep412IR
 	m, err := ir.Parse(src)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)

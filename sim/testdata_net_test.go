@@ -97,3 +97,34 @@ b0:
   v15 = next "c", v14 @1:1
 }
 `
+
+// probeIR commits its input: the state shows the gathered word exactly.
+const probeIR = `
+func Probe @1:1 {
+  dt 0.1
+  format q8.8
+  round floor
+  overflow sat
+  state "v" : q8.8 = 0 raw 0 @1:1
+  input "e" : q8.8 @1:1
+b0:
+  v0 = input "e" : q8.8 @1:1
+  v1 = next "v", v0 @1:1
+}
+`
+
+// keep412IR keeps a q4.12 synapse state: a rule Func whose weight format
+// differs from a q8.8 port.
+const keep412IR = `
+func Keep412 @1:1 {
+  dt 0.1
+  format q8.8
+  round floor
+  overflow sat
+  state "w" : q4.12 = 0 raw 0 @1:1
+  input "x" : q8.8 @1:1
+b0:
+  v0 = state "w" : q4.12 @1:1
+  v1 = next "w", v0 @1:1
+}
+`
