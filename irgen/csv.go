@@ -120,7 +120,7 @@ func parseNumber(s string) (float64, bool) {
 func (t *table) width(n int) error {
 	for r, row := range t.rows {
 		if len(row) != n {
-			return lang.Errorf(t.pos(r, min(len(row), n)), msgCSVColumns, len(row), n)
+			return lang.Errorf(t.pos(r, min(len(row), n)), msgCSVColumns, len(row), n, columns(n))
 		}
 	}
 	return nil
@@ -139,7 +139,7 @@ func (t *table) values(column string, n int, what string) ([]float64, error) {
 	out := make([]float64, n)
 	for r, row := range t.rows {
 		if c >= len(row) {
-			return nil, lang.Errorf(t.pos(r, len(row)), msgCSVColumns, len(row), len(t.header))
+			return nil, lang.Errorf(t.pos(r, len(row)), msgCSVColumns, len(row), len(t.header), columns(len(t.header)))
 		}
 		out[r] = row[c]
 	}
@@ -179,7 +179,7 @@ func (t *table) matrix(rows, cols int) ([][]float64, error) {
 func (t *table) index(r, c, n int, what string) (int, error) {
 	v := t.rows[r][c]
 	if v != math.Trunc(v) || v < 0 || v >= float64(n) {
-		return 0, lang.Errorf(t.pos(r, c), msgCSVIndex, what, strconv.FormatFloat(v, 'g', -1, 64), n)
+		return 0, lang.Errorf(t.pos(r, c), msgCSVIndex, what, strconv.FormatFloat(v, 'g', -1, 64), n-1)
 	}
 	return int(v), nil
 }
@@ -222,11 +222,11 @@ func (t *table) sparse(nPre, nPost int, wcol, dcol string) ([]sparseRow, error) 
 	}
 	out := make([]sparseRow, len(t.rows))
 	for r := range t.rows {
-		pre, err := t.index(r, ip, nPre, "pre")
+		pre, err := t.index(r, ip, nPre, "pre index")
 		if err != nil {
 			return nil, err
 		}
-		post, err := t.index(r, ipost, nPost, "post")
+		post, err := t.index(r, ipost, nPost, "post index")
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +247,7 @@ func (t *table) spikes(size int, dt float64) ([]ir.SpikeEvent, error) {
 	inSteps := false
 	if t.header != nil {
 		if len(t.header) != 2 {
-			return nil, lang.Errorf(t.headerPos(), msgCSVColumns, len(t.header), 2)
+			return nil, lang.Errorf(t.headerPos(), msgCSVColumns, len(t.header), 2, columns(2))
 		}
 		switch t.header[0] {
 		case "step", "steps":
@@ -300,6 +300,14 @@ func (t *table) spikes(size int, dt float64) ([]ir.SpikeEvent, error) {
 		out[k] = e.SpikeEvent
 	}
 	return out, nil
+}
+
+// columns is "column" or "columns" for n.
+func columns(n int) string {
+	if n == 1 {
+		return "column"
+	}
+	return "columns"
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

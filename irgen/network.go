@@ -36,13 +36,16 @@ type netLowerer struct {
 	errs  lang.ErrorList
 	files files
 	funcs map[string]string // funcKey → the Func lowered for it
+	// failed holds the populations and sources that could not be lowered
+	// (already reported): what refers to them is skipped silently.
+	failed map[string]bool
 }
 
 // lowerNetworks adds the networks of info to mod. Networks with
 // populations or sources are lowered only when every model is (opt.Models
 // nil): their Funcs are named after the models.
 func lowerNetworks(mod *ir.Module, info *lang.Info, opt *Options) error {
-	l := &netLowerer{mod: mod, info: info, opt: opt, files: files{opt: opt}, funcs: map[string]string{}}
+	l := &netLowerer{mod: mod, info: info, opt: opt, files: files{opt: opt}, funcs: map[string]string{}, failed: map[string]bool{}}
 	for _, ni := range info.Networks {
 		pops := (len(ni.Pops) > 0 || len(ni.Sources) > 0) && opt.Models == nil
 		if len(ni.Layers) == 0 && !pops {
@@ -87,12 +90,16 @@ func (l *netLowerer) net(ni *lang.NetworkInfo, n *ir.Net) {
 		if j == len(ni.Sources) || i < len(ni.Pops) && !ni.Sources[j].Pos.Before(ni.Pops[i].Pop.Pos) {
 			if p := l.pop(ni.Pops[i], n.Dt); p != nil {
 				n.Pops = append(n.Pops, p)
+			} else {
+				l.failed[ni.Pops[i].Pop.Name] = true
 			}
 			i++
 			continue
 		}
 		if p := l.source(ni.Sources[j], n.Dt, streams[ni.Sources[j]]); p != nil {
 			n.Pops = append(n.Pops, p)
+		} else {
+			l.failed[ni.Sources[j].Name] = true
 		}
 		j++
 	}
@@ -176,7 +183,7 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 	ranges := map[int]*ir.Range{}
 	ok := true
 	for _, pn := range pi.PerNeuron {
-		vals, err := l.neuronValues(pn.Value, pi.Size, "neuron")
+		vals, at, err := l.neuronValues(pn.Value, pn.Pos, pi.Size, "neuron")
 		if err != nil {
 			l.errs.Append(err)
 			ok = false
@@ -184,7 +191,7 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 		}
 		if pn.State {
 			s := mm.States[pn.Index]
-			if err := inBounds(vals, s.Range, pn, msgInitOutOfRange); err != nil {
+			if err := inBounds(vals, s.Range, pn.Name, at, msgInitOutOfRange); err != nil {
 				l.errs.Append(err)
 				ok = false
 				continue
@@ -193,7 +200,7 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 			continue
 		}
 		q := mm.Params[pn.Index]
-		if err := inBounds(vals, q.Range, pn, msgParamOutOfRange); err != nil {
+		if err := inBounds(vals, q.Range, pn.Name, at, msgParamOutOfRange); err != nil {
 			l.errs.Append(err)
 			ok = false
 			continue
@@ -218,13 +225,13 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 }
 
 // inBounds checks per-neuron values against a declared range.
-func inBounds(vals []float64, b *lang.Bounds, pn *lang.PerNeuron, msg string) error {
+func inBounds(vals []float64, b *lang.Bounds, name string, at func(int) lang.Pos, msg string) error {
 	if b == nil {
 		return nil
 	}
-	for _, v := range vals {
+	for i, v := range vals {
 		if v < b.Lo || v > b.Hi {
-			return lang.Errorf(pn.Pos, msg, pn.Name, fmtNum(v), fmtNum(b.Lo), fmtNum(b.Hi))
+			return lang.Errorf(at(i), msg, name, fmtNum(v), fmtNum(b.Lo), fmtNum(b.Hi))
 		}
 	}
 	return nil
@@ -292,7 +299,9 @@ func (l *netLowerer) freshName(name string) string {
 func (l *netLowerer) slice(s lang.Slice, n *ir.Net) bool {
 	p := n.NetPop(s.Pop)
 	if p == nil {
-		l.errs.Add(s.Pos, msgBadPopRef, s.Pop)
+		if !l.failed[s.Pop] {
+			l.errs.Add(s.Pos, msgBadPopRef, s.Pop)
+		}
 		return false
 	}
 	if s.Lo < 0 || s.Hi > p.Size || s.Lo >= s.Hi {

@@ -76,19 +76,26 @@ func draw(d lang.Dist, n int, stream uint64) []float64 {
 }
 
 // neuronValues returns the n per-neuron values of d (what names one row of
-// a file: "neuron").
-func (l *netLowerer) neuronValues(d lang.Dist, n int, what string) ([]float64, error) {
+// a file: "neuron") and where value i comes from: its field in the file,
+// or d's source position.
+func (l *netLowerer) neuronValues(d lang.Dist, pos lang.Pos, n int, what string) ([]float64, func(int) lang.Pos, error) {
+	at := func(int) lang.Pos { return pos }
 	switch d.Kind {
 	case lang.DistFile:
 		t, err := l.files.table(d.File, d.Pos)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return t.values(d.Column, n, what)
+		vals, err := t.values(d.Column, n, what)
+		if err != nil {
+			return nil, nil, err
+		}
+		c, _ := t.pick(d.Column, 1)
+		return vals, func(i int) lang.Pos { return t.pos(i, c) }, nil
 	case lang.DistColumn:
-		return nil, lang.Errorf(d.Pos, msgDistColumn, d.Column)
+		return nil, nil, lang.Errorf(d.Pos, msgDistColumn, d.Column)
 	}
-	return draw(d, n, streamNeuron), nil
+	return draw(d, n, streamNeuron), at, nil
 }
 
 // synValues returns the n per-synapse values of d; col holds the values of

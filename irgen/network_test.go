@@ -566,7 +566,7 @@ func TestNetErrors(t *testing.T) {
 	}{
 		{"off grid", spikes("off.csv"), "dir/off.csv:3:1: spike time 0.25 ms is not a multiple of dt = 0.1 ms"},
 		{"twice", spikes("twice.csv"), "dir/twice.csv:4:3: neuron 1 spikes twice in step 3 (also on line 2)"},
-		{"index", spikes("range.csv"), "dir/range.csv:2:3: index index 3 is not a neuron of 0..3-1"},
+		{"index", spikes("range.csv"), "dir/range.csv:2:3: index 3 is outside 0..2"},
 		{"step 0", spikes("zero.csv"), "dir/zero.csv:1:1: spike at 0 is before step 1 (steps are numbered from 1)"},
 		{"malformed", spikes("quote.csv"), "dir/quote.csv:2:5: malformed CSV: extraneous or missing \" in quoted-field"},
 		{"number", spikes("nan.csv"), "dir/nan.csv:2:3: expected a number, found \"x\""},
@@ -579,7 +579,7 @@ func TestNetErrors(t *testing.T) {
 			dense("")(ni)
 			ni.Projs[0].Conn.Matrix = [][]float64{{1, 2, 3}, {1, 2}}
 		}, "dir/net.snn:11:5: the dense matrix is 2×2, want N_post×N_pre = 2×3"},
-		{"sparse pre", sparse("sp_pre.csv"), "dir/sp_pre.csv:3:1: pre index 3 is not a neuron of 0..3-1"},
+		{"sparse pre", sparse("sp_pre.csv"), "dir/sp_pre.csv:3:1: pre index 3 is outside 0..2"},
 		{"sparse columns", sparse("sp_cols.csv"), "dir/sp_cols.csv:1:3: expected rows pre,post,w[,delay], found 2 columns"},
 		{"sparse delay", sparse("sp_frac.csv"), "dir/sp_frac.csv:1:7: delay 1.5 is not a whole number of steps ≥ 1 (nor a time that is a multiple of dt = 0.1 ms)"},
 		{"sparse header", sparse("sp_hdr.csv"), "dir/sp_hdr.csv:1:1: no column \"post\" in the header \"pre,to,w\""},
