@@ -23,8 +23,9 @@ import (
 // network's dt is the model's; otherwise a Func "<Model>_<pop>" lowered
 // from the model with the population's overrides as parameter defaults
 // (then Options.Params, which win, as in `scc build --top POP`), the
-// network's dt, and each per-neuron parameter's Range widened to the hull
-// of its default and its values (a declared range must hold them). Two
+// network's dt, and each per-neuron parameter without a declared range
+// given the hull of its default and its values as Range (a declared range
+// must hold them, and then the Func is unchanged). Two
 // populations with the same model, overrides, dt and ranges share one Func
 // (the first population's name).
 
@@ -205,14 +206,13 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 			ok = false
 			continue
 		}
-		r := irRange(q.Range)
-		if r == nil {
-			r = &ir.Range{Lo: q.Value, Hi: q.Value}
+		if q.Range == nil { // a declared range serves the values already
+			r := &ir.Range{Lo: q.Value, Hi: q.Value}
 			for _, v := range vals {
 				r.Lo, r.Hi = min(r.Lo, v), max(r.Hi, v)
 			}
+			ranges[pn.Index] = r
 		}
-		ranges[pn.Index] = r
 		p.Params = append(p.Params, &ir.PopParam{Index: pn.Index, Values: vals})
 	}
 	if !ok {

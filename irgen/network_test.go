@@ -301,7 +301,7 @@ func TestPerNeuron(t *testing.T) {
 	for _, p := range n.Pops {
 		funcs = append(funcs, p.Func)
 	}
-	if got, want := strings.Join(funcs, " "), "N N_b N_b N_d N_e"; got != want {
+	if got, want := strings.Join(funcs, " "), "N N_b N_b N_d N"; got != want {
 		t.Errorf("pop funcs = %s, want %s", got, want)
 	}
 	fn := func(name string) *ir.Func {
@@ -339,8 +339,8 @@ func TestPerNeuron(t *testing.T) {
 	if got := fmt.Sprint(e.Params[0].Values); got != "[0.5 3 1 2]" {
 		t.Errorf("g from file = %s, want [0.5 3 1 2]", got)
 	}
-	if r := fn("N_e").Params[1].Range; r == nil || r.Lo != 0 || r.Hi != 4 {
-		t.Errorf("N_e g range = %v, want the declared [0, 4]", r)
+	if r := fn("N").Params[1].Range; r == nil || r.Lo != 0 || r.Hi != 4 {
+		t.Errorf("N g range = %v, want the declared [0, 4] (pop e runs N)", r)
 	}
 	// The same draws again, and another seed draws others.
 	_, again := mustNet(t, ni, files)
