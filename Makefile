@@ -55,7 +55,7 @@ bench:
 # Proof time per model (yosys + yosys-smtbmc + z3), with properties proven
 # and bounded as metrics. The models TestModelsProve proves; the table-heavy
 # 32-bit conductance models take minutes each: FORMAL_MODELS=. for all.
-FORMAL_MODELS ?= (lif|qif|izhikevich|fitzhugh_nagumo|hindmarsh_rose|seed_lif|coba_lif)$$
+FORMAL_MODELS ?= (lif|qif|izhikevich|fitzhugh_nagumo|hindmarsh_rose|seed_lif|coba_lif|delta_lif|brunel_lif|cuba_lif|coba_exp_lif)$$
 bench-formal:
 	$(GO) test -run '^$$' -bench 'Prove/$(FORMAL_MODELS)' -benchtime 1x -timeout 0 ./formal
 

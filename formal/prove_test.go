@@ -26,10 +26,12 @@ const testDepth = 10
 const solverTimeout = 150 * time.Second
 
 // issueModels are the models whose every generated property must be
-// proven: the six issue 2 names and the conductance-based LIF. The other
+// proven: the six issue 2 names, the conductance-based LIF and the four
+// models with synapse ports (issue 11; about 30 s of z3 together). The other
 // auto:32 conductance models (AdEx, HH, ...) are in BenchmarkProve only:
 // their table-heavy 32-bit datapaths take z3 many minutes.
-var issueModels = []string{"lif.snn", "qif.snn", "izhikevich.snn", "fitzhugh_nagumo.snn", "hindmarsh_rose.snn", "seed_lif.snn", "coba_lif.snn"}
+var issueModels = []string{"lif.snn", "qif.snn", "izhikevich.snn", "fitzhugh_nagumo.snn", "hindmarsh_rose.snn", "seed_lif.snn", "coba_lif.snn",
+	"delta_lif.snn", "brunel_lif.snn", "cuba_lif.snn", "coba_exp_lif.snn"}
 
 // TestModelsProve proves the generated properties of the issue models:
 // every one must be PROVEN (BMC from reset and k-induction). The models are
