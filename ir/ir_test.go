@@ -12,7 +12,7 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
-	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir", "testdata/lif_generic.ir"} {
+	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir", "testdata/lif_generic.ir", "testdata/net_real.ir", "testdata/net_fixed.ir"} {
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(name)
 			if err != nil {
@@ -242,7 +242,7 @@ func TestOpTableComplete(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir"} {
+	for _, name := range []string{"testdata/lif_real.ir", "testdata/lif_fixed.ir", "testdata/net_real.ir", "testdata/net_fixed.ir"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -1,6 +1,12 @@
 package ir
 
-import "scc/lang"
+import (
+	"math/bits"
+	"slices"
+
+	"scc/fixed"
+	"scc/lang"
+)
 
 // The network instance (DESIGN §4.1, §1): everything a network's execution
 // needs, generated at compile time by irgen and read by every consumer (sim,
@@ -43,7 +49,7 @@ type Pop struct {
 	// starts at the Func's initial value in every neuron.
 	Init   []*PopInit
 	Source *Source  // PopSource
-	Layer  *SCLayer // PopExtern
+	Layer  *SCLayer // PopExtern: one of the Net's Layers (Size = its Neurons)
 }
 
 // PopParam is one per-neuron parameter.
@@ -79,7 +85,7 @@ type Source struct {
 	Start, Stop int
 	Threshold   uint32
 	Seed        uint64
-	Stream      int // this source's stream number (unique in the net)
+	Stream      int // this source's stream number (unique among the net's sources and drives)
 	// Spikes: sorted by (Step, Index), at most one per index per step,
 	// every Step ≥ 1.
 	Spikes []SpikeEvent
@@ -157,7 +163,7 @@ type Drive struct {
 	WWord  int64 // fixed
 	Table  []uint32
 	Seed   uint64
-	Stream int
+	Stream int // unique among the net's sources and drives
 }
 
 // Target is a slice of a population and one of its ports.
@@ -185,7 +191,7 @@ type Record struct {
 	Pop    string
 	Lo, Hi int
 	Vars   []int // RecordState: indices into the Func's States
-	Every  int   // steps between samples (state), bin length (rate); ≥ 1
+	Every  int   // steps between samples (state), bin length (rate); ≥ 1 for every kind
 }
 
 // Rule is a plasticity rule (§4.1 rule 7), run in phase 3 of each step on
@@ -237,4 +243,99 @@ func (n *Net) NetRule(name string) *Rule {
 		}
 	}
 	return nil
+}
+
+// ProjsInto returns the projections into input port of population pop, in
+// declaration order.
+func (n *Net) ProjsInto(pop string, port int) []*Proj {
+	var ps []*Proj
+	for _, p := range n.Projs {
+		if p.Post == pop && p.Port == port {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// InDegrees returns, per neuron of population pop, the number of synapses
+// into its input port over every projection (multapses count each), nil
+// when pop is not a population of n.
+func (n *Net) InDegrees(pop string, port int) []int {
+	p := n.NetPop(pop)
+	if p == nil {
+		return nil
+	}
+	deg := make([]int, p.Size)
+	for _, pr := range n.ProjsInto(pop, port) {
+		for _, i := range pr.PostIdx {
+			if i >= 0 && int(i) < len(deg) {
+				deg[i]++
+			}
+		}
+	}
+	return deg
+}
+
+// MaxInDegree returns the largest in-degree of a neuron of pop at input
+// port (0 without synapses). It counts per target neuron without
+// allocating per neuron of the population, so it is cheap for a large
+// population with few synapses.
+func (n *Net) MaxInDegree(pop string, port int) int {
+	var post []int32
+	for _, pr := range n.ProjsInto(pop, port) {
+		post = append(post, pr.PostIdx...)
+	}
+	slices.Sort(post)
+	best := 0
+	for i := 0; i < len(post); {
+		j := i
+		for j < len(post) && post[j] == post[i] {
+			j++
+		}
+		best = max(best, j-i)
+		i = j
+	}
+	return best
+}
+
+// AccFormat returns the format of the exact accumulator A of input port of
+// population pop (DESIGN §4.1 rule 2): the port's format widened by
+// ⌈log2(1 + max in-degree)⌉ integer bits, so the sum of every weight word
+// arriving in one step is exact. It needs a fixed-phase module m holding
+// the population's Func; ok is false otherwise.
+func (n *Net) AccFormat(m *Module, pop string, port int) (f fixed.Format, ok bool) {
+	p := n.NetPop(pop)
+	if p == nil || p.Kind != PopNeuron || m.Phase != Fixed {
+		return f, false
+	}
+	fn := m.Func(p.Func)
+	if fn == nil || port < 0 || port >= len(fn.Inputs) || fn.Inputs[port].Type.Kind != KFixed {
+		return f, false
+	}
+	f = fn.Inputs[port].Type.Fmt
+	f.Int += bits.Len(uint(n.MaxInDegree(pop, port)))
+	return f, true
+}
+
+// AccWidth returns the width in bits of AccFormat (W_w + ⌈log2(1 + max
+// in-degree)⌉), 0 when AccFormat has none.
+func (n *Net) AccWidth(m *Module, pop string, port int) int {
+	f, ok := n.AccFormat(m, pop, port)
+	if !ok {
+		return 0
+	}
+	return f.Width()
+}
+
+// RingSize returns the number of slots of population pop's delay ring
+// (DESIGN §4.1 rule 3): D_max + 1 over every projection into pop (1
+// without projections).
+func (n *Net) RingSize(pop string) int {
+	d := 0
+	for _, p := range n.Projs {
+		if p.Post == pop {
+			d = max(d, p.MaxDelay())
+		}
+	}
+	return d + 1
 }

@@ -35,12 +35,14 @@ func (f *Func) String() string {
 type printer struct {
 	strings.Builder
 	phase Phase
+	m     *Module // resolves a network's state, parameter and input names
+	buf   []byte  // scratch for numbers (net_print.go)
 }
 
 func (p *printer) f(format string, args ...any) { fmt.Fprintf(p, format, args...) }
 
 func (p *printer) module(m *Module) {
-	p.phase = m.Phase
+	p.phase, p.m = m.Phase, m
 	p.f("module %s %s\n", strconv.Quote(m.File), m.Phase)
 	for _, f := range m.Funcs {
 		p.WriteString("\n")

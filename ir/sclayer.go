@@ -57,12 +57,9 @@ func (m *Module) Net(name string) *Net {
 	return nil
 }
 
-// verifyNetwork checks a network's invariants: unique layer names, shapes
+// verifyLayers checks a network's SC layers: unique layer names, shapes
 // ≥ 1, list lengths, every word within its format and no encoder seeded 0.
-func verifyNetwork(n *Net) error {
-	if len(n.Layers) == 0 {
-		return fmt.Errorf("has no layers")
-	}
+func verifyLayers(n *Net) error {
 	names := map[string]bool{}
 	for _, l := range n.Layers {
 		if names[l.Name] {
@@ -112,35 +109,29 @@ func verifyLayer(l *SCLayer) error {
 	return nil
 }
 
-// network prints n:
+// scLayer prints one sc_dense block of a network (printer.network):
 //
-//	network SCDense @1:1 {
-//	  sc_dense L @2:5 {
-//	    inputs 4
-//	    ...
-//	    w [[128, 64], [255, 0]]
-//	  }
+//	sc_dense L @2:5 {
+//	  inputs 4
+//	  ...
+//	  w [[128, 64], [255, 0]]
 //	}
-func (p *printer) network(n *Net) {
-	p.f("network %s", n.Name)
-	p.pos(n.Pos)
+func (p *printer) scLayer(l *SCLayer) {
+	p.f("  sc_dense %s", l.Name)
+	p.pos(l.Pos)
 	p.WriteString(" {\n")
-	for _, l := range n.Layers {
-		p.f("  sc_dense %s", l.Name)
-		p.pos(l.Pos)
-		p.WriteString(" {\n")
-		p.f("    inputs %d\n    neurons %d\n    length %d\n", l.Inputs, l.Neurons, l.Length)
-		p.f("    input_seed 0x%04x\n    weight_seed 0x%04x\n", l.InputSeed, l.WeightSeed)
-		p.f("    x %s\n    w [", words(l.X))
-		for j := 0; j < l.Neurons; j++ {
-			if j > 0 {
-				p.WriteString(", ")
-			}
+	p.f("    inputs %d\n    neurons %d\n    length %d\n", l.Inputs, l.Neurons, l.Length)
+	p.f("    input_seed 0x%04x\n    weight_seed 0x%04x\n", l.InputSeed, l.WeightSeed)
+	p.f("    x %s\n    w [", words(l.X))
+	for j := 0; j < l.Neurons; j++ {
+		if j > 0 {
+			p.WriteString(", ")
+		}
+		if (j+1)*l.Inputs <= len(l.W) && j*l.Inputs >= 0 {
 			p.WriteString(words(l.W[j*l.Inputs : (j+1)*l.Inputs]))
 		}
-		p.f("]\n    y [%d, %d]\n    leak %d\n    gain %d\n  }\n", l.YMin, l.YMax, l.Leak, l.Gain)
 	}
-	p.WriteString("}\n")
+	p.f("]\n    y [%d, %d]\n    leak %d\n    gain %d\n  }\n", l.YMin, l.YMax, l.Leak, l.Gain)
 }
 
 func words(w []int64) string {
@@ -149,27 +140,6 @@ func words(w []int64) string {
 		s[i] = strconv.FormatInt(v, 10)
 	}
 	return "[" + strings.Join(s, ", ") + "]"
-}
-
-// network parses a network printed by printer.network; p.toks holds its
-// header line.
-func (p *irParser) network() *Net {
-	toks, pos := p.cut(trimBrace(p.toks))
-	if len(toks) != 2 || toks[0] != "network" {
-		p.failf("expected `network Name {`, found %q", strings.Join(p.toks, " "))
-	}
-	n := &Net{Name: toks[1], Pos: pos}
-	p.advance()
-	for {
-		if !p.next() {
-			p.failf("unexpected end of input in network %s", n.Name)
-		}
-		if len(p.toks) == 1 && p.toks[0] == "}" {
-			p.advance()
-			return n
-		}
-		n.Layers = append(n.Layers, p.layer())
-	}
 }
 
 func trimBrace(toks []string) []string {

@@ -10,7 +10,8 @@ import (
 // Verify checks the invariants of m (STYLE S8): SSA (unique IDs, args
 // defined before use in the block), argument counts, the phase of every op
 // and type, the typing rules of each op, one next per state and at most one
-// spike per function. It returns the first violation found.
+// spike per function, and every network's invariants (VerifyNet). It
+// returns the first violation found.
 func Verify(m *Module) error {
 	for _, f := range m.Funcs {
 		if err := VerifyFunc(f, m.Phase); err != nil {
@@ -18,7 +19,7 @@ func Verify(m *Module) error {
 		}
 	}
 	for _, n := range m.Nets {
-		if err := verifyNetwork(n); err != nil {
+		if err := VerifyNet(m, n); err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
 	}
