@@ -9,9 +9,10 @@ import (
 	"scc/lang"
 )
 
-// FuzzParse holds two properties for any input: ParseFile does not panic
-// and every diagnostic has a position; an accepted input round-trips
-// through lang.Format (STYLE S15). Crashers go to testdata/fuzz/FuzzParse.
+// FuzzParse holds three properties for any input: ParseFile does not
+// panic and every diagnostic has a position; an accepted input round-trips
+// through lang.Format (STYLE S15); lang.Check of it does not panic and
+// positions its diagnostics. Crashers go to testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	for _, file := range files {
@@ -56,5 +57,14 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("ParseFile returned nil file and nil error")
 		}
 		checkRoundTrip(t, src)
+		// The checker never panics either (networks, synapse rules) and
+		// positions every diagnostic.
+		if _, err := lang.Check(file); err != nil {
+			for _, e := range err.(lang.ErrorList) {
+				if !e.Pos.IsValid() {
+					t.Fatalf("check diagnostic without position: %q", e.Msg)
+				}
+			}
+		}
 	})
 }
