@@ -1,9 +1,12 @@
 package irgen_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 
 	"scc/ir"
 	"scc/irgen"
@@ -23,6 +26,16 @@ func FuzzLower(f *testing.F) {
 			}
 		}
 	}
+	nets, _ := filepath.Glob("testdata/net/*.txtar")
+	for _, file := range nets {
+		if ar, err := txtar.ParseFile(file); err == nil && len(ar.Files) > 0 {
+			f.Add(ar.Files[0].Data) // in.snn; its data files are not served
+		}
+	}
+	// Data files are never read: a mutated name could be any file.
+	noFiles := func(name string) ([]byte, error) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, err := parser.ParseFile("fuzz.snn", src)
 		if err != nil {
@@ -32,7 +45,7 @@ func FuzzLower(f *testing.F) {
 		if err != nil {
 			return
 		}
-		m, err := irgen.Lower(file, info, irgen.Options{})
+		m, err := irgen.Lower(file, info, irgen.Options{ReadFile: noFiles})
 		if err != nil {
 			return
 		}
