@@ -69,6 +69,28 @@ func TestFormat(t *testing.T) {
 		}},
 		&Network{Name: "N", Items: []Item{
 			&Pop{Name: "exc", Model: "M", Size: fmtNum("800", ""), Overrides: []*Assign{{Name: "tau", Value: fmtNum("10", "ms")}}},
+			&Pop{Name: "inh", Model: "M", Size: fmtNum("2", ""), Overrides: []*Assign{{Name: "v", Value: &Call{Fun: "uniform",
+				Args: []Expr{fmtNum("0", "mV"), fmtNum("1", "mV")}, Kw: []*Assign{{Name: "seed", Value: fmtNum("1", "")}}}}}},
+			&Proj{Name: "p", Pre: &Target{Pop: "exc", Lo: fmtNum("0", ""), Hi: fmtNum("2", "")}, Post: &Target{Pop: "inh", Port: "I"},
+				Conn: "random", Args: []*Assign{{Name: "p", Value: fmtNum("0.5", "")}, {Name: "seed", Value: fmtNum("3", "")}}, Rule: "R",
+				Settings: []*Assign{{Name: "w", Value: fmtNum("1", "mV")}}, Delay: &Delay{Value: fmtNum("2", ""), Steps: true}},
+			&Proj{Name: "q", Pre: &Target{Pop: "exc"}, Post: &Target{Pop: "inh", Port: "I"}, Conn: "all_to_all",
+				Delay: &Delay{Value: fmtNum("0.2", "ms")}},
+			&Proj{Name: "r", Pre: &Target{Pop: "exc"}, Post: &Target{Pop: "inh", Port: "I"}, Conn: "sparse",
+				Args: []*Assign{{Name: "file", Value: &String{Value: `c "1".csv`}}}},
+			&Source{Name: "s", Kind: "poisson", Args: []*Assign{{Name: "rate", Value: fmtNum("10", "Hz")}}, Size: fmtNum("5", "")},
+			&Drive{Name: "d", Kind: "current", Args: []*Assign{{Value: fmtNum("1", "nA")}},
+				Targets: []*Target{{Pop: "exc", Port: "J"}, {Pop: "inh", Lo: fmtNum("0", ""), Hi: fmtNum("1", ""), Port: "J"}}},
+			&Record{Target: &Target{Pop: "exc"}, Vars: []*Ident{fmtID("spikes")}},
+			&Record{Target: &Target{Pop: "inh", Lo: fmtNum("0", ""), Hi: fmtNum("1", "")}, Vars: []*Ident{fmtID("v"), fmtID("u")}, Every: fmtNum("5", "")},
+		}},
+		&Synapse{Name: "R", Items: []Item{
+			&Param{Name: "a", Value: fmtNum("1", "")},
+			&State{Name: "w", Range: &Range{Lo: fmtNum("0", ""), Hi: fmtID("a")}},
+			&Trace{Name: "x", Decay: fmtNum("20", "ms"), Value: fmtID("a")},
+			&Trace{Name: "y", Post: true, Decay: fmtNum("10", "ms"), Set: true, Value: fmtNum("1", "")},
+			&On{Body: []*Assign{{Name: "w", Value: fmtBin("+", fmtID("w"), fmtID("y"))}}},
+			&On{Post: true},
 		}},
 	}}
 	want := `model M {
@@ -89,6 +111,23 @@ func TestFormat(t *testing.T) {
 
 network N {
     pop exc = M[800] { tau = 10 ms }
+    pop inh = M[2] { v = uniform(0 mV, 1 mV, seed = 1) }
+    proj p = exc[0:2] -> inh.I random(p = 0.5, seed = 3) with R { w = 1 mV; delay 2 steps }
+    proj q = exc -> inh.I all_to_all { delay 0.2 ms }
+    proj r = exc -> inh.I sparse(file = "c \"1\".csv")
+    source s = poisson(rate = 10 Hz)[5]
+    drive d = current(1 nA) -> exc.J, inh[0:1].J
+    record exc spikes
+    record inh[0:1] v, u every 5 steps
+}
+
+synapse R {
+    param a = 1
+    state w in [0, a]
+    trace pre x decay 20 ms add a
+    trace post y decay 10 ms set 1
+    on pre { w = w + y }
+    on post { }
 }
 `
 	if diff := cmp.Diff(want, string(Format(f))); diff != "" {
