@@ -79,15 +79,18 @@ type pass struct {
 	out   ir.Phase // phase after the pass (when it changes it)
 	sets  bool     // the pass sets the module phase to out
 	after []string // passes that must run earlier
+	// net, when not nil, runs on every network of the module after fn
+	// has run on every function (net.go).
+	net func(n *ir.Net, c *Context) error
 }
 
 // pipeline is the ordered pass table (STYLE S9). checkOrder holds its
 // ordering constraints at init.
 var pipeline = []pass{
-	{name: "verify", fn: verifyPass, in: anyPhase},
+	{name: "verify", fn: verifyPass, net: verifyNetPass, in: anyPhase},
 	{name: "const-fold", fn: constFold, in: realPhase, after: []string{"verify"}},
 	{name: "range", fn: rangePass, in: realPhase, after: []string{"const-fold"}},
-	{name: "quantize", fn: quantize, in: realPhase, out: ir.Fixed, sets: true, after: []string{"const-fold", "range"}},
+	{name: "quantize", fn: quantize, net: quantizeNet, in: realPhase, out: ir.Fixed, sets: true, after: []string{"const-fold", "range"}},
 	{name: "bind", fn: bind, in: fixedPhase, after: []string{"quantize"}},
 	{name: "dce", fn: dce, in: anyPhase, after: []string{"verify"}},
 }
@@ -192,6 +195,18 @@ func (c *Context) run(list []pass) (lang.ErrorList, error) {
 				errs = append(errs, el...)
 			}
 		}
+		for _, n := range m.Nets {
+			if p.net == nil || len(errs) > 0 {
+				break
+			}
+			if err := runNetPass(p, n, c); err != nil {
+				var el lang.ErrorList
+				if !errors.As(err, &el) {
+					return c.sortedWarnings(), fmt.Errorf("pass %q on network %s: %w", p.name, n.Name, err)
+				}
+				errs = append(errs, el...)
+			}
+		}
 		if len(errs) > 0 {
 			return c.sortedWarnings(), errs.Err()
 		}
@@ -202,6 +217,11 @@ func (c *Context) run(list []pass) (lang.ErrorList, error) {
 			for _, f := range m.Funcs {
 				if err := ir.VerifyFunc(f, m.Phase); err != nil {
 					panic(fmt.Sprintf("internal compiler error: IR invalid after pass %q on model %s: %v", p.name, f.Name, err))
+				}
+			}
+			for _, n := range m.Nets {
+				if err := ir.VerifyNet(m, n); err != nil {
+					panic(fmt.Sprintf("internal compiler error: IR invalid after pass %q on network %s: %v", p.name, n.Name, err))
 				}
 			}
 		}
@@ -223,6 +243,17 @@ func runPass(p pass, f *ir.Func, c *Context) error {
 	return p.fn(f, c)
 }
 
+// runNetPass runs p's network step on n, naming the pass and network in
+// any panic, as runPass does.
+func runNetPass(p pass, n *ir.Net, c *Context) error {
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("internal compiler error in pass %q on network %s: %v", p.name, n.Name, r))
+		}
+	}()
+	return p.net(n, c)
+}
+
 func (c *Context) sortedWarnings() lang.ErrorList {
 	if len(c.warnings) == 0 {
 		return nil
@@ -240,6 +271,15 @@ func phaseNames(s phases) string {
 		return "fixed"
 	}
 	return "real- or fixed"
+}
+
+// verifyNetPass checks a network of the pipeline's input, as verifyPass
+// does a function.
+func verifyNetPass(n *ir.Net, c *Context) error {
+	if err := ir.VerifyNet(c.Module, n); err != nil {
+		return fmt.Errorf("invalid input IR: %w", err)
+	}
+	return nil
 }
 
 // verifyPass checks the pipeline's input. An invalid input is a bug of
