@@ -14,20 +14,20 @@ import (
 // Network lowering (DESIGN §4.1): every checked network with populations,
 // sources or layers becomes one ir.Net, fully instantiated. Random values
 // (connectivity, per-neuron and per-synapse values, delays) are drawn here,
-// by one documented generator (rand.go), and data files are read here
+// by one documented generator (network_rand.go), and data files are read here
 // (csv.go), so every consumer of the module sees the same instance.
 //
 // Populations and sources are Pops in declaration order. A population's
-// neurons run a Func of the module: the model's own Func when the
-// population overrides nothing, gives no per-neuron parameter and the
-// network's dt is the model's; otherwise a Func "<Model>_<pop>" lowered
-// from the model with the population's overrides as parameter defaults
-// (then Options.Params, which win, as in `scc build --top POP`), the
-// network's dt, and each per-neuron parameter without a declared range
-// given the hull of its default and its values as Range (a declared range
-// must hold them, and then the Func is unchanged). Two
-// populations with the same model, overrides, dt and ranges share one Func
-// (the first population's name).
+// neurons run a Func of the module: the model's own Func when its parameter
+// values are the population's (no override, or only ones that Options.Params
+// overrides again), no per-neuron parameter widens a range and the network's
+// dt is the model's; otherwise a Func "<Model>_<pop>" lowered from the model
+// with the population's overrides as parameter defaults (then
+// Options.Params, which win, as in `scc build --top POP`), the network's dt,
+// and each per-neuron parameter without a declared range given the hull of
+// its default and its values as Range (a declared range must hold them, and
+// then the Func is unchanged). Two populations with the same model,
+// overrides, dt and ranges share one Func (the first population's name).
 
 // netLowerer lowers the networks of one module.
 type netLowerer struct {
@@ -240,10 +240,17 @@ func inBounds(vals []float64, b *lang.Bounds, name string, at func(int) lang.Pos
 // popFunc returns the name of the Func the neurons of pi run, lowering it
 // when no earlier population or model has the same one.
 func (l *netLowerer) popFunc(m, mm *lang.ModelInfo, pi *lang.PopInfo, ranges map[int]*ir.Range) string {
-	plain := len(pi.Overrides) == 0 && len(ranges) == 0 && mm.Dt == l.modelDt(m)
-	if plain && l.hasFunc(m.Model.Name) {
-		return m.Model.Name
+	plain := len(ranges) == 0 && mm.Dt == l.modelDt(m)
+	if own := l.funcNamed(m.Model.Name); plain && own != nil {
+		same := len(own.Params) == len(mm.Params)
+		for i := 0; same && i < len(mm.Params); i++ {
+			same = own.Params[i].Value == mm.Params[i].Value
+		}
+		if same { // the overrides change nothing (or --param overrode them)
+			return own.Name
+		}
 	}
+	plain = plain && len(pi.Overrides) == 0
 	var key strings.Builder
 	fmt.Fprintf(&key, "%s|dt=%v", m.Model.Name, mm.Dt)
 	for i, q := range mm.Params {
@@ -280,9 +287,14 @@ func (l *netLowerer) modelDt(m *lang.ModelInfo) float64 {
 	return m.Dt
 }
 
-func (l *netLowerer) hasFunc(name string) bool {
-	return slices.ContainsFunc(l.mod.Funcs, func(f *ir.Func) bool { return f.Name == name })
+func (l *netLowerer) funcNamed(name string) *ir.Func {
+	if i := slices.IndexFunc(l.mod.Funcs, func(f *ir.Func) bool { return f.Name == name }); i >= 0 {
+		return l.mod.Funcs[i]
+	}
+	return nil
 }
+
+func (l *netLowerer) hasFunc(name string) bool { return l.funcNamed(name) != nil }
 
 // freshName returns name, or name_2, name_3, … when a Func has it.
 func (l *netLowerer) freshName(name string) string {

@@ -2,6 +2,7 @@ package irgen_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -73,4 +74,52 @@ func lowerText(t testing.TB, name string, src []byte, opt irgen.Options) (*ir.Mo
 		t.Fatalf("Verify: %v", err)
 	}
 	return m, nil
+}
+
+const optNet = `model M {
+    param k = 2
+    param g = 1
+    input je
+    state v = 0
+    v' = v * k + je * g
+}
+network N {
+    pop a = M[2]
+    pop b = M[2] { k = 3 }
+}
+`
+
+// TestNetOptions: Options.Params reach the populations' Funcs (over a
+// population's own override, as `--param` beats a population in `scc
+// build --top`), and a module of chosen models has no network of
+// populations.
+func TestNetOptions(t *testing.T) {
+	m, err := lowerText(t, "opt.snn", []byte(optNet), irgen.Options{Params: map[string]float64{"g": 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range m.Funcs {
+		got = append(got, fmt.Sprintf("%s(k=%g,g=%g)", f.Name, f.Params[0].Value, f.Params[1].Value))
+	}
+	if s, want := strings.Join(got, " "), "M(k=2,g=5) M_b(k=3,g=5)"; s != want {
+		t.Errorf("funcs = %s, want %s", s, want)
+	}
+	if n := m.Net("N"); n == nil || n.Pops[0].Func != "M" || n.Pops[1].Func != "M_b" {
+		t.Errorf("net N = %+v, want pops running M and M_b", n)
+	}
+	m, err = lowerText(t, "opt.snn", []byte(optNet), irgen.Options{Params: map[string]float64{"k": 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := m.Net("N"); len(m.Funcs) != 1 || m.Funcs[0].Params[0].Value != 4 || n.Pops[1].Func != "M" {
+		t.Errorf("--param k = 4 over b's k = 3: want b to run M with k = 4, found\n%s", m)
+	}
+	m, err = lowerText(t, "opt.snn", []byte(optNet), irgen.Options{Models: []string{"M"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Nets) != 0 || len(m.Funcs) != 1 {
+		t.Errorf("Models [M]: %d nets, %d funcs; want 0 and 1", len(m.Nets), len(m.Funcs))
+	}
 }
