@@ -192,8 +192,8 @@ type NetworkInfo struct {
 	Pops    []*PopInfo
 	Layers  []*LayerInfo // source order
 	// Sources, Projs, Drives and Records in source order (netinfo.go).
-	// Populations, sources and layers share one namespace; Dt is
-	// Profile.Dt.
+	// Populations, sources, layers, projections and drives share one
+	// namespace; Dt is Profile.Dt. Items with errors are left out.
 	Sources []*SourceInfo
 	Projs   []*ProjInfo
 	Drives  []*DriveInfo

@@ -44,6 +44,9 @@ type Dist struct {
 }
 
 // PerNeuron gives a population's parameter or initial state per neuron.
+// A state's initial value is always here (Kind DistConst when the source
+// gives a constant); a parameter only when it varies (a constant override
+// of a parameter is PopInfo.Overrides).
 type PerNeuron struct {
 	Pos   Pos
 	Name  string
@@ -88,11 +91,20 @@ type ProjInfo struct {
 	PortIndex int // into the target model's Inputs
 	PortDim   Dim
 	Conn      Conn
-	W         Dist // port units; Kind DistColumn for sparse files' w column
+	// W in port units; Kind DistColumn for sparse files' w column (the
+	// default of sparse). Unused by dense, whose Matrix or File holds the
+	// weights (W is then the zero Dist of the port's Dim).
+	W Dist
 	// Delay in whole steps (a time was converted and checked against dt);
-	// DistUniform draws whole steps A..B inclusive.
+	// DistUniform draws whole steps A..B inclusive. DistFile and DistColumn
+	// values are steps when Dim is dimensionless, else times in ms that
+	// must be multiples of dt. The default is DistConst 1; for sparse it is
+	// DistColumn "delay" with Value 1: the file's delay column (steps) when
+	// it has one, else 1 step.
 	Delay Dist
-	Rule  string // "" static
+	// Rule names the synapse rule (Info.Synapses); W gives each synapse's
+	// initial weight.
+	Rule string // "" static
 }
 
 // SourceKind is a kind of spike source.

@@ -396,7 +396,9 @@ func (nc *netChecker) delay(p *Proj, kind ConnKind) (Dist, bool) {
 	if !ok {
 		return v, false
 	}
-	v.Dim = Dimensionless
+	if v.Kind == DistConst || v.Kind == DistUniform {
+		v.Dim = Dimensionless // converted to steps below
+	}
 	conv := func(x float64) (float64, bool) {
 		n := x
 		if !dl.Steps {
@@ -427,7 +429,8 @@ func (nc *netChecker) delay(p *Proj, kind ConnKind) (Dist, bool) {
 		nc.c.errs.Add(dl.Value.GetPos(), msgNetDelayDist)
 		ok = false
 	}
-	// DistFile and DistColumn hold steps (or times, converted by irgen).
+	// DistFile and DistColumn keep their Dim: steps (dimensionless) or
+	// times in ms, which irgen converts by the same exact-multiple rule.
 	return v, ok
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"scc/lang"
+	"scc/parser"
 )
 
 // cubaSrc is the CUBA sketch of networks.md §5.b with its model, plus a
@@ -245,4 +246,64 @@ network N {
 	if r := info.Networks[0].Projs[0]; r.Rule != "Mult" || r.W.Kind != lang.DistUniform || r.PortDim != lang.Dimensionless {
 		t.Errorf("proj: %+v", r)
 	}
+}
+
+// TestNetworkDt: times become steps of the network's dt, not the model's;
+// file delays keep their unit for irgen.
+func TestNetworkDt(t *testing.T) {
+	info := check(t, `
+model M {
+    input g
+    state v = 0
+    v' = v * 0.5 + g
+    dt 0.1 ms
+}
+network N {
+    dt 0.5 ms
+    pop p = M[4]
+    source s = poisson(rate = 1 kHz, seed = 1, stop = 2 ms)[2]
+    proj a = p -> p.g all_to_all { w = 1; delay 1 ms }
+    proj b = p -> p.g all_to_all { w = 1; delay file("d.csv") }
+    proj c = p -> p.g all_to_all { w = 1; delay file("d.csv") steps }
+    proj d = p -> p.g all_to_all { w = 1; delay uniform(0.5 ms, 1.5 ms, seed = 2) }
+}
+`)
+	n := info.Networks[0]
+	if got := n.Sources[0]; got.Rate != 1 || got.Stop != 4 {
+		t.Errorf("source rate %g kHz stop %d, want 1 kHz, stop step 4", got.Rate, got.Stop)
+	}
+	if d := n.Projs[0].Delay; d.Kind != lang.DistConst || d.Value != 2 {
+		t.Errorf("delay 1 ms at dt 0.5 ms = %+v, want 2 steps", d)
+	}
+	if d := n.Projs[1].Delay; d.Kind != lang.DistFile || d.Dim != time || d.File != "d.csv" {
+		t.Errorf("time delays from a file: %+v, want DistFile d.csv of dimension time", d)
+	}
+	if d := n.Projs[2].Delay; d.Kind != lang.DistFile || d.Dim != lang.Dimensionless {
+		t.Errorf("step delays from a file: %+v, want DistFile, dimensionless", d)
+	}
+	if d := n.Projs[3].Delay; d.Kind != lang.DistUniform || d.A != 1 || d.B != 3 || d.Seed != 2 {
+		t.Errorf("uniform time delay: %+v, want uniform steps 1..3", d)
+	}
+	// rate·dt = 1 at dt 0.5 ms is an error, though 1 kHz·0.1 ms is not.
+	f := `model M {
+    input g
+    state v = 0
+    v' = v + g
+}
+network N {
+    dt 0.5 ms
+    source s = poisson(rate = 2 kHz, seed = 1)[2]
+}
+`
+	if _, err := checkErr(f); err == nil || !strings.Contains(err.Error(), "8:31: rate 2 kHz times dt = 0.5 ms is 1") {
+		t.Errorf("rate·dt = 1: got %v", err)
+	}
+}
+
+func checkErr(src string) (*lang.Info, error) {
+	f, err := parser.ParseFile("t.snn", []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	return lang.Check(f)
 }
