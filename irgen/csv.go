@@ -127,7 +127,7 @@ func (t *table) width(n int) error {
 }
 
 // values reads n values, one per row: the named column of a file with a
-// header, or the only column (column "" or a file without header).
+// header, or (column "") the only column.
 func (t *table) values(column string, n int, what string) ([]float64, error) {
 	c, err := t.pick(column, 1)
 	if err != nil {
@@ -146,10 +146,14 @@ func (t *table) values(column string, n int, what string) ([]float64, error) {
 	return out, nil
 }
 
-// pick returns the index of the named column; without a name (or a
-// header) the file must have exactly width columns and pick returns 0.
+// pick returns the index of the named column (the file must have a header
+// naming it); without a name the file must have exactly width columns and
+// pick returns 0.
 func (t *table) pick(column string, width int) (int, error) {
-	if column != "" && t.header != nil {
+	if column != "" {
+		if t.header == nil {
+			return 0, lang.Errorf(t.headerPos(), msgCSVNoHeader, column)
+		}
 		c := t.column(column)
 		if c < 0 {
 			return 0, lang.Errorf(t.headerPos(), msgCSVNoColumn, column, strings.Join(t.header, ","))

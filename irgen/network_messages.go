@@ -9,6 +9,7 @@ const (
 	msgCSVColumns       = "expected %[2]d %[3]s, found %[1]d"
 	msgCSVCount         = "the file has %d values, want %d (one per %s)"
 	msgCSVNoColumn      = "no column %q in the header %q"
+	msgCSVNoHeader      = "column %q needs a header row naming the columns"
 	msgCSVRows          = "the matrix has %d rows, want %d (N_post×N_pre = %[2]d×%[3]d)"
 	msgCSVIndex         = "%s %s is outside 0..%d"
 	msgCSVSparseColumns = "expected rows pre,post,w[,delay], found %d columns"

@@ -609,6 +609,9 @@ func TestNetErrors(t *testing.T) {
 		{"value count", perNeuron(&lang.PerNeuron{Pos: at(32), Name: "b", Index: 2,
 			Value: lang.Dist{Pos: at(32), Kind: lang.DistFile, File: "vals.csv"}}),
 			"dir/vals.csv:3:1: the file has 2 values, want 3 (one per neuron)"},
+		{"no header", perNeuron(&lang.PerNeuron{Pos: at(32), Name: "b", Index: 2,
+			Value: lang.Dist{Pos: at(32), Kind: lang.DistFile, File: "vals.csv", Column: "b"}}),
+			"dir/vals.csv:1:1: column \"b\" needs a header row naming the columns"},
 		{"rate", func(ni *lang.NetworkInfo) {
 			ni.Sources = []*lang.SourceInfo{{Pos: at(9), Name: "s", Size: 3, Kind: lang.SourcePoisson, Rate: 10 - 1e-15}}
 		}, "dir/net.snn:9:5: rate·dt = 0.9999999999999999 rounds to 2^32: not a probability per step"},
