@@ -36,7 +36,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"build", "scc build FILE.snn [-o OUT] [--emit sv|mlir|mlir-generic|ir|snn] [--top NAME] [--format q8.8] [--dt T] [--param NAME=VALUE]", runBuild},
-		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F] [--top NAME]", runSim},
+		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
+		{"net", "scc net export FILE.snn -o DIR [--steps N] | scc net info FILE.snn [--top NET]", runNet},
 		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
 		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
 		{"ir", "scc ir FILE.snn [--after PASS]", runIR},

@@ -11,13 +11,14 @@ import (
 )
 
 // pickNetwork returns the network a command targets: the one --top names,
-// or, without --top, the only network of a module that has no models. nil
+// or, without --top, the only network of a module that has no models or
+// whose network has populations. nil
 // means the command targets a model (pick).
 func pickNetwork(m *ir.Module, top string) *ir.Net {
 	if top != "" {
 		return m.Net(top)
 	}
-	if len(m.Funcs) == 0 && len(m.Nets) == 1 {
+	if len(m.Nets) == 1 && (len(m.Funcs) == 0 || len(m.Nets[0].Pops) > 0) {
 		return m.Nets[0]
 	}
 	return nil

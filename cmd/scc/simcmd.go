@@ -23,7 +23,8 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	input := fs.String("input", "random:1", "stimulus: const:VALUE, const:NAME=VALUE,..., random:SEED or file:PATH (CSV)")
 	float := fs.Bool("float", false, "run the float64 model instead of the bit-true one")
 	vcd := fs.String("vcd", "", "write a VCD trace to this file")
-	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output)")
+	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output); for a network, a directory: spikes.csv (step,pop,index) and one CSV per record")
+	plot := fs.String("plot", "", "network: draw spike raster, recorded traces and rates to this .svg or .png")
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
@@ -42,6 +43,13 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	u, err := compile(path, src, opt)
 	if err := u.report(stderr, err); err != nil {
 		return err
+	}
+	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
+		return simNetwork(u, n, netRunOpts{steps: *steps, float: *float, csvDir: *csvOut, vcd: *vcd, plot: *plot,
+			stdout: stdout, stderr: stderr, path: path})
+	}
+	if *plot != "" {
+		return usagef("--plot draws networks; %s has none (name one with --top)", path)
 	}
 	f, err := pick(u.mod, u.resolve(pf.top))
 	if err != nil {
