@@ -10,7 +10,7 @@ import (
 // BlockSize is the number of neurons the batched interpreters run each op
 // on at a time: the op dispatch is paid once per op per block, and a
 // block's columns (one per value) stay in cache.
-const BlockSize = 256
+const BlockSize = 512
 
 // BatchFixed runs one fixed-phase Func for N neurons at once, column-wise
 // (DESIGN §1: the batched interpreter for models without a generated
@@ -47,6 +47,9 @@ type bop struct {
 	round   fixed.Round
 	cmp     ir.Op
 	idx     int
+	// constant operands (the column's word), folded into the kernel
+	ka, kb bool
+	Ka, Kb int64
 }
 
 type bkind uint8
@@ -120,6 +123,44 @@ func fitsShift(t ir.Type, s int) bool {
 		}
 	}
 	return w-1+s <= 61
+}
+
+// exact reports whether v's type holds every result of add, sub, mul or
+// neg of operands in their own formats (the IR's width growth), so the
+// wrap to the type can never change a word. In words must lie in their
+// input's format (Gather guarantees it), as every other word does.
+func exact(v *ir.Value) bool {
+	if v.Type.Kind != ir.KFixed {
+		return false
+	}
+	for _, a := range v.Args {
+		if a.Type.Kind != ir.KFixed {
+			return false
+		}
+	}
+	to := v.Type.Fmt
+	var need fixed.Format
+	switch v.Op {
+	case ir.OpAdd, ir.OpSub:
+		need = fixed.AddFormat(v.Args[0].Type.Fmt, v.Args[1].Type.Fmt)
+		if v.Op == ir.OpSub && !need.Signed {
+			return false
+		}
+	case ir.OpMul:
+		need = fixed.MulFormat(v.Args[0].Type.Fmt, v.Args[1].Type.Fmt)
+	case ir.OpNeg:
+		a := v.Args[0].Type.Fmt
+		need = fixed.Format{Signed: true, Int: a.Int + 1, Frac: a.Frac}
+		if !a.Signed {
+			need.Int++
+		}
+	default:
+		return false
+	}
+	if !to.Signed || !need.Signed {
+		return false
+	}
+	return to.Frac == need.Frac && to.Int >= need.Int && to.Width() <= 64
 }
 
 // NewBatchFixed prepares f (fixed phase, verified) for n neurons, every
@@ -229,6 +270,9 @@ func NewBatchFixed(f *ir.Func, n int) (*BatchFixed, error) {
 				default:
 					o.k = bCastBig
 				}
+				if o.k != bCastBig && castInRange(from, to, s) {
+					o.lo, o.hi, o.wrap = 0, -1, false // the word always fits
+				}
 			case ir.OpTable:
 				o.k = bTable
 			case ir.OpNext:
@@ -246,6 +290,27 @@ func NewBatchFixed(f *ir.Func, n int) (*BatchFixed, error) {
 				o.k = bAssert
 			default:
 				return nil, fmt.Errorf("%v: sim: op %v in fixed phase", v.Pos, v.Op)
+			}
+			switch o.k {
+			case bAdd, bSub, bMul, bNeg:
+				if exact(v) {
+					o.wrap = false
+				}
+			}
+			switch o.k {
+			case bAdd, bSub, bMul, bCmp:
+				if a := v.Args[0]; a.Op == ir.OpConst {
+					o.ka, o.Ka = true, a.AuxInt<<o.sa
+				}
+				if b := v.Args[1]; b.Op == ir.OpConst {
+					o.kb, o.Kb = true, b.AuxInt<<o.sb
+				}
+				if o.k == bMul {
+					o.Ka, o.Kb = v.Args[0].AuxInt, v.Args[1].AuxInt
+				}
+				if o.ka && o.kb {
+					o.ka, o.kb = false, false // both constant: the general kernel
+				}
 			}
 			if o.k != bCopy {
 				m.prog = append(m.prog, o)
@@ -339,19 +404,34 @@ func (m *BatchFixed) block(lo, hi int) {
 		a := cols[o.a][:n]
 		switch o.k {
 		case bAdd:
-			b := cols[o.b][:n]
-			for i := range r {
-				r[i] = a[i]<<o.sa + b[i]<<o.sb
+			switch {
+			case o.kb:
+				addK(r, a, o.sa&63, o.Kb)
+			case o.ka:
+				addK(r, cols[o.b][:n], o.sb&63, o.Ka)
+			default:
+				add2(r, a, cols[o.b][:n], o.sa&63, o.sb&63)
 			}
 		case bSub:
-			b := cols[o.b][:n]
-			for i := range r {
-				r[i] = a[i]<<o.sa - b[i]<<o.sb
+			switch {
+			case o.kb:
+				addK(r, a, o.sa&63, -o.Kb)
+			case o.ka:
+				kSub(r, cols[o.b][:n], o.sb&63, o.Ka)
+			default:
+				sub2(r, a, cols[o.b][:n], o.sa&63, o.sb&63)
 			}
 		case bMul:
-			b := cols[o.b][:n]
-			for i := range r {
-				r[i] = a[i] * b[i]
+			switch {
+			case o.kb:
+				mulK(r, a, o.Kb)
+			case o.ka:
+				mulK(r, cols[o.b][:n], o.Ka)
+			default:
+				b := cols[o.b][:n]
+				for i := range r {
+					r[i] = a[i] * b[i]
+				}
 			}
 		case bNeg:
 			for i := range r {
@@ -366,7 +446,11 @@ func (m *BatchFixed) block(lo, hi int) {
 			}
 			continue // already wrapped
 		case bCmp:
-			cmpCols(o.cmp, r, a, cols[o.b][:n], o.sa, o.sb)
+			if o.kb {
+				cmpK(o.cmp, r, a, o.sa&63, o.Kb)
+			} else {
+				cmpCols(o.cmp, r, a, cols[o.b][:n], o.sa&63, o.sb&63)
+			}
 			continue
 		case bCmpBig:
 			b := cols[o.b][:n]
@@ -392,14 +476,19 @@ func (m *BatchFixed) block(lo, hi int) {
 		case bSelect:
 			b, c := cols[o.b][:n], cols[o.c][:n]
 			for i := range r {
-				if a[i] != 0 {
-					r[i] = b[i]
-				} else {
-					r[i] = c[i]
-				}
+				m := -a[i] // all ones when the condition holds (bools are 0/1)
+				r[i] = b[i]&m | c[i]&^m
 			}
 			continue
 		case bCastR:
+			if o.round == fixed.Floor && o.lo <= o.hi {
+				floorSat(r, a, o.sa&63, o.lo, o.hi)
+				continue
+			}
+			if o.round == fixed.Floor && o.wrap && o.wsh != 0 {
+				floorWrap(r, a, o.sa&63, o.wsh&63)
+				continue
+			}
 			shiftCol(r, a, o.sa, o.round)
 			if o.lo <= o.hi {
 				satCol(r, o.lo, o.hi)
@@ -561,4 +650,102 @@ func divWord(num int64, nf fixed.Format, den int64, df fixed.Format, to fixed.Fo
 		return fixed.WrapTo(num/(den<<uint(-sh)), to)
 	}
 	return fixed.Div(num, nf, den, df, to)
+}
+
+func add2(r, a, b []int64, sa, sb uint) {
+	a, b = a[:len(r)], b[:len(r)]
+	for i := range r {
+		r[i] = a[i]<<sa + b[i]<<sb
+	}
+}
+
+func sub2(r, a, b []int64, sa, sb uint) {
+	a, b = a[:len(r)], b[:len(r)]
+	for i := range r {
+		r[i] = a[i]<<sa - b[i]<<sb
+	}
+}
+
+func addK(r, a []int64, sa uint, k int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = a[i]<<sa + k
+	}
+}
+
+func kSub(r, b []int64, sb uint, k int64) {
+	b = b[:len(r)]
+	for i := range r {
+		r[i] = k - b[i]<<sb
+	}
+}
+
+func mulK(r, a []int64, k int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = a[i] * k
+	}
+}
+
+func cmpK(op ir.Op, r, a []int64, sa uint, k int64) {
+	a = a[:len(r)]
+	switch op {
+	case ir.OpLt:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa < k)
+		}
+	case ir.OpLe:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa <= k)
+		}
+	case ir.OpGt:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa > k)
+		}
+	case ir.OpGe:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa >= k)
+		}
+	case ir.OpEq:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa == k)
+		}
+	default:
+		for i := range r {
+			r[i] = b2i(a[i]<<sa != k)
+		}
+	}
+}
+
+// castInRange reports whether every word of from, shifted right by s ≥ 0
+// with any rounding (at most one more than floor) or left by −s, lies in
+// to: the cast's overflow step can never act.
+func castInRange(from, to fixed.Format, s int) bool {
+	lo, hi := from.Min(), from.Max()
+	if s >= 0 {
+		lo, hi = lo>>uint(s), hi>>uint(s)+1
+		if s == 0 {
+			hi--
+		}
+	} else {
+		if from.Width()-s > 62 {
+			return false
+		}
+		lo, hi = lo<<uint(-s), hi<<uint(-s)
+	}
+	return lo >= to.Min() && hi <= to.Max()
+}
+
+func floorSat(r, a []int64, s uint, lo, hi int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = min(max(a[i]>>s, lo), hi)
+	}
+}
+
+func floorWrap(r, a []int64, s, w uint) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = a[i] >> s << w >> w
+	}
 }
