@@ -197,9 +197,8 @@ func isDist(e Expr) bool {
 	return ok && (call.Fun == "uniform" || call.Fun == "normal" || call.Fun == "file" || call.Fun == "column")
 }
 
-// lookup resolves a target's population, source or layer and its slice.
-// asTarget: the slice is the post side of a projection or drive (a
-// population with a port).
+// slice resolves a target's population, source or layer and its slice
+// (the port is the caller's).
 func (nc *netChecker) slice(t *Target) (Slice, bool) {
 	s := Slice{Pos: t.Pos, Pop: t.Pop}
 	n := 0
@@ -259,7 +258,8 @@ func (nc *netChecker) index(e Expr) (int, bool) {
 	return int(v), true
 }
 
-// scalar evaluates a constant of dimension want.
+// constant evaluates a constant of dimension want (a bare 0 fits any);
+// what names it in diagnostics.
 func (nc *netChecker) constant(e Expr, want Dim, what string) (float64, bool) {
 	switch e.(type) {
 	case *List:
@@ -293,6 +293,7 @@ func (nc *netChecker) constant(e Expr, want Dim, what string) (float64, bool) {
 	return v, true
 }
 
+// scalar evaluates a dimensionless constant.
 func (nc *netChecker) scalar(e Expr) (float64, bool) {
 	return nc.constant(e, Dimensionless, FormatExpr(e))
 }
