@@ -183,7 +183,7 @@ func (t *table) matrix(rows, cols int) ([][]float64, error) {
 func (t *table) index(r, c, n int, what string) (int, error) {
 	v := t.rows[r][c]
 	if v != math.Trunc(v) || v < 0 || v >= float64(n) {
-		return 0, lang.Errorf(t.pos(r, c), msgCSVIndex, what, strconv.FormatFloat(v, 'g', -1, 64), n-1)
+		return 0, lang.Errorf(t.pos(r, c), msgCSVIndex, what, fmtNum(v), n-1)
 	}
 	return int(v), nil
 }
@@ -314,7 +314,14 @@ func columns(n int) string {
 	return "columns"
 }
 
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// fmtNum prints v for a message: shortest digits, no exponent for
+// everyday magnitudes.
+func fmtNum(v float64) string {
+	if a := math.Abs(v); a == 0 || a >= 1e-4 && a < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
 
 // files reads and parses the network's data files once each.
 type files struct {

@@ -64,6 +64,14 @@ func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 	return p
 }
 
+// The instance is held in memory: a projection has at most maxSynapses
+// synapses, and a connector that draws per pair (random, fixed_indegree)
+// visits at most maxPairs pairs.
+const (
+	maxSynapses = 1 << 28
+	maxPairs    = 1 << 31
+)
+
 // connect lists the synapses of pi's connector.
 func (l *netLowerer) connect(pi *lang.ProjInfo) ([]syn, error) {
 	c := &pi.Conn
@@ -72,6 +80,27 @@ func (l *netLowerer) connect(pi *lang.ProjInfo) ([]syn, error) {
 	// excludes.
 	same := pi.Pre.Pop == pi.Post.Pop && !c.AllowSelf
 	self := func(i, j int) bool { return same && pi.Pre.Lo+i == pi.Post.Lo+j }
+	pairs := int64(nPre) * int64(nPost)
+	limit := func(n, max int64) error {
+		if n > max {
+			return lang.Errorf(c.Pos, msgTooMany, pi.Name, n, max)
+		}
+		return nil
+	}
+	var err error
+	switch c.Kind {
+	case lang.ConnAllToAll, lang.ConnDense:
+		err = limit(pairs, maxSynapses)
+	case lang.ConnRandom:
+		err = limit(pairs, maxPairs)
+	case lang.ConnFixedIndegree:
+		if err = limit(int64(nPost)*int64(max(c.K, 0)), maxSynapses); err == nil {
+			err = limit(pairs, maxPairs)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
 	var out []syn
 	switch c.Kind {
 	case lang.ConnAllToAll:

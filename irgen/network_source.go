@@ -92,8 +92,8 @@ func (l *netLowerer) drive(di *lang.DriveInfo, n *ir.Net, stream int) *ir.Drive 
 		}
 	case lang.DrivePoissonSum:
 		lambda := float64(di.N) * di.Rate * n.Dt
-		if math.IsNaN(lambda) || math.IsInf(lambda, 0) || lambda < 0 {
-			l.errs.Add(di.Pos, msgPoissonLambda, fmtNum(lambda))
+		if !(lambda >= 0 && lambda <= maxLambda) {
+			l.errs.Add(di.Pos, msgPoissonLambda, fmtNum(lambda), fmtNum(maxLambda))
 			return nil
 		}
 		d.N, d.Rate, d.W, d.Seed, d.Stream = di.N, di.Rate, di.W, di.Seed, stream
@@ -101,6 +101,10 @@ func (l *netLowerer) drive(di *lang.DriveInfo, n *ir.Net, stream int) *ir.Drive 
 	}
 	return d
 }
+
+// maxLambda bounds a poisson_sum's mean count per step: its table has
+// about λ + 7√λ entries.
+const maxLambda = 1e6
 
 // poissonTable returns the Poisson(λ) CDF scaled to 2^32: Table[k] =
 // round_half_even(2^32·P(X ≤ k)) for k = 0, 1, …, K, K the first k whose

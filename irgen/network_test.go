@@ -591,6 +591,11 @@ func TestNetErrors(t *testing.T) {
 			ni.Projs = []*lang.ProjInfo{{Pos: at(10), Name: "p", Pre: whole("a", 3), Post: whole("a", 3), Port: "je",
 				Conn: lang.Conn{Pos: at(11), Kind: lang.ConnFixedIndegree, K: 3}}}
 		}, "dir/net.snn:11:5: fixed_indegree(k = 3) needs at least k distinct pre neurons, found 2"},
+		{"too many", func(ni *lang.NetworkInfo) {
+			ni.Pops[0].Size, ni.Pops[1].Size = 1<<15, 1<<14
+			ni.Projs = []*lang.ProjInfo{{Pos: at(10), Name: "p", Pre: whole("a", 1<<15), Post: whole("b", 1<<14), Port: "je",
+				Conn: lang.Conn{Pos: at(11), Kind: lang.ConnAllToAll}}}
+		}, "dir/net.snn:11:5: projection \"p\" has 536870912 synapses or candidate pairs, more than the 268435456 scc instantiates"},
 		{"delay 0", func(ni *lang.NetworkInfo) {
 			ni.Projs = []*lang.ProjInfo{{Pos: at(10), Name: "p", Pre: whole("a", 3), Post: whole("b", 2), Port: "je",
 				Conn: lang.Conn{Kind: lang.ConnAllToAll}, Delay: lang.Dist{Pos: at(12), Value: 0}}}
@@ -612,6 +617,10 @@ func TestNetErrors(t *testing.T) {
 		{"no header", perNeuron(&lang.PerNeuron{Pos: at(32), Name: "b", Index: 2,
 			Value: lang.Dist{Pos: at(32), Kind: lang.DistFile, File: "vals.csv", Column: "b"}}),
 			"dir/vals.csv:1:1: column \"b\" needs a header row naming the columns"},
+		{"lambda", func(ni *lang.NetworkInfo) {
+			ni.Drives = []*lang.DriveInfo{{Pos: at(6), Name: "bg", Kind: lang.DrivePoissonSum, N: 1 << 30, Rate: 0.5, W: 0.1,
+				Targets: []lang.DriveTarget{{Slice: whole("a", 3), Port: "je"}}}}
+		}, "dir/net.snn:6:5: poisson_sum mean count per step n·rate·dt = 53687091.2 is outside 0..1000000"},
 		{"rate", func(ni *lang.NetworkInfo) {
 			ni.Sources = []*lang.SourceInfo{{Pos: at(9), Name: "s", Size: 3, Kind: lang.SourcePoisson, Rate: 10 - 1e-15}}
 		}, "dir/net.snn:9:5: rate·dt = 0.9999999999999999 rounds to 2^32: not a probability per step"},
