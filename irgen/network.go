@@ -183,6 +183,10 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 	}
 	ranges := map[int]*ir.Range{}
 	ok := true
+	if len(pi.PerNeuron) > 0 && pi.Size > maxSynapses {
+		l.errs.Add(pi.Pop.Pos, msgTooManyNeurons, pi.Pop.Name, pi.Size, maxSynapses)
+		return nil
+	}
 	for _, pn := range pi.PerNeuron {
 		vals, at, err := l.neuronValues(pn.Value, pn.Pos, pi.Size, "neuron")
 		if err != nil {

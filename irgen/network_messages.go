@@ -22,6 +22,7 @@ const (
 	msgOneToOne         = "one_to_one needs slices of one size, found %d and %d"
 	msgIndegree         = "fixed_indegree(k = %d) needs at least k distinct pre neurons, found %d"
 	msgTooMany          = "projection %q has %d synapses or candidate pairs, more than the %d scc instantiates"
+	msgTooManyNeurons   = "population %q of %d neurons with per-neuron values is larger than the %d scc instantiates"
 	msgListIndex        = "list pair (%d, %d) is outside the slices (sizes %d and %d)"
 	msgDelayValue       = "delay %s is not a whole number of steps ≥ 1 (nor a time that is a multiple of dt = %s ms)"
 	msgDelayDist        = "a delay is drawn only as a constant, uniform(a, b) steps, a file or a column"

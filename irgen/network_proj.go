@@ -65,11 +65,12 @@ func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 }
 
 // The instance is held in memory: a projection has at most maxSynapses
-// synapses, and a connector that draws per pair (random, fixed_indegree)
-// visits at most maxPairs pairs.
+// synapses (a population with per-neuron values at most as many neurons),
+// and a connector that draws per pair (random, fixed_indegree) visits at
+// most maxPairs pairs.
 const (
 	maxSynapses = 1 << 28
-	maxPairs    = 1 << 31
+	maxPairs    = 1 << 30
 )
 
 // connect lists the synapses of pi's connector.
