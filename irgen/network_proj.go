@@ -18,9 +18,10 @@ type syn struct {
 
 // proj instantiates a projection: its synapses in ascending (pre, post)
 // order (pairs a sparse file or list repeats stay in their order), indices
-// absolute in the populations, weights and delays drawn in synapse order.
-// A dense matrix's entries are the weights (W is not used); a sparse
-// file's w column is the weight column W names.
+// absolute in the populations, weights and delays drawn in synapse order
+// (a file of values gives synapse k on its row k). A dense matrix's
+// entries are the weights (W is not used); a sparse file's rows carry
+// their w and delay columns through the sort.
 func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 	if !l.slice(pi.Pre, n) || !l.slice(pi.Post, n) {
 		return nil
