@@ -8,6 +8,7 @@ import (
 	"scc/backend/mlir"
 	"scc/backend/sv"
 	"scc/fixed"
+	"scc/ir"
 	"scc/lang"
 	"scc/passes"
 )
@@ -124,7 +125,20 @@ func emitUnit(u *unit, emit, out, top string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if n := pickNetwork(u.mod, top); n != nil && kind != "sv" && kind != "ir" && kind != "snn" {
+	n := pickNetwork(u.mod, top)
+	if n != nil && len(n.Pops) > 0 && kind != "ir" && kind != "snn" {
+		// Say so rather than emit something else (one model's module).
+		first := n.Pops[0].Name
+		for _, p := range n.Pops {
+			if p.Kind == ir.PopNeuron {
+				first = p.Name
+				break
+			}
+		}
+		return &failure{fmt.Sprintf("%s: network %s: the RTL of networks of populations is not generated yet; "+
+			"scc builds one population's neuron module (--top %s), simulates the network (scc sim) and exports it (scc net export)", u.name, n.Name, first)}
+	}
+	if n != nil && kind != "sv" && kind != "ir" && kind != "snn" {
 		return fmt.Errorf("%s: network %s has no %s output (networks build to sv)", u.name, n.Name, kind)
 	} else if top != "" && n == nil {
 		if _, err := pick(u.mod, top); err != nil {

@@ -65,6 +65,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if err := u.report(stderr, err); err != nil {
 		return err
 	}
+	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
+		return writeNetReport(stdout, u, n, rf)
+	}
 	return writeReport(stdout, u, pf.top, tables, rf)
 }
 
