@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/irgen"
 	"scc/lang"
@@ -21,6 +22,17 @@ import (
 // as data (a generic module); when quantize cannot serve the range the
 // module is compiled specialised instead (ranged reports which).
 func compileModule(t testing.TB, name string, src []byte, ranged bool) (real, fix *ir.Module, generic bool) {
+	t.Helper()
+	real, fix, generic, err := compileProfile(t, name, src, ranged, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return real, fix, generic
+}
+
+// compileProfile is compileModule with a state format profile (nil: the
+// model's own); a pipeline error is returned.
+func compileProfile(t testing.TB, name string, src []byte, ranged bool, prof *fixed.Profile) (real, fix *ir.Module, generic bool, err error) {
 	t.Helper()
 	lower := func(rng bool) (*ir.Module, *ir.Module, error) {
 		f, err := parser.ParseFile(name, src)
@@ -49,19 +61,16 @@ func compileModule(t testing.TB, name string, src []byte, ranged bool) (real, fi
 				}
 			}
 		}
-		_, err = passes.Run(m, passes.Options{Check: true, KeepParams: rng})
+		_, err = passes.Run(m, passes.Options{Check: true, KeepParams: rng, Profile: prof})
 		return r, m, err
 	}
 	if ranged {
 		if r, m, err := lower(true); err == nil {
-			return r, m, true
+			return r, m, true, nil
 		}
 	}
 	r, m, err := lower(false)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return r, m, false
+	return r, m, false, err
 }
 
 func libraryModels(t testing.TB) []string {
@@ -119,6 +128,41 @@ func TestBatchMatchesScalar(t *testing.T) {
 				testBatchFixed(t, f, n, steps, generic, rng)
 				testBatchFloat(t, real.Funcs[fi], n, steps, rng)
 			})
+		}
+	}
+}
+
+// TestBatchProfiles repeats the fixed-phase comparison with the library
+// compiled to other state formats (auto:16 with per-state binary points,
+// auto:24, a coarse q12.4 and a 28-bit q16.12), which reach other
+// kernels (wide words, other shifts, big compares).
+func TestBatchProfiles(t *testing.T) {
+	const n, steps = 300, 150
+	for _, ps := range []string{"auto:16", "auto:24", "q12.4", "q16.12"} {
+		prof, err := fixed.ParseProfile(ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := 0
+		for _, file := range libraryModels(t) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, fix, generic, err := compileProfile(t, filepath.Base(file), src, true, &prof)
+			if err != nil {
+				t.Logf("%s %s: not compiled: %v", ps, filepath.Base(file), err)
+				continue
+			}
+			ran++
+			for fi, f := range fix.Funcs {
+				t.Run(ps+"/"+filepath.Base(file)+"/"+f.Name, func(t *testing.T) {
+					testBatchFixed(t, f, n, steps, generic, rand.New(rand.NewPCG(uint64(fi), 7)))
+				})
+			}
+		}
+		if ran == 0 {
+			t.Fatalf("%s: no model compiled", ps)
 		}
 	}
 }
