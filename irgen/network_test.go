@@ -1,10 +1,12 @@
 package irgen
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -638,5 +640,90 @@ func TestNetErrors(t *testing.T) {
 				t.Errorf("err = %q,\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// asciiStream is a documented stream constant: the purpose's name read as
+// a big-endian number ("conn" is 0x636f6e6e).
+func asciiStream(name string) uint64 {
+	var s uint64
+	for _, c := range []byte(name) {
+		s = s<<8 | uint64(c)
+	}
+	return s
+}
+
+// TestDocumentedDraws regenerates an instance from network_rand.go's
+// description alone (the way an exported instance can be checked), so a
+// change of draw order, stream or formula fails here.
+func TestDocumentedDraws(t *testing.T) {
+	ni := newNet(20, 30)
+	ni.Pops[0].PerNeuron = []*lang.PerNeuron{{Pos: at(30), Name: "v", State: true, Index: 0,
+		Value: lang.Dist{Kind: lang.DistNormal, A: 0.5, B: 2, Seed: 21}}}
+	ni.Projs = []*lang.ProjInfo{
+		{Pos: at(10), Name: "r", Pre: whole("a", 20), Post: lang.Slice{Pop: "b", Lo: 5, Hi: 30}, Port: "je",
+			Conn:  lang.Conn{Kind: lang.ConnRandom, P: 0.3, Seed: 17},
+			W:     lang.Dist{Pos: at(11), Kind: lang.DistUniform, A: -1, B: 3, Seed: 18},
+			Delay: lang.Dist{Pos: at(12), Kind: lang.DistUniform, A: 2, B: 6, Seed: 19}},
+		{Pos: at(13), Name: "k", Pre: whole("b", 30), Post: whole("b", 30), Port: "je",
+			Conn: lang.Conn{Kind: lang.ConnFixedIndegree, K: 4, Seed: 20, AllowSelf: false}, W: lang.Dist{Value: 1}},
+	}
+	_, n := mustNet(t, ni, nil)
+
+	pcg := func(seed uint64, purpose string) *rand.Rand {
+		return rand.New(rand.NewPCG(seed, asciiStream(purpose)))
+	}
+	var want []string
+	r := pcg(17, "conn")
+	for i := range 20 {
+		for j := range 25 {
+			if r.Float64() < 0.3 {
+				want = append(want, fmt.Sprintf("%d>%d", i, 5+j))
+			}
+		}
+	}
+	if got := pairs(n.Projs[0], false); got != strings.Join(want, " ") {
+		t.Fatalf("random(p = 0.3, seed = 17) =\n%s\nwant\n%s", got, strings.Join(want, " "))
+	}
+	rw, rd := pcg(18, "weight"), pcg(19, "delay")
+	for k := range n.Projs[0].W {
+		if w := -1 + 4*rw.Float64(); n.Projs[0].W[k] != w {
+			t.Fatalf("weight %d = %v, want %v", k, n.Projs[0].W[k], w)
+		}
+		if d := int32(2 + rd.IntN(5)); n.Projs[0].Delay[k] != d {
+			t.Fatalf("delay %d = %d, want %d", k, n.Projs[0].Delay[k], d)
+		}
+	}
+	rn := pcg(21, "neuron")
+	for i, v := range n.Pops[0].Init[0].Values {
+		if w := 0.5 + 2*rn.NormFloat64(); v != w {
+			t.Fatalf("v of neuron %d = %v, want %v", i, v, w)
+		}
+	}
+	rk := pcg(20, "conn")
+	want = want[:0]
+	for j := range 30 {
+		var cand []int
+		for i := range 30 {
+			if i != j {
+				cand = append(cand, i)
+			}
+		}
+		for s := range 4 {
+			x := s + rk.IntN(len(cand)-s)
+			cand[s], cand[x] = cand[x], cand[s]
+		}
+		for _, i := range cand[:4] {
+			want = append(want, fmt.Sprintf("%d>%d", i, j))
+		}
+	}
+	slices.SortFunc(want, func(a, b string) int {
+		var ai, aj, bi, bj int
+		fmt.Sscanf(a, "%d>%d", &ai, &aj)
+		fmt.Sscanf(b, "%d>%d", &bi, &bj)
+		return cmp.Or(cmp.Compare(ai, bi), cmp.Compare(aj, bj))
+	})
+	if got := pairs(n.Projs[1], false); got != strings.Join(want, " ") {
+		t.Fatalf("fixed_indegree(k = 4, seed = 20) =\n%s\nwant\n%s", got, strings.Join(want, " "))
 	}
 }
