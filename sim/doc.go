@@ -19,7 +19,10 @@
 //     (current words; poisson_sum count·WWord). Weights and drive words
 //     are words of the port's format, so cast_p (round half_even, sat)
 //     reduces to saturation; a sticky flag per (population, port) records
-//     that it acted (Saturated). In float, in = A + X.
+//     that it acted (Saturated). In float, in = A + X, where A is summed
+//     in a fixed order (step of emission, then projection, pre neuron and
+//     synapse order) and X in drive order: deterministic, but float sums
+//     depend on that order, so the float model is exact only up to it.
 //  2. Update: every neuron runs its Func (per-neuron parameters from
 //     Pop.Params, per-neuron initial states from Pop.Init). Sources spike
 //     (Poisson: iff draw(t) < Threshold and Start ≤ t < Stop; spike lists).
