@@ -108,10 +108,11 @@ const maxLambda = 1e6
 
 // poissonTable returns the Poisson(λ) CDF scaled to 2^32: Table[k] =
 // round_half_even(2^32·P(X ≤ k)) for k = 0, 1, …, K, K the first k whose
-// tail P(X > k) is below 2^-32; an entry that rounds to 2^32 (which no
-// 32-bit draw reaches, so it never counts) ends the table instead. A count
-// is c = #{k : draw ≥ Table[k]}, so P(c > k) = 1 − P(X ≤ k) to within
-// 2^-33 per entry.
+// tail P(X > k) is below 2^-32, so the table is never empty. Only Table[K]
+// can round to 2^32, which a uint32 cannot hold: it is 2^32−1 then (the
+// largest draw; λ = 0 gives the table [2^32−1]). A count is
+// c = #{k : draw ≥ Table[k]}, so P(c > k) = 1 − P(X ≤ k) to within 2^-33
+// per entry (2^-32 for a clamped last one).
 //
 // The pmf is computed by the recurrence p(k+1) = p(k)·λ/(k+1) outward from
 // the mode m = ⌊λ⌋ (p(m) = 1, normalised by the sum at the end), which
@@ -164,11 +165,7 @@ func poissonTable(lambda float64) []uint32 {
 		if F >= 0.5 {
 			v = two32 - two32*T
 		}
-		w := math.RoundToEven(v)
-		if w >= two32 {
-			break
-		}
-		out = append(out, uint32(w))
+		out = append(out, uint32(min(math.RoundToEven(v), two32-1)))
 		if T < 1.0/two32 {
 			break
 		}
