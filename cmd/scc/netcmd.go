@@ -74,12 +74,16 @@ type exportManifest struct {
 }
 
 type exportPop struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"` // neuron, source, extern
-	Size   int    `json:"size"`
-	Model  string `json:"model,omitempty"`
-	Values string `json:"values,omitempty"` // CSV of per-neuron parameters and initial states
-	Spikes string `json:"spikes,omitempty"` // CSV of a source's spikes: step,index
+	Name string `json:"name"`
+	Kind string `json:"kind"` // neuron, source, extern
+	Size int    `json:"size"`
+	// Func is the neuron model as compiled: the model with the
+	// population's uniform overrides (irgen names it "<Model>_<pop>" when
+	// there are any); Params are all its parameter values, canonical units.
+	Func   string             `json:"func,omitempty"`
+	Params map[string]float64 `json:"params,omitempty"`
+	Values string             `json:"values,omitempty"` // CSV of per-neuron parameters and initial states
+	Spikes string             `json:"spikes,omitempty"` // CSV of a source's spikes: step,index
 	// RateHz, StartStep, StopStep describe a Poisson source (its spikes
 	// for the exported steps are in Spikes).
 	RateHz    float64 `json:"rate_hz,omitempty"`
@@ -174,10 +178,16 @@ func exportNet(m *ir.Module, n *ir.Net, steps int) ([]namedFile, error) {
 		ep := exportPop{Name: p.Name, Size: p.Size}
 		switch p.Kind {
 		case ir.PopNeuron:
-			ep.Kind, ep.Model = "neuron", p.Func
-			if f := m.Func(p.Func); f != nil && (len(p.Params) > 0 || len(p.Init) > 0) {
-				ep.Values = "pop_" + p.Name + ".csv"
-				files = append(files, namedFile{ep.Values, perNeuronCSV(f, p)})
+			ep.Kind, ep.Func = "neuron", p.Func
+			if f := m.Func(p.Func); f != nil {
+				ep.Params = map[string]float64{}
+				for _, par := range f.Params {
+					ep.Params[par.Name] = par.Value
+				}
+				if len(p.Params) > 0 || len(p.Init) > 0 {
+					ep.Values = "pop_" + p.Name + ".csv"
+					files = append(files, namedFile{ep.Values, perNeuronCSV(f, p)})
+				}
 			}
 		case ir.PopSource:
 			ep.Kind = "source"
