@@ -35,10 +35,11 @@ lint:
 	  if [ -n "$$fmt_out" ]; then echo "gofmt needed:"; echo "$$fmt_out"; exit 1; fi
 	$(GO) vet ./...
 
-# Brief fuzzing of the front end, the compiler, the IR text form and the
+# Brief fuzzing of the front end (network grammar included), the compiler,
+# the IR text form (networks included), the data-file readers and the
 # fixed-point arithmetic (crashers land in testdata/fuzz/ and fail `go test`).
 fuzz:
-	@for t in parser:FuzzParse ir:FuzzParse fixed:FuzzCast passes:FuzzPipeline cmd/scc:FuzzCompile; do \
+	@for t in parser:FuzzParse ir:FuzzParse fixed:FuzzCast passes:FuzzPipeline irgen:FuzzCSV cmd/scc:FuzzCompile; do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; \
 	  if grep -qs "func $$fn(" $$pkg/*_test.go; then \
 	    echo "fuzz ./$$pkg $$fn ($(FUZZT))"; \
