@@ -25,6 +25,7 @@ const (
 	msgTooManyNeurons   = "population %q of %d neurons with per-neuron values is larger than the %d scc instantiates"
 	msgListIndex        = "list pair (%d, %d) is outside the slices (sizes %d and %d)"
 	msgDelayValue       = "delay %s is not a whole number of steps ≥ 1 (nor a time that is a multiple of dt = %s ms)"
+	msgNotFinite        = "%s: the distribution overflows float64"
 	msgDelayDist        = "a delay is drawn only as a constant, uniform(a, b) steps, a file or a column"
 	msgDistColumn       = "column(%q) is only available in a sparse file's projection"
 	msgParamOutOfRange  = "per-neuron %q = %s is outside its declared range [%s, %s]"

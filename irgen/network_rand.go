@@ -48,9 +48,23 @@ const (
 
 func newRand(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
 
-// draw fills n values from a constant or a seeded distribution; file and
-// column values are the caller's.
-func draw(d lang.Dist, n int, stream uint64) []float64 {
+// draw fills n values from a constant or a seeded distribution (file and
+// column values are the caller's); a value that overflows float64 is an
+// error at d.
+func draw(d lang.Dist, n int, stream uint64) ([]float64, error) {
+	if d.Kind == lang.DistUniform && math.IsInf(d.B-d.A, 0) {
+		return nil, lang.Errorf(d.Pos, msgNotFinite, "b - a = "+fmtNum(d.B-d.A))
+	}
+	out := drawValues(d, n, stream)
+	for _, v := range out {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, lang.Errorf(d.Pos, msgNotFinite, "a value is "+fmtNum(v))
+		}
+	}
+	return out, nil
+}
+
+func drawValues(d lang.Dist, n int, stream uint64) []float64 {
 	out := make([]float64, n)
 	switch d.Kind {
 	case lang.DistConst:
@@ -95,7 +109,8 @@ func (l *netLowerer) neuronValues(d lang.Dist, pos lang.Pos, n int, what string)
 	case lang.DistColumn:
 		return nil, nil, lang.Errorf(d.Pos, msgDistColumn, d.Column)
 	}
-	return draw(d, n, streamNeuron), at, nil
+	vals, err := draw(d, n, streamNeuron)
+	return vals, at, err
 }
 
 // synValues returns the n per-synapse values of d; col holds the values of
@@ -114,7 +129,7 @@ func (l *netLowerer) synValues(d lang.Dist, n int, col []float64) ([]float64, er
 		}
 		return t.values(d.Column, n, "synapse")
 	}
-	return draw(d, n, streamWeight), nil
+	return draw(d, n, streamWeight)
 }
 
 // delays returns the n per-synapse delays (steps ≥ 1) of d; col holds the

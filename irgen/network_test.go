@@ -619,6 +619,14 @@ func TestNetErrors(t *testing.T) {
 		{"no header", perNeuron(&lang.PerNeuron{Pos: at(32), Name: "b", Index: 2,
 			Value: lang.Dist{Pos: at(32), Kind: lang.DistFile, File: "vals.csv", Column: "b"}}),
 			"dir/vals.csv:1:1: column \"b\" needs a header row naming the columns"},
+		{"overflow", func(ni *lang.NetworkInfo) {
+			ni.Projs = []*lang.ProjInfo{{Pos: at(10), Name: "p", Pre: whole("a", 3), Post: whole("b", 2), Port: "je",
+				Conn: lang.Conn{Kind: lang.ConnAllToAll}, W: lang.Dist{Pos: at(13), Kind: lang.DistUniform, A: -1e308, B: 1.7e308, Seed: 1}}}
+		}, "dir/net.snn:13:5: b - a = +Inf: the distribution overflows float64"},
+		{"overflow normal", func(ni *lang.NetworkInfo) {
+			ni.Pops[0].PerNeuron = []*lang.PerNeuron{{Pos: at(30), Name: "w", State: true, Index: 1,
+				Value: lang.Dist{Pos: at(31), Kind: lang.DistNormal, A: 0, B: 1.7e308, Seed: 1}}}
+		}, "dir/net.snn:31:5: a value is "},
 		{"lambda", func(ni *lang.NetworkInfo) {
 			ni.Drives = []*lang.DriveInfo{{Pos: at(6), Name: "bg", Kind: lang.DrivePoissonSum, N: 1 << 30, Rate: 0.5, W: 0.1,
 				Targets: []lang.DriveTarget{{Slice: whole("a", 3), Port: "je"}}}}
