@@ -222,10 +222,67 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 	if !ok {
 		return nil
 	}
+	if err := derivedInits(mm, p); err != nil {
+		l.errs.Append(err)
+		return nil
+	}
 	if p.Func = l.popFunc(m, mm, pi, ranges); p.Func == "" {
 		return nil
 	}
 	return p
+}
+
+// derivedInits gives each neuron of p the initial values its own
+// parameters imply: a state the population gives no value whose initial
+// expression reads a per-neuron parameter (`state v = v_rest`) starts at
+// that expression over the neuron's values, checked against the state's
+// declared range (an error at the population).
+func derivedInits(mm *lang.ModelInfo, p *ir.Pop) error {
+	if len(p.Params) == 0 {
+		return nil
+	}
+	given := map[int]bool{}
+	for _, in := range p.Init {
+		given[in.Index] = true
+	}
+	// A copy whose parameters are plain values (no source to re-evaluate).
+	cp := *mm
+	cp.Params = make([]*lang.ParamInfo, len(mm.Params))
+	for i, q := range mm.Params {
+		c := *q
+		c.Param = nil
+		cp.Params[i] = &c
+	}
+	for si, s := range mm.States {
+		if given[si] || s.State == nil || s.State.Init == nil {
+			continue
+		}
+		vals := make([]float64, p.Size)
+		varies := false
+		for n := range vals {
+			for _, pp := range p.Params {
+				cp.Params[pp.Index].Value = pp.Values[n]
+			}
+			v, err := lang.EvalConst(s.State.Init, &cp)
+			if err != nil {
+				return err
+			}
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return lang.Errorf(s.State.Init.GetPos(), msgNotFinite, "initial "+strconv.Quote(s.Name)+" = "+fmtNum(v))
+			}
+			vals[n] = v
+			varies = varies || v != s.Init
+		}
+		if !varies {
+			continue
+		}
+		at := func(int) lang.Pos { return p.Pos } // the population's values cause it
+		if err := inBounds(vals, s.Range, s.Name, at, msgInitOutOfRange); err != nil {
+			return err
+		}
+		p.Init = append(p.Init, &ir.PopInit{Index: si, Values: vals})
+	}
+	return nil
 }
 
 // inBounds checks per-neuron values against a declared range.

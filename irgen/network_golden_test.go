@@ -123,3 +123,52 @@ func TestNetOptions(t *testing.T) {
 		t.Errorf("Models [M]: %d nets, %d funcs; want 0 and 1", len(m.Nets), len(m.Funcs))
 	}
 }
+
+const derivedNet = `model M {
+    param v_rest = -65 mV
+    param k = 2
+    input je : mV
+    state v : mV = v_rest in [-80 mV, -40 mV]
+    state u : mV = v_rest * k
+    state x = 1
+    v' = v + je
+    u' = u
+    x' = x
+}
+network N {
+    pop a = M[4] { v_rest = uniform(-70 mV, -60 mV, seed = 3) }
+    pop b = M[2] { v_rest = uniform(-90 mV, -85 mV, seed = 3) }
+}
+`
+
+// TestDerivedInit: a state whose initial value reads a per-neuron
+// parameter starts at that value in each neuron (and must lie in its
+// range); one that reads none keeps the Func's initial value.
+func TestDerivedInit(t *testing.T) {
+	f, err := parser.ParseFile("d.snn", []byte(derivedNet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := lang.Check(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = irgen.Lower(f, info, irgen.Options{})
+	if want := `d.snn:14:5: per-neuron initial "v" = -8`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("Lower = %v, want an error starting %s", err, want)
+	}
+	src := strings.Replace(derivedNet, "    pop b", "    // pop b", 1)
+	m, err := lowerText(t, "d.snn", []byte(src), irgen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Net("N").Pops[0]
+	if len(a.Params) != 1 || len(a.Init) != 2 {
+		t.Fatalf("pop a: %d params, %d inits; want v_rest and the inits of v and u", len(a.Params), len(a.Init))
+	}
+	for n, vr := range a.Params[0].Values {
+		if v, u := a.Init[0].Values[n], a.Init[1].Values[n]; a.Init[0].Index != 0 || v != vr || a.Init[1].Index != 1 || u != 2*vr {
+			t.Errorf("neuron %d: v_rest %v, v %v, u %v; want v = v_rest, u = 2 v_rest", n, vr, v, u)
+		}
+	}
+}
