@@ -181,50 +181,43 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 		l.errs.Append(err)
 		return nil
 	}
-	ranges := map[int]*ir.Range{}
-	ok := true
 	if len(pi.PerNeuron) > 0 && pi.Size > maxSynapses {
 		l.errs.Add(pi.Pop.Pos, msgTooManyNeurons, pi.Pop.Name, pi.Size, maxSynapses)
 		return nil
 	}
+	ok := true
 	for _, pn := range pi.PerNeuron {
 		vals, at, err := l.neuronValues(pn.Value, pn.Pos, pi.Size, "neuron")
+		if err == nil && pn.State {
+			if err = inBounds(vals, mm.States[pn.Index].Range, pn.Name, at, msgInitOutOfRange); err == nil {
+				p.Init = append(p.Init, &ir.PopInit{Index: pn.Index, Values: vals})
+			}
+		} else if err == nil {
+			if err = inBounds(vals, mm.Params[pn.Index].Range, pn.Name, at, msgParamOutOfRange); err == nil {
+				p.Params = append(p.Params, &ir.PopParam{Index: pn.Index, Values: vals})
+			}
+		}
 		if err != nil {
 			l.errs.Append(err)
 			ok = false
-			continue
 		}
-		if pn.State {
-			s := mm.States[pn.Index]
-			if err := inBounds(vals, s.Range, pn.Name, at, msgInitOutOfRange); err != nil {
-				l.errs.Append(err)
-				ok = false
-				continue
-			}
-			p.Init = append(p.Init, &ir.PopInit{Index: pn.Index, Values: vals})
-			continue
-		}
-		q := mm.Params[pn.Index]
-		if err := inBounds(vals, q.Range, pn.Name, at, msgParamOutOfRange); err != nil {
-			l.errs.Append(err)
-			ok = false
-			continue
-		}
-		if q.Range == nil { // a declared range serves the values already
-			r := &ir.Range{Lo: q.Value, Hi: q.Value}
-			for _, v := range vals {
-				r.Lo, r.Hi = min(r.Lo, v), max(r.Hi, v)
-			}
-			ranges[pn.Index] = r
-		}
-		p.Params = append(p.Params, &ir.PopParam{Index: pn.Index, Values: vals})
 	}
 	if !ok {
 		return nil
 	}
-	if err := derivedInits(mm, p); err != nil {
+	if err := derived(mm, p, over); err != nil {
 		l.errs.Append(err)
 		return nil
+	}
+	ranges := map[int]*ir.Range{}
+	for _, pp := range p.Params {
+		if q := mm.Params[pp.Index]; q.Range == nil { // a declared range serves the values already
+			r := &ir.Range{Lo: q.Value, Hi: q.Value}
+			for _, v := range pp.Values {
+				r.Lo, r.Hi = min(r.Lo, v), max(r.Hi, v)
+			}
+			ranges[pp.Index] = r
+		}
 	}
 	if p.Func = l.popFunc(m, mm, pi, ranges); p.Func == "" {
 		return nil
@@ -232,55 +225,82 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 	return p
 }
 
-// derivedInits gives each neuron of p the initial values its own
-// parameters imply: a state the population gives no value whose initial
-// expression reads a per-neuron parameter (`state v = v_rest`) starts at
-// that expression over the neuron's values, checked against the state's
-// declared range (an error at the population).
-func derivedInits(mm *lang.ModelInfo, p *ir.Pop) error {
+// derived gives each neuron of p the values its own parameters imply: a
+// parameter the population neither gives per neuron nor overrides, and a
+// state it gives no initial value, whose source expression reads a
+// per-neuron parameter (`param v_th = v_rest + 15 mV`, `state v = v_rest`)
+// is per neuron too: that expression over the neuron's values. Each is
+// checked against its declared range (an error at the population).
+func derived(mm *lang.ModelInfo, p *ir.Pop, over map[string]float64) error {
 	if len(p.Params) == 0 {
 		return nil
 	}
 	given := map[int]bool{}
-	for _, in := range p.Init {
-		given[in.Index] = true
+	for _, pp := range p.Params {
+		given[pp.Index] = true
 	}
-	// A copy whose parameters are plain values (no source to re-evaluate).
+	// A copy whose given parameters are plain values and whose others keep
+	// their source, so the evaluator derives them from the neuron's values.
 	cp := *mm
 	cp.Params = make([]*lang.ParamInfo, len(mm.Params))
+	var params []int // derivable parameters
 	for i, q := range mm.Params {
 		c := *q
-		c.Param = nil
+		if _, o := over[q.Name]; o || given[i] || c.Param == nil || c.Param.Value == nil {
+			c.Param = nil
+		} else {
+			params = append(params, i)
+		}
 		cp.Params[i] = &c
 	}
-	for si, s := range mm.States {
-		if given[si] || s.State == nil || s.State.Init == nil {
-			continue
-		}
+	explicit := slices.Clone(p.Params)
+	perNeuron := func(e lang.Expr, name string, def float64, b *lang.Bounds, msg string) ([]float64, error) {
 		vals := make([]float64, p.Size)
 		varies := false
 		for n := range vals {
-			for _, pp := range p.Params {
+			for _, pp := range explicit {
 				cp.Params[pp.Index].Value = pp.Values[n]
 			}
-			v, err := lang.EvalConst(s.State.Init, &cp)
+			v, err := lang.EvalConst(e, &cp)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if math.IsInf(v, 0) || math.IsNaN(v) {
-				return lang.Errorf(s.State.Init.GetPos(), msgNotFinite, "initial "+strconv.Quote(s.Name)+" = "+fmtNum(v))
+				return nil, lang.Errorf(p.Pos, msgNotFinite, strconv.Quote(name)+" = "+fmtNum(v))
 			}
 			vals[n] = v
-			varies = varies || v != s.Init
+			varies = varies || v != def
 		}
 		if !varies {
-			continue
+			return nil, nil
 		}
-		at := func(int) lang.Pos { return p.Pos } // the population's values cause it
-		if err := inBounds(vals, s.Range, s.Name, at, msgInitOutOfRange); err != nil {
+		return vals, inBounds(vals, b, name, func(int) lang.Pos { return p.Pos }, msg)
+	}
+	for _, i := range params {
+		q := mm.Params[i]
+		vals, err := perNeuron(q.Param.Value, q.Name, q.Value, q.Range, msgParamOutOfRange)
+		if err != nil {
 			return err
 		}
-		p.Init = append(p.Init, &ir.PopInit{Index: si, Values: vals})
+		if vals != nil {
+			p.Params = append(p.Params, &ir.PopParam{Index: i, Values: vals})
+		}
+	}
+	initial := map[int]bool{}
+	for _, in := range p.Init {
+		initial[in.Index] = true
+	}
+	for si, s := range mm.States {
+		if initial[si] || s.State == nil || s.State.Init == nil {
+			continue
+		}
+		vals, err := perNeuron(s.State.Init, s.Name, s.Init, s.Range, msgInitOutOfRange)
+		if err != nil {
+			return err
+		}
+		if vals != nil {
+			p.Init = append(p.Init, &ir.PopInit{Index: si, Values: vals})
+		}
 	}
 	return nil
 }

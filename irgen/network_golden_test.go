@@ -127,6 +127,8 @@ func TestNetOptions(t *testing.T) {
 const derivedNet = `model M {
     param v_rest = -65 mV
     param k = 2
+    param v_th = v_rest + 15 mV
+    param fixed = k * 3
     input je : mV
     state v : mV = v_rest in [-80 mV, -40 mV]
     state u : mV = v_rest * k
@@ -154,7 +156,7 @@ func TestDerivedInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = irgen.Lower(f, info, irgen.Options{})
-	if want := `d.snn:14:5: per-neuron initial "v" = -8`; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := `d.snn:16:5: per-neuron initial "v" = -8`; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("Lower = %v, want an error starting %s", err, want)
 	}
 	src := strings.Replace(derivedNet, "    pop b", "    // pop b", 1)
@@ -163,12 +165,19 @@ func TestDerivedInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := m.Net("N").Pops[0]
-	if len(a.Params) != 1 || len(a.Init) != 2 {
-		t.Fatalf("pop a: %d params, %d inits; want v_rest and the inits of v and u", len(a.Params), len(a.Init))
+	if len(a.Params) != 2 || a.Params[1].Index != 2 || len(a.Init) != 2 {
+		t.Fatalf("pop a: params %+v, %d inits; want v_rest and v_th per neuron, and the inits of v and u", a.Params, len(a.Init))
 	}
+	lo, hi := -50.0, -50.0 // v_th's default, -65 mV + 15 mV
 	for n, vr := range a.Params[0].Values {
-		if v, u := a.Init[0].Values[n], a.Init[1].Values[n]; a.Init[0].Index != 0 || v != vr || a.Init[1].Index != 1 || u != 2*vr {
-			t.Errorf("neuron %d: v_rest %v, v %v, u %v; want v = v_rest, u = 2 v_rest", n, vr, v, u)
+		th := a.Params[1].Values[n]
+		if v, u := a.Init[0].Values[n], a.Init[1].Values[n]; a.Init[0].Index != 0 || v != vr || a.Init[1].Index != 1 || u != 2*vr || th != vr+15 {
+			t.Errorf("neuron %d: v_rest %v, v_th %v, v %v, u %v; want v_th = v_rest + 15, v = v_rest, u = 2 v_rest", n, vr, th, v, u)
 		}
+		lo, hi = min(lo, th), max(hi, th)
+	}
+	fn := m.Funcs[len(m.Funcs)-1]
+	if r := fn.Params[2].Range; fn.Name != "M_a" || r == nil || r.Lo != lo || r.Hi != hi || fn.Params[3].Range != nil {
+		t.Errorf("func %s: v_th range %v, fixed range %v; want M_a with v_th in [%v, %v] and fixed constant", fn.Name, r, fn.Params[3].Range, lo, hi)
 	}
 }
