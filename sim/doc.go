@@ -51,8 +51,10 @@
 // t-th advance. A drive's index counts its target neurons across Targets in
 // order.
 //
-// Not run yet: extern populations (the SC dense layer); NewNet rejects them
-// with a positioned error.
+// SCLayer is the golden model of an SC dense layer (ir.SCLayer): runtime's
+// cycle model of sc_dense_matrix_layer built from the IR, stepped clock by
+// clock. Net does not run extern populations yet (NewNet rejects them with
+// a positioned error): an SC layer's clock is not the network's step.
 //
 // Imports: ir, lang, fixed, runtime (the RNG streams).
 //
