@@ -113,9 +113,9 @@ func inputValue(rng *rand.Rand, in *ir.Input) float64 {
 // interpreters (fixed and float) run 300 neurons (more than one block),
 // each with its own parameters where the module is generic and its own
 // random inputs, and agree with one scalar interpreter per neuron on every
-// state word (float: every bit) and spike at every step.
+// state word (float: every bit) and spike at every step of 250.
 func TestBatchMatchesScalar(t *testing.T) {
-	const n, steps = 300, 400
+	const n, steps = 300, 250
 	for _, file := range libraryModels(t) {
 		src, err := os.ReadFile(file)
 		if err != nil {
