@@ -168,9 +168,14 @@ func NewNet(m *ir.Module, n *ir.Net, opt NetOptions) (*Net, error) {
 					np.seed[j] = rt.StreamSeed(p.Source.Seed, p.Source.Stream, j)
 				}
 			}
-			for _, e := range p.Source.Spikes {
+			for k, e := range p.Source.Spikes {
 				if e.Index < 0 || e.Index >= p.Size || e.Step < 1 {
 					return nil, fmt.Errorf("%v: sim: source %s: spike (step %d, index %d) out of range", p.Pos, p.Name, e.Step, e.Index)
+				}
+				if k > 0 {
+					if q := p.Source.Spikes[k-1]; q.Step > e.Step || q.Step == e.Step && q.Index >= e.Index {
+						return nil, fmt.Errorf("%v: sim: source %s: spikes not sorted by (step, index) or repeated at (step %d, index %d)", p.Pos, p.Name, e.Step, e.Index)
+					}
 				}
 			}
 		case ir.PopNeuron:

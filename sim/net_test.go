@@ -329,6 +329,10 @@ func TestNetErrors(t *testing.T) {
 	if _, err := sim.NewNet(m, n, sim.NetOptions{}); err == nil {
 		t.Fatal("delay 0 was accepted")
 	}
+	n = spikeNet([]ir.SpikeEvent{{Step: 2, Index: 0}, {Step: 2, Index: 0}}, 1, []int64{0}, []int32{1})
+	if _, err := sim.NewNet(m, n, sim.NetOptions{}); err == nil {
+		t.Fatal("two spikes of one index in one step were accepted")
+	}
 	n = spikeNet([]ir.SpikeEvent{{Step: 1, Index: 0}}, 1, []int64{1 << 20}, []int32{1})
 	if _, err := sim.NewNet(m, n, sim.NetOptions{}); err == nil {
 		t.Fatal("a weight outside the port format was accepted")
