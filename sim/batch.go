@@ -20,7 +20,7 @@ type BatchFixed struct {
 	F     *ir.Func
 	N     int
 	State [][]int64 // State[s][i]: committed raw word of state s in neuron i
-	In    [][]int64 // In[p][i]: the raw input word of port p for the next Step
+	In    [][]int64 // In[p][i]: the raw input word of port p for the next Step, a word of the input's format
 	Spike []bool    // Spike[i]: spike output of neuron i in the last step
 	Steps int
 
