@@ -26,7 +26,7 @@ import (
 // than a bare 0 takes its dimension from its equation (dimensionless when
 // the equation does not determine it either).
 func Check(f *File) (*Info, error) {
-	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}, ruleW: map[string]Dim{}}
+	c := &checker{info: &Info{Models: map[string]*ModelInfo{}, Dims: map[Expr]Dim{}}, ruleW: map[string]Dim{}, events: map[string]bool{}}
 	if len(f.Decls) == 0 {
 		c.errs.Add(Pos{File: f.Name, Line: 1, Col: 1}, msgNoDecls)
 	}
@@ -78,6 +78,8 @@ type checker struct {
 	// ruleW is the dimension of w of every synapse rule declared (also
 	// of a rule with errors, so that its projections are still checked).
 	ruleW map[string]Dim
+	// events names the synthesised event models (no population runs one).
+	events map[string]bool
 }
 
 // tval is the checker's type of an expression: a condition, or a number of

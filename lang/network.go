@@ -142,7 +142,7 @@ func (c *checker) pop(p *Pop, empty *ModelInfo, nc *netChecker) *PopInfo {
 	pi := &PopInfo{Pop: p, Model: p.Model}
 	pi.Size, _ = c.size(p.Size, empty)
 	m := c.info.Models[p.Model]
-	if m == nil {
+	if m == nil || c.events[p.Model] {
 		c.errs.Add(p.ModelPos, msgPopModel, p.Model, p.Name)
 		return nil
 	}

@@ -170,6 +170,7 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 			ok = false
 		}
 		c.info.Models[mname] = m
+		c.events[mname] = true
 		if k == 0 {
 			si.OnPre = m
 		} else {
