@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -37,7 +38,9 @@ def main():
                     '(schedule, refractory, gate): a control run')
     a = ap.parse_args()
 
+    warnings.filterwarnings('ignore', category=FutureWarning)   # pythran vs numpy
     import brian2 as b2
+    b2.prefs.logging.file_log = False
     b2.prefs.core.default_float_dtype = __import__('numpy').float64
     b2.prefs.logging.console_log_level = 'ERROR'
     if a.target == 'cpp_standalone':
