@@ -17,7 +17,7 @@ type header struct {
 
 // item = param | input | state | spike | refractory | option | assert | pop
 //
-//	| layer | proj | source | drive | record | trace | on | next | equation .
+//	| layer | proj | source | drive | record | trace | next | equation | on .
 type item struct {
 	Param      *param      `parser:"  @@"`
 	Input      *input      `parser:"| @@"`
@@ -33,9 +33,11 @@ type item struct {
 	Drive      *drive      `parser:"| @@"`
 	Record     *record     `parser:"| @@"`
 	Trace      *trace      `parser:"| @@"`
-	On         *on         `parser:"| @@"`
 	Next       *next       `parser:"| @@"`
 	Equation   *equation   `parser:"| @@"`
+	// On comes last: `on x` fails in Equation and On at the same token,
+	// and the last alternative's expectation names the error.
+	On *on `parser:"| @@"`
 }
 
 // param = "param" Ident "=" expr [ bounds ] .

@@ -117,8 +117,8 @@ func (p *fileParser) isStmtStart(k int) bool {
 	if !isType(p.toks[k], "Ident") || k+1 >= len(p.toks) {
 		return false
 	}
-	if t := p.toks[k+1]; p.toks[k].Value == "on" && isType(t, "Ident") && (t.Value == "pre" || t.Value == "post") {
-		return true
+	if p.toks[k].Value == "on" && isType(p.toks[k+1], "Ident") {
+		return true // `on pre { … }` (and a misspelt `on both`)
 	}
 	return p.toks[k].Value == "dt" || p.isPunct(k+1, "=") || p.isPunct(k+1, "'") || p.isPunct(k+1, "/")
 }
