@@ -179,15 +179,17 @@ func (p *printer) netPop(pop *Pop) {
 		}
 		for _, kv := range []struct {
 			key string
-			v   uint64
-		}{{"start", uint64(s.Start)}, {"stop", uint64(s.Stop)}, {"threshold", uint64(s.Threshold)}, {"seed", s.Seed}, {"stream", uint64(s.Stream)}} {
+			v   int64
+		}{{"start", int64(s.Start)}, {"stop", int64(s.Stop)}, {"threshold", int64(s.Threshold)}} {
 			if all || kv.v != 0 {
-				if kv.key == "seed" || kv.key == "threshold" {
-					p.f(" %s %d", kv.key, kv.v)
-				} else {
-					p.f(" %s %d", kv.key, int64(kv.v))
-				}
+				p.f(" %s %d", kv.key, kv.v)
 			}
+		}
+		if all || s.Seed != 0 {
+			p.f(" seed %d", s.Seed)
+		}
+		if all || s.Stream != 0 {
+			p.f(" stream %d", s.Stream)
 		}
 		p.WriteString("\n")
 		if len(s.Spikes) > 0 {

@@ -42,8 +42,9 @@ func netFuncsW(ph Phase, wt, wsum string) string {
 		if ph == Fixed {
 			commit = func(_ string, arg int) string { return fmt.Sprintf("cast v%d floor sat : %s", arg, t) }
 		}
-		return fmt.Sprintf("  v%d = state %q : %s\n  v%d = input %q : %s\n  v%d = add v%d, v%d : %s\n  v%d = %s\n  v%d = next %q, v%d\n",
-			b, state, t, b+1, input, t, b+2, b, b+1, sum, b+3, commit(state, b+2), b+4, state, b+3)
+		l := 10 + b // every value has a position, as irgen's do
+		return fmt.Sprintf("  v%d = state %q : %s @%d:9\n  v%d = input %q : %s @%d:13\n  v%d = add v%d, v%d : %s @%d:11\n  v%d = %s @%d:5\n  v%d = next %q, v%d @%d:5\n",
+			b, state, t, l, b+1, input, t, l, b+2, b, b+1, sum, l, b+3, commit(state, b+2), l, b+4, state, b+3, l)
 	}
 	head := "  dt 0.1\n  format q8.8\n  round floor\n  overflow sat\n"
 	var s strings.Builder
