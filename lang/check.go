@@ -888,6 +888,12 @@ func (mc *modelChecker) ident(e *Ident) tval {
 	case SymInput:
 		return num(m.Inputs[s.Index].Dim)
 	case SymState:
+		if mc.pending == nil {
+			// A constant's context (options, networks): the state's
+			// dimension is not known yet, and the evaluator reports the
+			// read of a state.
+			return tval{free: true}
+		}
 		if mc.pending[s.Index] {
 			return tval{free: true}
 		}
