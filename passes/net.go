@@ -265,3 +265,18 @@ func (q *netQuantizer) rule(r *ir.Rule) {
 		}
 	}
 }
+
+// perNeuron reports whether a population of one of m's networks gives f's
+// parameters per neuron: f must then stay a generic module (the bind pass
+// must not specialise it to its defaults; sim evaluates its parameter
+// block per neuron).
+func perNeuron(m *ir.Module, f *ir.Func) bool {
+	for _, n := range m.Nets {
+		for _, p := range n.Pops {
+			if p.Kind == ir.PopNeuron && p.Func == f.Name && len(p.Params) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -322,3 +322,14 @@ func TestQuantizeNetInputVerified(t *testing.T) {
 		t.Errorf("Run = %v, want an internal invalid-input error naming the delay", err)
 	}
 }
+
+func TestPerNeuron(t *testing.T) {
+	m := netModule(t)
+	if !perNeuron(m, m.Func("N")) || perNeuron(m, m.Func("R__pre")) {
+		t.Errorf("perNeuron(N), perNeuron(R__pre) = %v, %v, want true, false", perNeuron(m, m.Func("N")), perNeuron(m, m.Func("R__pre")))
+	}
+	m.Nets[0].Pops[0].Params = nil
+	if perNeuron(m, m.Func("N")) {
+		t.Errorf("perNeuron(N) without per-neuron parameters = true")
+	}
+}
