@@ -318,13 +318,31 @@ func (mc *modelChecker) options() {
 }
 
 // constDim is the dimension of a constant expression outside a model
-// checker (options, networks): errors are reported, nothing recorded.
+// checker (options, networks): nothing is recorded, and errors are left
+// to the evaluator (quiet).
 func (c *checker) constDim(e Expr, m *ModelInfo) tval {
 	mc := &modelChecker{c: c, m: m, declPos: map[string]Pos{}}
 	mc.paramSt = make([]uint8, len(m.Params))
 	mc.paramBad = make([]bool, len(m.Params))
 	mc.quiet = true
 	return mc.dim(e)
+}
+
+// netDim is constDim for network values, which no evaluator error covers
+// when the dimension is bad: the reason (an unknown name or function, a
+// unit mismatch) is reported at its position.
+func (c *checker) netDim(e Expr, m *ModelInfo) tval {
+	t := c.constDim(e, m)
+	if t.bad {
+		// Loud, on a scratch Dims table: network values are no model's.
+		tmp := &checker{info: &Info{Models: c.info.Models, Dims: map[Expr]Dim{}}}
+		mc := &modelChecker{c: tmp, m: m, declPos: map[string]Pos{}}
+		mc.paramSt = make([]uint8, len(m.Params))
+		mc.paramBad = make([]bool, len(m.Params))
+		mc.dim(e)
+		c.errs = append(c.errs, tmp.errs...)
+	}
+	return t
 }
 
 func (mc *modelChecker) params() {

@@ -122,7 +122,7 @@ func (nc *netChecker) declare(name string, pos Pos, kind string) bool {
 
 // size checks a population or source size: a positive whole number.
 func (c *checker) size(e Expr, empty *ModelInfo) (int, bool) {
-	d := c.constDim(e, empty)
+	d := c.netDim(e, empty)
 	if d.bad {
 		return 0, false
 	}
@@ -173,7 +173,7 @@ func (c *checker) pop(p *Pop, empty *ModelInfo, nc *netChecker) *PopInfo {
 			}
 			continue
 		}
-		d := c.constDim(a.Value, m)
+		d := c.netDim(a.Value, m)
 		if d.bad {
 			continue
 		}
@@ -273,7 +273,7 @@ func (nc *netChecker) constant(e Expr, want Dim, what string) (float64, bool) {
 		nc.c.errs.Add(e.GetPos(), msgNetNotConst, what, FormatExpr(e))
 		return 0, false
 	}
-	d := nc.c.constDim(e, nc.empty)
+	d := nc.c.netDim(e, nc.empty)
 	if d.bad {
 		return 0, false
 	}

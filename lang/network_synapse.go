@@ -75,7 +75,7 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 			continue
 		}
 		ti := &TraceInfo{Pos: tr.Pos, Name: tr.Name, Set: tr.Set}
-		d := c.constDim(tr.Decay, pm)
+		d := c.netDim(tr.Decay, pm)
 		tau, err := ev.eval(tr.Decay)
 		switch {
 		case d.bad:
@@ -91,7 +91,7 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 			ok = false
 		}
 		ti.Tau = tau
-		vd := c.constDim(tr.Value, pm)
+		vd := c.netDim(tr.Value, pm)
 		v, err := ev.eval(tr.Value)
 		var unit Expr
 		switch {
