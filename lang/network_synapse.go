@@ -2,6 +2,15 @@ package lang
 
 import "math"
 
+// ruleParts are the items of a synapse rule, sorted by kind.
+type ruleParts struct {
+	params []Item
+	states []*State          // w first
+	traces [2]*Trace         // pre, post
+	ons    [2]*On            // pre, post
+	kinds  map[string]string // declared name → "parameter", "state", "trace"
+}
+
 // synapse checks a plasticity rule and synthesises its event models
 // (netinfo.go, SynapseInfo): "<Rule>__pre" and "<Rule>__post", whose
 // states are the synapse states (w first), inputs the pre trace then the
@@ -10,118 +19,33 @@ import "math"
 // the bodies get the model checker's diagnostics.
 func (c *checker) synapse(s *Synapse) *SynapseInfo {
 	si := &SynapseInfo{Pos: s.Pos, Name: s.Name}
-	declared := map[string]Pos{}
-	kinds := map[string]string{}
-	var params []Item
-	var states []*State
-	var traces [2]*Trace
-	var ons [2]*On
-	name := func(n string, pos Pos, kind string) bool {
-		if p, dup := declared[n]; dup {
-			c.errs.Add(pos, msgDuplicate, n, p)
-			return false
-		}
-		declared[n], kinds[n] = pos, kind
-		return true
-	}
-	for _, it := range s.Items {
-		switch n := it.(type) {
-		case *Param:
-			if name(n.Name, n.Pos, "parameter") {
-				params = append(params, n)
-			}
-		case *State:
-			if name(n.Name, n.Pos, "state") {
-				states = append(states, n)
-			}
-		case *Trace:
-			k := b2i(n.Post)
-			if traces[k] != nil {
-				c.errs.Add(n.Pos, msgSynTraceTwice, side(n.Post), traces[k].Pos)
-				continue
-			}
-			if name(n.Name, n.Pos, "trace") {
-				traces[k] = n
-			}
-		case *On:
-			k := b2i(n.Post)
-			if ons[k] != nil {
-				c.errs.Add(n.Pos, msgSynOnTwice, side(n.Post), ons[k].Pos)
-				continue
-			}
-			ons[k] = n
-		default:
-			c.errs.Add(it.GetPos(), msgItemInSynapse, itemName(it))
-		}
-	}
-	// w first.
-	for i, st := range states {
-		if st.Name == "w" && i > 0 {
-			states = append([]*State{st}, append(states[:i:i], states[i+1:]...)...)
-			break
-		}
-	}
-	if len(states) == 0 || states[0].Name != "w" {
+	r := c.ruleItems(s)
+	if len(r.states) == 0 || r.states[0].Name != "w" {
 		c.errs.Add(s.Pos, msgSynNoW, s.Name)
 		return nil
 	}
-	// A params-only model evaluates the traces' constants.
-	pm := c.model(&Model{Pos: s.Pos, Name: s.Name, Items: params})
-	ev := newEvaluator(pm, nil, pm.Dt)
+	// A parameters-only model evaluates the traces' constants.
+	pm := c.model(&Model{Pos: s.Pos, Name: s.Name, Items: r.params})
 	ok := true
 	var inputs []Item
-	for k, tr := range traces {
+	for k, tr := range r.traces {
 		if tr == nil {
 			continue
 		}
-		ti := &TraceInfo{Pos: tr.Pos, Name: tr.Name, Set: tr.Set}
-		d := c.netDim(tr.Decay, pm)
-		tau, err := ev.eval(tr.Decay)
-		switch {
-		case d.bad:
-			ok = false
-		case d.boolean || !d.free && d.d != dimTime:
-			c.errs.Add(tr.Decay.GetPos(), msgSynDecay, tr.Name, FormatExpr(tr.Decay))
-			ok = false
-		case err != nil:
-			c.errs.Append(err)
-			ok = false
-		case !(tau > 0) || math.IsInf(tau, 0):
-			c.errs.Add(tr.Decay.GetPos(), msgSynDecay, tr.Name, FormatExpr(tr.Decay))
-			ok = false
-		}
-		ti.Tau = tau
-		vd := c.netDim(tr.Value, pm)
-		v, err := ev.eval(tr.Value)
-		var unit Expr
-		switch {
-		case vd.bad:
-			ok = false
-		case vd.boolean:
-			c.errs.Add(tr.Value.GetPos(), msgBoolArith)
-			ok = false
-		case err != nil:
-			c.errs.Append(err)
-			ok = false
-		case !vd.free && !vd.d.IsDimensionless():
-			u, found := canonicalUnit(vd.d)
-			if !found {
-				c.errs.Add(tr.Value.GetPos(), msgSynTraceDim, tr.Name, vd.d)
-				ok = false
-			}
-			unit = &Ident{Pos: tr.Value.GetPos(), Name: u}
-		}
-		ti.Add = v
+		ti, in, okt := c.trace(tr, pm)
+		ok = ok && okt
 		if k == 0 {
 			si.Pre = ti
 		} else {
 			si.Post = ti
 		}
-		inputs = append(inputs, &Input{Pos: tr.Pos, Name: tr.Name, Unit: unit})
+		inputs = append(inputs, in)
 	}
-	var stItems []Item
-	for _, st := range states {
+	var states []Item
+	for _, st := range r.states {
 		if st.Init == nil {
+			// The projection gives each synapse its value; the event
+			// models start from the range's low end (or 0).
 			cp := *st
 			cp.Init = &Number{Pos: st.Pos, Text: "0"}
 			if st.Range != nil {
@@ -129,48 +53,14 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 			}
 			st = &cp
 		}
-		stItems = append(stItems, st)
+		states = append(states, st)
 	}
-	for k, on := range ons {
+	for k, on := range r.ons {
 		if on == nil {
 			continue
 		}
-		what := "on " + side(k == 1)
-		var maps []Item
-		seen := map[string]Pos{}
-		for _, a := range on.Body {
-			switch kind := kinds[a.Name]; {
-			case kind == "":
-				c.errs.Add(a.Pos, msgAssignUnknown, what, a.Name)
-				ok = false
-				continue
-			case kind != "state":
-				c.errs.Add(a.Pos, msgSynWrite, what, kind, a.Name)
-				ok = false
-				continue
-			}
-			if _, dup := seen[a.Name]; dup {
-				c.errs.Add(a.Pos, msgAssignTwice, what, a.Name)
-				ok = false
-				continue
-			}
-			seen[a.Name] = a.Pos
-			maps = append(maps, &Map{Pos: a.Pos, Var: a.Name, VarPos: a.Pos, RHS: a.Value})
-		}
-		items := append(append(append(append([]Item(nil), params...), inputs...), stItems...), maps...)
-		mname := s.Name + "__" + side(k == 1)
-		if _, clash := c.info.Models[mname]; clash {
-			c.errs.Add(on.Pos, msgDuplicateModel, mname, c.info.Models[mname].Model.Pos)
-			ok = false
-			continue
-		}
-		nerr := len(c.errs)
-		m := c.model(&Model{Pos: on.Pos, Name: mname, Items: items})
-		if len(c.errs) > nerr {
-			ok = false
-		}
-		c.info.Models[mname] = m
-		c.events[mname] = true
+		m, okm := c.eventModel(s, on, r, append(append(append([]Item(nil), r.params...), inputs...), states...))
+		ok = ok && okm
 		if k == 0 {
 			si.OnPre = m
 		} else {
@@ -183,13 +73,150 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 		wm = si.OnPost
 	}
 	if wm == nil {
-		wm = c.model(&Model{Pos: s.Pos, Name: s.Name, Items: append(append([]Item(nil), params...), stItems...)})
+		wm = c.model(&Model{Pos: s.Pos, Name: s.Name, Items: append(append([]Item(nil), r.params...), states...)})
 	}
 	c.ruleW[s.Name] = wm.States[0].Dim
 	if !ok {
 		return nil
 	}
 	return si
+}
+
+// ruleItems sorts a rule's items, reporting duplicates and items that
+// have no place in a rule.
+func (c *checker) ruleItems(s *Synapse) *ruleParts {
+	r := &ruleParts{kinds: map[string]string{}}
+	declared := map[string]Pos{}
+	name := func(n string, pos Pos, kind string) bool {
+		if p, dup := declared[n]; dup {
+			c.errs.Add(pos, msgDuplicate, n, p)
+			return false
+		}
+		declared[n], r.kinds[n] = pos, kind
+		return true
+	}
+	for _, it := range s.Items {
+		switch n := it.(type) {
+		case *Param:
+			if name(n.Name, n.Pos, "parameter") {
+				r.params = append(r.params, n)
+			}
+		case *State:
+			if name(n.Name, n.Pos, "state") {
+				r.states = append(r.states, n)
+			}
+		case *Trace:
+			k := b2i(n.Post)
+			if r.traces[k] != nil {
+				c.errs.Add(n.Pos, msgSynTraceTwice, side(n.Post), r.traces[k].Pos)
+				continue
+			}
+			if name(n.Name, n.Pos, "trace") {
+				r.traces[k] = n
+			}
+		case *On:
+			k := b2i(n.Post)
+			if r.ons[k] != nil {
+				c.errs.Add(n.Pos, msgSynOnTwice, side(n.Post), r.ons[k].Pos)
+				continue
+			}
+			r.ons[k] = n
+		default:
+			c.errs.Add(it.GetPos(), msgItemInSynapse, itemName(it))
+		}
+	}
+	for i, st := range r.states {
+		if st.Name == "w" && i > 0 {
+			r.states = append([]*State{st}, append(r.states[:i:i], r.states[i+1:]...)...)
+			break
+		}
+	}
+	return r
+}
+
+// trace checks a trace against the rule's parameters (pm) and returns it
+// with the input that stands for it in the event models: the unit of its
+// add (or set) value, as a canonical unit name.
+func (c *checker) trace(tr *Trace, pm *ModelInfo) (*TraceInfo, *Input, bool) {
+	ti := &TraceInfo{Pos: tr.Pos, Name: tr.Name, Set: tr.Set}
+	ev := newEvaluator(pm, nil, pm.Dt)
+	ok := true
+	d := c.netDim(tr.Decay, pm)
+	tau, err := ev.eval(tr.Decay)
+	switch {
+	case d.bad:
+		ok = false
+	case d.boolean || !d.free && d.d != dimTime:
+		c.errs.Add(tr.Decay.GetPos(), msgSynDecay, tr.Name, FormatExpr(tr.Decay))
+		ok = false
+	case err != nil:
+		c.errs.Append(err)
+		ok = false
+	case !(tau > 0) || math.IsInf(tau, 0):
+		c.errs.Add(tr.Decay.GetPos(), msgSynDecay, tr.Name, FormatExpr(tr.Decay))
+		ok = false
+	}
+	ti.Tau = tau
+	vd := c.netDim(tr.Value, pm)
+	v, err := ev.eval(tr.Value)
+	var unit Expr
+	switch {
+	case vd.bad:
+		ok = false
+	case vd.boolean:
+		c.errs.Add(tr.Value.GetPos(), msgBoolArith)
+		ok = false
+	case err != nil:
+		c.errs.Append(err)
+		ok = false
+	case !vd.free && !vd.d.IsDimensionless():
+		u, found := canonicalUnit(vd.d)
+		if !found {
+			c.errs.Add(tr.Value.GetPos(), msgSynTraceDim, tr.Name, vd.d)
+			ok = false
+		}
+		unit = &Ident{Pos: tr.Value.GetPos(), Name: u}
+	}
+	ti.Add = v
+	return ti, &Input{Pos: tr.Pos, Name: tr.Name, Unit: unit}, ok
+}
+
+// eventModel checks an `on` body (only synapse states may be assigned)
+// and synthesises its model from the rule's declarations (decls) and the
+// body's maps.
+func (c *checker) eventModel(s *Synapse, on *On, r *ruleParts, decls []Item) (*ModelInfo, bool) {
+	what := "on " + side(on.Post)
+	ok := true
+	var maps []Item
+	seen := map[string]bool{}
+	for _, a := range on.Body {
+		switch kind := r.kinds[a.Name]; {
+		case kind == "":
+			c.errs.Add(a.Pos, msgAssignUnknown, what, a.Name)
+			ok = false
+			continue
+		case kind != "state":
+			c.errs.Add(a.Pos, msgSynWrite, what, kind, a.Name)
+			ok = false
+			continue
+		case seen[a.Name]:
+			c.errs.Add(a.Pos, msgAssignTwice, what, a.Name)
+			ok = false
+			continue
+		}
+		seen[a.Name] = true
+		maps = append(maps, &Map{Pos: a.Pos, Var: a.Name, VarPos: a.Pos, RHS: a.Value})
+	}
+	name := s.Name + "__" + side(on.Post)
+	if other, clash := c.info.Models[name]; clash {
+		c.errs.Add(on.Pos, msgDuplicateModel, name, other.Model.Pos)
+		return nil, false
+	}
+	nerr := len(c.errs)
+	m := c.model(&Model{Pos: on.Pos, Name: name, Items: append(decls, maps...)})
+	c.info.Models[name] = m
+	c.events[name] = true
+	return m, ok && len(c.errs) == nerr
 }
 
 // canonicalUnit returns the name of the unit of dimension d worth one
