@@ -6,7 +6,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/tools/txtar"
 
+	"scc/internal/golden"
 	"scc/lang"
 	"scc/parser"
 )
@@ -306,4 +308,18 @@ func checkErr(src string) (*lang.Info, error) {
 		return nil, err
 	}
 	return lang.Check(f)
+}
+
+// TestParserNetworkGoldenChecks: the parser's golden network source (every
+// network item) is also a valid program.
+func TestParserNetworkGoldenChecks(t *testing.T) {
+	ar, err := txtar.ParseFile("../parser/testdata/network.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, ok := golden.Section(ar, "in.snn")
+	if !ok {
+		t.Fatal("no in.snn section")
+	}
+	check(t, string(src))
 }
