@@ -12,13 +12,13 @@ import (
 
 	"scc/backend/sv"
 	"scc/ir"
+	"scc/sim"
 	rt "scc/runtime"
 )
 
-// Network co-simulation: the RTL of a network's top (sv.Emit) against
-// runtime/'s cycle model of the same sc_dense_matrix_layer (rt.Dense), every
-// output bit every cycle. runtime/ never sees the IR: NetworkGolden builds
-// the rt models from the IR's layers here.
+// Network co-simulation: the RTL of a network's top (sv.Emit) against the
+// golden model of the same sc_dense_matrix_layer (sim.SCLayer, runtime's
+// cycle model built from the IR by sim), every output bit every cycle.
 
 // NetworkResetCycles is the number of rising edges the testbench holds
 // reset at the start (DESIGN §4: at least two).
@@ -81,58 +81,43 @@ type NetworkTrace struct {
 	Runs    int // completed runs (run_done pulses) over all layers
 }
 
-// NetworkGolden runs runtime/'s cycle model of every layer of n under
-// stim: rt.NewDenseMatrix with each encoder reseeded from the layer's seed
-// bases (ir.SCLayer.XSeed, WSeed).
-func NetworkGolden(n *ir.Net, stim []NetworkStep) *NetworkTrace {
-	type layer struct {
-		d  *rt.Dense
-		in rt.DenseIn
-	}
-	ls := make([]layer, len(n.Layers))
+// NetworkGolden runs the golden model of every layer of n (sim.SCLayer:
+// sim builds it from the IR; testbenches only compare) under stim.
+func NetworkGolden(n *ir.Net, stim []NetworkStep) (*NetworkTrace, error) {
+	ls := make([]*sim.SCLayer, len(n.Layers))
 	nsig := 0
 	for k, l := range n.Layers {
-		d := rt.NewDenseMatrix(l.Inputs, l.Neurons)
-		in := rt.DenseIn{StreamLen: uint32(l.Length), X: make([]uint16, l.Inputs), W: make([]uint16, len(l.W)),
-			YMin: int16(l.YMin), YMax: int16(l.YMax), Leak: int16(l.Leak), Gain: int16(l.Gain)}
-		for i := 0; i < l.Inputs; i++ {
-			d.X[i] = rt.NewEncoder(l.XSeed(i))
-			in.X[i] = uint16(l.X[i])
-			for j := 0; j < l.Neurons; j++ {
-				d.W[j*l.Inputs+i] = rt.NewEncoder(l.WSeed(j, i))
-				in.W[j*l.Inputs+i] = uint16(l.W[j*l.Inputs+i])
-			}
+		s, err := sim.NewSCLayer(l)
+		if err != nil {
+			return nil, err
 		}
-		d.Reset()
-		ls[k] = layer{d, in}
+		ls[k] = s
 		nsig += l.Neurons + 2
 	}
 	tr := &NetworkTrace{Steps: stim, Want: make([][]uint64, len(stim)), Signals: nsig}
 	for s, st := range stim {
 		row := make([]uint64, rt.Words(nsig))
 		b := 0
-		for k := range ls {
-			d, in := ls[k].d, &ls[k].in
-			in.Reset, in.Start = st.Reset, st.Start
-			d.Step(in)
-			for j := 0; j < d.NOut; j++ {
-				spike := rt.Bit(d.Spikes, j)
+		for _, l := range ls {
+			l.Step(st.Reset, st.Start)
+			for j := 0; j < l.L.Neurons; j++ {
+				spike := l.Spike(j)
 				rt.SetBit(row, b, spike)
 				if spike {
 					tr.Spikes++
 				}
 				b++
 			}
-			rt.SetBit(row, b, d.RunDone)
-			rt.SetBit(row, b+1, d.Running)
-			if d.RunDone {
+			rt.SetBit(row, b, l.RunDone())
+			rt.SetBit(row, b+1, l.Running())
+			if l.RunDone() {
 				tr.Runs++
 			}
 			b += 2
 		}
 		tr.Want[s] = row
 	}
-	return tr
+	return tr, nil
 }
 
 // CosimNetwork runs network n of the fixed-phase module m for opt.Steps
@@ -147,7 +132,11 @@ func CosimNetwork(ctx context.Context, m *ir.Module, n *ir.Net, opt CosimOptions
 	if opt.Steps <= NetworkResetCycles {
 		return nil, fmt.Errorf("cosim %s: %d steps, want more than the %d reset cycles", n.Name, opt.Steps, NetworkResetCycles)
 	}
-	return CosimNetworkTrace(ctx, m, n, NetworkGolden(n, NetworkStimulus(opt.Steps, opt.Seed)), opt)
+	tr, err := NetworkGolden(n, NetworkStimulus(opt.Steps, opt.Seed))
+	if err != nil {
+		return nil, err
+	}
+	return CosimNetworkTrace(ctx, m, n, tr, opt)
 }
 
 // CosimNetworkTrace is CosimNetwork against a given golden trace tr of n

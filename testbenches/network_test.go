@@ -74,7 +74,10 @@ func TestNetworkGoldenDefaultSeeds(t *testing.T) {
 	_, n := netModule(t)
 	l := n.Layers[0]
 	stim := NetworkStimulus(3000, 1)
-	tr := NetworkGolden(&ir.Net{Name: "N", Layers: []*ir.SCLayer{l}}, stim)
+	tr, err := NetworkGolden(&ir.Net{Name: "N", Layers: []*ir.SCLayer{l}}, stim)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := rt.NewDenseMatrix(l.Inputs, l.Neurons)
 	in := rt.DenseIn{StreamLen: uint32(l.Length), X: make([]uint16, l.Inputs), W: make([]uint16, len(l.W)),
 		YMin: int16(l.YMin), YMax: int16(l.YMax), Leak: int16(l.Leak), Gain: int16(l.Gain)}
@@ -135,7 +138,10 @@ func TestCosimNetworkCatchesWrongSeed(t *testing.T) {
 			l := *wrong.Layers[layer]
 			l.WeightSeed++
 			wrong.Layers[layer] = &l
-			tr := NetworkGolden(&wrong, NetworkStimulus(2000, 7))
+			tr, err := NetworkGolden(&wrong, NetworkStimulus(2000, 7))
+			if err != nil {
+				t.Fatal(err)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			res, err := CosimNetworkTrace(ctx, m, n, tr, CosimOptions{Sim: "iverilog"})
