@@ -465,3 +465,54 @@ func TestExampleSTDP(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkExampleNetworks runs every benchmark network of examples/ at
+// its full (benchmark) size, bit-true and float64, and reports golden-model
+// steps per second and spikes per second (both per wall second; make
+// bench).
+func BenchmarkExampleNetworks(b *testing.B) {
+	nets := []struct {
+		file  string
+		steps int
+	}{
+		{"brunel.snn", 3000}, {"cuba.snn", 2000}, {"coba.snn", 2000},
+		{"synfire.snn", 1000}, {"classifier.snn", 6000}, {"stdp.snn", 10000},
+	}
+	for _, nt := range nets {
+		path := exampleNet(nt.file)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := compile(path, src, compileOpts{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, float := range []bool{false, true} {
+			m := u.mod
+			if float {
+				m = u.real
+			}
+			b.Run(strings.TrimSuffix(nt.file, ".snn")+"/"+mode(float), func(b *testing.B) {
+				n := pickNetwork(m, "")
+				s, err := sim.NewNet(m, n, sim.NetOptions{Steps: nt.steps})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var spikes int64
+				for b.Loop() {
+					s.Reset()
+					if err := s.Run(nt.steps); err != nil {
+						b.Fatal(err)
+					}
+					for p := range n.Pops {
+						spikes += s.Count(p)
+					}
+				}
+				sec := b.Elapsed().Seconds()
+				b.ReportMetric(float64(b.N*nt.steps)/sec, "steps/s")
+				b.ReportMetric(float64(spikes)/sec, "spikes/s")
+			})
+		}
+	}
+}
