@@ -590,3 +590,37 @@ func BenchmarkNetParse(b *testing.B) {
 		}
 	}
 }
+
+// TestSCLayerTextUnchanged: a network of SC layers alone prints as before
+// networks had populations (backend/sv and cmd/scc goldens hold it).
+func TestSCLayerTextUnchanged(t *testing.T) {
+	m := &Module{File: "s.snn", Nets: []*Net{{Name: "SC", Pos: pos(1, 1), Layers: []*SCLayer{{Name: "B", Pos: pos(2, 5),
+		Inputs: 1, Neurons: 2, Length: 1, InputSeed: 0xace1, WeightSeed: 0xbeef, X: []int64{256}, W: []int64{256, 0}, YMax: 1, Leak: -256, Gain: 32767}}}}}
+	want := `module "s.snn" real
+
+network SC @1:1 {
+  sc_dense B @2:5 {
+    inputs 1
+    neurons 2
+    length 1
+    input_seed 0xace1
+    weight_seed 0xbeef
+    x [256]
+    w [[256], [0]]
+    y [0, 1]
+    leak -256
+    gain 32767
+  }
+}
+`
+	if err := Verify(m); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, m.String()); diff != "" {
+		t.Errorf("SC network text (-want +got):\n%s", diff)
+	}
+	m2, err := Parse(want)
+	if err != nil || m2.String() != want {
+		t.Errorf("Parse = %v, round trip %v", err, err == nil && m2.String() == want)
+	}
+}
