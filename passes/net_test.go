@@ -2,6 +2,7 @@ package passes
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -118,8 +119,21 @@ func netModule(t *testing.T) *ir.Module {
 func word(x float64, frac int) int64 { return int64(math.RoundToEven(x * math.Exp2(float64(frac)))) }
 
 func TestQuantizeNetEncodes(t *testing.T) {
+	auto, err := fixed.ParseProfile("auto:16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prof := range []*fixed.Profile{nil, &auto} {
+		t.Run(fmt.Sprint(prof), func(t *testing.T) { testQuantizeNetEncodes(t, prof) })
+	}
+}
+
+func testQuantizeNetEncodes(t *testing.T, prof *fixed.Profile) {
 	m := netModule(t)
-	if _, err := Run(m, Options{Check: true}); err != nil {
+	if prof != nil && prof.Auto != 0 {
+		m.Nets[0].Projs[0].Rule = "" // auto gives w its own format (TestQuantizeNetRuleFormat)
+	}
+	if _, err := Run(m, Options{Check: true, Profile: prof}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	n := m.Nets[0]
@@ -331,5 +345,20 @@ func TestPerNeuron(t *testing.T) {
 	m.Nets[0].Pops[0].Params = nil
 	if perNeuron(m, m.Func("N")) {
 		t.Errorf("perNeuron(N) without per-neuron parameters = true")
+	}
+}
+
+// TestQuantizeNetRuleFormat: under auto:16 the rule's w gets a format of
+// its own (from its range [0, 2]) while the port keeps q8.8; one word
+// cannot be both, so a plastic projection is a positioned error there.
+func TestQuantizeNetRuleFormat(t *testing.T) {
+	auto, err := fixed.ParseProfile("auto:16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := netModule(t)
+	_, err = Run(m, Options{Profile: &auto})
+	if want := `n.snn:33:5: rule "R" keeps w as q3.13, but the weights of port "I" are q8.8`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Run = %v, want %q...", err, want)
 	}
 }
