@@ -182,6 +182,7 @@ func TestExampleBrunel(t *testing.T) {
 				st := simNet(t, p, 3000, float, "")
 				for _, pop := range []string{"exc", "inh"} {
 					s := st[pop]
+					t.Logf("%s: %.1f Hz, ISI CV %.3f", pop, s.rate, s.cv)
 					if !(s.rate >= rg.rateLo && s.rate <= rg.rateHi) {
 						t.Errorf("%s %s: rate %.1f Hz, want %g..%g Hz", rg.name, pop, s.rate, rg.rateLo, rg.rateHi)
 					}
@@ -226,6 +227,7 @@ func TestExampleCUBACOBA(t *testing.T) {
 						for pop, size := range sizes {
 							r := windowRate(sp, pop, size, nt.from, steps)
 							rates[k][pop] = r
+							t.Logf("%s: %.2f Hz after step %d, ISI CV %.3f", pop, r, nt.from, st[pop].cv)
 							if !(r >= nt.rateLo && r <= nt.rateHi) {
 								t.Errorf("%s: rate after step %d %.2f Hz, want %g..%g Hz", pop, nt.from, r, nt.rateLo, nt.rateHi)
 							}
