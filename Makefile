@@ -52,6 +52,7 @@ fuzz:
 bench:
 	bash scripts/bench.sh
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./cmd/scc
+	bash scripts/bench-net.sh
 
 # Proof time per model (yosys + yosys-smtbmc + z3), with properties proven
 # and bounded as metrics. The models TestModelsProve proves; the table-heavy

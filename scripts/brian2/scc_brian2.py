@@ -82,7 +82,8 @@ UNITS = {'ms': ms, 'mV': mV, 'nA': nA, 'nF': nF, 'uS': uS, 'Mohm': Mohm, '1': 1}
 class Model:
     """A library model of scc (models/*.snn) in Brian2 form."""
 
-    def __init__(self, name, params, states, eqs, threshold, reset, refractory_ms, ports):
+    def __init__(self, name, params, states, eqs, threshold, reset, refractory_ms, ports,
+                 method='exact'):
         self.name = name
         self.params = params          # name -> (canonical unit name, default)
         self.states = states          # name -> (unit name, initial value: number or a param name)
@@ -90,7 +91,9 @@ class Model:
         self.threshold = threshold
         self.reset = reset
         self.refractory_ms = refractory_ms
-        self.ports = ports            # port -> (variable it jumps, held while refractory)
+        self.ports = ports            # port -> (variable it jumps, held while refractory),
+        #                               or (variable, 'current'): an input current
+        self.method = method
 
 
 # Each model transcribes its .snn: the ODE whose exact step is scc's map.
@@ -126,6 +129,18 @@ MODELS = {
                dgi/dt = -gi/tau_i : volt''',
         threshold='v > v_th', reset='v = v_reset', refractory_ms=5.0,
         ports={'je': ('ge', False), 'ji': ('gi', False)}),
+    # models/lif.snn (forward Euler, scc's default scheme): its input I is
+    # a current read by the update of the step, not a jump. Only a constant
+    # current drive is loaded (the 1M-neuron benchmark): I is then a
+    # constant of the group.
+    'LIF': Model(
+        'LIF',
+        params={'tau': ('ms', 20.0), 'v_rest': ('mV', -65.0), 'v_th': ('mV', -50.0),
+                'v_reset': ('mV', -70.0), 'R': ('Mohm', 1.0)},
+        states={'v': ('mV', 'v_rest')},
+        eqs='dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)',
+        threshold='v >= v_th', reset='v = v_reset', refractory_ms=2.0,
+        ports={'I': ('I', 'current')}, method='euler'),
 }
 
 
@@ -202,6 +217,21 @@ def load(export_dir, naive=()):
     dt = dt_ms * ms
     b2.defaultclock.dt = dt
     objs, groups, monitors, order, models = [], {}, {}, [], {}
+    # Constant currents into current ports (LIF's I) are constants of the
+    # group: collect them first.
+    currents = {}
+    pops = {p['name']: p for p in man['populations']}
+    for d in man.get('drives') or []:
+        for tg in d['targets']:
+            model = model_of(pops[tg['pop']])
+            var, held = model.ports[tg['port']]
+            if held != 'current':
+                continue
+            if d['kind'] != 'current' or d.get('values') or (tg['lo'], tg['hi']) != (0, pops[tg['pop']]['size']):
+                raise ValueError(f"drive {d['name']}: only a constant current on a whole "
+                                 f"population is loaded into port {tg['port']}")
+            c = currents.setdefault(tg['pop'], {})
+            c[var] = c.get(var, 0.0) + d['value']
     for pop in man['populations']:
         name, size = pop['name'], pop['size']
         order.append(name)
@@ -216,14 +246,15 @@ def load(export_dir, naive=()):
         elif pop['kind'] == 'neuron':
             model = model_of(pop)
             models[name] = model
-            g = _neuron_group(export_dir, pop, model, dt_ms, 'refractory' in naive)
+            g = _neuron_group(export_dir, pop, model, dt_ms, 'refractory' in naive,
+                              currents.get(name, {}))
         else:
             raise ValueError(f"population {name}: kind {pop['kind']!r} has no Brian2 form here")
         groups[name] = g
         monitors[name] = b2.SpikeMonitor(g, name='spk_' + name)
         objs += [g, monitors[name]]
     nsyn = 0
-    for pr in man['projections']:
+    for pr in man.get('projections') or []:
         if pr.get('rule'):
             raise ValueError(f"projection {pr['name']}: plastic projections are not loaded")
         model = models.get(pr['post'])
@@ -254,6 +285,8 @@ def load(export_dir, naive=()):
         for k, tg in enumerate(d['targets']):
             model = models[tg['pop']]
             var, held = model.ports[tg['port']]
+            if held == 'current':   # a constant of the group (above)
+                continue
             held = held and 'gate' not in naive
             unit = model.states[var][0]
             sub = groups[tg['pop']][tg['lo']:tg['hi']]
@@ -279,7 +312,7 @@ def load(export_dir, naive=()):
     return Loaded(net, groups, monitors, order, dt_ms, nsyn)
 
 
-def _neuron_group(export_dir, pop, model, dt_ms, naive_refractory):
+def _neuron_group(export_dir, pop, model, dt_ms, naive_refractory, currents):
     name, size = pop['name'], pop['size']
     params = {p: v for p, (_, v) in model.params.items()}
     params.update(pop.get('params') or {})
@@ -298,11 +331,14 @@ def _neuron_group(export_dir, pop, model, dt_ms, naive_refractory):
             eqs += f'\n{p} : {dim} (constant)'
         else:
             ns[p] = params[p] * UNITS[u]
+    for port, (var, kind) in model.ports.items():
+        if kind == 'current':   # nA, the canonical unit of a current
+            ns[var] = currents.get(var, 0.0) * nA
     R = _steps(dt_ms, model.refractory_ms)
     if naive_refractory:
         R -= 1
     g = b2.NeuronGroup(size, eqs, threshold=model.threshold, reset=model.reset,
-                       refractory=(R + 1) * dt_ms * ms, method='exact',
+                       refractory=(R + 1) * dt_ms * ms, method=model.method,
                        namespace=ns, name='pop_' + name)
     for p, (u, _) in model.params.items():
         if p in per:
