@@ -327,7 +327,8 @@ def _neuron_group(export_dir, pop, model, dt_ms, naive_refractory, currents):
     ns = {}
     for p, (u, _) in model.params.items():
         if p in per:     # a per-neuron parameter is a variable of the group
-            dim = {'ms': 'second', 'mV': 'volt', 'nA': 'amp', 'nF': 'farad'}[u]
+            dim = {'ms': 'second', 'mV': 'volt', 'nA': 'amp', 'nF': 'farad', 'uS': 'siemens',
+                   'Mohm': 'ohm'}[u]
             eqs += f'\n{p} : {dim} (constant)'
         else:
             ns[p] = params[p] * UNITS[u]
