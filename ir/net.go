@@ -281,12 +281,29 @@ func (n *Net) InDegrees(pop string, port int) []int {
 // allocating per neuron of the population, so it is cheap for a large
 // population with few synapses.
 func (n *Net) MaxInDegree(pop string, port int) int {
-	var post []int32
-	for _, pr := range n.ProjsInto(pop, port) {
+	projs := n.ProjsInto(pop, port)
+	k := 0
+	for _, pr := range projs {
+		k += len(pr.PostIdx)
+	}
+	best := 0
+	if p := n.NetPop(pop); p != nil && p.Size <= 2*k+1024 { // count per neuron
+		deg := make([]int32, p.Size)
+		for _, pr := range projs {
+			for _, i := range pr.PostIdx {
+				if i >= 0 && int(i) < len(deg) {
+					deg[i]++
+					best = max(best, int(deg[i]))
+				}
+			}
+		}
+		return best
+	}
+	post := make([]int32, 0, k)
+	for _, pr := range projs {
 		post = append(post, pr.PostIdx...)
 	}
 	slices.Sort(post)
-	best := 0
 	for i := 0; i < len(post); {
 		j := i
 		for j < len(post) && post[j] == post[i] {

@@ -624,3 +624,29 @@ network SC @1:1 {
 		t.Errorf("Parse = %v, round trip %v", err, err == nil && m2.String() == want)
 	}
 }
+
+// TestMaxInDegreeSparse: a large population with few synapses takes the
+// sorting path of MaxInDegree; it counts as the per-neuron path does.
+func TestMaxInDegreeSparse(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 20 {
+		pr := &Proj{Name: "s", Pre: "p", Post: "p"}
+		deg := map[int32]int{}
+		for range 1 + r.IntN(50) {
+			post := int32(r.IntN(8)) * 100000 // few targets, far apart
+			pr.PreIdx, pr.PostIdx = append(pr.PreIdx, 0), append(pr.PostIdx, post)
+			deg[post]++
+		}
+		n := &Net{Pops: []*Pop{{Name: "p", Kind: PopNeuron, Size: 1 << 20}}, Projs: []*Proj{pr}}
+		best := 0
+		for _, d := range deg {
+			best = max(best, d)
+		}
+		if got := n.MaxInDegree("p", 0); got != best {
+			t.Errorf("trial %d: MaxInDegree = %d, want %d", trial, got, best)
+		}
+		if got := slices.Max(n.InDegrees("p", 0)); got != best {
+			t.Errorf("trial %d: max of InDegrees = %d, want %d", trial, got, best)
+		}
+	}
+}

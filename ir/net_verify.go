@@ -549,7 +549,16 @@ func (v *netVerifier) accWidths() error {
 	if !v.fixed {
 		return nil
 	}
+	type port struct {
+		pop  string
+		port int
+	}
+	seen := map[port]bool{}
 	for _, pr := range v.n.Projs {
+		if seen[port{pr.Post, pr.Port}] {
+			continue
+		}
+		seen[port{pr.Post, pr.Port}] = true
 		if w := v.n.AccWidth(v.m, pr.Post, pr.Port); w > fixed.MaxWidth {
 			return at("proj", pr.Name, pr.Pos, fmt.Errorf("the accumulator of %s.%s needs %d bits, more than %d", pr.Post, pr.PortName, w, fixed.MaxWidth))
 		}
