@@ -68,8 +68,8 @@ func TestNetworkNameClash(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &ir.Module{File: "x.snn", Phase: ir.Fixed,
-				Funcs:    []*ir.Func{ir.NewFunc("LIF", lang.Pos{})},
-				Nets: []*ir.Net{{Name: tc.name, Layers: []*ir.SCLayer{layer}}}}
+				Funcs: []*ir.Func{ir.NewFunc("LIF", lang.Pos{})},
+				Nets:  []*ir.Net{{Name: tc.name, Layers: []*ir.SCLayer{layer}}}}
 			var b bytes.Buffer
 			err := Emit(&b, m, Options{Top: tc.name})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
