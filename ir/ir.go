@@ -85,10 +85,10 @@ func (t Type) String() string {
 // Module is one compilation unit: the step functions of every model of a
 // source file, and its networks of hdl/ layers (network.go).
 type Module struct {
-	File     string // source file name; positions in the text form omit it
-	Phase    Phase
-	Funcs    []*Func
-	Nets []*Net // printed after the funcs
+	File  string // source file name; positions in the text form omit it
+	Phase Phase
+	Funcs []*Func
+	Nets  []*Net // printed after the funcs
 }
 
 // Func is the step function of one neuron model: from the pre-step state

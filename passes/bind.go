@@ -10,9 +10,11 @@ import (
 // and the parameter block goes. Formats, widths and tables stay those
 // quantize chose for the parameters' whole ranges, so the module computes
 // exactly what a neuron of the generic module with these values computes.
-// With Options.KeepParams the module stays generic.
+// With Options.KeepParams the module stays generic, and so does a function
+// whose network population gives its neurons their own parameter values
+// (the golden model computes each neuron's words, ir.ParamWords).
 func bind(f *ir.Func, c *Context) error {
-	if c.KeepParams || !f.Generic() {
+	if c.KeepParams || !f.Generic() || perNeuron(c.Module, f) {
 		return nil
 	}
 	words, err := ir.ParamWords(f, f.ParamDefaults())

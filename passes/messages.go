@@ -3,6 +3,17 @@ package passes
 // Every diagnostic text of the passes lives in this file (STYLE S3): lower
 // case, no full stop, names quoted with %q.
 const (
+	// network quantization (net.go)
+	msgNetParamNoRange   = "population %q gives parameter %q per neuron (%g in neuron %d), but model %s serves only its value %g"
+	msgNetParamOutside   = "parameter %q of neuron %d of %q is %g, outside the range [%g, %g] model %s serves"
+	msgNetInitNotFit     = "initial value %g of %q in neuron %d of %q does not fit %v (range [%g, %g])"
+	msgNetInitOutside    = "initial value %g of %q in neuron %d of %q lies outside its declared range [%g, %g]"
+	msgNetWeightNotFit   = "weight %g of synapse %d (%s[%d] -> %s[%d]) does not fit the format %v of port %q (range [%g, %g])"
+	msgNetRuleFormat     = "rule %q keeps w as %v, but the weights of port %q are %v: one word cannot be both"
+	msgNetDriveFormats   = "the targets of drive %q have ports of formats %v and %v: one word cannot serve both"
+	msgNetDriveNotFit    = "%s %g of drive %q does not fit the format %v of port %q (range [%g, %g])"
+	msgNetTraceAddNotFit = "trace %q of rule %q adds %g, which does not fit its format %v (range [%g, %g])"
+
 	// range (warnings)
 	msgRangeUnrepresentable = "declared range [%g, %g] of %q is not representable in %v (range [%g, %g])"
 	msgRangeNoWords         = "declared range [%g, %g] of %q holds no word of %v (range [%g, %g])"

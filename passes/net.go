@@ -9,20 +9,6 @@ import (
 	"scc/lang"
 )
 
-// Diagnostics of the network passes (STYLE S3: they belong with the
-// others in messages.go, which this change does not own).
-const (
-	msgNetParamNoRange   = "population %q gives parameter %q per neuron (%g in neuron %d), but model %s serves only its value %g"
-	msgNetParamOutside   = "parameter %q of neuron %d of %q is %g, outside the range [%g, %g] model %s serves"
-	msgNetInitNotFit     = "initial value %g of %q in neuron %d of %q does not fit %v (range [%g, %g])"
-	msgNetInitOutside    = "initial value %g of %q in neuron %d of %q lies outside its declared range [%g, %g]"
-	msgNetWeightNotFit   = "weight %g of synapse %d (%s[%d] -> %s[%d]) does not fit the format %v of port %q (range [%g, %g])"
-	msgNetRuleFormat     = "rule %q keeps w as %v, but the weights of port %q are %v: one word cannot be both"
-	msgNetDriveFormats   = "the targets of drive %q have ports of formats %v and %v: one word cannot serve both"
-	msgNetDriveNotFit    = "%s %g of drive %q does not fit the format %v of port %q (range [%g, %g])"
-	msgNetTraceAddNotFit = "trace %q of rule %q adds %g, which does not fit its format %v (range [%g, %g])"
-)
-
 // quantizeNet encodes network n in the formats the quantized Funcs give
 // its numbers (DESIGN §3: round half to even; a value that does not fit
 // is a positioned error, never a clamp), after quantize has run on every

@@ -63,4 +63,3 @@ func TestSCLayerMatchesFastLayer(t *testing.T) {
 		t.Fatal("no spikes in any trial")
 	}
 }
-

@@ -12,8 +12,8 @@ import (
 
 	"scc/backend/sv"
 	"scc/ir"
-	"scc/sim"
 	rt "scc/runtime"
+	"scc/sim"
 )
 
 // Network co-simulation: the RTL of a network's top (sv.Emit) against the

@@ -269,3 +269,59 @@ func TestNetInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestNetPerNeuronParams: a population whose neurons have their own
+// parameter values (one generic Func, per-neuron words) spikes neuron for
+// neuron like populations of one neuron each with that value as a uniform
+// override (each its own specialised Func), over the same declared range.
+func TestNetPerNeuronParams(t *testing.T) {
+	t.Parallel()
+	const model = `model L {
+    dt 0.1 ms
+    rounding half_even
+    param tau = 10 ms in [5 ms, 20 ms]
+    param I = 2 mV in [0 mV, 4 mV]
+    state v : mV = 0 mV in [-10 mV, 10 mV]
+    v' = v * exp(-dt / tau) + I * (1 - exp(-dt / tau))
+    spike when v >= 1 mV { v = 0 mV }
+}
+`
+	taus := []string{"5.5", "7.25", "12", "19.5"}
+	dir := t.TempDir()
+	one := model + "network N {\n    dt 0.1 ms\n    pop a = L[4] { tau = file(\"tau.csv\") }\n}\n"
+	sep := model + "network N {\n    dt 0.1 ms\n"
+	for i, tau := range taus {
+		sep += fmt.Sprintf("    pop a%d = L[1] { tau = %s ms }\n", i, tau)
+	}
+	sep += "}\n"
+	writeFiles(t, map[string]string{
+		filepath.Join(dir, "one.snn"): one, filepath.Join(dir, "sep.snn"): sep,
+		filepath.Join(dir, "tau.csv"): strings.Join(taus, "\n") + "\n",
+	})
+	for _, float := range []string{"", "--float"} {
+		spikes := map[string][]string{}
+		for _, f := range []string{"one", "sep"} {
+			out := filepath.Join(t.TempDir(), "csv")
+			args := []string{"sim", filepath.Join(dir, f+".snn"), "--steps", "3000", "--csv", out}
+			if float != "" {
+				args = append(args, float)
+			}
+			if code, _, stderr := scc(t, args...); code != 0 {
+				t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+			}
+			for _, r := range readCSV(t, filepath.Join(out, "spikes.csv"))[1:] {
+				i := r[2]
+				if f == "sep" {
+					i = strings.TrimPrefix(r[1], "a")
+				}
+				spikes[f] = append(spikes[f], r[0]+","+i)
+			}
+		}
+		if len(spikes["one"]) < 20 {
+			t.Fatalf("%s: %d spikes: too few to compare", float, len(spikes["one"]))
+		}
+		if strings.Join(spikes["one"], " ") != strings.Join(spikes["sep"], " ") {
+			t.Errorf("%s: per-neuron tau differs from one population per value:\n%v\n%v", float, spikes["one"], spikes["sep"])
+		}
+	}
+}
