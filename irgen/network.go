@@ -57,9 +57,24 @@ func lowerNetworks(mod *ir.Module, info *lang.Info, opt *Options) error {
 			n.Dt = opt.Dt
 		}
 		n.Layers = lowerLayers(ni)
+		// Each SC layer is an extern population of its neurons (DESIGN
+		// §4.2): sources of spikes like any population, in declaration
+		// order among the others.
+		for _, layer := range n.Layers {
+			n.Pops = append(n.Pops, &ir.Pop{Name: layer.Name, Pos: layer.Pos, Kind: ir.PopExtern, Size: layer.Neurons, Layer: layer})
+		}
 		if pops {
 			l.net(ni, n)
 		}
+		slices.SortStableFunc(n.Pops, func(a, b *ir.Pop) int {
+			switch {
+			case a.Pos.Before(b.Pos):
+				return -1
+			case b.Pos.Before(a.Pos):
+				return 1
+			}
+			return 0
+		})
 		mod.Nets = append(mod.Nets, n)
 	}
 	return l.errs.Err()

@@ -52,6 +52,9 @@ type netPop struct {
 	lo, hi []int64 // port format bounds
 	sat    []bool  // sticky per port
 
+	// SC layers (extern populations).
+	layer *SCLayer
+
 	// Sources.
 	seed   []uint32
 	rng    []uint32
@@ -156,7 +159,17 @@ func NewNet(m *ir.Module, n *ir.Net, opt NetOptions) (*Net, error) {
 			isiS: make([]float64, p.Size), isiS2: make([]float64, p.Size)}
 		switch p.Kind {
 		case ir.PopExtern:
-			return nil, fmt.Errorf("%v: sim: population %s is an SC layer (extern population); sim.Net does not run SC layers yet", p.Pos, p.Name)
+			// An SC dense layer advances one clock cycle per network step
+			// with start held high (so a run restarts as soon as one ends);
+			// its neurons' spike bits are the population's spikes.
+			if p.Layer == nil || p.Layer.Neurons != p.Size {
+				return nil, fmt.Errorf("%v: sim: extern population %s has no layer of its size", p.Pos, p.Name)
+			}
+			l, err := NewSCLayer(p.Layer)
+			if err != nil {
+				return nil, err
+			}
+			np.layer = l
 		case ir.PopSource:
 			if p.Source == nil {
 				return nil, fmt.Errorf("%v: sim: source population %s has no source", p.Pos, p.Name)
@@ -657,6 +670,9 @@ func (s *Net) Reset() {
 		clear(np.sat)
 		copy(np.rng, np.seed)
 		np.cursor = 0
+		if np.layer != nil {
+			np.layer.Step(true, false) // rst_n low over one edge: the reset state
+		}
 		np.count = 0
 		clear(np.last)
 		clear(np.isiN)
@@ -768,6 +784,11 @@ func (s *Net) Step() error {
 			e = np.bf.Step()
 		case np.bl != nil:
 			e = np.bl.Step()
+		case np.layer != nil:
+			np.layer.Step(false, true)
+			for j := range np.spk {
+				np.spk[j] = np.layer.Spike(j)
+			}
 		default:
 			s.source(np, t)
 		}

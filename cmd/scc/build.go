@@ -126,7 +126,7 @@ func emitUnit(u *unit, emit, out, top string, stdout io.Writer) error {
 		return err
 	}
 	n := pickNetwork(u.mod, top)
-	if n != nil && len(n.Pops) > 0 && kind != "ir" && kind != "snn" {
+	if n != nil && hasNeurons(n) && kind != "ir" && kind != "snn" {
 		// Say so rather than emit something else (one model's module).
 		first := n.Pops[0].Name
 		for _, p := range n.Pops {

@@ -45,3 +45,14 @@ func cosimNetwork(path string, m *ir.Module, n *ir.Net, opt testbenches.CosimOpt
 	}
 	return nil
 }
+
+// hasNeurons reports whether n has populations of neurons or sources (not
+// only SC layers, whose RTL scc builds from hdl/).
+func hasNeurons(n *ir.Net) bool {
+	for _, p := range n.Pops {
+		if p.Kind != ir.PopExtern {
+			return true
+		}
+	}
+	return false
+}
