@@ -325,3 +325,44 @@ func TestNetPerNeuronParams(t *testing.T) {
 		}
 	}
 }
+
+// TestNetSimWeights: scc sim --csv writes the final weights of a plastic
+// projection, one row per synapse in the instance's order, inside the
+// rule's range, and plasticity moved them from their initial values.
+func TestNetSimWeights(t *testing.T) {
+	t.Parallel()
+	src := filepath.Join("..", "..", "examples", "stdp.snn")
+	dir := t.TempDir()
+	runs := map[string][][]string{}
+	for _, steps := range []string{"1", "5000"} {
+		out := filepath.Join(dir, steps)
+		if code, _, stderr := scc(t, "sim", src, "--steps", steps, "--csv", out); code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "weights_*.csv"))
+		if len(files) != 1 {
+			t.Fatalf("weight files %v, want one", files)
+		}
+		runs[steps] = readCSV(t, files[0])
+	}
+	a, b := runs["1"], runs["5000"]
+	if len(a) != 1001 || len(b) != 1001 || strings.Join(a[0], ",") != "pre,post,w" {
+		t.Fatalf("%d and %d rows, header %v; want 1000 synapses", len(a)-1, len(b)-1, a[0])
+	}
+	moved := 0
+	for i := 1; i < len(a); i++ {
+		if a[i][0] != b[i][0] || a[i][1] != b[i][1] || a[i][0] != strconv.Itoa(i-1) {
+			t.Fatalf("row %d: synapse %v then %v", i, a[i][:2], b[i][:2])
+		}
+		w, _ := strconv.ParseFloat(b[i][2], 64)
+		if w < 0 || w > 16 {
+			t.Fatalf("row %d: weight %g outside [0, gmax]", i, w)
+		}
+		if a[i][2] != b[i][2] {
+			moved++
+		}
+	}
+	if moved < 500 {
+		t.Errorf("only %d of 1000 weights moved in 5000 steps", moved)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/sim"
 )
@@ -99,7 +100,8 @@ func printNetSummary(w io.Writer, s *sim.Net, mode string, steps int) {
 }
 
 // writeNetOutputs writes --csv DIR (spikes.csv, one CSV per state record,
-// one per rate record), --vcd and --plot.
+// one per rate record, the final weights of each plastic projection as
+// weights_<proj>.csv), --vcd and --plot.
 func writeNetOutputs(u *unit, s *sim.Net, log *sim.NetLog, o netRunOpts) error {
 	if o.csvDir != "" {
 		if err := os.MkdirAll(o.csvDir, 0o755); err != nil {
@@ -131,6 +133,31 @@ func writeNetOutputs(u *unit, s *sim.Net, log *sim.NetLog, o netRunOpts) error {
 				continue
 			}
 			if err := writeOutput(filepath.Join(o.csvDir, name), b.Bytes(), o.stdout); err != nil {
+				return err
+			}
+		}
+		// The final weights of every plastic projection.
+		for k, pr := range s.N.Projs {
+			if pr.Rule == "" {
+				continue
+			}
+			b.Reset()
+			b.WriteString("pre,post,w\n")
+			words, values := s.Weights(k)
+			var port fixed.Format
+			if len(words) > 0 {
+				port = s.M.Func(s.N.NetPop(pr.Post).Func).Inputs[pr.Port].Type.Fmt
+			}
+			for i := range pr.PreIdx {
+				w := 0.0
+				if words != nil {
+					w = port.Decode(words[i])
+				} else {
+					w = values[i]
+				}
+				fmt.Fprintf(&b, "%d,%d,%s\n", pr.PreIdx[i], pr.PostIdx[i], ir.FormatFloat(w))
+			}
+			if err := writeOutput(filepath.Join(o.csvDir, "weights_"+pr.Name+".csv"), b.Bytes(), o.stdout); err != nil {
 				return err
 			}
 		}
