@@ -99,6 +99,32 @@ I : amp`},
 }
 `,
 		},
+		{
+			// The words of network items are contextual keywords: Brian2
+			// models that use them as names convert, and the .snn printed
+			// parses back to the same model.
+			name: "network words",
+			opt: BrianOptions{
+				Equations: []string{"dv/dt = (source - v)/drive + synapse/ms : volt",
+					"dtrace/dt = -trace/drive : volt", "source : volt", "synapse = record*v : volt"},
+				Params:    []string{"drive=20ms", "record=0.5", "proj=1*mV"},
+				Threshold: "v > proj",
+				Reset:     "v = 0*mV; trace += proj",
+			},
+			want: `model Eq {
+    param drive = 20 ms
+    param record = 0.5
+    param proj = 1 * mV
+    input source : volt
+    state v : volt = 0 volt
+    state trace : volt = 0 volt
+    synapse = record * v
+    dv/dt = (source - v) / drive + synapse / ms
+    dtrace/dt = -trace / drive
+    spike when v > proj { v = 0 * mV; trace = trace + proj }
+}
+`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

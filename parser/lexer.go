@@ -2,6 +2,7 @@ package parser
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -16,7 +17,38 @@ var keywords = []string{
 	"model", "network", "param", "input", "state", "spike", "when",
 	"refractory", "steps", "method", "format", "overflow", "rounding",
 	"assert", "pop", "next", "in", "and", "or", "not", "layer",
-	"proj", "source", "drive", "record", "synapse", "trace",
+}
+
+// contextual are the words of network items and synapse rules. They are
+// keywords only where a statement (or, `synapse`, a declaration) starts and
+// a name follows them: `proj p = …`, `trace pre x …`, `synapse S {`.
+// Elsewhere they are ordinary names, so that models (and Brian2 equations,
+// which have no network items) keep `source`, `trace` or `record` as
+// variable names. No other statement starts with two names in a row, and no
+// statement continues after `;`, `{` or `}` with two names, so the rule is
+// unambiguous; markContextual applies it.
+var contextual = []string{"proj", "source", "drive", "record", "synapse", "trace"}
+
+// markContextual retypes as Keyword each contextual word that starts a
+// statement: first on its line or after `;`, `{` or `}`, and followed by a
+// name. Marking them in the token stream (not in the grammar) makes a
+// broken statement stop before the next line's `proj p`, as it stops
+// before a reserved word, and lets the keyword's own production report
+// `trace mid x` ("expected \"pre\" or \"post\"").
+func markContextual(toks []lexer.Token) {
+	syms := snnLexer.Symbols()
+	kw, ident, punct := syms["Keyword"], syms["Ident"], syms["Punct"]
+	for k := range toks {
+		t := &toks[k]
+		if t.Type != ident || !slices.Contains(contextual, t.Value) ||
+			k+1 >= len(toks) || toks[k+1].Type != ident {
+			continue
+		}
+		if k == 0 || toks[k-1].Pos.Line < t.Pos.Line ||
+			toks[k-1].Type == punct && strings.Contains(";{}", toks[k-1].Value) {
+			t.Type = kw
+		}
+	}
 }
 
 // numberRe is a numeric literal without sign: decimal, or a hexadecimal

@@ -69,6 +69,7 @@ func (p *fileParser) lex(name string, src []byte) {
 			break
 		}
 	}
+	markContextual(p.toks)
 	p.peek, err = lexer.Upgrade(&sliceLexer{toks: p.toks})
 	if err != nil {
 		panic(err)

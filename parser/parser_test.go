@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -235,4 +236,57 @@ func TestParticipleErrorsNeverLeak(t *testing.T) {
 		}
 	}
 	_ = participle.AllowTrailing
+}
+
+// TestContextualKeywords: proj, source, drive, record, synapse and trace
+// are keywords only where a statement starts and a name follows; elsewhere
+// they name variables, and both readings round-trip through Format.
+func TestContextualKeywords(t *testing.T) {
+	src := `model M {
+    param trace = 2 ms
+    input source : mV
+    state record : mV = 0 mV
+    state proj : mV = 0 mV
+    drive = source - record
+    record' = (drive - record) / trace
+    proj' = -proj / trace
+    spike when record > 1 mV { record = 0 mV; proj = proj + 1 mV }
+}
+synapse S { state w in [0, 1]; trace pre x decay 20 ms add 0.01
+    on pre { w = clip(w + x, 0, 1) } }
+network N { pop record = M[2]; source s = poisson(rate = 10 Hz, seed = 1)[2]
+    proj a = s -> record.source all_to_all with S { w = 0.5 }
+    drive d = current(1 mV) -> record.source
+    record record spikes }
+`
+	f, err := ParseFile("in.snn", []byte(src))
+	if err != nil {
+		t.Fatalf("ParseFile: %v", err)
+	}
+	checkRoundTrip(t, []byte(src))
+	var kinds []string
+	for _, d := range f.Decls {
+		for _, it := range declItems(d) {
+			kinds = append(kinds, fmt.Sprintf("%T", it))
+		}
+	}
+	want := []string{"*lang.Param", "*lang.Input", "*lang.State", "*lang.State", "*lang.Let",
+		"*lang.Map", "*lang.Map", "*lang.Spike",
+		"*lang.State", "*lang.Trace", "*lang.On",
+		"*lang.Pop", "*lang.Source", "*lang.Proj", "*lang.Drive", "*lang.Record"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("item kinds (-want +got):\n%s", diff)
+	}
+}
+
+func declItems(d lang.Decl) []lang.Item {
+	switch d := d.(type) {
+	case *lang.Model:
+		return d.Items
+	case *lang.Synapse:
+		return d.Items
+	case *lang.Network:
+		return d.Items
+	}
+	return nil
 }

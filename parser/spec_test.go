@@ -64,4 +64,13 @@ func TestSpecGrammar(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("spec.md §1 keywords %v, lexer keywords %v", got, want)
 	}
+	_, sec1, _ = strings.Cut(string(spec), "**Contextual keywords** ")
+	words, _, _ = strings.Cut(sec1, "` ")
+	got = strings.Fields(strings.Trim(words, "`"))
+	want = slices.Clone(contextual)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("spec.md §1 contextual keywords %v, lexer's %v", got, want)
+	}
 }
