@@ -356,3 +356,65 @@ func (n *Net) RingSize(pop string) int {
 	}
 	return d + 1
 }
+
+// Clone returns a copy of n whose structs (populations, sources,
+// projections, drives, records, rules, traces, layers) are its own, so a
+// pass may set the copy's fixed-phase fields without touching n; the data
+// slices (indices, weights, values, spikes, tables) are shared, so they are
+// never modified in place after irgen.
+func (n *Net) Clone() *Net {
+	c := *n
+	layers := map[*SCLayer]*SCLayer{}
+	c.Layers = make([]*SCLayer, len(n.Layers))
+	for i, l := range n.Layers {
+		cl := *l
+		c.Layers[i], layers[l] = &cl, &cl
+	}
+	c.Pops = make([]*Pop, len(n.Pops))
+	for i, p := range n.Pops {
+		cp := *p
+		cp.Params = cloneAll(p.Params)
+		cp.Init = cloneAll(p.Init)
+		if p.Source != nil {
+			s := *p.Source
+			cp.Source = &s
+		}
+		if p.Layer != nil {
+			cp.Layer = layers[p.Layer]
+		}
+		c.Pops[i] = &cp
+	}
+	c.Projs = cloneAll(n.Projs)
+	c.Drives = make([]*Drive, len(n.Drives))
+	for i, d := range n.Drives {
+		cd := *d
+		cd.Targets = cloneAll(d.Targets)
+		c.Drives[i] = &cd
+	}
+	c.Records = cloneAll(n.Records)
+	c.Rules = make([]*Rule, len(n.Rules))
+	for i, r := range n.Rules {
+		cr := *r
+		for _, t := range []**Trace{&cr.Pre, &cr.Post} {
+			if *t != nil {
+				ct := **t
+				*t = &ct
+			}
+		}
+		c.Rules[i] = &cr
+	}
+	return &c
+}
+
+// cloneAll returns new copies of the structs xs points to.
+func cloneAll[T any](xs []*T) []*T {
+	if xs == nil {
+		return nil
+	}
+	out := make([]*T, len(xs))
+	for i, x := range xs {
+		c := *x
+		out[i] = &c
+	}
+	return out
+}

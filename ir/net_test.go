@@ -650,3 +650,54 @@ func TestMaxInDegreeSparse(t *testing.T) {
 		}
 	}
 }
+
+// TestNetClone: a clone prints like the original, and setting every
+// fixed-phase field of the clone's structs (what quantize does) leaves the
+// original's text unchanged.
+func TestNetClone(t *testing.T) {
+	m := testNet(t, Real)
+	before := m.String()
+	c := m.Nets[0].Clone()
+	cm := &Module{File: m.File, Phase: m.Phase, Funcs: m.Funcs, Nets: []*Net{c}}
+	if cm.String() != before {
+		t.Fatal("the clone prints differently")
+	}
+	for _, p := range c.Pops {
+		for _, in := range p.Init {
+			in.Words = make([]int64, len(in.Values))
+		}
+		if p.Source != nil {
+			p.Source.Threshold++
+		}
+		if p.Layer != nil {
+			p.Layer.Gain++
+		}
+	}
+	for _, p := range c.Projs {
+		p.Words = make([]int64, len(p.W))
+		p.Rule = "changed"
+	}
+	for _, d := range c.Drives {
+		d.ValueWord, d.WWord = 7, 7
+		for _, tg := range d.Targets {
+			tg.Hi--
+		}
+	}
+	for _, r := range c.Records {
+		r.Every++
+	}
+	for _, r := range c.Rules {
+		if r.Pre != nil {
+			r.Pre.DecayWord = 9
+		}
+		if r.Post != nil {
+			r.Post.AddWord = 9
+		}
+	}
+	if m.String() != before {
+		t.Error("changing the clone changed the original")
+	}
+	if cm.String() == before {
+		t.Error("the changes show in neither: the test changes nothing printed")
+	}
+}

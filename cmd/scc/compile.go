@@ -122,9 +122,19 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 	if err != nil {
 		return err
 	}
-	real, err := ir.Parse(m.String()) // an independent copy for the float model
+	// An independent copy for the float model: the Funcs through the text
+	// form (a round trip), the networks cloned (their data is shared and
+	// read-only; printing a million synapses would cost more than the
+	// rest of the compile).
+	nets := m.Nets
+	m.Nets = nil
+	real, err := ir.Parse(m.String())
+	m.Nets = nets
 	if err != nil {
 		panic(fmt.Sprintf("irgen output does not round-trip: %v", err))
+	}
+	for _, n := range nets {
+		real.Nets = append(real.Nets, n.Clone())
 	}
 	u.real = real
 	if opt.StopAfter == "irgen" {
