@@ -118,7 +118,7 @@ const (
 	msgNetMissing      = "missing setting %q of %s"
 	msgNetUniform      = "uniform(a, b): a = %s is greater than b = %s"
 	msgNetNormal       = "normal(mean, sd): sd must not be negative, found %s"
-	msgNetColumn       = "column() is allowed only for the weights and delays of sparse and list projections"
+	msgNetColumn       = "column() is allowed only for the weights and delays of sparse projections (it reads the connector's file)"
 	msgNetTargetSource = "%q is a source: a source cannot be the target of a projection or drive"
 	msgNetTargetLayer  = "%q is a layer: a layer has no input ports"
 	msgNetNoPort       = "target %q needs an input port, written %[1]s.<input> (%s)"

@@ -27,7 +27,7 @@ const (
 	DistUniform                 // uniform in [A, B) (whole numbers A..B for delays)
 	DistNormal                  // mean A, standard deviation B
 	DistFile                    // one value per line (or per row's column) of File
-	DistColumn                  // a column of the projection's sparse/list file
+	DistColumn                  // a column of the projection's sparse file
 )
 
 // Dist is a value given per neuron or per synapse: a constant, a seeded

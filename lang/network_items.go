@@ -226,7 +226,7 @@ func (nc *netChecker) proj(p *Proj) *ProjInfo {
 		okb = false
 	case w != nil:
 		var ok bool
-		pi.W, ok = nc.dist(w.Value, port.Dim, "weight", conn.Kind == ConnSparse || conn.Kind == ConnList)
+		pi.W, ok = nc.dist(w.Value, port.Dim, "weight", conn.Kind == ConnSparse)
 		okb = okb && ok
 	case conn.Kind == ConnSparse:
 		pi.W = Dist{Pos: p.Pos, Kind: DistColumn, Column: "w", Dim: port.Dim}
@@ -392,7 +392,7 @@ func (nc *netChecker) delay(p *Proj, kind ConnKind) (Dist, bool) {
 		nc.c.errs.Add(dl.Value.GetPos(), msgNetDelayUnit, FormatExpr(dl.Value))
 		return d, false
 	}
-	v, ok := nc.dist(dl.Value, want, "delay", kind == ConnSparse || kind == ConnList)
+	v, ok := nc.dist(dl.Value, want, "delay", kind == ConnSparse)
 	if !ok {
 		return v, false
 	}
