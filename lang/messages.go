@@ -151,6 +151,7 @@ const (
 	// synapse rules
 	msgDuplicateSynapse = "synapse %q is declared twice (first at %s)"
 	msgItemInSynapse    = "%s is not allowed in a synapse"
+	msgSynOption        = "option %q is not allowed in a synapse (only format, rounding and overflow: the network sets dt, and events have no method)"
 	msgSynTraceTwice    = "second %s trace (first at %s)"
 	msgSynOnTwice       = "second on %s body (first at %s)"
 	msgSynNoW           = "synapse %q declares no state w (the weight)"

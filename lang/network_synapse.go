@@ -5,6 +5,7 @@ import "math"
 // ruleParts are the items of a synapse rule, sorted by kind.
 type ruleParts struct {
 	params []Item
+	opts   []Item            // format, rounding, overflow
 	states []*State          // w first
 	traces [2]*Trace         // pre, post
 	ons    [2]*On            // pre, post
@@ -16,7 +17,9 @@ type ruleParts struct {
 // states are the synapse states (w first), inputs the pre trace then the
 // post trace, parameters the rule's, and whose maps are the body's
 // assignments. They are checked as models, so dimensions and constants of
-// the bodies get the model checker's diagnostics.
+// the bodies get the model checker's diagnostics. The rule's profile
+// options (format, rounding, overflow) are the event models' options, so
+// w and the traces get the rule's number format.
 func (c *checker) synapse(s *Synapse) *SynapseInfo {
 	si := &SynapseInfo{Pos: s.Pos, Name: s.Name}
 	r := c.ruleItems(s)
@@ -59,7 +62,7 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 		if on == nil {
 			continue
 		}
-		m, okm := c.eventModel(s, on, r, append(append(append([]Item(nil), r.params...), inputs...), states...))
+		m, okm := c.eventModel(s, on, r, append(append(append(append([]Item(nil), r.opts...), r.params...), inputs...), states...))
 		ok = ok && okm
 		if k == 0 {
 			si.OnPre = m
@@ -73,7 +76,7 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 		wm = si.OnPost
 	}
 	if wm == nil {
-		wm = c.model(&Model{Pos: s.Pos, Name: s.Name, Items: append(append([]Item(nil), r.params...), states...)})
+		wm = c.model(&Model{Pos: s.Pos, Name: s.Name, Items: append(append(append([]Item(nil), r.opts...), r.params...), states...)})
 	}
 	c.ruleW[s.Name] = wm.States[0].Dim
 	if !ok {
@@ -113,6 +116,13 @@ func (c *checker) ruleItems(s *Synapse) *ruleParts {
 			}
 			if name(n.Name, n.Pos, "trace") {
 				r.traces[k] = n
+			}
+		case *Option:
+			switch n.Key {
+			case "format", "rounding", "overflow":
+				r.opts = append(r.opts, n)
+			default:
+				c.errs.Add(n.Pos, msgSynOption, n.Key)
 			}
 		case *On:
 			k := b2i(n.Post)

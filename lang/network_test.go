@@ -323,3 +323,36 @@ func TestParserNetworkGoldenChecks(t *testing.T) {
 	}
 	check(t, string(src))
 }
+
+// TestSynapseProfile: a rule's format, rounding and overflow options are
+// its event models' profile (w and the traces in the rule's format);
+// without them the event models keep DefaultProfile.
+func TestSynapseProfile(t *testing.T) {
+	const rule = `
+model M { format auto:32
+    input je : mV in [0 mV, 8 mV]
+    state v : mV = 0 mV in [-10 mV, 10 mV]
+    v' = je
+    spike when v > 1 mV { v = 0 mV } }
+synapse S { %s
+    param gmax = 1 mV; state w : mV in [0 mV, gmax]
+    trace pre x decay 20 ms add 0.01 mV
+    on pre { w = clip(w + x, 0 mV, gmax) } }
+network N { source s = poisson(rate = 10 Hz, seed = 1)[2]; pop p = M[1]
+    proj a = s -> p.je all_to_all with S { w = 0.5 mV } }
+`
+	for _, tc := range []struct{ opts, format, round, overflow string }{
+		{"", "q8.8", "floor", "sat"},
+		{"format q16.16", "q16.16", "floor", "sat"},
+		{"format q16.16; rounding half_even; overflow wrap", "q16.16", "half_even", "wrap"},
+	} {
+		t.Run(tc.opts, func(t *testing.T) {
+			info := check(t, strings.Replace(rule, "%s", tc.opts, 1))
+			m := info.Synapses[0].OnPre
+			p := m.Profile
+			if got := p.StateFormat().String(); got != tc.format || p.Round.String() != tc.round || p.Overflow.String() != tc.overflow {
+				t.Errorf("S__pre profile = %s %s %s, want %s %s %s", got, p.Round, p.Overflow, tc.format, tc.round, tc.overflow)
+			}
+		})
+	}
+}
