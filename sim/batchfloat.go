@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 
 	"scc/fixed"
 	"scc/ir"
@@ -26,6 +25,11 @@ type BatchFloat struct {
 	param  [][]float64 // per param index: per-neuron values, or nil (uniform)
 	commit []fcommit
 	fail   *BatchAssertError
+	// hoisted: the ops whose value is the same in every neuron (their
+	// args are constants, uniform parameters or other such ops) hold it
+	// in their own column, computed once by the same kernel; stale after
+	// SetParam.
+	hoisted bool
 }
 
 type fop struct {
@@ -34,6 +38,8 @@ type fop struct {
 	dst     int
 	a, b, c int
 	idx     int
+	uni     bool                    // value hoisted (uniform over neurons)
+	real    func([]float64) float64 // OpCall: the builtin's float64 meaning
 }
 
 type fcommit struct {
@@ -88,6 +94,7 @@ func NewBatchFloat(f *ir.Func, n int) (*BatchFloat, error) {
 				if b == nil || b.Arity != len(v.Args) {
 					return nil, fmt.Errorf("%v: sim: unknown function %q", v.Pos, v.AuxName)
 				}
+				o.real = b.Real // what fixed.Call applies (name and arity checked here)
 			case ir.OpNext:
 				c := fcommit{state: int(v.AuxInt), arg: o.a}
 				a := v.Args[0]
@@ -124,8 +131,46 @@ func (m *BatchFloat) SetParam(i, p int, x float64) {
 			c[j] = m.F.Params[p].Value
 		}
 		m.param[p] = c
+		m.hoisted = false
 	}
 	c[i] = x
+}
+
+// hoist finds the ops whose value is uniform over the neurons and fills
+// their columns once, running the op's own kernel on one element.
+func (m *BatchFloat) hoist() {
+	ucol := make([][]float64, len(m.cols))
+	for pi := range m.prog {
+		o := &m.prog[pi]
+		o.uni = false
+		switch o.op {
+		case ir.OpConst:
+			ucol[o.dst] = m.own[o.dst]
+		case ir.OpParam:
+			if m.param[o.idx] == nil {
+				ucol[o.dst] = m.own[o.dst]
+			}
+		case ir.OpFit:
+			ucol[o.dst] = ucol[o.a]
+		case ir.OpState, ir.OpInput, ir.OpSpike, ir.OpAssert:
+		default:
+			all := true
+			for _, x := range o.v.Args {
+				all = all && ucol[x.ID] != nil
+			}
+			if !all {
+				continue
+			}
+			r := m.own[o.dst]
+			m.apply(o, ucol, r[:1], 1)
+			for i := range r {
+				r[i] = r[0]
+			}
+			ucol[o.dst] = r
+			o.uni = true
+		}
+	}
+	m.hoisted = true
 }
 
 // Reset loads the initial states and clears the spikes.
@@ -144,6 +189,9 @@ func (m *BatchFloat) Reset() {
 func (m *BatchFloat) Step() error {
 	m.Steps++
 	m.fail = nil
+	if !m.hoisted {
+		m.hoist()
+	}
 	for lo := 0; lo < m.N; lo += BlockSize {
 		m.block(lo, min(lo+BlockSize, m.N))
 	}
@@ -186,102 +234,19 @@ func (m *BatchFloat) block(lo, hi int) {
 			cols[o.dst] = cols[o.a][:n]
 			continue
 		}
-		r := m.own[o.dst]
-		if r != nil {
-			r = r[:n]
-			cols[o.dst] = r
-		}
-		a := cols[o.a][:n]
-		var b, c []float64
-		if len(o.v.Args) > 1 {
-			b = cols[o.b][:n]
+		if o.uni {
+			cols[o.dst] = m.own[o.dst][:n]
+			continue
 		}
 		switch o.op {
-		case ir.OpAdd:
-			for i := range r {
-				r[i] = a[i] + b[i]
-			}
-		case ir.OpSub:
-			for i := range r {
-				r[i] = a[i] - b[i]
-			}
-		case ir.OpMul:
-			for i := range r {
-				r[i] = a[i] * b[i]
-			}
-		case ir.OpNeg:
-			for i := range r {
-				r[i] = -a[i]
-			}
-		case ir.OpDiv:
-			for i := range r {
-				r[i] = a[i] / b[i]
-			}
-		case ir.OpLt:
-			for i := range r {
-				r[i] = f2b(a[i] < b[i])
-			}
-		case ir.OpLe:
-			for i := range r {
-				r[i] = f2b(a[i] <= b[i])
-			}
-		case ir.OpGt:
-			for i := range r {
-				r[i] = f2b(a[i] > b[i])
-			}
-		case ir.OpGe:
-			for i := range r {
-				r[i] = f2b(a[i] >= b[i])
-			}
-		case ir.OpEq:
-			for i := range r {
-				r[i] = f2b(a[i] == b[i])
-			}
-		case ir.OpNe:
-			for i := range r {
-				r[i] = f2b(a[i] != b[i])
-			}
-		case ir.OpAnd:
-			for i := range r {
-				r[i] = f2b(a[i] != 0 && b[i] != 0)
-			}
-		case ir.OpOr:
-			for i := range r {
-				r[i] = f2b(a[i] != 0 || b[i] != 0)
-			}
-		case ir.OpNot:
-			for i := range r {
-				r[i] = f2b(a[i] == 0)
-			}
-		case ir.OpSelect:
-			c = cols[o.c][:n]
-			for i := range r {
-				if a[i] != 0 {
-					r[i] = b[i]
-				} else {
-					r[i] = c[i]
-				}
-			}
-		case ir.OpCall:
-			var buf [4]float64
-			for i := range r {
-				args := buf[:0]
-				for _, x := range o.v.Args {
-					args = append(args, cols[x.ID][i])
-				}
-				y, ok := fixed.Call(o.v.AuxName, args)
-				if !ok {
-					y = math.NaN()
-				}
-				r[i] = y
-			}
 		case ir.OpSpike:
+			a := cols[o.a][:n]
 			sp := m.Spike[lo:hi]
 			for i := range sp {
 				sp[i] = a[i] != 0
 			}
 		case ir.OpAssert:
-			if m.fail == nil {
+			if a := cols[o.a][:n]; m.fail == nil {
 				for i := range a {
 					if a[i] == 0 {
 						m.fail = &BatchAssertError{Step: m.Steps, Neuron: lo + i, Value: o.v}
@@ -289,6 +254,8 @@ func (m *BatchFloat) block(lo, hi int) {
 					}
 				}
 			}
+		default:
+			m.apply(o, cols, m.own[o.dst], n)
 		}
 	}
 	for _, c := range m.commit {
@@ -302,5 +269,93 @@ func (m *BatchFloat) block(lo, hi int) {
 			src = c.stage[:n]
 		}
 		copy(m.State[c.state][lo:hi], src)
+	}
+}
+
+// apply runs the pure op o on the first n elements of its arg columns in
+// cols, into r (its own column, set as cols[o.dst]).
+func (m *BatchFloat) apply(o *fop, cols [][]float64, r []float64, n int) {
+	r = r[:n]
+	cols[o.dst] = r
+	a := cols[o.a][:n]
+	var b, c []float64
+	if len(o.v.Args) > 1 {
+		b = cols[o.b][:n]
+	}
+	switch o.op {
+	case ir.OpAdd:
+		for i := range r {
+			r[i] = a[i] + b[i]
+		}
+	case ir.OpSub:
+		for i := range r {
+			r[i] = a[i] - b[i]
+		}
+	case ir.OpMul:
+		for i := range r {
+			r[i] = a[i] * b[i]
+		}
+	case ir.OpNeg:
+		for i := range r {
+			r[i] = -a[i]
+		}
+	case ir.OpDiv:
+		for i := range r {
+			r[i] = a[i] / b[i]
+		}
+	case ir.OpLt:
+		for i := range r {
+			r[i] = f2b(a[i] < b[i])
+		}
+	case ir.OpLe:
+		for i := range r {
+			r[i] = f2b(a[i] <= b[i])
+		}
+	case ir.OpGt:
+		for i := range r {
+			r[i] = f2b(a[i] > b[i])
+		}
+	case ir.OpGe:
+		for i := range r {
+			r[i] = f2b(a[i] >= b[i])
+		}
+	case ir.OpEq:
+		for i := range r {
+			r[i] = f2b(a[i] == b[i])
+		}
+	case ir.OpNe:
+		for i := range r {
+			r[i] = f2b(a[i] != b[i])
+		}
+	case ir.OpAnd:
+		for i := range r {
+			r[i] = f2b(a[i] != 0 && b[i] != 0)
+		}
+	case ir.OpOr:
+		for i := range r {
+			r[i] = f2b(a[i] != 0 || b[i] != 0)
+		}
+	case ir.OpNot:
+		for i := range r {
+			r[i] = f2b(a[i] == 0)
+		}
+	case ir.OpSelect:
+		c = cols[o.c][:n]
+		for i := range r {
+			if a[i] != 0 {
+				r[i] = b[i]
+			} else {
+				r[i] = c[i]
+			}
+		}
+	case ir.OpCall:
+		var buf [4]float64
+		for i := range r {
+			args := buf[:0]
+			for _, x := range o.v.Args {
+				args = append(args, cols[x.ID][i])
+			}
+			r[i] = o.real(args)
+		}
 	}
 }

@@ -56,6 +56,33 @@ func BenchmarkBatchFixedLIF(b *testing.B) {
 	reportCPU(b, c0, float64(n), "neuron-updates")
 }
 
+// BenchmarkBatchFloatCubaLIF: the float64 batched interpreter on 1M
+// neurons of models/cuba_lif.snn, whose exact integration calls exp of
+// parameters (uniform over the neurons: hoisted, computed once).
+func BenchmarkBatchFloatCubaLIF(b *testing.B) {
+	src, err := os.ReadFile("../models/cuba_lif.snn")
+	if err != nil {
+		b.Fatal(err)
+	}
+	real, _, _ := compileModule(b, "cuba_lif.snn", src, false)
+	const n = 1 << 20
+	m, err := sim.NewBatchFloat(real.Func("CubaLIF"), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := range m.In[0] {
+		m.In[0][i] = 16 * rng.Float64()
+	}
+	logCPU(b)
+	b.ResetTimer()
+	c0 := cpuSeconds()
+	for b.Loop() {
+		m.Step()
+	}
+	reportCPU(b, c0, float64(n), "neuron-updates")
+}
+
 // BenchmarkNetLIF1M: one sim.Net step of a 1M-neuron LIF population with
 // a per-step current drive (gather, update, spike lists, statistics).
 func BenchmarkNetLIF1M(b *testing.B) {
@@ -141,8 +168,18 @@ func cubaNet(b *testing.B, fix *ir.Module) *ir.Net {
 // network (4000 neurons, p = 0.02: about 320k synapses).
 func BenchmarkCUBA(b *testing.B) {
 	_, fix := fixedLIF(b)
-	net := cubaNet(b, fix)
-	s := mustNet(b, fix, net, sim.NetOptions{})
+	benchCUBA(b, fix, cubaNet(b, fix))
+}
+
+// BenchmarkCUBAFloat: the same network in the float64 model (the real
+// module, weights W).
+func BenchmarkCUBAFloat(b *testing.B) {
+	real, fix := fixedLIF(b)
+	benchCUBA(b, real, cubaNet(b, fix))
+}
+
+func benchCUBA(b *testing.B, m *ir.Module, net *ir.Net) {
+	s := mustNet(b, m, net, sim.NetOptions{})
 	for range 1000 { // past the initial transient
 		s.Step()
 	}
