@@ -26,21 +26,36 @@ func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 	if !l.slice(pi.Pre, n) || !l.slice(pi.Post, n) {
 		return nil
 	}
-	syns, err := l.connect(pi)
-	if err != nil {
-		l.errs.Append(err)
-		return nil
-	}
-	slices.SortStableFunc(syns, func(a, b syn) int {
-		return cmp.Or(cmp.Compare(a.pre, b.pre), cmp.Compare(a.post, b.post))
-	})
 	p := &ir.Proj{Name: pi.Name, Pos: pi.Pos, Pre: pi.Pre.Pop, Post: pi.Post.Pop,
-		Port: pi.PortIndex, PortName: pi.Port, Rule: pi.Rule,
-		PreIdx: make([]int32, len(syns)), PostIdx: make([]int32, len(syns))}
-	for k, s := range syns {
-		p.PreIdx[k] = int32(pi.Pre.Lo + s.pre)
-		p.PostIdx[k] = int32(pi.Post.Lo + s.post)
+		Port: pi.PortIndex, PortName: pi.Port, Rule: pi.Rule}
+	var syns []syn
+	switch pi.Conn.Kind {
+	case lang.ConnAllToAll, lang.ConnOneToOne, lang.ConnRandom, lang.ConnFixedIndegree:
+		// The pair connectors carry no per-synapse values: their pairs go
+		// straight into PreIdx/PostIdx, in synapse order (no []syn, no sort).
+		pre, post, err := l.pairs(pi)
+		if err != nil {
+			l.errs.Append(err)
+			return nil
+		}
+		p.PreIdx, p.PostIdx = pre, post
+	default:
+		var err error
+		if syns, err = l.connect(pi); err != nil {
+			l.errs.Append(err)
+			return nil
+		}
+		slices.SortStableFunc(syns, func(a, b syn) int {
+			return cmp.Or(cmp.Compare(a.pre, b.pre), cmp.Compare(a.post, b.post))
+		})
+		p.PreIdx, p.PostIdx = make([]int32, len(syns)), make([]int32, len(syns))
+		for k, s := range syns {
+			p.PreIdx[k] = int32(pi.Pre.Lo + s.pre)
+			p.PostIdx[k] = int32(pi.Post.Lo + s.post)
+		}
 	}
+	ns := len(p.PreIdx)
+	var err error
 	var wcol []float64
 	var dcol []syn
 	if k := pi.Conn.Kind; k == lang.ConnDense || k == lang.ConnSparse {
@@ -54,11 +69,11 @@ func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 	}
 	if pi.Conn.Kind == lang.ConnDense {
 		p.W = wcol
-	} else if p.W, err = l.synValues(pi.W, len(syns), wcol); err != nil {
+	} else if p.W, err = l.synValues(pi.W, ns, wcol); err != nil {
 		l.errs.Append(err)
 		return nil
 	}
-	if p.Delay, err = l.delays(pi.Delay, len(syns), dcol, n.Dt); err != nil {
+	if p.Delay, err = l.delays(pi.Delay, ns, dcol, n.Dt); err != nil {
 		l.errs.Append(err)
 		return nil
 	}
@@ -74,14 +89,11 @@ const (
 	maxPairs    = 1 << 30
 )
 
-// connect lists the synapses of pi's connector.
-func (l *netLowerer) connect(pi *lang.ProjInfo) ([]syn, error) {
+// checkSize reports a connector whose instance would exceed maxSynapses
+// or maxPairs.
+func checkSize(pi *lang.ProjInfo) error {
 	c := &pi.Conn
 	nPre, nPost := pi.Pre.Len(), pi.Post.Len()
-	// self reports a pair of one neuron with itself that the connector
-	// excludes.
-	same := pi.Pre.Pop == pi.Post.Pop && !c.AllowSelf
-	self := func(i, j int) bool { return same && pi.Pre.Lo+i == pi.Post.Lo+j }
 	pairs := int64(nPre) * int64(nPost)
 	limit := func(n, max int64) error {
 		if n > max {
@@ -100,36 +112,94 @@ func (l *netLowerer) connect(pi *lang.ProjInfo) ([]syn, error) {
 			err = limit(pairs, maxPairs)
 		}
 	}
-	if err != nil {
-		return nil, err
+	return err
+}
+
+// pairs lists the synapses of a pair connector (all_to_all, one_to_one,
+// random, fixed_indegree) as absolute pre and post indices in synapse
+// order: ascending pre, then ascending post.
+func (l *netLowerer) pairs(pi *lang.ProjInfo) (pre, post []int32, err error) {
+	if err := checkSize(pi); err != nil {
+		return nil, nil, err
 	}
-	var out []syn
+	c := &pi.Conn
+	nPre, nPost := pi.Pre.Len(), pi.Post.Len()
+	lo, lq := int32(pi.Pre.Lo), int32(pi.Post.Lo)
+	// self reports a pair of one neuron with itself that the connector
+	// excludes.
+	same := pi.Pre.Pop == pi.Post.Pop && !c.AllowSelf
+	self := func(i, j int) bool { return same && pi.Pre.Lo+i == pi.Post.Lo+j }
 	switch c.Kind {
 	case lang.ConnAllToAll:
-		out = make([]syn, 0, nPre*nPost)
+		pre, post = make([]int32, 0, nPre*nPost), make([]int32, 0, nPre*nPost)
 		for i := range nPre {
 			for j := range nPost {
-				out = append(out, syn{pre: i, post: j})
+				pre, post = append(pre, lo+int32(i)), append(post, lq+int32(j))
 			}
 		}
 	case lang.ConnOneToOne:
 		if nPre != nPost {
-			return nil, lang.Errorf(c.Pos, msgOneToOne, nPre, nPost)
+			return nil, nil, lang.Errorf(c.Pos, msgOneToOne, nPre, nPost)
 		}
+		pre, post = make([]int32, 0, nPre), make([]int32, 0, nPre)
 		for i := range nPre {
-			out = append(out, syn{pre: i, post: i})
+			pre, post = append(pre, lo+int32(i)), append(post, lq+int32(i))
 		}
 	case lang.ConnRandom:
 		r := newRand(c.Seed, streamConn)
 		for i := range nPre {
 			for j := range nPost {
 				if !self(i, j) && r.Float64() < c.P {
-					out = append(out, syn{pre: i, post: j})
+					pre, post = append(pre, lo+int32(i)), append(post, lq+int32(j))
 				}
 			}
 		}
 	case lang.ConnFixedIndegree:
-		return fixedIndegree(c, nPre, nPost, self)
+		draws, err := fixedIndegree(c, nPre, nPost, func(j int) int {
+			if !same {
+				return -1
+			}
+			return pi.Post.Lo + j - pi.Pre.Lo
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		// draws[j·k + s] is post j's s-th pre: a counting sort by pre,
+		// stable (posts stay ascending within a row; a post's pres are
+		// distinct, so this is the (pre, post) order).
+		k := max(c.K, 0)
+		start := make([]int32, nPre+1)
+		for _, i := range draws {
+			start[i+1]++
+		}
+		for i := range nPre {
+			start[i+1] += start[i]
+		}
+		pre, post = make([]int32, len(draws)), make([]int32, len(draws))
+		for i := range nPre {
+			for q := start[i]; q < start[i+1]; q++ {
+				pre[q] = lo + int32(i)
+			}
+		}
+		for s, i := range draws {
+			q := start[i]
+			start[i]++
+			post[q] = lq + int32(s/k)
+		}
+	}
+	return pre, post, nil
+}
+
+// connect lists the synapses of a connector with per-synapse values
+// (dense, sparse) or given pairs (list), in the source's order.
+func (l *netLowerer) connect(pi *lang.ProjInfo) ([]syn, error) {
+	if err := checkSize(pi); err != nil {
+		return nil, err
+	}
+	c := &pi.Conn
+	nPre, nPost := pi.Pre.Len(), pi.Post.Len()
+	var out []syn
+	switch c.Kind {
 	case lang.ConnDense:
 		m := c.Matrix
 		pos := c.Pos
@@ -202,17 +272,26 @@ func shape(m [][]float64, rows, cols int, pos lang.Pos) error {
 }
 
 // fixedIndegree draws k distinct pre neurons for each post neuron
-// (network_rand.go documents the draws).
-func fixedIndegree(c *lang.Conn, nPre, nPost int, self func(i, j int) bool) ([]syn, error) {
+// (network_rand.go documents the draws): out[j·k + s] is post j's s-th
+// pre (relative to the pre slice).
+// selfIdx(j) is the pre excluded as j itself (-1: none).
+func fixedIndegree(c *lang.Conn, nPre, nPost int, selfIdx func(j int) int) ([]int32, error) {
 	r := newRand(c.Seed, streamConn)
-	out := make([]syn, 0, nPost*max(c.K, 0))
-	cand := make([]int, 0, nPre)
+	out := make([]int32, 0, nPost*max(c.K, 0))
+	iota := make([]int32, nPre)
+	for i := range iota {
+		iota[i] = int32(i)
+	}
+	cand := make([]int32, 0, nPre)
 	for j := range nPost {
+		// The ascending candidate list, without j's own index when self
+		// pairs are excluded.
 		cand = cand[:0]
-		for i := range nPre {
-			if !self(i, j) {
-				cand = append(cand, i)
-			}
+		skip := selfIdx(j)
+		if skip < 0 || skip >= nPre {
+			cand = append(cand, iota...)
+		} else {
+			cand = append(append(cand, iota[:skip]...), iota[skip+1:]...)
 		}
 		if c.K < 0 || c.K > len(cand) {
 			return nil, lang.Errorf(c.Pos, msgIndegree, c.K, len(cand))
@@ -220,7 +299,7 @@ func fixedIndegree(c *lang.Conn, nPre, nPost int, self func(i, j int) bool) ([]s
 		for s := range c.K {
 			t := s + r.IntN(len(cand)-s)
 			cand[s], cand[t] = cand[t], cand[s]
-			out = append(out, syn{pre: cand[s], post: j})
+			out = append(out, cand[s])
 		}
 	}
 	return out, nil
