@@ -151,6 +151,7 @@ const (
 	// synapse rules
 	msgDuplicateSynapse = "synapse %q is declared twice (first at %s)"
 	msgItemInSynapse    = "%s is not allowed in a synapse"
+	msgSynNegTrace      = "trace %q of rule %q %s a negative value: bit-true decay floor(x·%.6g) moves a negative word toward −∞, so at dt = %s ms it never decays below %d LSB%s; keep the trace positive and subtract it in the body"
 	msgSynOption        = "option %q is not allowed in a synapse (only format, rounding and overflow: the network sets dt, and events have no method)"
 	msgSynTraceTwice    = "second %s trace (first at %s)"
 	msgSynOnTwice       = "second on %s body (first at %s)"

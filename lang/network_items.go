@@ -213,6 +213,8 @@ func (nc *netChecker) proj(p *Proj) *ProjInfo {
 		case ok2 && wd != port.Dim:
 			nc.c.errs.Add(p.RulePos, msgNetRuleDim, p.Rule, wd, port.Name, port.Dim)
 			ok2 = false
+		default:
+			nc.c.negativeTraces(p.Rule, nc.ni.Profile.Dt)
 		}
 	}
 	conn, okc := nc.conn(p, pre, post, ok1 && ok2, pi.PortDim)

@@ -1,6 +1,9 @@
 package lang
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // ruleParts are the items of a synapse rule, sorted by kind.
 type ruleParts struct {
@@ -227,6 +230,59 @@ func (c *checker) eventModel(s *Synapse, on *On, r *ruleParts, decls []Item) (*M
 	c.info.Models[name] = m
 	c.events[name] = true
 	return m, ok && len(c.errs) == nerr
+}
+
+// negativeTraces warns at each trace of rule that adds (or is set to) a
+// negative value. DESIGN §4.1 rule 7 decays a trace word x to
+// floor(x·a): for x = −k LSB that is −ceil(k·a), which stays −k while
+// k·(1 − a) < 1. A negative trace therefore sticks at the largest such k,
+// ceil(1/(1 − a)) − 1 LSB (about τ/dt), instead of decaying to 0. a is the
+// exact decay e^(−dt/τ); the quantized decay word keeps ten significant
+// bits of 1 − a (passes/net.go), so the bound is that close. The network's
+// dt decides a, so the warning is made per network using the rule.
+func (c *checker) negativeTraces(rule string, dt float64) {
+	var si *SynapseInfo
+	for _, s := range c.info.Synapses {
+		if s.Name == rule {
+			si = s
+		}
+	}
+	if si == nil {
+		return
+	}
+	m := si.OnPre
+	if m == nil {
+		m = si.OnPost
+	}
+	for _, tr := range []*TraceInfo{si.Pre, si.Post} {
+		if tr == nil || !(tr.Add < 0) || !(dt > 0) {
+			continue
+		}
+		a := math.Exp(-dt / tr.Tau)
+		if !(a > 0 && a < 1) {
+			continue
+		}
+		k := math.Ceil(1/(1-a)) - 1
+		verb := "adds"
+		if tr.Set {
+			verb = "is set to"
+		}
+		// The magnitude in the trace's unit when the rule's format is
+		// fixed; an auto format is chosen at quantization.
+		mag := ""
+		if m != nil && m.Profile.Auto == 0 {
+			f := m.Profile.Format
+			unit := ""
+			for _, in := range m.Inputs {
+				if in.Name == tr.Name && !in.Dim.IsDimensionless() {
+					unit, _ = canonicalUnit(in.Dim)
+					unit = " " + unit
+				}
+			}
+			mag = fmt.Sprintf(" (%s%s in %s)", numStr(math.Ldexp(k, -f.Frac)), unit, f)
+		}
+		c.info.Warnings.Add(tr.Pos, msgSynNegTrace, tr.Name, rule, verb, a, numStr(dt), int64(k), mag)
+	}
 }
 
 // canonicalUnit returns the name of the unit of dimension d worth one

@@ -356,3 +356,53 @@ network N { source s = poisson(rate = 10 Hz, seed = 1)[2]; pop p = M[1]
 		})
 	}
 }
+
+// TestNegativeTraceWarning: a trace with a negative add (or set) sticks
+// in bit-true at ceil(1/(1 − e^(−dt/τ))) − 1 LSB; the checker warns at the
+// trace with that magnitude, computed here by hand: τ = 20 ms, dt = 0.1 ms
+// gives 1/(1 − a) = 200.5 → 200 LSB (200/256 mV in q8.8, 200/65536 mV in
+// q16.16); dt = 1 ms gives 20.504 → 20 LSB (20/256 mV).
+func TestNegativeTraceWarning(t *testing.T) {
+	const src = `
+model M {
+    input je : mV
+    state v : mV = 0 mV
+    v' = je
+}
+synapse S { %s
+    state w : mV in [0 mV, 1 mV]
+    trace post y decay 20 ms %s
+    on pre { w = clip(w + y, 0 mV, 1 mV) }
+}
+network N { dt %s; pop p = M[2]
+    proj a = p -> p.je all_to_all with S { w = 0.5 mV } }
+`
+	for _, tc := range []struct {
+		name, opts, trace, dt string
+		want                  string // "" for no warning
+	}{
+		{"q8.8", "", "add -0.01 mV", "0.1 ms", `t.snn:9:5: trace "y" of rule "S" adds a negative value: bit-true decay floor(x·0.995012) moves a negative word toward −∞, so at dt = 0.1 ms it never decays below 200 LSB (0.78125 mV in q8.8); keep the trace positive and subtract it in the body`},
+		{"q16.16", "format q16.16", "add -0.01 mV", "0.1 ms", `never decays below 200 LSB (0.0030517578125 mV in q16.16)`},
+		{"dt 1 ms", "", "add -0.01 mV", "1 ms", `at dt = 1 ms it never decays below 20 LSB (0.078125 mV in q8.8)`},
+		{"set, auto", "format auto:16", "set -0.5 mV", "0.1 ms", `trace "y" of rule "S" is set to a negative value: bit-true decay floor(x·0.995012) moves a negative word toward −∞, so at dt = 0.1 ms it never decays below 200 LSB; keep`},
+		{"positive", "", "add 0.01 mV", "0.1 ms", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := strings.Replace(strings.Replace(strings.Replace(src, "%s", tc.opts, 1), "%s", tc.trace, 1), "%s", tc.dt, 1)
+			info, err := checkErr(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range info.Warnings {
+				got = append(got, w.Error())
+			}
+			switch {
+			case tc.want == "" && len(got) != 0:
+				t.Errorf("Warnings = %q, want none", got)
+			case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], tc.want)):
+				t.Errorf("Warnings = %q, want one containing %q", got, tc.want)
+			}
+		})
+	}
+}
