@@ -74,7 +74,8 @@ type netProj struct {
 	pre, post  *netPop
 	port       int
 	rowStart   []int32 // CSR by pre neuron
-	dst, delay []int32
+	dst, delay []int32 // the ir.Proj's own (read only) when it is in pre order
+	d0         int32   // the delay of every synapse; 0: delays differ
 	w          []int64 // CSR order; plastic: syn[0]
 	wf         []float64
 	w0         []int64 // initial weights (plastic), CSR order
@@ -414,8 +415,14 @@ func (s *Net) newProj(p *ir.Proj, fixedPhase bool) error {
 	}
 	np := &netProj{p: p, pre: pre, post: post, port: p.Port}
 	// CSR by pre neuron (a counting sort, stable: synapse order within a
-	// row is kept; it does not matter for the result, §4.1 rule 2).
+	// row is kept; it does not matter for the result, §4.1 rule 2). The
+	// synapses of an instance from irgen are in pre order already: then
+	// the CSR arrays are the Proj's own (no copy).
 	np.rowStart = make([]int32, pre.p.Size+1)
+	sorted := true
+	if ns > 0 {
+		np.d0 = p.Delay[0]
+	}
 	for k := range ns {
 		j, i, d := p.PreIdx[k], p.PostIdx[k], p.Delay[k]
 		if j < 0 || int(j) >= pre.p.Size || i < 0 || int(i) >= post.p.Size {
@@ -425,37 +432,53 @@ func (s *Net) newProj(p *ir.Proj, fixedPhase bool) error {
 			return fmt.Errorf("%v: sim: projection %s: synapse %d has delay %d (want ≥ 1 step)", p.Pos, p.Name, k, d)
 		}
 		np.rowStart[j+1]++
+		sorted = sorted && (k == 0 || p.PreIdx[k-1] <= j)
+		if d != np.d0 {
+			np.d0 = 0
+		}
 	}
 	for j := range pre.p.Size {
 		np.rowStart[j+1] += np.rowStart[j]
 	}
-	pos := make([]int32, ns) // synapse k's CSR position
-	next := append([]int32(nil), np.rowStart[:pre.p.Size]...)
-	for k := range ns {
-		j := p.PreIdx[k]
-		pos[k] = next[j]
-		next[j]++
-	}
-	np.dst = make([]int32, ns)
-	np.delay = make([]int32, ns)
-	for k := range ns {
-		np.dst[pos[k]] = p.PostIdx[k]
-		np.delay[pos[k]] = p.Delay[k]
-	}
 	if fixedPhase {
-		np.w = make([]int64, ns)
 		lo, hi := post.lo[p.Port], post.hi[p.Port]
-		for k := range ns {
-			w := p.Words[k]
+		for k, w := range p.Words {
 			if w < lo || w > hi {
 				return fmt.Errorf("%v: sim: projection %s: weight word %d of synapse %d does not fit the port format %v", p.Pos, p.Name, w, k, post.fn.Inputs[p.Port].Type)
 			}
-			np.w[pos[k]] = w
+		}
+	}
+	if sorted {
+		np.dst, np.delay = p.PostIdx[:ns:ns], p.Delay[:ns:ns]
+		if fixedPhase {
+			np.w = p.Words[:ns:ns]
+		} else {
+			np.wf = p.W[:ns:ns]
 		}
 	} else {
-		np.wf = make([]float64, ns)
+		pos := make([]int32, ns) // synapse k's CSR position
+		next := append([]int32(nil), np.rowStart[:pre.p.Size]...)
 		for k := range ns {
-			np.wf[pos[k]] = p.W[k]
+			j := p.PreIdx[k]
+			pos[k] = next[j]
+			next[j]++
+		}
+		np.dst = make([]int32, ns)
+		np.delay = make([]int32, ns)
+		for k := range ns {
+			np.dst[pos[k]] = p.PostIdx[k]
+			np.delay[pos[k]] = p.Delay[k]
+		}
+		if fixedPhase {
+			np.w = make([]int64, ns)
+			for k := range ns {
+				np.w[pos[k]] = p.Words[k]
+			}
+		} else {
+			np.wf = make([]float64, ns)
+			for k := range ns {
+				np.wf[pos[k]] = p.W[k]
+			}
 		}
 	}
 	if post.acc[p.Port] == nil && post.accF[p.Port] == nil {
@@ -819,6 +842,18 @@ func (s *Net) Step() error {
 	}
 	// 4. Propagate.
 	for _, p := range s.projs {
+		if p.d0 > 0 { // one delay: one ring slot for the whole projection
+			sl := slot + int(p.d0)
+			if sl >= s.RingSize {
+				sl -= s.RingSize
+			}
+			if s.Phase == ir.Fixed {
+				propagate(p.post.acc[p.port][sl], p.pre.list, p.rowStart, p.dst, p.w)
+			} else {
+				propagate(p.post.accF[p.port][sl], p.pre.list, p.rowStart, p.dst, p.wf)
+			}
+			continue
+		}
 		if s.Phase == ir.Fixed {
 			ring := p.post.acc[p.port]
 			for _, j := range p.pre.list {
@@ -848,6 +883,18 @@ func (s *Net) Step() error {
 		s.record(r, t)
 	}
 	return err
+}
+
+// propagate adds the weights w of the CSR rows of the spiking pre neurons
+// in list to their targets' accumulators a.
+func propagate[T int64 | float64](a []T, list, rowStart, dst []int32, w []T) {
+	for _, j := range list {
+		lo, hi := rowStart[j], rowStart[j+1]
+		ws := w[lo:hi]
+		for q, i := range dst[lo:hi] {
+			a[i] += ws[q]
+		}
+	}
 }
 
 // gatherFixed computes in = sat(A + X) for one port: A and X are words of

@@ -105,12 +105,22 @@ func randomNet(rng *rand.Rand, steps int) *ir.Net {
 		pre := pres[rng.IntN(len(pres))]
 		tg := targets[rng.IntN(len(targets))]
 		p := &ir.Proj{Name: fmt.Sprintf("p%d", k), Pre: pre, Post: tg.pop, Port: tg.port, PortName: tg.name}
+		// Even projections have one delay for all their synapses (sim's
+		// one-slot propagation), odd ones a delay per synapse.
+		one := int32(0)
+		if k%2 == 0 {
+			one = int32(1 + rng.IntN(5))
+		}
 		for j := range size[pre] {
 			for i := range size[tg.pop] {
 				if rng.IntN(4) == 0 {
+					d := one
+					if d == 0 {
+						d = int32(1 + rng.IntN(5))
+					}
 					p.PreIdx = append(p.PreIdx, int32(j))
 					p.PostIdx = append(p.PostIdx, int32(i))
-					p.Delay = append(p.Delay, int32(1+rng.IntN(5)))
+					p.Delay = append(p.Delay, d)
 					p.Words = append(p.Words, weight())
 				}
 			}
