@@ -212,3 +212,38 @@ func TestOverrideDomain(t *testing.T) {
 		t.Errorf("Override(k = 2, v0 = 0.5) = %v, want nil", err)
 	}
 }
+
+// TestEvalConstOverride: EvalConst reads parameters at their checked
+// values, so on a model from Override an overridden parameter is the
+// override (not its source's default) and a derived one follows it, also
+// through a second Override that only changes dt.
+func TestEvalConstOverride(t *testing.T) {
+	info := check(t, `
+model M {
+    param a = 2 ms
+    param b = 3 * a
+    state v = 0
+    v' = v
+}`)
+	m, err := info.Models["M"].Override(map[string]float64{"a": 5}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := m.Override(nil, 0.25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mm := range []*lang.ModelInfo{m, m2} {
+		for _, tt := range []struct {
+			name string
+			want float64
+		}{{"a", 5}, {"b", 15}} {
+			if got, err := lang.EvalConst(&lang.Ident{Name: tt.name}, mm); err != nil || got != tt.want {
+				t.Errorf("dt %g: EvalConst(%s) = %v, %v, want %v", mm.Dt, tt.name, got, err, tt.want)
+			}
+		}
+		if mm.Params[0].Value != 5 || mm.Params[1].Value != 15 {
+			t.Errorf("dt %g: Params = %g, %g, want 5, 15", mm.Dt, mm.Params[0].Value, mm.Params[1].Value)
+		}
+	}
+}

@@ -18,6 +18,14 @@ func builtinList() string { return strings.Join(fixed.BuiltinNames(), " ") }
 // model's parameters (at their checked values), `dt` and builtin functions.
 // Conditions evaluate to 1 (true) or 0 (false). Reading an input, a state,
 // a subexpression or the time is an error.
+//
+// A parameter's checked value is its Value when Override set it or it has
+// no source expression (ParamInfo.Param nil); any other parameter is
+// recomputed from its source expression, which gives its Value unless a
+// parameter it reads was changed. So on a model from Override an
+// overridden parameter reads as the override and a derived one follows
+// it; irgen derives per-neuron parameters the same way, in a copy of the
+// model whose given parameters have no source and a per-neuron Value.
 func EvalConst(e Expr, m *ModelInfo) (float64, error) {
 	ev := newEvaluator(m, nil, m.Dt)
 	return ev.eval(e)
@@ -26,7 +34,8 @@ func EvalConst(e Expr, m *ModelInfo) (float64, error) {
 // Override returns a copy of m with some parameters set (canonical units)
 // and, when dt > 0, a different step: every other parameter, initial value,
 // range bound and the refractory step count is recomputed from its source
-// expression. Unknown parameter names are errors.
+// expression. Parameters an earlier Override set keep their values. Unknown
+// parameter names are errors.
 func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo, error) {
 	var errs ErrorList
 	for _, name := range sortedKeys(params) {
@@ -50,6 +59,9 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 			errs.Append(err)
 		}
 		q.Value = v
+		if _, over := params[p.Name]; over {
+			q.fixed = true
+		}
 		if p.Param == nil || p.Param.Value == nil { // no source: nothing declared
 			c.Params[i] = &q
 			continue
@@ -123,7 +135,7 @@ func (ev *evaluator) param(i int) (float64, error) {
 		ev.state[i], ev.vals[i] = 2, v
 		return v, nil
 	}
-	if p.Param == nil || p.Param.Value == nil {
+	if p.fixed || p.Param == nil || p.Param.Value == nil {
 		ev.state[i], ev.vals[i] = 2, p.Value
 		return p.Value, nil
 	}

@@ -149,6 +149,9 @@ type ParamInfo struct {
 	// compiled module serves, so formats, widths and tables are sized for
 	// all of them and a population may give each neuron its own.
 	Range *Bounds
+	// fixed marks a Value set by Override: evaluation reads it, never
+	// the source expression (which holds the default).
+	fixed bool
 }
 
 // InputInfo is a checked input.
