@@ -1,21 +1,55 @@
-// Package irgen lowers a checked .snn model to real-phase IR: it expands
-// the integration scheme (euler, exact, rk2, rk4) and the cycle semantics of
-// DESIGN §4 (candidate state, threshold on the candidate, simultaneous
-// reset, refractory counter) into one block of dataflow per model.
+// Package irgen lowers a checked .snn file to real-phase IR: one Func per
+// model, with the integration scheme (euler, exact, rk2, rk4) and the cycle
+// semantics of DESIGN §4 (candidate state, threshold on the candidate,
+// simultaneous reset, refractory counter) expanded into one block of
+// dataflow, and one ir.Net per network, fully instantiated (DESIGN §4.1).
 //
-// Imports: lang, ir and fixed only.
+// Imports: lang, ir and fixed, and of the standard library os,
+// path/filepath and encoding/csv for the data files networks name.
+//
+// Networks (network.go, network_proj.go, network_source.go):
+//   - populations and sources become Pops in declaration order; an SC layer
+//     is an extern Pop. A population runs its model's Func, or a Func
+//     "<Model>_<pop>" lowered with the population's overrides and the
+//     network's dt when they differ (two populations with the same model,
+//     overrides, dt and ranges share one);
+//   - connectivity (every connector), per-neuron values, per-synapse
+//     weights and delays are drawn here by one documented generator
+//     (network_rand.go: PCG per distribution, seeded from the user's seed
+//     and a per-purpose stream), so sim, the exporters and every backend
+//     see the same instance; derived per-neuron parameters are recomputed
+//     per neuron from the given ones (lang.EvalConst on a copy of the
+//     model);
+//   - a projection with `with R` refers to an ir.Rule whose event Funcs
+//     R__pre and R__post are lowered from the checker's synthesised event
+//     models like any model, in the rule's own profile (its format,
+//     rounding and overflow options); traces are lowered with their
+//     per-step decay e^(−dt/τ) at the network's dt;
+//   - the instance is held in memory, so a projection, and a population
+//     with per-neuron values, has bounded size (a positioned error beyond).
+//
+// Data files (csv.go): per-neuron values, dense matrices, sparse connection
+// lists, spike trains and drive currents are CSV files read with
+// encoding/csv, each once per Lower. A name is opened relative to
+// Options.Dir, or else to the directory of the source file that names it
+// (lang.Pos.File), through Options.ReadFile (os.ReadFile when nil, so tests
+// and the fuzzer serve files from memory). A header row (a first field that
+// is not a number) names the columns; blank and '#' lines are skipped.
+// Errors inside a file are positioned in it (file:line:col).
 //
 // Invariants:
 //   - the output passes ir.Verify (a failure is a compiler bug and panics);
 //   - every value carries the lang.Pos of the source expression it came
 //     from, and output is deterministic (nothing ranges over a map while
-//     emitting);
+//     emitting; random draws depend only on the source's seeds);
 //   - every right-hand side reads the pre-step state; the threshold and the
 //     reset statements read the fitted candidates; every value committed by
 //     OpNext passes through exactly one OpFit of its state;
 //   - constant subexpressions (numbers, units, parameters after overrides,
 //     dt, and lets of those) are folded to one OpConst; division by a
-//     constant becomes multiplication by its reciprocal.
+//     constant becomes multiplication by its reciprocal;
+//   - every diagnostic is positioned (a lang.ErrorList); its text is in
+//     messages.go.
 //
 // Semantics choices (documented here because the spec leaves them open):
 //   - format auto:W is lowered as q(W/2).(W-W/2) (auto:16 → q8.8) until the
