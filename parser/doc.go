@@ -16,5 +16,9 @@
 //     equals f up to positions, and Format is idempotent;
 //   - a syntax error loses at most the statement it is in: the driver
 //     reports it and resumes at the next line that starts a statement;
-//   - the grammar is permissive; semantic checks belong to the checker.
+//   - the grammar is permissive; semantic checks belong to the checker;
+//   - the words of network items (proj source drive record synapse trace)
+//     are contextual: the lexer yields them as Ident, and markContextual
+//     makes one a keyword only where a statement starts and a name follows,
+//     so models and Brian2 equations may use them as names.
 package parser
