@@ -474,11 +474,7 @@ func (m *BatchFixed) block(lo, hi int) {
 				r[i] = 1 - a[i]
 			}
 		case bSelect:
-			b, c := cols[o.b][:n], cols[o.c][:n]
-			for i := range r {
-				m := -a[i] // all ones when the condition holds (bools are 0/1)
-				r[i] = b[i]&m | c[i]&^m
-			}
+			selectCol(r, a, cols[o.b][:n], cols[o.c][:n])
 			continue
 		case bCastR:
 			if o.round == fixed.Floor && o.lo <= o.hi {
@@ -533,13 +529,9 @@ func (m *BatchFixed) block(lo, hi int) {
 		}
 		if o.wrap {
 			if o.wsh != 0 {
-				for i := range r {
-					r[i] = r[i] << o.wsh >> o.wsh
-				}
+				wrapCol(r, o.wsh&63)
 			} else {
-				for i := range r {
-					r[i] &= o.wmask
-				}
+				maskCol(r, o.wmask)
 			}
 		}
 	}
@@ -560,6 +552,7 @@ func (m *BatchFixed) block(lo, hi int) {
 func cmpCols(op ir.Op, r, a, b []int64, sa, sb uint) {
 	b = b[:len(r)]
 	a = a[:len(r)]
+	sa, sb = sa&63, sb&63
 	switch op {
 	case ir.OpLt:
 		for i := range r {
@@ -652,6 +645,30 @@ func divWord(num int64, nf fixed.Format, den int64, df fixed.Format, to fixed.Fo
 	return fixed.Div(num, nf, den, df, to)
 }
 
+// selectCol is r = a ? b : c, branch free (a holds bools, 0/1).
+func selectCol(r, a, b, c []int64) {
+	a, b, c = a[:len(r)], b[:len(r)], c[:len(r)]
+	for i := range r {
+		m := -a[i] // all ones when the condition holds
+		r[i] = b[i]&m | c[i]&^m
+	}
+}
+
+// wrapCol sign-extends r from its low 64-sh bits (two's complement wrap).
+func wrapCol(r []int64, sh uint) {
+	sh &= 63
+	for i := range r {
+		r[i] = r[i] << sh >> sh
+	}
+}
+
+// maskCol keeps the bits m of r (unsigned wrap).
+func maskCol(r []int64, m int64) {
+	for i := range r {
+		r[i] &= m
+	}
+}
+
 func add2(r, a, b []int64, sa, sb uint) {
 	a, b = a[:len(r)], b[:len(r)]
 	for i := range r {
@@ -689,6 +706,7 @@ func mulK(r, a []int64, k int64) {
 
 func cmpK(op ir.Op, r, a []int64, sa uint, k int64) {
 	a = a[:len(r)]
+	sa &= 63 // the callers' shifts are < 64: no shift guard in the loops
 	switch op {
 	case ir.OpLt:
 		for i := range r {

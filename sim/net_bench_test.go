@@ -83,6 +83,36 @@ func BenchmarkBatchFloatCubaLIF(b *testing.B) {
 	reportCPU(b, c0, float64(n), "neuron-updates")
 }
 
+// BenchmarkBatchFixedCubaLIF: the bit-true batched interpreter on 1M
+// neurons of models/cuba_lif.snn (auto:32 formats, three states, two
+// ports, a refractory counter), inputs held.
+func BenchmarkBatchFixedCubaLIF(b *testing.B) {
+	src, err := os.ReadFile("../models/cuba_lif.snn")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, fix, _ := compileModule(b, "cuba_lif.snn", src, false)
+	const n = 1 << 20
+	m, err := sim.NewBatchFixed(fix.Func("CubaLIF"), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for p := range m.In {
+		lo, hi := sim.InputRange(m.F, p)
+		for i := range m.In[p] {
+			m.In[p][i] = lo + rng.Int64N(hi-lo+1)
+		}
+	}
+	logCPU(b)
+	b.ResetTimer()
+	c0 := cpuSeconds()
+	for b.Loop() {
+		m.Step()
+	}
+	reportCPU(b, c0, float64(n), "neuron-updates")
+}
+
 // BenchmarkNetLIF1M: one sim.Net step of a 1M-neuron LIF population with
 // a per-step current drive (gather, update, spike lists, statistics).
 func BenchmarkNetLIF1M(b *testing.B) {
