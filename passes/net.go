@@ -148,7 +148,12 @@ func (q *netQuantizer) proj(pr *ir.Proj) {
 		}
 	}
 	pr.Words = make([]int64, len(pr.W))
+	prev, word := uint64(0), int64(0) // the last weight encoded (bits) and its word
 	for i, w := range pr.W {
+		if b := math.Float64bits(w); i > 0 && b == prev {
+			pr.Words[i] = word // a repeated weight (often all of them): its word again
+			continue
+		}
 		x, err := fixed.Encode(w, ft)
 		if err != nil {
 			lo, hi := rangeOf(ft)
@@ -160,6 +165,7 @@ func (q *netQuantizer) proj(pr *ir.Proj) {
 			return
 		}
 		pr.Words[i] = x
+		prev, word = math.Float64bits(w), x
 	}
 }
 
