@@ -361,11 +361,15 @@ func (m *BatchFixed) Reset() {
 // Step advances every neuron one step with the inputs in In. States and
 // spikes are committed even when an assertion fails; the first failing
 // neuron is returned as *BatchAssertError.
-func (m *BatchFixed) Step() error {
+func (m *BatchFixed) Step() error { return m.stepN(m.N) }
+
+// stepN is Step on neurons 0..n-1 only (n ≤ N): the rest keep their
+// states and spikes.
+func (m *BatchFixed) stepN(n int) error {
 	m.Steps++
 	m.fail = nil
-	for lo := 0; lo < m.N; lo += BlockSize {
-		m.block(lo, min(lo+BlockSize, m.N))
+	for lo := 0; lo < n; lo += BlockSize {
+		m.block(lo, min(lo+BlockSize, n))
 	}
 	if m.fail != nil {
 		return m.fail

@@ -186,14 +186,18 @@ func (m *BatchFloat) Reset() {
 }
 
 // Step advances every neuron one step with the inputs in In.
-func (m *BatchFloat) Step() error {
+func (m *BatchFloat) Step() error { return m.stepN(m.N) }
+
+// stepN is Step on neurons 0..n-1 only (n ≤ N): the rest keep their
+// states and spikes.
+func (m *BatchFloat) stepN(n int) error {
 	m.Steps++
 	m.fail = nil
 	if !m.hoisted {
 		m.hoist()
 	}
-	for lo := 0; lo < m.N; lo += BlockSize {
-		m.block(lo, min(lo+BlockSize, m.N))
+	for lo := 0; lo < n; lo += BlockSize {
+		m.block(lo, min(lo+BlockSize, n))
 	}
 	if m.fail != nil {
 		return m.fail

@@ -95,6 +95,13 @@ type netRule struct {
 	onPreF, onPosF *Float
 	inF            []float64
 	in             []int64
+	// Batched twins of the rule's Funcs (nil: the scalar ones run every
+	// event; a Func with assertions keeps the scalar interpreter, whose
+	// errors name the event): the events of one phase run eventChunk at
+	// a time (netplastic.go).
+	bPre, bPost   *BatchFixed
+	bPreF, bPostF *BatchFloat
+	ev            []int32 // the chunk's synapses (CSR positions)
 }
 
 // netTrace is one rule's trace on one population.
@@ -339,20 +346,28 @@ func (s *Net) newRule(r *ir.Rule, fixedPhase bool) (*netRule, error) {
 			if err != nil {
 				return nil, err
 			}
+			var b *BatchFixed
+			if !hasAssert(f) {
+				b, _ = NewBatchFixed(f, eventChunk) // nil on error: the scalar path
+			}
 			if k == 0 {
-				nr.onPre = m
+				nr.onPre, nr.bPre = m, b
 			} else {
-				nr.onPost = m
+				nr.onPost, nr.bPost = m, b
 			}
 		} else {
 			m, err := NewFloat(f)
 			if err != nil {
 				return nil, err
 			}
+			var b *BatchFloat
+			if !hasAssert(f) {
+				b, _ = NewBatchFloat(f, eventChunk)
+			}
 			if k == 0 {
-				nr.onPreF = m
+				nr.onPreF, nr.bPreF = m, b
 			} else {
-				nr.onPosF = m
+				nr.onPosF, nr.bPostF = m, b
 			}
 		}
 	}

@@ -85,9 +85,111 @@ func (x *netTrace) value(i int32) float64 {
 	return x.xf[i]
 }
 
+// eventChunk is the number of plasticity events a batched rule Func runs
+// at once.
+const eventChunk = 4 * BlockSize
+
+func hasAssert(f *ir.Func) bool {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == ir.OpAssert {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// events runs one phase's events through a batched rule Func: add loads
+// an event (synapse k, pre neuron j, post neuron i) into the next column
+// row, flush runs the rows loaded and stores their synapse states back.
+// Every event of a phase touches only its own synapse and reads traces
+// the phase does not change, so running them in chunks is running them
+// one by one.
+type events struct {
+	p  *netProj
+	bf *BatchFixed
+	bl *BatchFloat
+	ev []int32
+	n  int
+}
+
+func (e *events) add(k, j, i int32) {
+	n, p := e.n, e.p
+	if e.bf != nil {
+		for st, col := range e.bf.State {
+			col[n] = p.syn[st][k]
+		}
+		if len(e.bf.In) > 0 {
+			e.bf.In[0][n] = p.preTr.word(j)
+		}
+		if len(e.bf.In) > 1 {
+			e.bf.In[1][n] = p.postTr.word(i)
+		}
+	} else {
+		for st, col := range e.bl.State {
+			col[n] = p.synF[st][k]
+		}
+		if len(e.bl.In) > 0 {
+			e.bl.In[0][n] = p.preTr.value(j)
+		}
+		if len(e.bl.In) > 1 {
+			e.bl.In[1][n] = p.postTr.value(i)
+		}
+	}
+	e.ev[n] = k
+	if e.n++; e.n == len(e.ev) {
+		e.flush()
+	}
+}
+
+func (e *events) flush() {
+	n, p := e.n, e.p
+	if n == 0 {
+		return
+	}
+	e.n = 0
+	if e.bf != nil {
+		e.bf.stepN(n) // no assertions: no error
+		for st, col := range e.bf.State {
+			syn := p.syn[st]
+			for q, k := range e.ev[:n] {
+				syn[k] = col[q]
+			}
+		}
+		return
+	}
+	e.bl.stepN(n)
+	for st, col := range e.bl.State {
+		syn := p.synF[st]
+		for q, k := range e.ev[:n] {
+			syn[k] = col[q]
+		}
+	}
+}
+
+func (r *netRule) events(p *netProj, bf *BatchFixed, bl *BatchFloat) *events {
+	if bf == nil && bl == nil {
+		return nil
+	}
+	if r.ev == nil {
+		r.ev = make([]int32, eventChunk)
+	}
+	return &events{p: p, bf: bf, bl: bl, ev: r.ev}
+}
+
 func (s *Net) onPre(p *netProj, fixedPhase bool) error {
 	r := p.rule
 	if r.onPre == nil && r.onPreF == nil {
+		return nil
+	}
+	if e := r.events(p, r.bPre, r.bPreF); e != nil {
+		for _, j := range p.pre.list {
+			for k := p.rowStart[j]; k < p.rowStart[j+1]; k++ {
+				e.add(k, j, p.dst[k])
+			}
+		}
+		e.flush()
 		return nil
 	}
 	var err error
@@ -110,6 +212,16 @@ func (s *Net) onPre(p *netProj, fixedPhase bool) error {
 func (s *Net) onPost(p *netProj, fixedPhase bool) error {
 	r := p.rule
 	if r.onPost == nil && r.onPosF == nil {
+		return nil
+	}
+	if e := r.events(p, r.bPost, r.bPostF); e != nil {
+		for _, i := range p.post.list {
+			for c := p.colStart[i]; c < p.colStart[i+1]; c++ {
+				k := p.colSyn[c]
+				e.add(k, p.preOf(k), i)
+			}
+		}
+		e.flush()
 		return nil
 	}
 	// The pre neuron of a CSR position: rows are contiguous, so search.
