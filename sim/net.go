@@ -82,6 +82,7 @@ type netProj struct {
 	wf0        []float64
 	colStart   []int32 // plastic: synapses by post neuron (CSR positions)
 	colSyn     []int32
+	colPre     []int32 // plastic: the pre neuron of colSyn's synapse
 	rule       *netRule
 	syn        [][]int64 // plastic: [state][synapse], CSR order
 	synF       [][]float64
@@ -571,10 +572,14 @@ func (s *Net) plastic(np *netProj, fixedPhase bool) error {
 		np.colStart[i+1] += np.colStart[i]
 	}
 	np.colSyn = make([]int32, ns)
+	np.colPre = make([]int32, ns)
 	next := append([]int32(nil), np.colStart[:size]...)
-	for k, i := range np.dst { // ascending CSR position within a column
-		np.colSyn[next[i]] = int32(k)
-		next[i]++
+	for j := range np.pre.p.Size { // ascending CSR position within a column
+		for k := np.rowStart[j]; k < np.rowStart[j+1]; k++ {
+			i := np.dst[k]
+			np.colSyn[next[i]], np.colPre[next[i]] = k, int32(j)
+			next[i]++
+		}
 	}
 	np.preTr = s.trace(np.rule.r.Pre, np.pre, true, fixedPhase)
 	np.postTr = s.trace(np.rule.r.Post, np.post, false, fixedPhase)

@@ -217,19 +217,16 @@ func (s *Net) onPost(p *netProj, fixedPhase bool) error {
 	if e := r.events(p, r.bPost, r.bPostF); e != nil {
 		for _, i := range p.post.list {
 			for c := p.colStart[i]; c < p.colStart[i+1]; c++ {
-				k := p.colSyn[c]
-				e.add(k, p.preOf(k), i)
+				e.add(p.colSyn[c], p.colPre[c], i)
 			}
 		}
 		e.flush()
 		return nil
 	}
-	// The pre neuron of a CSR position: rows are contiguous, so search.
 	var err error
 	for _, i := range p.post.list {
 		for c := p.colStart[i]; c < p.colStart[i+1]; c++ {
-			k := p.colSyn[c]
-			j := p.preOf(k)
+			k, j := p.colSyn[c], p.colPre[c]
 			var e error
 			if fixedPhase {
 				e = s.eventFixed(r.onPost, p, k, p.preTr.word(j), p.postTr.word(i))
@@ -242,20 +239,6 @@ func (s *Net) onPost(p *netProj, fixedPhase bool) error {
 		}
 	}
 	return err
-}
-
-// preOf returns the pre neuron of CSR position k.
-func (p *netProj) preOf(k int32) int32 {
-	lo, hi := 0, len(p.rowStart)-1 // last row start ≤ k
-	for hi-lo > 1 {
-		m := (lo + hi) / 2
-		if p.rowStart[m] <= k {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	return int32(lo)
 }
 
 func (s *Net) eventFixed(m *Fixed, p *netProj, k int32, pre, post int64) error {
