@@ -36,6 +36,8 @@ func FuzzParse(f *testing.F) {
 		"network N { pop p = M[3] { v = file(\"v.csv\", column = \"v\") }; proj s = p -> p.g sparse(file = \"c.csv\") { w = column(\"w\") } }",
 		"synapse S { param a = 1; state w in [0, a]; trace pre x decay 2 ms add a; on pre { w = clip(w + x, 0, a) } }",
 		"synapse S { trace post y decay 1 ms set 1\non post { }\n}",
+		"synapse S { format q16.16; rounding half_even\nstate w in [0, 1]; trace post y decay 1 ms add -1 }",
+		"model M { input source; state trace = 0; record = trace\ntrace' = source + record }\nnetwork N { pop record = M[2]; record record spikes }",
 	} {
 		f.Add([]byte(s))
 	}
