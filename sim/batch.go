@@ -71,6 +71,8 @@ const (
 	bOr
 	bNot
 	bSelect
+	bMaxK    // max(a, Kb): select(a < K or a <= K, K, a)
+	bMinK    // min(a, Kb): select(a > K or a >= K, K, a)
 	bCastR   // shift right by sa with round, then sat/wrap
 	bCastL   // shift left by sa (known to fit), then sat/wrap
 	bCastBig // fixed.Cast per element
@@ -317,8 +319,72 @@ func NewBatchFixed(f *ir.Func, n int) (*BatchFixed, error) {
 			}
 		}
 	}
+	m.fuseClamps(f)
 	m.Reset()
 	return m, nil
+}
+
+// fuseClamps rewrites select(x < K, K, x) as max(x, K) and select(x > K,
+// K, x) as min(x, K) (also for ≤, ≥: equal words select the same word),
+// the clamps of declared ranges: the compare's words are x's own (no
+// shift) and K is a constant word of the select. A compare used by that
+// select alone is dropped.
+func (m *BatchFixed) fuseClamps(f *ir.Func) {
+	uses := make([]int, len(m.cols))
+	at := make([]int, len(m.cols))
+	for i := range at {
+		at[i] = -1
+	}
+	for _, blk := range f.Blocks {
+		for _, v := range blk.Values {
+			for _, a := range v.Args {
+				uses[a.ID]++
+			}
+		}
+	}
+	for pi, o := range m.prog {
+		at[o.dst] = pi
+	}
+	dead := make([]bool, len(m.prog))
+	for pi := range m.prog {
+		o := &m.prog[pi]
+		if o.k != bSelect {
+			continue
+		}
+		v := o.v
+		c := v.Args[0]
+		ci := at[c.ID]
+		if ci < 0 {
+			continue
+		}
+		co := &m.prog[ci]
+		if co.k != bCmp || !co.kb || co.sa != 0 || co.sb != 0 {
+			continue
+		}
+		x := c.Args[0]
+		if v.Args[2] != x || v.Args[1].Op != ir.OpConst || v.Args[1].AuxInt != co.Kb {
+			continue
+		}
+		switch c.Op {
+		case ir.OpLt, ir.OpLe:
+			o.k = bMaxK
+		case ir.OpGt, ir.OpGe:
+			o.k = bMinK
+		default:
+			continue
+		}
+		o.a, o.Kb = x.ID, co.Kb
+		if uses[c.ID] == 1 {
+			dead[ci] = true
+		}
+	}
+	prog := m.prog[:0]
+	for pi, o := range m.prog {
+		if !dead[pi] {
+			prog = append(prog, o)
+		}
+	}
+	m.prog = prog
 }
 
 // SetParams gives neuron i its own parameter values (indexed like
@@ -479,6 +545,12 @@ func (m *BatchFixed) block(lo, hi int) {
 			}
 		case bSelect:
 			selectCol(r, a, cols[o.b][:n], cols[o.c][:n])
+			continue
+		case bMaxK:
+			maxK(r, a, o.Kb)
+			continue
+		case bMinK:
+			minK(r, a, o.Kb)
 			continue
 		case bCastR:
 			if o.round == fixed.Floor && o.lo <= o.hi {
@@ -655,6 +727,20 @@ func selectCol(r, a, b, c []int64) {
 	for i := range r {
 		m := -a[i] // all ones when the condition holds
 		r[i] = b[i]&m | c[i]&^m
+	}
+}
+
+func maxK(r, a []int64, k int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = max(a[i], k)
+	}
+}
+
+func minK(r, a []int64, k int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = min(a[i], k)
 	}
 }
 
