@@ -472,41 +472,42 @@ func (m *BatchFixed) block(lo, hi int) {
 			cols[o.dst] = r
 		}
 		a := cols[o.a][:n]
+		// Two's complement wrap of add, sub, mul and neg happens in their
+		// kernel's loop (w = 0: none); an unsigned wrap (mask) after it.
+		w := uint(0)
+		if o.wrap {
+			w = o.wsh & 63
+		}
 		switch o.k {
 		case bAdd:
 			switch {
 			case o.kb:
-				addK(r, a, o.sa&63, o.Kb)
+				addK(r, a, o.sa&63, o.Kb, w)
 			case o.ka:
-				addK(r, cols[o.b][:n], o.sb&63, o.Ka)
+				addK(r, cols[o.b][:n], o.sb&63, o.Ka, w)
 			default:
-				add2(r, a, cols[o.b][:n], o.sa&63, o.sb&63)
+				add2(r, a, cols[o.b][:n], o.sa&63, o.sb&63, w)
 			}
 		case bSub:
 			switch {
 			case o.kb:
-				addK(r, a, o.sa&63, -o.Kb)
+				addK(r, a, o.sa&63, -o.Kb, w)
 			case o.ka:
-				kSub(r, cols[o.b][:n], o.sb&63, o.Ka)
+				kSub(r, cols[o.b][:n], o.sb&63, o.Ka, w)
 			default:
-				sub2(r, a, cols[o.b][:n], o.sa&63, o.sb&63)
+				sub2(r, a, cols[o.b][:n], o.sa&63, o.sb&63, w)
 			}
 		case bMul:
 			switch {
 			case o.kb:
-				mulK(r, a, o.Kb)
+				mulK(r, a, o.Kb, w)
 			case o.ka:
-				mulK(r, cols[o.b][:n], o.Ka)
+				mulK(r, cols[o.b][:n], o.Ka, w)
 			default:
-				b := cols[o.b][:n]
-				for i := range r {
-					r[i] = a[i] * b[i]
-				}
+				mul2(r, a, cols[o.b][:n], w)
 			}
 		case bNeg:
-			for i := range r {
-				r[i] = -a[i]
-			}
+			neg(r, a, w)
 		case bDiv:
 			b := cols[o.b][:n]
 			nf, df, to := o.v.Args[0].Type.Fmt, o.v.Args[1].Type.Fmt, o.v.Type.Fmt
@@ -604,10 +605,11 @@ func (m *BatchFixed) block(lo, hi int) {
 			continue
 		}
 		if o.wrap {
-			if o.wsh != 0 {
-				wrapCol(r, o.wsh&63)
-			} else {
+			switch {
+			case o.wsh == 0:
 				maskCol(r, o.wmask)
+			case o.k != bAdd && o.k != bSub && o.k != bMul && o.k != bNeg: // those wrapped already
+				wrapCol(r, o.wsh&63)
 			}
 		}
 	}
@@ -759,38 +761,62 @@ func maskCol(r []int64, m int64) {
 	}
 }
 
-func add2(r, a, b []int64, sa, sb uint) {
+// The arithmetic kernels wrap their result to its low 64-w bits (sign
+// extended; w = 0: no wrap). Shifts are < 64.
+
+func add2(r, a, b []int64, sa, sb, w uint) {
 	a, b = a[:len(r)], b[:len(r)]
+	sa, sb, w = sa&63, sb&63, w&63
 	for i := range r {
-		r[i] = a[i]<<sa + b[i]<<sb
+		r[i] = (a[i]<<sa + b[i]<<sb) << w >> w
 	}
 }
 
-func sub2(r, a, b []int64, sa, sb uint) {
+func sub2(r, a, b []int64, sa, sb, w uint) {
 	a, b = a[:len(r)], b[:len(r)]
+	sa, sb, w = sa&63, sb&63, w&63
 	for i := range r {
-		r[i] = a[i]<<sa - b[i]<<sb
+		r[i] = (a[i]<<sa - b[i]<<sb) << w >> w
 	}
 }
 
-func addK(r, a []int64, sa uint, k int64) {
+func addK(r, a []int64, sa uint, k int64, w uint) {
 	a = a[:len(r)]
+	sa, w = sa&63, w&63
 	for i := range r {
-		r[i] = a[i]<<sa + k
+		r[i] = (a[i]<<sa + k) << w >> w
 	}
 }
 
-func kSub(r, b []int64, sb uint, k int64) {
+func kSub(r, b []int64, sb uint, k int64, w uint) {
 	b = b[:len(r)]
+	sb, w = sb&63, w&63
 	for i := range r {
-		r[i] = k - b[i]<<sb
+		r[i] = (k - b[i]<<sb) << w >> w
 	}
 }
 
-func mulK(r, a []int64, k int64) {
+func mulK(r, a []int64, k int64, w uint) {
 	a = a[:len(r)]
+	w &= 63
 	for i := range r {
-		r[i] = a[i] * k
+		r[i] = a[i] * k << w >> w
+	}
+}
+
+func mul2(r, a, b []int64, w uint) {
+	a, b = a[:len(r)], b[:len(r)]
+	w &= 63
+	for i := range r {
+		r[i] = a[i] * b[i] << w >> w
+	}
+}
+
+func neg(r, a []int64, w uint) {
+	a = a[:len(r)]
+	w &= 63
+	for i := range r {
+		r[i] = -a[i] << w >> w
 	}
 }
 
