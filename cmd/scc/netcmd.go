@@ -316,15 +316,19 @@ func runNetInfo(args []string, stdout, stderr io.Writer) error {
 // synapses per population and projection, each port's in-degree,
 // accumulator width (DESIGN §4.1 rule 2) and delay ring.
 func writeNetInfo(w io.Writer, m *ir.Module, n *ir.Net) {
-	neurons, synapses := 0, 0
+	neurons, sources, synapses := 0, 0, 0
 	for _, p := range n.Pops {
-		neurons += p.Size
+		if p.Kind == ir.PopSource {
+			sources += p.Size
+		} else {
+			neurons += p.Size
+		}
 	}
 	for _, p := range n.Projs {
 		synapses += p.Synapses()
 	}
-	fmt.Fprintf(w, "network %s: dt %s ms, %d neurons in %d populations, %d synapses in %d projections\n",
-		n.Name, ir.FormatFloat(n.Dt), neurons, len(n.Pops), synapses, len(n.Projs))
+	fmt.Fprintf(w, "network %s: dt %s ms, %d neurons and %d source neurons in %d populations, %d synapses in %d projections\n",
+		n.Name, ir.FormatFloat(n.Dt), neurons, sources, len(n.Pops), synapses, len(n.Projs))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "population\tkind\tsize\tmodel\tring slots\t")
 	for _, p := range n.Pops {

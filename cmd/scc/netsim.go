@@ -69,11 +69,19 @@ func simNetwork(u *unit, n *ir.Net, o netRunOpts) error {
 
 func printNetSummary(w io.Writer, s *sim.Net, mode string, steps int) {
 	n := s.N
-	neurons := 0
+	neurons, sources := 0, 0
 	for _, p := range n.Pops {
-		neurons += p.Size
+		if p.Kind == ir.PopSource {
+			sources += p.Size
+		} else {
+			neurons += p.Size
+		}
 	}
-	fmt.Fprintf(w, "sim network %s: %d steps of %s ms (%s), %d neurons\n", n.Name, steps, ir.FormatFloat(n.Dt), mode, neurons)
+	src := ""
+	if sources > 0 {
+		src = fmt.Sprintf(" and %d source neurons", sources)
+	}
+	fmt.Fprintf(w, "sim network %s: %d steps of %s ms (%s), %d neurons%s\n", n.Name, steps, ir.FormatFloat(n.Dt), mode, neurons, src)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "population\tsize\tspikes\trate (Hz)\tISI CV\t")
 	for p, pop := range n.Pops {
