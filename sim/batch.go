@@ -73,6 +73,7 @@ const (
 	bSelect
 	bMaxK    // max(a, Kb): select(a < K or a <= K, K, a)
 	bMinK    // min(a, Kb): select(a > K or a >= K, K, a)
+	bClampK  // min(max(a, lo), hi)
 	bCastR   // shift right by sa with round, then sat/wrap
 	bCastL   // shift left by sa (known to fit), then sat/wrap
 	bCastBig // fixed.Cast per element
@@ -376,6 +377,20 @@ func (m *BatchFixed) fuseClamps(f *ir.Func) {
 		o.a, o.Kb = x.ID, co.Kb
 		if uses[c.ID] == 1 {
 			dead[ci] = true
+			for _, a := range c.Args {
+				uses[a.ID]--
+			}
+		}
+	}
+	// min(max(x, lo), hi), the max used by the min alone: one clamp.
+	for pi := range m.prog {
+		o := &m.prog[pi]
+		if o.k != bMinK {
+			continue
+		}
+		if ai := at[o.a]; ai >= 0 && !dead[ai] && m.prog[ai].k == bMaxK && uses[o.a] == 1 {
+			o.k, o.lo, o.hi, o.a = bClampK, m.prog[ai].Kb, o.Kb, m.prog[ai].a
+			dead[ai] = true
 		}
 	}
 	prog := m.prog[:0]
@@ -552,6 +567,9 @@ func (m *BatchFixed) block(lo, hi int) {
 			continue
 		case bMinK:
 			minK(r, a, o.Kb)
+			continue
+		case bClampK:
+			clampK(r, a, o.lo, o.hi)
 			continue
 		case bCastR:
 			if o.round == fixed.Floor && o.lo <= o.hi {
@@ -736,6 +754,13 @@ func maxK(r, a []int64, k int64) {
 	a = a[:len(r)]
 	for i := range r {
 		r[i] = max(a[i], k)
+	}
+}
+
+func clampK(r, a []int64, lo, hi int64) {
+	a = a[:len(r)]
+	for i := range r {
+		r[i] = min(max(a[i], lo), hi)
 	}
 }
 
