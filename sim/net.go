@@ -150,7 +150,9 @@ type RecordData struct {
 }
 
 // NewNet prepares the net n of module m (which holds its Funcs) and resets
-// it. m's phase selects the arithmetic.
+// it. m's phase selects the arithmetic. The Net reads n's synapse arrays
+// in place (PostIdx, Delay, W or Words of a projection in pre order): n
+// must not change while the Net runs.
 func NewNet(m *ir.Module, n *ir.Net, opt NetOptions) (*Net, error) {
 	s := &Net{M: m, N: n, Phase: m.Phase, popIdx: map[string]int{}}
 	fixedPhase := m.Phase == ir.Fixed
