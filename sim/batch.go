@@ -50,6 +50,7 @@ type bop struct {
 	// constant operands (the column's word), folded into the kernel
 	ka, kb bool
 	Ka, Kb int64
+	sb2    uint // bMulKFloorWrap: the product's own wrap shift (0: none)
 }
 
 type bkind uint8
@@ -71,9 +72,12 @@ const (
 	bOr
 	bNot
 	bSelect
-	bMaxK    // max(a, Kb): select(a < K or a <= K, K, a)
-	bMinK    // min(a, Kb): select(a > K or a >= K, K, a)
-	bClampK  // min(max(a, lo), hi)
+	bMaxK   // max(a, Kb): select(a < K or a <= K, K, a)
+	bMinK   // min(a, Kb): select(a > K or a >= K, K, a)
+	bClampK // min(max(a, lo), hi)
+	// a·Kb wrapped (sb2), then a floor cast's shift right by sa and wrap
+	// (wsh): a product by a constant used only by that cast.
+	bMulKFloorWrap
 	bCastR   // shift right by sa with round, then sat/wrap
 	bCastL   // shift left by sa (known to fit), then sat/wrap
 	bCastBig // fixed.Cast per element
@@ -382,6 +386,27 @@ func (m *BatchFixed) fuseClamps(f *ir.Func) {
 			}
 		}
 	}
+	// A floor-wrap cast of a product by a constant used by it alone: one
+	// pass.
+	for pi := range m.prog {
+		o := &m.prog[pi]
+		if o.k != bCastR || o.round != fixed.Floor || o.lo <= o.hi || !o.wrap || o.wsh == 0 {
+			continue
+		}
+		ai := at[o.a]
+		if ai < 0 || dead[ai] || uses[o.a] != 1 {
+			continue
+		}
+		mo := &m.prog[ai]
+		if mo.k != bMul || !mo.kb || mo.wrap && mo.wsh == 0 {
+			continue
+		}
+		o.k, o.a, o.Kb, o.sb2 = bMulKFloorWrap, mo.a, mo.Kb, 0
+		if mo.wrap {
+			o.sb2 = mo.wsh
+		}
+		dead[ai] = true
+	}
 	// min(max(x, lo), hi), the max used by the min alone: one clamp.
 	for pi := range m.prog {
 		o := &m.prog[pi]
@@ -571,6 +596,9 @@ func (m *BatchFixed) block(lo, hi int) {
 		case bClampK:
 			clampK(r, a, o.lo, o.hi)
 			continue
+		case bMulKFloorWrap:
+			mulKFloorWrap(r, a, o.Kb, o.sb2, o.sa, o.wsh)
+			continue
 		case bCastR:
 			if o.round == fixed.Floor && o.lo <= o.hi {
 				floorSat(r, a, o.sa&63, o.lo, o.hi)
@@ -754,6 +782,15 @@ func maxK(r, a []int64, k int64) {
 	a = a[:len(r)]
 	for i := range r {
 		r[i] = max(a[i], k)
+	}
+}
+
+// mulKFloorWrap is mulK(a, k, w1) then floorWrap(s, w2) in one pass.
+func mulKFloorWrap(r, a []int64, k int64, w1, s, w2 uint) {
+	a = a[:len(r)]
+	w1, s, w2 = w1&63, s&63, w2&63
+	for i := range r {
+		r[i] = a[i] * k << w1 >> w1 >> s << w2 >> w2
 	}
 }
 

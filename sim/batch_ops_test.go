@@ -41,7 +41,35 @@ func opFunc(rng *rand.Rand) *ir.Func {
 		}
 		return t
 	}
-	switch k := rng.IntN(8); k {
+	konst := func(t fixed.Format) *ir.Value {
+		c := b.NewValue(lang.Pos{}, ir.OpConst, ir.Fix(t))
+		c.AuxInt = t.Min() + int64(rng.Uint64N(uint64(t.Max()-t.Min())+1))
+		return c
+	}
+	switch k := rng.IntN(10); k {
+	case 8: // a product by a constant, then a floor cast (BatchFixed fuses a wrapping one)
+		t := wide(fixed.MulFormat(fa, fb))
+		if t.Width() > 62 {
+			t.Int = 62 - t.Frac
+		}
+		p := b.NewValue(lang.Pos{}, ir.OpMul, ir.Fix(t), x, konst(fb))
+		to := randFormat(rng, 30)
+		to.Frac = min(to.Frac, t.Frac)
+		if rng.IntN(2) == 0 { // wider than the product: the cast never wraps (not fused)
+			to.Signed, to.Int = true, max(1, min(t.Int+1+rng.IntN(4), 62-to.Frac))
+		}
+		r = b.NewValue(lang.Pos{}, ir.OpCast, ir.Fix(to), p)
+		r.Round, r.Overflow = fixed.Floor, fixed.Overflow(rng.IntN(2))
+	case 9: // a declared range's clamp: select(x < lo, lo, x), then select(m > hi, hi, m)
+		lo, hi := konst(fa), konst(fa)
+		ops := [2][]ir.Op{{ir.OpLt, ir.OpLe}, {ir.OpGt, ir.OpGe}}
+		c := b.NewValue(lang.Pos{}, ops[0][rng.IntN(2)], ir.Bool, x, lo)
+		m := b.NewValue(lang.Pos{}, ir.OpSelect, ir.Fix(fa), c, lo, x)
+		c2 := b.NewValue(lang.Pos{}, ops[1][rng.IntN(2)], ir.Bool, m, hi)
+		r = b.NewValue(lang.Pos{}, ir.OpSelect, ir.Fix(fa), c2, hi, m)
+		if rng.IntN(3) == 0 { // the first compare used twice: not dropped
+			r = b.NewValue(lang.Pos{}, ir.OpSelect, ir.Fix(fa), c, r, m)
+		}
 	case 0, 1:
 		op := ir.OpAdd
 		if k == 1 {
