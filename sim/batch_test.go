@@ -235,17 +235,30 @@ func testBatchFloat(t *testing.T, f *ir.Func, n, steps int, rng *rand.Rand) {
 		if ref[i], err = sim.NewFloat(f); err != nil {
 			t.Fatal(err)
 		}
-		if i%3 != 0 {
+	}
+	// Per-neuron parameters: the even ones from the start, the odd ones
+	// from halfway (a parameter BatchFloat hoisted as uniform stops being).
+	setParams := func(odd int) {
+		for i := range ref {
+			if i%3 == 0 {
+				continue
+			}
 			for k, p := range f.Params {
-				x := p.Value * (0.9 + 0.2*rng.Float64())
-				ref[i].Params[k] = x
-				b.SetParam(i, k, x)
+				if k%2 == odd {
+					x := p.Value * (0.9 + 0.2*rng.Float64())
+					ref[i].Params[k] = x
+					b.SetParam(i, k, x)
+				}
 			}
 		}
 	}
+	setParams(0)
 	in := make([]float64, len(f.Inputs))
 	spikes := 0
 	for s := 1; s <= steps; s++ {
+		if s == steps/2+1 {
+			setParams(1)
+		}
 		for i := range ref {
 			for p := range in {
 				in[p] = inputValue(rng, f.Inputs[p])
