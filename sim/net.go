@@ -102,7 +102,7 @@ type netRule struct {
 	// a time (netplastic.go).
 	bPre, bPost   *BatchFixed
 	bPreF, bPostF *BatchFloat
-	ev            []int32 // the chunk's synapses (CSR positions)
+	ev            events // the chunk being loaded (reused)
 }
 
 // netTrace is one rule's trace on one population.

@@ -172,10 +172,11 @@ func (r *netRule) events(p *netProj, bf *BatchFixed, bl *BatchFloat) *events {
 	if bf == nil && bl == nil {
 		return nil
 	}
-	if r.ev == nil {
-		r.ev = make([]int32, eventChunk)
+	if r.ev.ev == nil {
+		r.ev.ev = make([]int32, eventChunk)
 	}
-	return &events{p: p, bf: bf, bl: bl, ev: r.ev}
+	r.ev.p, r.ev.bf, r.ev.bl, r.ev.n = p, bf, bl, 0
+	return &r.ev
 }
 
 func (s *Net) onPre(p *netProj, fixedPhase bool) error {
