@@ -23,6 +23,10 @@ type ruleParts struct {
 // the bodies get the model checker's diagnostics. The rule's profile
 // options (format, rounding, overflow) are the event models' options, so
 // w and the traces get the rule's number format.
+// noPreTrace names the input that stands for a missing pre trace in the
+// event models of a rule that has only a post trace.
+const noPreTrace = "__no_pre_trace"
+
 func (c *checker) synapse(s *Synapse) *SynapseInfo {
 	si := &SynapseInfo{Pos: s.Pos, Name: s.Name}
 	r := c.ruleItems(s)
@@ -36,6 +40,11 @@ func (c *checker) synapse(s *Synapse) *SynapseInfo {
 	var inputs []Item
 	for k, tr := range r.traces {
 		if tr == nil {
+			if k == 0 && r.traces[1] != nil {
+				// The post trace is input 1 whether or not there is a pre
+				// trace (ir.Rule): a placeholder, never fed, reads 0.
+				inputs = append(inputs, &Input{Pos: s.Pos, Name: noPreTrace})
+			}
 			continue
 		}
 		ti, in, okt := c.trace(tr, pm)

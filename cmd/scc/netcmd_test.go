@@ -366,3 +366,60 @@ func TestNetSimWeights(t *testing.T) {
 		t.Errorf("only %d of 1000 weights moved in 5000 steps", moved)
 	}
 }
+
+// TestNetRulePostTraceOnly: a rule with only a post trace reads it (as
+// input 1 of its event models, whatever the pre side declares): it ends
+// with the weights of the same rule with an unused pre trace, and they
+// moved (before the fix its on-pre body read 0 for the post trace).
+func TestNetRulePostTraceOnly(t *testing.T) {
+	t.Parallel()
+	const body = `model N {
+    dt 1 ms
+    input J in [-16, 16]
+    state v = 0 in [-20, 20]
+    v' = v + J + 0.5
+    spike when v >= 5 { v = 0 }
+}
+synapse R {
+    state w in [0, 8]
+    %s
+    trace post y decay 20 ms add 1
+    on pre { w = clip(w - y, 0, 8) }
+}
+network T {
+    dt 1 ms
+    source s = poisson(rate = 100 Hz, seed = 3)[4]
+    pop n = N[2]
+    proj p = s -> n.J all_to_all with R { w = 4 }
+}
+`
+	dir := t.TempDir()
+	writeFiles(t, map[string]string{
+		filepath.Join(dir, "a.snn"): fmt.Sprintf(body, "trace pre x decay 20 ms add 1"),
+		filepath.Join(dir, "b.snn"): fmt.Sprintf(body, ""),
+	})
+	for _, float := range []string{"", "--float"} {
+		var ws []string
+		for _, f := range []string{"a", "b"} {
+			out := filepath.Join(t.TempDir(), "csv")
+			args := []string{"sim", filepath.Join(dir, f+".snn"), "--steps", "300", "--csv", out}
+			if float != "" {
+				args = append(args, float)
+			}
+			if code, _, stderr := scc(t, args...); code != 0 {
+				t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+			}
+			b, err := os.ReadFile(filepath.Join(out, "weights_p.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws = append(ws, string(b))
+		}
+		if ws[0] != ws[1] {
+			t.Errorf("%s: post-trace-only rule differs:\n%s\n%s", float, ws[0], ws[1])
+		}
+		if strings.Count(ws[1], ",4\n") == 8 {
+			t.Errorf("%s: no weight moved:\n%s", float, ws[1])
+		}
+	}
+}
