@@ -196,8 +196,8 @@ func (l *netLowerer) pop(pi *lang.PopInfo, dt float64) *ir.Pop {
 		l.errs.Append(err)
 		return nil
 	}
-	if len(pi.PerNeuron) > 0 && pi.Size > maxSynapses {
-		l.errs.Add(pi.Pop.Pos, msgTooManyNeurons, pi.Pop.Name, pi.Size, maxSynapses)
+	if pi.Size > maxNeurons {
+		l.errs.Add(pi.Pop.Pos, msgTooManyNeurons, pi.Pop.Name, pi.Size, maxNeurons)
 		return nil
 	}
 	ok := true

@@ -77,16 +77,33 @@ func (l *netLowerer) proj(pi *lang.ProjInfo, n *ir.Net) *ir.Proj {
 		l.errs.Append(err)
 		return nil
 	}
+	// The target's delay ring holds D_max + 1 slots per neuron and port
+	// (DESIGN §4.1 rule 3): bound it like the synapse lists.
+	if d := p.MaxDelay(); d > maxDelay || int64(d+1)*int64(pi.Post.Len()) > maxRing {
+		pos := pi.Delay.Pos
+		if !pos.IsValid() {
+			pos = pi.Pos
+		}
+		l.errs.Add(pos, msgDelayTooLong, pi.Name, d, maxDelay, maxRing)
+		return nil
+	}
 	return p
 }
 
 // The instance is held in memory: a projection has at most maxSynapses
-// synapses (a population with per-neuron values at most as many neurons),
+// synapses,
 // and a connector that draws per pair (random, fixed_indegree) visits at
 // most maxPairs pairs.
 const (
 	maxSynapses = 1 << 28
 	maxPairs    = 1 << 30
+	// A delay is at most maxDelay steps, and (D_max + 1)·(target
+	// neurons) at most maxRing accumulator words.
+	maxDelay = 1<<16 - 1
+	// A population (its states, spikes and statistics per neuron) has at
+	// most maxNeurons neurons.
+	maxNeurons = 1 << 26
+	maxRing    = 1 << 28
 )
 
 // checkSize reports a connector whose instance would exceed maxSynapses
@@ -105,6 +122,8 @@ func checkSize(pi *lang.ProjInfo) error {
 	switch c.Kind {
 	case lang.ConnAllToAll, lang.ConnDense:
 		err = limit(pairs, maxSynapses)
+	case lang.ConnOneToOne:
+		err = limit(int64(nPre), maxSynapses)
 	case lang.ConnRandom:
 		err = limit(pairs, maxPairs)
 	case lang.ConnFixedIndegree:

@@ -8,6 +8,10 @@ import (
 	rt "scc/runtime"
 )
 
+// maxPrealloc bounds the record buffers NewNet sizes from NetOptions.Steps
+// (words per buffer).
+const maxPrealloc = 1 << 24
+
 // NetOptions tunes a network run.
 type NetOptions struct {
 	// Steps, when not 0, is the expected run length: record buffers are
@@ -655,17 +659,19 @@ func (s *Net) newRecord(r *ir.Record, opt NetOptions) error {
 			}
 		}
 		if opt.Steps > 0 {
-			n := opt.Steps / r.Every * (r.Hi - r.Lo) * len(r.Vars)
+			// Sized up front for the run, within reason: a longer run's
+			// buffers grow as it goes.
+			n := min(opt.Steps/r.Every*(r.Hi-r.Lo)*len(r.Vars), maxPrealloc)
 			if s.Phase == ir.Fixed {
 				rd.Words = make([]int64, 0, n)
 			} else {
 				rd.Values = make([]float64, 0, n)
 			}
-			rd.Steps = make([]int, 0, opt.Steps/r.Every)
+			rd.Steps = make([]int, 0, min(opt.Steps/r.Every, maxPrealloc))
 		}
 	case ir.RecordRate:
 		if opt.Steps > 0 {
-			rd.Bins = make([]int64, 0, opt.Steps/r.Every+1)
+			rd.Bins = make([]int64, 0, min(opt.Steps/r.Every+1, maxPrealloc))
 		}
 	case ir.RecordSpikes:
 	default:

@@ -29,6 +29,7 @@ const smallNet = `network Small {
     proj ie = inh -> exc.J all_to_all { w = -0.5 mV; delay 1 steps }
     record exc[0:4] v every 2 steps
     record inh rate every 50 steps
+    record exc[10:20] spikes
 }
 `
 
@@ -132,6 +133,16 @@ func TestNetSimOutputs(t *testing.T) {
 		}
 		if len(rate) != 1+20 || sum != counts["inh"] {
 			t.Errorf("rate record: %d bins holding %d spikes, want 20 bins holding %d", len(rate)-1, sum, counts["inh"])
+		}
+		slice := 0
+		for _, r := range rows[1:] {
+			if i, _ := strconv.Atoi(r[2]); r[1] == "exc" && i >= 10 && i < 20 {
+				slice++
+			}
+		}
+		rec := readCSV(t, filepath.Join(out, "record2_exc_spikes.csv"))
+		if len(rec)-1 != slice || slice == 0 {
+			t.Errorf("spike record of exc[10:20]: %d rows, spikes.csv has %d of the slice", len(rec)-1, slice)
 		}
 		if fi, err := os.Stat(svg); err != nil || fi.Size() < 1000 {
 			t.Errorf("figure: %v", err)

@@ -34,6 +34,8 @@ func TestNetBadData(t *testing.T) {
 			map[string]string{"s.csv": "step,index\n1,0\n2,\"1\n"}, "s.csv:3:"},
 		{"sparse index out of range", head + "    proj p = a -> a.J sparse(file = \"c.csv\")\n}\n",
 			map[string]string{"c.csv": "pre,post,w\n0,1,1\n4,0,1\n"}, "c.csv:3:"},
+		{"delay beyond the ring's bound", head + "    proj p = a -> a.J all_to_all { w = 1 mV; delay 100000000 steps }\n}\n", nil, "net.snn:4:52"},
+		{"population beyond the instance's bound", head + "    pop big = DeltaLIF[2000000000]\n}\n", nil, "net.snn:4:5"},
 		{"missing file", head + "    proj p = a -> a.J sparse(file = \"nope.csv\")\n}\n", nil, "net.snn:4:"},
 	}
 	for _, tt := range tests {

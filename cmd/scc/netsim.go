@@ -16,6 +16,9 @@ import (
 	"scc/sim"
 )
 
+// maxRecordWords bounds the words a run's state records may keep (8 GB).
+const maxRecordWords = 1 << 30
+
 // netRunOpts are the outputs `scc sim` writes for a network run.
 type netRunOpts struct {
 	steps          int
@@ -33,6 +36,17 @@ func simNetwork(u *unit, n *ir.Net, o netRunOpts) error {
 	m, mode := u.mod, "bit-true"
 	if o.float {
 		m, n, mode = u.real, u.real.Net(n.Name), "float64"
+	}
+	// The records and the spike log stay in memory for the outputs: refuse
+	// a run whose records alone could not.
+	words := 0.0
+	for _, r := range n.Records {
+		if r.Kind == ir.RecordState {
+			words += float64(o.steps/max(r.Every, 1)) * float64((r.Hi-r.Lo)*len(r.Vars))
+		}
+	}
+	if words > maxRecordWords {
+		return usagef("%d steps: the state records of %s would hold %.3g words (at most %d); record fewer neurons, every more steps or run fewer steps", o.steps, n.Name, words, maxRecordWords)
 	}
 	s, err := sim.NewNet(m, n, sim.NetOptions{Steps: o.steps})
 	if err != nil {
@@ -107,8 +121,8 @@ func printNetSummary(w io.Writer, s *sim.Net, mode string, steps int) {
 	fmt.Fprintf(w, "saturated ports (sticky): %s\n", strings.Join(names, ", "))
 }
 
-// writeNetOutputs writes --csv DIR (spikes.csv, one CSV per state record,
-// one per rate record, the final weights of each plastic projection as
+// writeNetOutputs writes --csv DIR (spikes.csv of every population, one
+// CSV per record: its slice's spikes, its state samples or its rate bins; the final weights of each plastic projection as
 // weights_<proj>.csv), --vcd and --plot.
 func writeNetOutputs(u *unit, s *sim.Net, log *sim.NetLog, o netRunOpts) error {
 	if o.csvDir != "" {
@@ -130,6 +144,12 @@ func writeNetOutputs(u *unit, s *sim.Net, log *sim.NetLog, o netRunOpts) error {
 				name = fmt.Sprintf("record%d_%s_state.csv", k, r.Rec.Pop)
 				if err := log.WriteStateCSV(&b, r); err != nil {
 					return err
+				}
+			case ir.RecordSpikes:
+				name = fmt.Sprintf("record%d_%s_spikes.csv", k, r.Rec.Pop)
+				b.WriteString("step,index\n")
+				for _, e := range r.Spikes {
+					fmt.Fprintf(&b, "%d,%d\n", e.Step, e.Index)
 				}
 			case ir.RecordRate:
 				name = fmt.Sprintf("record%d_%s_rate.csv", k, r.Rec.Pop)
