@@ -96,8 +96,8 @@ def main():
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='bench_net_')
     nets = [
-        ('CUBA', os.path.join(ROOT, 'cmd', 'scc', 'testdata', 'brian', 'cuba.snn'), (4000, 20000), True),
-        ('Brunel', os.path.join(ROOT, 'cmd', 'scc', 'testdata', 'brian', 'brunel.snn'), (4000, 20000), True),
+        ('CUBA', os.path.join(ROOT, 'examples', 'cuba.snn'), (4000, 20000), True),
+        ('Brunel', os.path.join(ROOT, 'examples', 'brunel.snn'), (4000, 20000), True),
         ('LIF 1M', os.path.join(HERE, 'lif1m.snn'), (100, 500), False),
     ]
     if a.quick:

@@ -50,8 +50,8 @@ marked `(unless refractory)`: NeuronGroup gives it a conditional write on
 not_refractory (brian2/groups/neurongroup.py), so every code object writing
 it outside the reset, on_pre and PoissonInput included, leaves it alone
 while refractory (measured: an on_pre `v += 3*mV` arriving 1 ms into a 5 ms
-refractory period is lost). reference/networks.md §1.1 and the comments of
-models/brunel_lif.snn say Brian2 adds it; in 2.5.1 it does not. The loader
+refractory period is lost). reference/networks.md §1.1 says Brian2 adds
+it; in 2.5.1 it does not. The loader
 still writes the gate explicitly, `v_post += w*int(not_refractory_post)`
 and PoissonInput's weight `w*int(not_refractory)` (not_refractory is
 computed by the state updater in groups, before synapses), so the mapping
