@@ -179,7 +179,7 @@ func TestBrianSpikeForSpike(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			net := filepath.Join("..", "..", "examples", c.name+".snn")
+			net := filepath.Join("testdata", "brian", c.name+".snn")
 			export := brianExport(t, net, steps)
 			want := parseSpikes(t, "scc", sccSpikes(t, net, steps))
 			neuron := 0
