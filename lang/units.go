@@ -169,8 +169,13 @@ var units = func() map[string]Unit {
 			add(b.d, b.f*p.f, names...)
 		}
 	}
-	add(Dim{2}, 1e4, "cm2", "cmetre2")
-	add(Dim{2}, 1e-8, "um2", "umetre2")
+	// Length is canonically cm (so a current density per cm2 needs no
+	// factor): 1 cm = 1, and areas are cm2.
+	add(dimLength, 1, "cm", "cmetre", "cmeter")
+	add(Dim{2}, 1e4, "metre2", "meter2")
+	add(Dim{2}, 1, "cm2", "cmetre2", "cmeter2")
+	add(Dim{2}, 1e-2, "mm2", "mmetre2", "mmeter2")
+	add(Dim{2}, 1e-8, "um2", "umetre2", "umeter2")
 	add(dimResistance, 1e-6, "Ohm")
 	add(dimResistance, 1e-3, "kOhm")
 	add(dimResistance, 1, "MOhm")

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,32 @@ func TestUnitsCoherent(t *testing.T) {
 	}
 	if d := get("Mohm").Dim.Mul(get("nA").Dim); d != get("mV").Dim {
 		t.Errorf("Mohm*nA = %v, want voltage", d)
+	}
+}
+
+// TestLengthAndAreaUnits: lengths and areas are canonical cm and cm2, so
+// one of each unit is its size in cm^k, independent of the table:
+// 1 cm2 / 1 um2 = 1e8, 1 metre2 = 1e4 cm2.
+func TestLengthAndAreaUnits(t *testing.T) {
+	for name, want := range map[string]float64{
+		"cm": 1, "metre": 100, "mm": 0.1, "um": 1e-4,
+		"cm2": 1, "metre2": 1e4, "mm2": 1e-2, "um2": 1e-8,
+	} {
+		u, ok := LookupUnit(name)
+		if !ok {
+			t.Errorf("%s: not a unit", name)
+			continue
+		}
+		if math.Abs(u.Factor/want-1) > 1e-12 {
+			t.Errorf("%s: factor %g, want %g cm^k", name, u.Factor, want)
+		}
+		if k := int(u.Dim[0]); (k == 1) != !strings.HasSuffix(name, "2") || u.Dim[0] < 1 || u.Dim[0] > 2 {
+			t.Errorf("%s: dimension %v", name, u.Dim)
+		}
+	}
+	cm2, _ := LookupUnit("cm2")
+	um2, _ := LookupUnit("um2")
+	if r := cm2.Factor / um2.Factor; math.Abs(r-1e8) > 1e-6 {
+		t.Errorf("1 cm2 / 1 um2 = %g, want 1e8", r)
 	}
 }
