@@ -995,14 +995,21 @@ func (mc *modelChecker) binary(e *Binary) tval {
 		return tBad
 	}
 	switch e.Op {
-	case "*":
-		if x.free || y.free {
+	case "*", "/":
+		// A bare 0 takes any dimension alone, but in a product or
+		// quotient it is a plain number: `0 * nS` is a conductance (as
+		// in Brian2), not a number of any dimension.
+		if x.free && y.free {
 			return tval{free: true}
 		}
-		return num(x.d.Mul(y.d))
-	case "/":
-		if x.free || y.free {
-			return tval{free: true}
+		if x.free {
+			x = num(Dim{})
+		}
+		if y.free {
+			y = num(Dim{})
+		}
+		if e.Op == "*" {
+			return num(x.d.Mul(y.d))
 		}
 		return num(x.d.Div(y.d))
 	case "^":

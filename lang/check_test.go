@@ -1,6 +1,7 @@
 package lang_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -244,6 +245,28 @@ model M {
 		}
 		if mm.Params[0].Value != 5 || mm.Params[1].Value != 15 {
 			t.Errorf("dt %g: Params = %g, %g, want 5, 15", mm.Dt, mm.Params[0].Value, mm.Params[1].Value)
+		}
+	}
+}
+
+// TestZeroTimesUnit: a bare 0 in a product is a plain number, so `0 * nS`
+// is a conductance (Brian2 writes parameters so) and `0 * mV` a voltage
+// that a current cannot be added to; a bare 0 alone still takes any
+// dimension.
+func TestZeroTimesUnit(t *testing.T) {
+	const model = "model M {\n    param g = %s\n    input I : nA\n    state v : mV = 0 mV\n    dv/dt = (g * (0 mV - v) + I) / (200 pF)\n}\n"
+	for _, ok := range []string{"0 * nS", "0 nS", "0 * uS / 1", "nS * 0"} {
+		if info := check(t, fmt.Sprintf(model, ok)); info.Models["M"].Params[0].Dim != lang.Dim([7]int8{-2, -1, 3, 2}) {
+			t.Errorf("g = %s: dimension %v, want conductance", ok, info.Models["M"].Params[0].Dim)
+		}
+	}
+	for _, bad := range []string{"0 * mV", "0 / ms"} {
+		f, err := parser.ParseFile("t.snn", []byte(fmt.Sprintf(model, bad)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lang.Check(f); err == nil || !strings.Contains(err.Error(), "cannot add") {
+			t.Errorf("g = %s: %v, want a dimension error", bad, err)
 		}
 	}
 }
