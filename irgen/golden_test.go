@@ -10,27 +10,15 @@ import (
 	"scc/internal/golden"
 	"scc/ir"
 	"scc/irgen"
-	"scc/lang"
-	"scc/parser"
 )
 
-// compile parses, checks and lowers src.
+// compile parses, checks and lowers src (lowerText), failing on any
+// error.
 func compile(t testing.TB, name string, src []byte, opt irgen.Options) *ir.Module {
 	t.Helper()
-	f, err := parser.ParseFile(name, src)
-	if err != nil {
-		t.Fatalf("ParseFile: %v", err)
-	}
-	info, err := lang.Check(f)
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	m, err := irgen.Lower(f, info, opt)
+	m, err := lowerText(t, name, src, opt)
 	if err != nil {
 		t.Fatalf("Lower: %v", err)
-	}
-	if err := ir.Verify(m); err != nil {
-		t.Fatalf("Verify: %v", err)
 	}
 	return m
 }
