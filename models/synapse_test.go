@@ -460,7 +460,7 @@ func TestSpikeAgreement(t *testing.T) {
 					}
 				}
 				fl, fx = fl+len(fs), fx+len(xs)
-				flm, fxm = flm+matched(fs, xs), fxm+matched(xs, fs)
+				flm, fxm = flm+sim.Matched(fs, xs), fxm+sim.Matched(xs, fs)
 			}
 			agree := math.Min(float64(flm)/float64(max(fl, 1)), float64(fxm)/float64(max(fx, 1)))
 			t.Logf("float %d spikes, bit-true %d; matched %d/%d, %d/%d: agreement %.4f", fl, fx, flm, fl, fxm, fx, agree)
@@ -484,19 +484,4 @@ func poisson(rng *rand.Rand, lambda float64) int {
 		cdf += p
 	}
 	return k
-}
-
-// matched counts the spikes of a (sorted steps) with a spike of b within
-// ±1 step (scc report's measure).
-func matched(a, b []int) int {
-	n, j := 0, 0
-	for _, t := range a {
-		for j < len(b) && b[j] < t-1 {
-			j++
-		}
-		if j < len(b) && b[j] <= t+1 {
-			n++
-		}
-	}
-	return n
 }

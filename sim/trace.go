@@ -210,3 +210,18 @@ func vcdID(n int) string {
 		}
 	}
 }
+
+// Matched counts the spikes of a (ascending steps) that have a spike of b
+// within ±1 step: the spike-time agreement measure of `scc report`.
+func Matched(a, b []int) int {
+	n, j := 0, 0
+	for _, t := range a {
+		for j < len(b) && b[j] < t-1 {
+			j++
+		}
+		if j < len(b) && b[j] <= t+1 {
+			n++
+		}
+	}
+	return n
+}

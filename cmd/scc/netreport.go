@@ -62,7 +62,7 @@ func writeNetReport(w io.Writer, u *unit, n *ir.Net, rf reportFlags) error {
 		for i := range fl.times[p] {
 			a, b := fl.times[p][i], fx.times[p][i]
 			nf, nx = nf+len(a), nx+len(b)
-			mf, mx = mf+matched(a, b), mx+matched(b, a)
+			mf, mx = mf+sim.Matched(a, b), mx+sim.Matched(b, a)
 		}
 		q := quality{floatSpikes: nf, fixSpk: nx, floatMatched: mf, fixMat: mx}
 		a := q.agreement()

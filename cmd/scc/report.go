@@ -144,25 +144,10 @@ func measure(real, fx *ir.Func, steps, seeds int) (*quality, error) {
 		}
 		q.floatSpikes += len(fs)
 		q.fixSpk += len(xs)
-		q.floatMatched += matched(fs, xs)
-		q.fixMat += matched(xs, fs)
+		q.floatMatched += sim.Matched(fs, xs)
+		q.fixMat += sim.Matched(xs, fs)
 	}
 	return q, nil
-}
-
-// matched counts the spikes of a (sorted steps) that have a spike of b
-// within ±1 step.
-func matched(a, b []int) int {
-	n, j := 0, 0
-	for _, t := range a {
-		for j < len(b) && b[j] < t-1 {
-			j++
-		}
-		if j < len(b) && b[j] <= t+1 {
-			n++
-		}
-	}
-	return n
 }
 
 // writeReport prints, for the chosen model: per state its format, proven
