@@ -80,16 +80,12 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := readSource(path)
-	if err != nil {
-		return err
-	}
 	var tables []passes.TableInfo
 	if *rep { // the table report samples every table's error: only on request
 		opt.Tables = &tables
 	}
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
+	u, err := compileFile(path, opt, stderr)
+	if err != nil {
 		return err
 	}
 	if err := emitUnit(u, *emit, *out, u.resolve(pf.top), stdout); err != nil || !*rep {
@@ -182,12 +178,8 @@ func runIR(args []string, stdout, stderr io.Writer) error {
 		return usagef("--after %q: unknown pass (passes: %s)", *after, passList())
 	}
 	opt.StopAfter = *after
-	src, err := readSource(path)
+	u, err := compileFile(path, opt, stderr)
 	if err != nil {
-		return err
-	}
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
 		return err
 	}
 	m := u.mod

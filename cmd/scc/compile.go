@@ -89,6 +89,20 @@ func compile(name string, src []byte, opt compileOpts) (*unit, error) {
 	return u, u.lower(f, opt)
 }
 
+// compileFile reads and compiles path and prints its diagnostics (and
+// warnings) to stderr: the front half of every command on a source file.
+func compileFile(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
+	src, err := readSource(path)
+	if err != nil {
+		return nil, err
+	}
+	u, err := compile(path, src, opt)
+	if err := u.report(stderr, err); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // lower checks f and runs irgen and the passes.
 func (u *unit) lower(f *lang.File, opt compileOpts) error {
 	u.file = f

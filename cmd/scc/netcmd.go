@@ -42,12 +42,8 @@ func compileNet(fs *flag.FlagSet, pf *pipelineFlags, args []string, stderr io.Wr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	src, err := readSource(path)
+	u, err := compileFile(path, opt, stderr)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
 		return nil, nil, nil, err
 	}
 	n := pickNetwork(u.mod, pf.top)

@@ -55,14 +55,10 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := readSource(path)
-	if err != nil {
-		return err
-	}
 	var tables []passes.TableInfo
 	opt.Tables = &tables
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
+	u, err := compileFile(path, opt, stderr)
+	if err != nil {
 		return err
 	}
 	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {

@@ -36,12 +36,8 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := readSource(path)
+	u, err := compileFile(path, opt, stderr)
 	if err != nil {
-		return err
-	}
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
 		return err
 	}
 	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
@@ -128,12 +124,8 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := readSource(path)
+	u, err := compileFile(path, opt, stderr)
 	if err != nil {
-		return err
-	}
-	u, err := compile(path, src, opt)
-	if err := u.report(stderr, err); err != nil {
 		return err
 	}
 	n := pickNetwork(u.mod, pf.top)
