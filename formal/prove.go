@@ -69,6 +69,9 @@ type Result struct {
 	VCD    string // Failed: the counterexample trace
 	Table  string // Failed: the trace's steps as a table
 	Reason string // Unknown: why
+	// Engine names what decided the verdict: "k-induction" (yosys-smtbmc),
+	// "pdr" or "bmc3" (yosys-abc), "bmc" (yosys-smtbmc from reset).
+	Engine string
 }
 
 // Report is the outcome of Prove.
