@@ -434,7 +434,7 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		}
 	}
 	if len(d.h.Merge) == 0 {
-		fmt.Fprintf(&script, "prep -flatten -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", d.h.Top, smt2)
+		fmt.Fprintf(&script, "prep -flatten -top %s\nasync2sync\ndffunmap\nwrite_rtlil %s\nwrite_smt2 -wires %s\n", d.h.Top, rtlilName(smt2), smt2)
 		if err := d.yosysRun(script.String()); err != nil {
 			return "", err
 		}
@@ -464,7 +464,7 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		if err := os.WriteFile(filepath.Join(d.dir, mj), merged, 0o644); err != nil {
 			return "", err
 		}
-		if err := d.yosysRun(fmt.Sprintf("read_json %s\nhierarchy -top %s\nasync2sync\ndffunmap\nwrite_smt2 -wires %s\n", mj, d.h.Top, smt2)); err != nil {
+		if err := d.yosysRun(fmt.Sprintf("read_json %s\nhierarchy -top %s\nasync2sync\ndffunmap\nwrite_rtlil %s\nwrite_smt2 -wires %s\n", mj, d.h.Top, rtlilName(smt2), smt2)); err != nil {
 			return "", err
 		}
 	}
@@ -475,6 +475,12 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 	}
 	return smt2, nil
 }
+
+// rtlilName is the RTLIL file model writes beside the SMT2 model smt2: the
+// same flattened design (async2sync, dffunmap, merged), from which the
+// AIGER model of the abc engines is made, so their witnesses replay on the
+// SMT2 model.
+func rtlilName(smt2 string) string { return strings.TrimSuffix(smt2, ".smt2") + ".il" }
 
 // yosysRun runs a yosys script in the work directory.
 func (d *driver) yosysRun(script string) error {
