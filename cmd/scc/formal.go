@@ -24,7 +24,8 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	depth := fs.Int("depth", formal.DefaultDepth, "BMC depth from reset and longest induction tried")
 	timeout := fs.Float64("timeout", 120, "seconds allowed per solver run (0: no limit); a run that times out leaves its properties bounded")
 	keep := fs.String("keep", "", "keep the harness, model, logs and traces in this directory")
-	verbose := fs.Bool("v", false, "report every solver run on stderr as it ends")
+	verbose := fs.Bool("v", false, "report every solver run on stderr as it ends, and the engine that decided each property")
+	acceptBounded := fs.Bool("accept-bounded", false, "exit 0 when no property failed or is unknown, even if some hold only to the BMC depth (without it: exit 4, not proven)")
 	equiv := fs.Bool("equiv", false, "prove two designs equivalent: scc formal --equiv A.sv B.sv --top NAME")
 	refTop := fs.String("ref-top", "", "--equiv: the module of B (default: --top)")
 	var maps, taps, dutParams, refParams multiFlag
@@ -91,7 +92,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return printReport(stdout, rep, "equivalence of "+pos[0]+" and "+pos[1])
+		return printReport(stdout, rep, "equivalence of "+pos[0]+" and "+pos[1], verdict{*acceptBounded, *verbose})
 	}
 	if len(pos) != 1 {
 		return usagef("expected one FILE.snn, found %d arguments", len(pos))
@@ -126,7 +127,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return printReport(stdout, rep, "model "+f.Name+" of "+pos[0])
+	return printReport(stdout, rep, "model "+f.Name+" of "+pos[0], verdict{*acceptBounded, *verbose})
 }
 
 func readFile(path string) (formal.File, error) {
@@ -150,29 +151,104 @@ func intParams(flagName string, kvs []string) (map[string]int64, error) {
 	return m, nil
 }
 
-// printReport prints one line per property and a summary; a failed
-// property makes the job fail (exit 1).
-func printReport(w io.Writer, rep *formal.Report, what string) error {
+// verdict says how printReport judges and prints a report.
+type verdict struct {
+	acceptBounded bool // BOUNDED is accepted (exit 0)
+	engines       bool // each result line names its engine
+}
+
+// printReport prints one line per property and a summary, and returns the
+// job's verdict: a failed property fails it (exit 1); otherwise a bounded
+// (unless accepted) or unknown property leaves it not proven (exit 4).
+// Only a report whose every property is PROVEN, or PROVEN and accepted
+// BOUNDED, passes.
+func printReport(w io.Writer, rep *formal.Report, what string, v verdict) error {
+	engine := func(r formal.Result, detail string) string {
+		if v.engines && r.Engine != "" {
+			if detail == "" {
+				return " (" + r.Engine + ")"
+			}
+			return " (" + detail + "; " + r.Engine + ")"
+		}
+		if detail == "" {
+			return ""
+		}
+		return " (" + detail + ")"
+	}
 	for _, r := range rep.Results {
 		switch r.Status {
 		case formal.Proven:
-			fmt.Fprintf(w, "PROVEN %s (k=%d) -- %s\n", r.Prop.Name, r.K, r.Prop.Text)
+			k := ""
+			if r.K > 0 {
+				k = fmt.Sprintf("k=%d", r.K)
+			}
+			fmt.Fprintf(w, "PROVEN %s%s -- %s\n", r.Prop.Name, engine(r, k), r.Prop.Text)
 		case formal.Bounded:
-			fmt.Fprintf(w, "BOUNDED %s (depth %d) -- %s\n", r.Prop.Name, r.Depth, r.Prop.Text)
+			fmt.Fprintf(w, "BOUNDED %s%s -- %s\n", r.Prop.Name, engine(r, fmt.Sprintf("depth %d", r.Depth)), r.Prop.Text)
 		case formal.Failed:
-			fmt.Fprintf(w, "FAILED %s at step %d: counterexample %s -- %s\n", r.Prop.Name, r.Step, r.VCD, r.Prop.Text)
+			fmt.Fprintf(w, "FAILED %s at step %d%s: counterexample %s -- %s\n", r.Prop.Name, r.Step, engine(r, ""), r.VCD, r.Prop.Text)
 			for _, line := range strings.Split(strings.TrimRight(r.Table, "\n"), "\n") {
 				fmt.Fprintf(w, "    %s\n", line)
 			}
 		default:
-			fmt.Fprintf(w, "UNKNOWN %s: %s -- %s\n", r.Prop.Name, r.Reason, r.Prop.Text)
+			fmt.Fprintf(w, "UNKNOWN %s%s: %s -- %s\n", r.Prop.Name, engine(r, ""), r.Reason, r.Prop.Text)
 		}
 	}
+	bounded, unknown, failed := rep.Count(formal.Bounded), rep.Count(formal.Unknown), rep.Count(formal.Failed)
 	fmt.Fprintf(w, "formal: %s: %d properties: %d proven, %d bounded (BMC depth %d), %d failed, %d unknown in %.1fs\n",
-		what, len(rep.Results), rep.Count(formal.Proven), rep.Count(formal.Bounded), rep.Depth,
-		rep.Count(formal.Failed), rep.Count(formal.Unknown), rep.Elapsed.Seconds())
-	if rep.Failed() {
-		return &failure{fmt.Sprintf("scc formal: %d properties failed; traces in %s", rep.Count(formal.Failed), rep.Dir)}
+		what, len(rep.Results), rep.Count(formal.Proven), bounded, rep.Depth, failed, unknown, rep.Elapsed.Seconds())
+	if bounded+unknown > 0 {
+		fmt.Fprintf(w, "NOT PROVEN: %s\n", notProvenText(rep, v.acceptBounded))
+	}
+	switch {
+	case failed > 0:
+		return &failure{fmt.Sprintf("scc formal: %d %s failed; traces in %s", failed, plural(failed, "property", "properties"), rep.Dir)}
+	case unknown > 0 || bounded > 0 && !v.acceptBounded:
+		msg := "scc formal: not proven (exit status 4)"
+		if unknown == 0 {
+			msg += ": a deeper --depth or a longer --timeout may prove or refute them; --accept-bounded accepts bounded properties"
+		} else {
+			msg += ": a longer --timeout may decide the unknown ones"
+		}
+		return &notProven{msg}
 	}
 	return nil
+}
+
+// notProvenText says how far the bounded and unknown properties of rep
+// are from proven: "3 properties hold only to depth 11, 1 property is
+// unknown (...)".
+func notProvenText(rep *formal.Report, accepted bool) string {
+	var parts []string
+	if n := rep.Count(formal.Bounded); n > 0 {
+		lo, hi := -1, -1
+		for _, r := range rep.Results {
+			if r.Status == formal.Bounded {
+				if lo < 0 || r.Depth < lo {
+					lo = r.Depth
+				}
+				hi = max(hi, r.Depth)
+			}
+		}
+		depth := fmt.Sprintf("depth %d", lo)
+		if hi != lo {
+			depth = fmt.Sprintf("depths %d to %d", lo, hi)
+		}
+		s := fmt.Sprintf("%d %s only to %s", n, plural(n, "property holds", "properties hold"), depth)
+		if accepted {
+			s += " (accepted: --accept-bounded)"
+		}
+		parts = append(parts, s)
+	}
+	if n := rep.Count(formal.Unknown); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s unknown (the solver did not finish)", n, plural(n, "property is", "properties are")))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

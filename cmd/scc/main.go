@@ -5,7 +5,8 @@
 //
 // Exit status: 0 success; 1 the job failed (compile error, co-simulation
 // mismatch, property failed); 2 bad usage; 3 internal compiler error (a bug
-// in scc).
+// in scc); 4 not proven (scc formal: no property failed, but some hold only
+// to the BMC depth or are unknown; --accept-bounded accepts bounded ones).
 package main
 
 import (
@@ -22,8 +23,11 @@ import (
 // version is printed in generated headers.
 const version = "0.1.0"
 
-// exitInternal is the exit status of an internal compiler error (DESIGN §7).
-const exitInternal = 3
+// Exit statuses beyond 0 success, 1 failure and 2 bad usage (DESIGN §7).
+const (
+	exitInternal  = 3 // internal compiler error
+	exitNotProven = 4 // scc formal: no property failed, not every one is proven
+)
 
 type command struct {
 	name  string
@@ -39,7 +43,7 @@ func init() {
 		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
 		{"net", "scc net export FILE.snn -o DIR [--steps N] | scc net info FILE.snn [--top NET]", runNet},
 		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
-		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
+		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--accept-bounded] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
 		{"ir", "scc ir FILE.snn [--after PASS]", runIR},
 		{"report", "scc report FILE.snn [--steps N] [--seeds K] [--budget 0.95] [--top NAME] [--format F]", runReport},
 		{"eq", "scc eq 'EQUATIONS' ... [--param k=v] [--threshold EXPR] [--reset STMTS] [--refractory T] [--dt T] [--emit sv|snn|...] [-o OUT]", runEq},
@@ -60,6 +64,12 @@ type failure struct{ msg string }
 
 func (e *failure) Error() string { return e.msg }
 
+// notProven is a formal job that found no counterexample but did not prove
+// every property (exit status exitNotProven), already reported.
+type notProven struct{ msg string }
+
+func (e *notProven) Error() string { return e.msg }
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -71,7 +81,9 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "exit status: 0 success; 1 the job failed (compile error, co-simulation mismatch,")
 	fmt.Fprintln(w, "             property failed); 2 bad usage; 3 internal compiler error (a bug in scc;")
-	fmt.Fprintln(w, "             please report it)")
+	fmt.Fprintln(w, "             please report it); 4 not proven (scc formal: nothing failed, but some")
+	fmt.Fprintln(w, "             properties hold only to the BMC depth or are unknown; --accept-bounded")
+	fmt.Fprintln(w, "             accepts bounded ones)")
 }
 
 // run executes one scc invocation and returns the exit status. A panic is a
@@ -108,6 +120,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	err := cmd.run(rest, stdout, stderr)
 	var ue *usageError
 	var fe *failure
+	var np *notProven
 	switch {
 	case err == nil:
 		return 0
@@ -121,6 +134,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			fmt.Fprintln(stderr, fe.msg)
 		}
 		return 1
+	case errors.As(err, &np):
+		fmt.Fprintln(stderr, np.msg)
+		return exitNotProven
 	default:
 		fmt.Fprintf(stderr, "scc %s: %v\n", cmd.name, err)
 		return 1
