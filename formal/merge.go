@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -33,10 +34,42 @@ import (
 // merged but not asserted would make B copy A and hide a difference. The
 // driver therefore merges exactly the pairs whose property is active in a
 // round, so every proof covers all the pairs it relied on.
+//
+// A tap (Miter's Taps) has no harness property: the harness cannot name
+// internal signals. Its assertion is therefore a cell of the model itself
+// (Assert), added by merge beside the rewiring, so every engine that reads
+// the model (yosys-smtbmc on the SMT2, abc on the AIGER made from the
+// RTLIL) checks each merged pair in the same run as what rests on it.
+//
+// What the driver must still enforce (merge cannot): a verdict of a model
+// stands only as a verdict of the whole model. PROVEN for a property of a
+// model that merged the set S holds only when every property of S is
+// PROVEN on that same model (justified); a counterexample is real only at
+// the first step at which any assertion of the model fails on that trace
+// (after a merged pair breaks, B no longer computes what the real miter
+// computes); BOUNDED to depth k holds only when every property of S was
+// checked to k in the same run.
 type Correspondence struct {
 	A, B string // flattened net names, e.g. "a.v_q" and "b.v_out"
 	// Prop is the property (or tap) asserting A == B on every cycle.
 	Prop string
+	// Assert makes merge add the assertion "A == B" (both zero-extended
+	// to the wider width), named Prop, to the model, whether or not the
+	// pair can be merged: the pair of a tap, which no harness property
+	// states.
+	Assert bool
+}
+
+// unjustified returns the properties of the correspondences merged into a
+// model that are not PROVEN on that model (proven: the properties runs on
+// it proved): a proof from the model stands only when there are none.
+func unjustified(merged []Correspondence, proven map[string]bool) (missing []string) {
+	for _, c := range merged {
+		if !proven[c.Prop] {
+			missing = append(missing, c.Prop)
+		}
+	}
+	return missing
 }
 
 // merge rewrites a flattened yosys JSON netlist (top module top): for each
@@ -46,7 +79,8 @@ type Correspondence struct {
 // zero-extended, or its low bits, to B's width). It returns the new
 // netlist and the correspondences it applied; a pair whose B side is not a
 // register, or that the flattened design no longer has (no assertion of
-// this round reads it), is left alone.
+// this round reads it), is left alone. Each pair marked Assert also gets
+// its assertion cell; its signals must be in the netlist.
 func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, []Correspondence, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(netlist, &doc); err != nil {
@@ -64,12 +98,45 @@ func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, [
 	if err := json.Unmarshal(mod["cells"], &cells); err != nil {
 		return nil, nil, fmt.Errorf("formal: reading yosys JSON cells: %v", err)
 	}
-	var nets map[string]struct {
-		Bits []json.RawMessage `json:"bits"`
-	}
+	var nets map[string]ysNet
 	if err := json.Unmarshal(mod["netnames"], &nets); err != nil {
 		return nil, nil, fmt.Errorf("formal: reading yosys JSON netnames: %v", err)
 	}
+	// The assertions first: they read B's own register (the shadow), as
+	// the harness' comparisons of outputs do.
+	asserts := 0
+	for _, p := range pairs {
+		if !p.Assert {
+			continue
+		}
+		if err := addAssert(cells, nets, p, asserts); err != nil {
+			return nil, nil, err
+		}
+		asserts++
+	}
+	applied := rewire(cells, nets, bInst, pairs)
+	if len(applied) == 0 && asserts == 0 {
+		return netlist, nil, nil
+	}
+	var err error
+	if mod["cells"], err = json.Marshal(cells); err != nil {
+		return nil, nil, err
+	}
+	if doc["modules"], err = json.Marshal(modules); err != nil {
+		return nil, nil, err
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), applied, nil
+}
+
+// rewire makes B's cells read A's bits for every pair whose B side is a
+// register, and returns the pairs it applied.
+func rewire(cells map[string]*ysCell, nets map[string]ysNet, bInst string, pairs []Correspondence) []Correspondence {
 	// Bits driven by a flip-flop's Q.
 	ffQ := map[string]bool{}
 	for _, c := range cells {
@@ -89,26 +156,31 @@ func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, [
 			// Optimized away: nothing asserted reads it in this round.
 			continue
 		}
-		regs := true
-		for _, b := range nb.Bits {
-			if !ffQ[string(b)] || repl[string(b)] != nil {
-				regs = false
+		with := func(i int) json.RawMessage {
+			if i < len(na.Bits) {
+				return na.Bits[i]
+			}
+			return json.RawMessage(`"0"`)
+		}
+		// A bit another pair already maps elsewhere cannot read both; one
+		// it maps to the same bit (an output that is a register's bit, and
+		// a tap on that register) can.
+		ok := true
+		for i, b := range nb.Bits {
+			if r, done := repl[string(b)]; !ffQ[string(b)] || done && string(r) != string(with(i)) {
+				ok = false
 			}
 		}
-		if !regs {
+		if !ok {
 			continue
 		}
 		for i, b := range nb.Bits {
-			r := json.RawMessage(`"0"`)
-			if i < len(na.Bits) {
-				r = na.Bits[i]
-			}
-			repl[string(b)] = r
+			repl[string(b)] = with(i)
 		}
 		applied = append(applied, p)
 	}
 	if len(applied) == 0 {
-		return netlist, nil, nil
+		return nil
 	}
 	prefixes := []string{"$flatten\\" + bInst + ".", bInst + "."}
 	for n, c := range cells {
@@ -130,20 +202,68 @@ func merge(netlist []byte, top, bInst string, pairs []Correspondence) ([]byte, [
 			}
 		}
 	}
-	var err error
-	if mod["cells"], err = json.Marshal(cells); err != nil {
-		return nil, nil, err
+	return applied
+}
+
+// addAssert adds the cells asserting p.A == p.B on every step (an $eq of
+// both sides zero-extended to the wider width, an $assert named p.Prop)
+// to a netlist; n numbers the comparison.
+func addAssert(cells map[string]*ysCell, nets map[string]ysNet, p Correspondence, n int) error {
+	na, oka := nets[p.A]
+	nb, okb := nets[p.B]
+	if !oka || !okb {
+		missing := p.A
+		if oka {
+			missing = p.B
+		}
+		return fmt.Errorf("formal: %s: no signal %q in the flattened design", p.Prop, missing)
 	}
-	if doc["modules"], err = json.Marshal(modules); err != nil {
-		return nil, nil, err
+	if _, dup := cells[p.Prop]; dup {
+		return fmt.Errorf("formal: %s: the design already has a cell of that name", p.Prop)
 	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, nil, err
+	w := max(len(na.Bits), len(nb.Bits))
+	ext := func(bits []json.RawMessage) []json.RawMessage {
+		out := append([]json.RawMessage{}, bits...)
+		for len(out) < w {
+			out = append(out, json.RawMessage(`"0"`))
+		}
+		return out
 	}
-	return out.Bytes(), applied, nil
+	y := json.RawMessage(strconv.Itoa(maxBit(cells, nets) + 1))
+	width := fmt.Sprintf("%032b", w)
+	zero, one := json.RawMessage(`"`+fmt.Sprintf("%032b", 0)+`"`), json.RawMessage(`"`+fmt.Sprintf("%032b", 1)+`"`)
+	cells[fmt.Sprintf("$eq$scc_corr$%d", n)] = &ysCell{HideName: 1, Type: "$eq",
+		Parameters: map[string]json.RawMessage{"A_SIGNED": zero, "A_WIDTH": json.RawMessage(`"` + width + `"`),
+			"B_SIGNED": zero, "B_WIDTH": json.RawMessage(`"` + width + `"`), "Y_WIDTH": one},
+		Attributes:     map[string]json.RawMessage{},
+		PortDirections: map[string]string{"A": "input", "B": "input", "Y": "output"},
+		Connections:    map[string][]json.RawMessage{"A": ext(na.Bits), "B": ext(nb.Bits), "Y": {y}}}
+	cells[p.Prop] = &ysCell{Type: "$assert", Parameters: map[string]json.RawMessage{}, Attributes: map[string]json.RawMessage{},
+		PortDirections: map[string]string{"A": "input", "EN": "input"},
+		Connections:    map[string][]json.RawMessage{"A": {y}, "EN": {json.RawMessage(`"1"`)}}}
+	return nil
+}
+
+// maxBit returns the highest signal bit number in use (constants such as
+// "0" are strings, signal bits numbers).
+func maxBit(cells map[string]*ysCell, nets map[string]ysNet) int {
+	m := 1
+	see := func(bits []json.RawMessage) {
+		for _, b := range bits {
+			if n, err := strconv.Atoi(string(b)); err == nil && n > m {
+				m = n
+			}
+		}
+	}
+	for _, c := range cells {
+		for _, bits := range c.Connections {
+			see(bits)
+		}
+	}
+	for _, n := range nets {
+		see(n.Bits)
+	}
+	return m
 }
 
 // ysCell is a cell of a yosys JSON netlist; fields not named here are
@@ -155,4 +275,9 @@ type ysCell struct {
 	Attributes     map[string]json.RawMessage   `json:"attributes"`
 	PortDirections map[string]string            `json:"port_directions,omitempty"`
 	Connections    map[string][]json.RawMessage `json:"connections"`
+}
+
+// ysNet is a net name of a yosys JSON netlist, as merge reads it.
+type ysNet struct {
+	Bits []json.RawMessage `json:"bits"`
 }

@@ -8,7 +8,7 @@ import (
 // mergeNetlist is a flattened miter in yosys' JSON form: B's register
 // b.y (bits 5, 6) feeds B's adder and the harness' comparison; A's
 // register a.x is bits 2, 3; b.w (bit 9) is a wire driven by B's logic,
-// not a register.
+// not a register; b.y0 is b.y's low bit (an output wired to it).
 const mergeNetlist = `{
  "creator": "test",
  "modules": {
@@ -35,6 +35,7 @@ const mergeNetlist = `{
    "netnames": {
     "a.x": {"hide_name": 0, "bits": [2, 3], "attributes": {}},
     "b.y": {"hide_name": 0, "bits": [5, 6], "attributes": {}},
+    "b.y0": {"hide_name": 0, "bits": [5], "attributes": {}},
     "b.w": {"hide_name": 0, "bits": [9], "attributes": {}},
     "a.narrow": {"hide_name": 0, "bits": [2], "attributes": {}}
    }
@@ -44,9 +45,17 @@ const mergeNetlist = `{
 
 func mergedCells(t *testing.T, pairs []Correspondence) (map[string]*ysCell, []Correspondence) {
 	t.Helper()
-	out, applied, err := merge([]byte(mergeNetlist), "miter", "b", pairs)
+	cells, applied, err := tryMerge(pairs)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cells, applied
+}
+
+func tryMerge(pairs []Correspondence) (map[string]*ysCell, []Correspondence, error) {
+	out, applied, err := merge([]byte(mergeNetlist), "miter", "b", pairs)
+	if err != nil {
+		return nil, nil, err
 	}
 	var doc struct {
 		Modules map[string]struct {
@@ -54,9 +63,9 @@ func mergedCells(t *testing.T, pairs []Correspondence) (map[string]*ysCell, []Co
 		} `json:"modules"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	return doc.Modules["miter"].Cells, applied
+	return doc.Modules["miter"].Cells, applied, nil
 }
 
 func bits(c *ysCell, port string) string {
@@ -103,5 +112,80 @@ func TestMergeSkips(t *testing.T) {
 		if got := bits(cells["$flatten\\b.$add$3"], "A"); got != `[5,6]` {
 			t.Errorf("%s: B's adder rewired to %s", p.Prop, got)
 		}
+	}
+}
+
+// TestMergeOverlap: an output that is a register's low bit and a tap on
+// the whole register read the same A bits, so both merge; a pair that
+// would map a bit already merged to another one is left alone.
+func TestMergeOverlap(t *testing.T) {
+	_, applied := mergedCells(t, []Correspondence{{A: "a.narrow", B: "b.y0", Prop: "equal_y0"}, {A: "a.x", B: "b.y", Prop: "tap"}})
+	if len(applied) != 2 {
+		t.Errorf("consistent pairs: applied %v, want both", applied)
+	}
+	cells, applied := mergedCells(t, []Correspondence{{A: "a.x", B: "b.y", Prop: "tap"}, {A: "a.narrow", B: "b.y", Prop: "other"}})
+	if len(applied) != 1 || applied[0].Prop != "tap" {
+		t.Errorf("conflicting pairs: applied %v, want only the first", applied)
+	}
+	if got := bits(cells["$flatten\\b.$add$3"], "B"); got != `[3,"1"]` {
+		t.Errorf("conflicting pairs: B's adder reads %s, want the first pair's [3,\"1\"]", got)
+	}
+}
+
+// TestMergeAssertsTaps: a pair marked Assert gets its own $assert over
+// both sides zero-extended (reading B's shadow register, like the
+// harness' output comparisons), whether or not the pair merges; pairs
+// without Assert get none; a tap on a missing signal is an error.
+func TestMergeAssertsTaps(t *testing.T) {
+	for _, c := range []struct {
+		pair         Correspondence
+		merged       bool
+		wantA, wantB string
+	}{
+		{Correspondence{A: "a.narrow", B: "b.y", Prop: "tap_n", Assert: true}, true, `[2,"0"]`, `[5,6]`},
+		{Correspondence{A: "a.x", B: "b.w", Prop: "tap_w", Assert: true}, false, `[2,3]`, `[9,"0"]`},
+	} {
+		cells, applied := mergedCells(t, []Correspondence{c.pair})
+		if got := len(applied) == 1; got != c.merged {
+			t.Errorf("%s: merged = %v, want %v", c.pair.Prop, got, c.merged)
+		}
+		as := cells[c.pair.Prop]
+		if as == nil || as.Type != "$assert" || bits(as, "EN") != `["1"]` {
+			t.Fatalf("%s: cell %+v, want an always enabled $assert", c.pair.Prop, as)
+		}
+		var eq *ysCell
+		for _, x := range cells {
+			if x.Type == "$eq" && bits(x, "Y") == bits(as, "A") {
+				eq = x
+			}
+		}
+		if eq == nil {
+			t.Fatalf("%s: no $eq drives the assertion", c.pair.Prop)
+		}
+		if bits(eq, "A") != c.wantA || bits(eq, "B") != c.wantB {
+			t.Errorf("%s: compares %s with %s, want %s with %s", c.pair.Prop, bits(eq, "A"), bits(eq, "B"), c.wantA, c.wantB)
+		}
+		if y := bits(eq, "Y"); y != `[13]` {
+			t.Errorf("%s: comparison drives %s, want the fresh bit [13]", c.pair.Prop, y)
+		}
+	}
+	cells, _ := mergedCells(t, []Correspondence{{A: "a.x", B: "b.y", Prop: "equal_y"}})
+	for n, c := range cells {
+		if c.Type == "$assert" {
+			t.Errorf("a pair without Assert added %s", n)
+		}
+	}
+	if _, _, err := tryMerge([]Correspondence{{A: "a.x", B: "b.typo", Prop: "tap", Assert: true}}); err == nil {
+		t.Error("a tap on a missing signal merged without error")
+	}
+}
+
+func TestUnjustified(t *testing.T) {
+	merged := []Correspondence{{Prop: "equal_y"}, {Prop: "tap"}}
+	if got := unjustified(merged, map[string]bool{"equal_y": true, "tap": true}); len(got) != 0 {
+		t.Errorf("all proven: unjustified = %v, want none", got)
+	}
+	if got := unjustified(merged, map[string]bool{"equal_y": true}); len(got) != 1 || got[0] != "tap" {
+		t.Errorf("tap unproven: unjustified = %v, want [tap]", got)
 	}
 }

@@ -110,8 +110,9 @@ func sortedParams(m map[string]int64) []string {
 // Tap is an invariant "A == B" between two internal signals of a miter
 // (flattened names such as "a._refr_q" and "b.refractory_counter"), both
 // zero-extended to the wider width. Induction needs one for every pair of
-// corresponding registers that no output exposes; taps are asserted, so a
-// wrong tap fails rather than proving anything.
+// corresponding registers that no output exposes; taps are asserted (by a
+// cell of the model, see Correspondence.Assert), so a wrong tap fails
+// rather than proving anything.
 type Tap struct {
 	Name string
 	Text string
@@ -257,7 +258,7 @@ func Miter(ctx context.Context, a, b []File, opt MiterOptions) (*Harness, []File
 			A:    "a." + t[0], B: "b." + t[1],
 			keepA: "*" + opt.Top + "*/w:" + t[0], keepB: "*" + refTop + "*/w:" + t[1]}
 		h.Taps = append(h.Taps, tap)
-		h.Merge = append(h.Merge, Correspondence{A: tap.A, B: tap.B, Prop: tap.Name})
+		h.Merge = append(h.Merge, Correspondence{A: tap.A, B: tap.B, Prop: tap.Name, Assert: true})
 	}
 	return h, append(append([]File{}, a...), bfiles...), nil
 }
@@ -303,18 +304,23 @@ func renameModules(files []File, top string) ([]File, string) {
 }
 
 // writeTaps writes the constraint file of the taps for model smt2, reading
-// the signals' widths from the model.
+// the signals' widths from the model. A tap the model asserts itself (an
+// $assert cell merge added) is left out: every engine sees it in the model.
 func (d *driver) writeTaps(smt2 string, skip map[string]bool) error {
 	data, err := os.ReadFile(filepath.Join(d.dir, smt2))
 	if err != nil {
 		return err
 	}
 	widths := map[string]int{}
+	asserted := map[string]bool{}
 	for _, line := range strings.Split(string(data), "\n") {
 		var name string
 		var w int
 		if n, _ := fmt.Sscanf(line, "; yosys-smt2-wire %s %d", &name, &w); n == 2 {
 			widths[name] = w
+		}
+		if n, _ := fmt.Sscanf(line, "; yosys-smt2-assert %d %s", &w, &name); n == 2 {
+			asserted[name] = true
 		}
 	}
 	var b strings.Builder
@@ -322,7 +328,7 @@ func (d *driver) writeTaps(smt2 string, skip map[string]bool) error {
 	d.tapLines = map[int]string{}
 	line := 2
 	for _, t := range d.h.Taps {
-		if skip[t.Name] {
+		if skip[t.Name] || asserted[t.Name] {
 			continue
 		}
 		wa, oka := widths[t.A]
