@@ -420,11 +420,9 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, d.round)
 	fmt.Fprintf(&script, "read_verilog -formal -sv %s\n", hname)
 	// Table ROMs become memories (proc_rom), which write_smt2 models as
-	// state: fixed by their init in BMC, free in an induction trace, so a
-	// step property through a table is not inductive (it stays BOUNDED).
-	// `proc -norom` would keep them as logic, but then z3 timed out on
-	// every induction of ExpIF, even reset_spike's; as memories 13 of its
-	// 16 properties prove in seconds.
+	// state; constrainROMs (rom.go) fixes their contents in every step of
+	// BMC and induction. (`proc -norom` would keep them as logic, but then
+	// z3 timed out on every induction of ExpIF, even reset_spike's.)
 	if len(d.h.Taps) > 0 {
 		// Tapped signals may feed no assertion yosys can see (the taps
 		// live in the constraint file): keep them through opt.
@@ -467,6 +465,9 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		if err := d.yosysRun(fmt.Sprintf("read_json %s\nhierarchy -top %s\nasync2sync\ndffunmap\nwrite_rtlil %s\nwrite_smt2 -wires %s\n", mj, d.h.Top, rtlilName(smt2), smt2)); err != nil {
 			return "", err
 		}
+	}
+	if _, err := constrainROMs(filepath.Join(d.dir, smt2)); err != nil {
+		return "", err
 	}
 	if len(d.h.Taps) > 0 {
 		if err := d.writeTaps(smt2, skip); err != nil {
