@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,9 +46,9 @@ setundef -undriven -anyseq
 setattr -unset keep
 delete -output
 opt -full -keepdc
-techmap
-opt -fast -keepdc
 memory_map
+opt -fast -keepdc
+techmap
 opt -fast -keepdc
 dffunmap
 abc -g AND -fast
@@ -230,10 +231,15 @@ func insertCells(il, top, cells string) (string, error) {
 
 var (
 	reAbcCex     = regexp.MustCompile(`Output (\d+) of miter .* was asserted in frame (\d+)`)
-	reAbcProved  = regexp.MustCompile(`(?m)^Property proved\.|Stopping BMC because all 2\^\d+ reachable states are visited`)
+	reAbcProved  = regexp.MustCompile(`(?m)^Property proved\.|^Networks are equivalent|Stopping BMC because all 2\^\d+ reachable states are visited`)
 	reAbcBounded = regexp.MustCompile(`No output asserted in (\d+) frames`)
 	reAbcFrame   = regexp.MustCompile(`(?m)^\s*(\d+) [+:-]? *: `)
+	reAbcLimit   = regexp.MustCompile(`\(timeout \d+ sec\)|Reached timeout|Timeout reached|Timeout after|Timeout!|timeout \(\d+ sec\) is reached`)
 )
+
+// abcGrace is how long past d.opt.Timeout (abc's -T) yosys-abc runs before
+// it is killed.
+const abcGrace = 30 * time.Second
 
 // abc runs engine "pdr" or "bmc3" (to depth frames: the steps 0..depth-1,
 // as check's BMC to depth) of yosys-abc on the AIGER model of model. The
@@ -248,8 +254,9 @@ var (
 //     frames checked);
 //   - UNKNOWN: abc gave up.
 //
-// A run cancelled through ctx or over d.opt.Timeout returns timeout (for
-// bmc3 with step = the frames completed) and no error, unless d.ctx is done.
+// A run cancelled through ctx or stopped by d.opt.Timeout returns timeout
+// and no error, unless d.ctx is done; its status is UNKNOWN, or BOUNDED
+// with step = the frames completed when bmc3 stopped at its time limit.
 // A counterexample that does not replay on the SMT2 model is an error: the
 // two models differ.
 func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*outcome, error) {
@@ -257,6 +264,11 @@ func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*out
 	switch engine {
 	case "pdr":
 		cmdline = "pdr"
+	case "dprove":
+		// abc's sequential prover: BMC, signal correspondence (which
+		// closes the step properties, whose two datapaths are structurally
+		// close), induction, interpolation, then PDR.
+		cmdline = "dprove"
 	case "bmc3":
 		if depth < 1 {
 			return nil, fmt.Errorf("formal: bmc3 needs a depth, not %d", depth)
@@ -307,8 +319,12 @@ func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*out
 	}
 	runCtx := ctx
 	if d.opt.Timeout > 0 {
+		// abc's own limit (-T, whole seconds) stops it with what it
+		// reached (bmc3: the frames); killing it loses its buffered
+		// output, so that is only the backstop.
+		cmdline += fmt.Sprintf(" -T %d", int(math.Ceil(d.opt.Timeout.Seconds())))
 		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, d.opt.Timeout)
+		runCtx, cancel = context.WithTimeout(ctx, d.opt.Timeout+abcGrace)
 		defer cancel()
 	}
 	script := fmt.Sprintf("read_aiger %s; fold; strash; %s; write_cex -a %s", aig, cmdline, aiw)
@@ -336,9 +352,11 @@ func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*out
 	case engine == "bmc3" && reAbcBounded.MatchString(text):
 		o.status = "BOUNDED"
 		o.step, _ = strconv.Atoi(reAbcBounded.FindStringSubmatch(text)[1])
+		o.timeout = reAbcLimit.MatchString(text)
 		return o, nil
 	default:
 		o.status = "UNKNOWN"
+		o.timeout = reAbcLimit.MatchString(text)
 		return o, nil
 	}
 	frame, _ := strconv.Atoi(reAbcCex.FindStringSubmatch(text)[2])

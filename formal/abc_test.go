@@ -75,7 +75,7 @@ func TestPDRProvesNonInductive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ind, err := d.check(model, true, 4)
+	ind, err := d.check(d.ctx, model, true, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestAbcDeepCounterexample(t *testing.T) {
 			}
 			want := c.n + 2 + c.delay
 			if c.n < 100 {
-				bmc, err := d.check(model, false, want+3)
+				bmc, err := d.check(d.ctx, model, false, want+3)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -136,7 +136,7 @@ func TestAbcDeepCounterexample(t *testing.T) {
 					t.Errorf("%s: counterexample VCD: %v", e, err)
 				}
 				res := map[string]*Result{p.Name: {Prop: p}}
-				d.fail(res, map[string]bool{}, o)
+				d.fail(res, map[string]bool{}, o, e)
 				tableStep := want
 				if p.delayed {
 					tableStep--
@@ -157,7 +157,7 @@ func TestAbcUninitialised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bmc, err := d.check(model, false, 3)
+	bmc, err := d.check(d.ctx, model, false, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
