@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"scc/internal/golden"
@@ -111,24 +112,90 @@ func runTool(t *testing.T, dir, name string, args ...string) string {
 	return string(out)
 }
 
+// updateCertificates makes the tests that measure a column of
+// models/CERTIFICATES rewrite it instead of asserting it.
+var updateCertificates = models.UpdateFlag()
+
+// certify asserts (or, under -update-certificates, rewrites) one column of
+// models/CERTIFICATES: measured maps library models to the value a test
+// measured. Call it once the measurements are complete.
+func certify(t *testing.T, column string, measured map[string]string) {
+	t.Helper()
+	if *updateCertificates {
+		rows := map[string]models.Measured{}
+		for m, v := range measured {
+			rows[m] = models.Measured{column: v}
+		}
+		if err := models.UpdateCertificates(filepath.Join("..", "..", "models", "CERTIFICATES"), rows); err != nil {
+			t.Error(err)
+		}
+		return
+	}
+	for _, m := range models.Names() {
+		if v, ok := measured[m]; ok {
+			for _, msg := range models.CheckCertificate(m, models.Measured{column: v}) {
+				t.Error(msg)
+			}
+		}
+	}
+}
+
+// isLibrary reports whether path is a library model (models/*.snn) and
+// returns its name there.
+func isLibrary(path string) (string, bool) {
+	return filepath.Base(path), filepath.Base(filepath.Dir(path)) == "models"
+}
+
 // TestCosimEveryModel co-simulates every bundled model bit-exact against
 // the golden model for 10,000 steps of seeded random input under both
 // simulators. The runs are independent and go in parallel, the Verilator
-// builds of the largest models first (they take longest).
+// builds of the largest models first (they take longest). The library
+// models' step counts are their cosim certificates (-short runs fewer
+// steps and certifies nothing).
 func TestCosimEveryModel(t *testing.T) {
 	t.Parallel()
 	tool.Need(t, "iverilog", "vvp", "verilator")
 	steps := "10000"
 	if testing.Short() {
 		steps = "1000"
+		if *updateCertificates {
+			t.Fatal("-update-certificates: the cosim column records full runs, not -short")
+		}
 	}
 	files := modelFiles(t)
 	order := largestFirst(t, files)
+	var mu sync.Mutex
+	passed := map[string]map[string]bool{} // library model → simulator → bit-exact
+	if !testing.Short() {
+		t.Cleanup(func() {
+			measured := map[string]string{}
+			for m, sims := range passed {
+				if len(sims) < 2 {
+					continue // one simulator was not run (-run)
+				}
+				measured[m] = models.NotRun
+				if sims["iverilog"] && sims["verilator"] {
+					measured[m] = steps
+				}
+			}
+			certify(t, models.ColCosim, measured)
+		})
+	}
 	for _, simName := range []string{"verilator", "iverilog"} {
 		for _, i := range order {
 			path := files[i]
 			t.Run(simName+"/"+filepath.Base(path), func(t *testing.T) {
 				t.Parallel()
+				if m, ok := isLibrary(path); ok {
+					defer func() {
+						mu.Lock()
+						defer mu.Unlock()
+						if passed[m] == nil {
+							passed[m] = map[string]bool{}
+						}
+						passed[m][simName] = !t.Failed()
+					}()
+				}
 				seed := strconv.Itoa(11 + i)
 				code, out, stderr := scc(t, "cosim", path, "--sim", simName, "--steps", steps, "--seed", seed)
 				if code != 0 {
@@ -373,6 +440,40 @@ func TestModelsList(t *testing.T) {
 	for _, n := range models.Names() {
 		if !strings.Contains(out, n) {
 			t.Errorf("scc models does not list %s", n)
+		}
+	}
+}
+
+// TestModelsCertificates: scc models shows each library model's
+// certificate as models/CERTIFICATES records it.
+func TestModelsCertificates(t *testing.T) {
+	code, out, _ := scc(t, "models")
+	if code != 0 {
+		t.Fatal("scc models failed")
+	}
+	if !regexp.MustCompile(`(?m)^model +co-simulated +proven/bounded/failed +float agreement +description$`).MatchString(out) {
+		t.Errorf("scc models: no certificate columns:\n%s", out)
+	}
+	for _, tt := range []struct {
+		c                   models.Cert
+		cosim, props, agree string
+	}{
+		{models.Cert{}, "not run", "not run", "not run"},
+		{models.Cert{CosimSteps: 10000, Formal: true, Props: 15, Proven: 12, Bounded: 1, Failed: 1, HasAgreement: true, Agreement: 0.5},
+			"10000 steps, both", "12/1/1 of 15 (1 unknown)", "0.500"},
+	} {
+		if got := [3]string{cosimText(tt.c), propsText(tt.c), agreementText(tt.c)}; got != [3]string{tt.cosim, tt.props, tt.agree} {
+			t.Errorf("columns of %+v = %q, want %q", tt.c, got, [3]string{tt.cosim, tt.props, tt.agree})
+		}
+	}
+	for _, n := range models.Names() {
+		c, err := models.Certificate(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := regexp.QuoteMeta(n) + ` +` + regexp.QuoteMeta(cosimText(c)) + ` +` + regexp.QuoteMeta(propsText(c)) + ` +` + regexp.QuoteMeta(agreementText(c)) + ` +\S`
+		if !regexp.MustCompile(`(?m)^` + want).MatchString(out) {
+			t.Errorf("scc models: no row %q:\n%s", want, out)
 		}
 	}
 }
