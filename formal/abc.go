@@ -32,7 +32,11 @@ import (
 //     with -keepdc, so no don't-care is exploited (opt_dff would otherwise
 //     turn a register without init that holds its value into a constant x);
 //   - memory_map lowers the table ROMs to logic;
-//   - undriven wires and (* anyseq *) wires are free inputs every cycle;
+//   - (* anyseq *) wires and undriven wires are free inputs every cycle,
+//     made top-level ports so that the map names them and the replay
+//     binds them to the witness (an unnamed AIGER input is free in the
+//     replay, which then searches instead of simulating: minutes on the
+//     LIF miter);
 //   - -zinit makes every latch start at 0: a register with an init value
 //     starts at it (inverted latch bits), one without starts at a free
 //     input, as yosys-smtbmc leaves it;
@@ -42,7 +46,9 @@ const aigerScript = `read_rtlil %s
 hierarchy -top %s
 flatten
 setundef -zero
-setundef -undriven -anyseq
+delete t:$anyseq
+opt_clean
+setundef -undriven -expose
 setattr -unset keep
 delete -output
 opt -full -keepdc
@@ -260,6 +266,12 @@ const abcGrace = 30 * time.Second
 // A counterexample that does not replay on the SMT2 model is an error: the
 // two models differ.
 func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*outcome, error) {
+	return d.abcWithin(ctx, model, engine, depth, d.opt.Timeout)
+}
+
+// abcWithin is abc with limit (0: none) in place of d.opt.Timeout for the
+// search; a counterexample's replay is bounded by ctx only.
+func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int, limit time.Duration) (*outcome, error) {
 	var cmdline string
 	switch engine {
 	case "pdr":
@@ -318,13 +330,13 @@ func (d *driver) abc(ctx context.Context, model, engine string, depth int) (*out
 		}()
 	}
 	runCtx := ctx
-	if d.opt.Timeout > 0 {
+	if limit > 0 {
 		// abc's own limit (-T, whole seconds) stops it with what it
 		// reached (bmc3: the frames); killing it loses its buffered
 		// output, so that is only the backstop.
-		cmdline += fmt.Sprintf(" -T %d", int(math.Ceil(d.opt.Timeout.Seconds())))
+		cmdline += fmt.Sprintf(" -T %d", int(math.Ceil(limit.Seconds())))
 		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, d.opt.Timeout+abcGrace)
+		runCtx, cancel = context.WithTimeout(ctx, limit+abcGrace)
 		defer cancel()
 	}
 	script := fmt.Sprintf("read_aiger %s; fold; strash; %s; write_cex -a %s", aig, cmdline, aiw)

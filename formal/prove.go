@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -136,7 +138,20 @@ func Prove(ctx context.Context, rtl []File, h *Harness, opt Options) (*Report, e
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	if opt.Log != nil {
+		// Racing engines report concurrently.
+		var mu sync.Mutex
+		log := opt.Log
+		opt.Log = func(s string) {
+			mu.Lock()
+			defer mu.Unlock()
+			log(s)
+		}
+	}
 	d := &driver{ctx: ctx, h: h, opt: opt, dir: dir, yosys: yosys, smtbmc: smtbmc, rtl: rtl}
+	if _, err := tool.Path("yosys-abc"); err == nil {
+		d.abcOK = true
+	}
 	rep := &Report{Top: h.Top, Depth: opt.Depth, Dir: dir}
 	results, err := d.run()
 	rep.Results = results
@@ -155,9 +170,12 @@ type driver struct {
 	dir           string
 	yosys, smtbmc string
 	rtl           []File
+	mu            sync.Mutex // guards round: racing engines name their files by it
 	round         int
 	tapLines      map[int]string // smtc line -> tap name
 	active        int            // properties in the last model
+	merged        []Correspondence // the correspondences merged into the last model
+	abcOK         bool             // yosys-abc is installed: its engines race too
 }
 
 func (d *driver) run() ([]Result, error) {
@@ -191,69 +209,58 @@ func (d *driver) run() ([]Result, error) {
 		}
 		return a
 	}
-	// k-induction over the largest set that closes, each closing set
-	// checked from reset to the induction length (the base case).
+	// The engines race on the largest set not yet settled: a proof of the
+	// set (k-induction with its base case, or abc's dprove) settles all of
+	// it; a counterexample (any engine) fails the properties it violates,
+	// and the rest race again; what k-induction names as blocking is left
+	// for deep BMC while the rest race again.
 	for len(active()) > 0 {
+		act := active()
 		model, err := d.model(without(failed, open))
 		if err != nil {
 			return d.collect(res), err
 		}
-		// Short inductions first: most sets close at k ≤ 2, and
-		// yosys-smtbmc unrolls every step of -t before its first check,
-		// which on a large datapath costs more than the proof.
-		ind, err := d.check(model, true, min(d.opt.Depth, shortInduction))
-		if err == nil && !ind.timeout && ind.status == "FAILED" && d.opt.Depth > shortInduction {
-			ind, err = d.check(model, true, d.opt.Depth)
-		}
-		if err != nil {
-			return d.collect(res), err
-		}
-		if ind.timeout {
-			// The joint search is too slow: many properties are
-			// combinational or 1-inductive on their own.
-			if err := d.oneByOne(res, active(), failed, open); err != nil {
-				return d.collect(res), err
-			}
-			goto deep
-		}
-		if ind.status != "PASSED" {
-			if ind.status != "FAILED" {
-				return d.collect(res), fmt.Errorf("formal: yosys-smtbmc -i ended with status %q; see %s", ind.status, ind.log)
-			}
-			blocked := ind.failed
-			if len(blocked) == 0 {
-				blocked = active()
-			}
-			for _, n := range blocked {
-				open[n] = true
-			}
-			continue
-		}
-		base, err := d.check(model, false, min(d.opt.Depth, ind.k+resetCycles+2))
+		v, err := d.race(model)
 		if err != nil {
 			return d.collect(res), err
 		}
 		switch {
-		case base.timeout:
-			for _, n := range active() {
-				open[n] = true
+		case v.proven:
+			proven := map[string]bool{}
+			for _, n := range act {
+				proven[n] = true
 			}
-		case base.status == "PREUNSAT":
-			return d.collect(res), errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
-		case base.status == "FAILED" && len(base.failed) > 0:
-			d.fail(res, failed, base)
-		case base.status == "PASSED":
-			for _, n := range active() {
-				res[n].Status, res[n].K = Proven, ind.k
+			if miss := unjustified(d.merged, proven); len(miss) > 0 {
+				// Cannot happen (a merged pair's property is in the
+				// model it merges into), and must never pass silently.
+				return d.collect(res), fmt.Errorf("formal: internal error: a proof rests on the unproven correspondences %v", miss)
+			}
+			for _, n := range act {
+				res[n].Status, res[n].K, res[n].Engine = Proven, v.k, v.engine
+			}
+			goto deep
+		case v.cex != nil:
+			d.fail(res, failed, v.cex, v.engine)
+		case v.timeout:
+			// The joint search is too slow: many properties are
+			// combinational or 1-inductive on their own.
+			if err := d.oneByOne(res, act, failed, open); err != nil {
+				return d.collect(res), err
 			}
 			goto deep
 		default:
-			return d.collect(res), fmt.Errorf("formal: yosys-smtbmc ended with status %q; see %s", base.status, base.log)
+			blocked := v.blocked
+			if len(blocked) == 0 {
+				blocked = act
+			}
+			for _, n := range blocked {
+				open[n] = true
+			}
 		}
 	}
 deep:
-	// BMC to the full depth for what induction could not close: a trace is
-	// a failure, else the property holds to the depth reached.
+	// BMC for what no engine could settle: a trace is a failure, else the
+	// property holds to the depth reached.
 	for len(open) > 0 {
 		skip := map[string]bool{}
 		for _, n := range names {
@@ -265,7 +272,7 @@ deep:
 		if err != nil {
 			return d.collect(res), err
 		}
-		bmc, err := d.check(model, false, d.opt.Depth)
+		bmc, err := d.deepBMC(model)
 		if err != nil {
 			return d.collect(res), err
 		}
@@ -273,7 +280,7 @@ deep:
 		case bmc.status == "PREUNSAT":
 			return d.collect(res), errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
 		case bmc.status == "FAILED" && len(bmc.failed) > 0:
-			d.fail(res, failed, bmc)
+			d.fail(res, failed, bmc, bmc.engine)
 			for _, n := range bmc.failed {
 				delete(open, n)
 			}
@@ -282,16 +289,13 @@ deep:
 			// -t K checks the steps 0..K-1; a clocked assertion is
 			// reported one step after the values it checks, so report the
 			// cycles 0..K-2 as covered.
-			depth := d.opt.Depth - 1
-			if bmc.timeout {
-				depth = bmc.step - 1 // steps 0..step-1 were checked
-			}
+			depth := bmc.step - 1
 			for n := range open {
 				r := res[n]
 				if depth < 1 {
 					r.Status, r.Reason = Unknown, "BMC timed out in the first step"
 				} else {
-					r.Status, r.Depth = Bounded, depth
+					r.Status, r.Depth, r.Engine = Bounded, depth, bmc.engine
 				}
 			}
 			return d.collect(res), nil
@@ -300,6 +304,255 @@ deep:
 		}
 	}
 	return d.collect(res), nil
+}
+
+// verdict is the outcome of one race.
+type verdict struct {
+	proven  bool     // every property of the model holds in every reachable state
+	engine  string   // what decided it
+	k       int      // proven by k-induction: its length
+	cex     *outcome // a counterexample
+	blocked []string // neither: what k-induction names as not inductive
+	timeout bool     // neither, and k-induction timed out
+}
+
+// engineResult is one engine's answer in a race.
+type engineResult struct {
+	name string
+	v    verdict
+	err  error
+}
+
+// race runs the engines on one model: k-induction with its base case
+// (yosys-smtbmc, z3), abc's dprove (signal correspondence, induction,
+// interpolation and PDR on the AIGER model, which holds the table ROMs as
+// logic) and abc's bmc3 to deepDepth. The first proof or counterexample
+// wins and the others are stopped. Every engine is sound, so which one
+// finishes first changes only the Engine named, never a verdict; a
+// counterexample's step is the earliest (BMC from reset, bmc3) or made so
+// (shortestCex).
+func (d *driver) race(model string) (verdict, error) {
+	ctx, cancel := context.WithCancel(d.ctx)
+	defer cancel()
+	engines := []func(context.Context) (verdict, error){d.inductionEngine(model)}
+	names := []string{"k-induction"}
+	if d.abcOK {
+		// bmc3 searches for counterexamples only: it gets a share of the
+		// budget, the rest of the race goes on without it.
+		limit := raceBMC3
+		if d.opt.Timeout > 0 {
+			limit = min(limit, d.opt.Timeout)
+		}
+		engines = append(engines, d.abcEngine(model, "dprove", 0, d.opt.Timeout), d.abcEngine(model, "bmc3", deepDepth(d.opt.Depth), limit))
+		names = append(names, "dprove", "bmc3")
+	}
+	// Engines start in order while a core is free; one that ends without
+	// a verdict frees its core for the next.
+	ch := make(chan engineResult, len(engines))
+	next := 0
+	start := func() {
+		if next < len(engines) {
+			e, name := engines[next], names[next]
+			next++
+			go func() {
+				v, err := e(ctx)
+				ch <- engineResult{name, v, err}
+			}()
+		}
+	}
+	for range min(raceSlots(), len(engines)) {
+		start()
+	}
+	var ind *verdict
+	var firstErr error
+	for range engines {
+		r := <-ch
+		switch {
+		case r.err != nil:
+			if firstErr == nil && d.ctx.Err() == nil {
+				firstErr = r.err
+			}
+		case r.v.proven:
+			cancel()
+			return r.v, nil
+		case r.v.cex != nil:
+			cancel()
+			if r.name == "dprove" {
+				return d.shortestCex(model, r.v)
+			}
+			return r.v, nil
+		case r.name == "k-induction":
+			v := r.v
+			ind = &v
+		}
+		start()
+	}
+	if d.ctx.Err() != nil {
+		return verdict{}, d.ctx.Err()
+	}
+	if firstErr != nil {
+		return verdict{}, firstErr
+	}
+	return *ind, nil
+}
+
+// raceSlots is how many engines of a race run at once: the cores, at least
+// two (k-induction and dprove), at most all three.
+func raceSlots() int { return min(max(runtime.NumCPU(), 2), 3) }
+
+// raceBMC3 bounds bmc3's search in a race (deep BMC has the full timeout).
+const raceBMC3 = 45 * time.Second
+
+// deepDepth is how far bmc3 searches for a counterexample in a race: far
+// beyond the BMC depth (a threshold compare off by one LSB first differs
+// after about 200 steps of the LIF), bounded by the solver timeout.
+func deepDepth(depth int) int { return max(depth, 1000) }
+
+// inductionEngine is k-induction (short first, then to the depth) and, when
+// it closes, the base case from reset.
+func (d *driver) inductionEngine(model string) func(context.Context) (verdict, error) {
+	return func(ctx context.Context) (verdict, error) {
+		// Short inductions first: most sets close at k ≤ 2, and
+		// yosys-smtbmc unrolls every step of -t before its first check,
+		// which on a large datapath costs more than the proof.
+		ind, err := d.check(ctx, model, true, min(d.opt.Depth, shortInduction))
+		if err == nil && !ind.timeout && ind.status == "FAILED" && d.opt.Depth > shortInduction {
+			ind, err = d.check(ctx, model, true, d.opt.Depth)
+		}
+		if err != nil {
+			return verdict{}, err
+		}
+		if ind.timeout {
+			return verdict{timeout: true}, nil
+		}
+		if ind.status != "PASSED" {
+			if ind.status != "FAILED" {
+				return verdict{}, fmt.Errorf("formal: yosys-smtbmc -i ended with status %q; see %s", ind.status, ind.log)
+			}
+			return verdict{blocked: ind.failed}, nil
+		}
+		base, err := d.check(ctx, model, false, min(d.opt.Depth, ind.k+resetCycles+2))
+		if err != nil {
+			return verdict{}, err
+		}
+		switch {
+		case base.timeout:
+			return verdict{timeout: true}, nil
+		case base.status == "PREUNSAT":
+			return verdict{}, errors.New("formal: the harness' assumptions are unsatisfiable (PREUNSAT)")
+		case base.status == "FAILED" && len(base.failed) > 0:
+			return verdict{cex: base, engine: "bmc"}, nil
+		case base.status == "PASSED":
+			return verdict{proven: true, k: ind.k, engine: "k-induction"}, nil
+		}
+		return verdict{}, fmt.Errorf("formal: yosys-smtbmc ended with status %q; see %s", base.status, base.log)
+	}
+}
+
+// abcEngine runs one yosys-abc engine as a racer. Only a proof or a
+// counterexample counts; abc giving up or timing out decides nothing.
+func (d *driver) abcEngine(model, engine string, depth int, limit time.Duration) func(context.Context) (verdict, error) {
+	return func(ctx context.Context) (verdict, error) {
+		o, err := d.abcWithin(ctx, model, engine, depth, limit)
+		if err != nil || o.timeout {
+			return verdict{}, err
+		}
+		switch o.status {
+		case "PASSED":
+			return verdict{proven: true, engine: engine}, nil
+		case "FAILED":
+			return verdict{cex: o, engine: engine}, nil
+		}
+		return verdict{}, nil
+	}
+}
+
+// shortestCex turns a counterexample of an engine that need not find the
+// shortest (dprove's PDR and interpolation) into bmc3's earliest one, so a
+// failure's step does not depend on which engine found it.
+func (d *driver) shortestCex(model string, v verdict) (verdict, error) {
+	o, err := d.abc(d.ctx, model, "bmc3", v.cex.step+2)
+	if err != nil {
+		return verdict{}, err
+	}
+	if o.status == "FAILED" {
+		return verdict{cex: o, engine: v.engine}, nil
+	}
+	return v, nil
+}
+
+// deepBMC checks the open properties from reset: yosys-smtbmc to the depth
+// and bmc3 to deepDepth race; a counterexample from either fails them,
+// else they hold to the deeper depth either completed.
+func (d *driver) deepBMC(model string) (*outcome, error) {
+	if !d.abcOK {
+		o, err := d.check(d.ctx, model, false, d.opt.Depth)
+		if err == nil {
+			o.engine = "bmc"
+			if o.status == "PASSED" {
+				o.step = d.opt.Depth
+			}
+		}
+		return o, err
+	}
+	ctx, cancel := context.WithCancel(d.ctx)
+	defer cancel()
+	type r struct {
+		o   *outcome
+		err error
+	}
+	smt, abc := make(chan r, 1), make(chan r, 1)
+	go func() {
+		o, err := d.check(ctx, model, false, d.opt.Depth)
+		if err == nil {
+			o.engine = "bmc"
+			if o.status == "PASSED" {
+				o.step = d.opt.Depth
+			}
+		}
+		smt <- r{o, err}
+	}()
+	go func() {
+		o, err := d.abc(ctx, model, "bmc3", deepDepth(d.opt.Depth))
+		if err == nil {
+			o.engine = "bmc3"
+		}
+		abc <- r{o, err}
+	}()
+	var best *outcome
+	for range 2 {
+		var x r
+		select {
+		case x = <-smt:
+		case x = <-abc:
+		}
+		if x.err != nil {
+			return nil, x.err
+		}
+		o := x.o
+		if o.status == "FAILED" && len(o.failed) > 0 {
+			cancel()
+			return o, nil
+		}
+		if o.status == "PREUNSAT" {
+			return o, nil
+		}
+		if o.status == "BOUNDED" {
+			o.status = "PASSED"
+		}
+		if best == nil || (o.status == "PASSED" || o.timeout) && o.step > best.step {
+			best = o
+		}
+	}
+	return best, nil
+}
+
+// nextRound numbers a solver run or model (file names).
+func (d *driver) nextRound() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.round++
+	return d.round
 }
 
 // oneByOne tries induction on each property alone (short depth), then its
@@ -316,7 +569,7 @@ func (d *driver) oneByOne(res map[string]*Result, names []string, failed, open m
 		if err != nil {
 			return err
 		}
-		ind, err := d.check(model, true, min(d.opt.Depth, oneByOneDepth))
+		ind, err := d.check(d.ctx, model, true, min(d.opt.Depth, oneByOneDepth))
 		if err != nil {
 			return err
 		}
@@ -324,15 +577,15 @@ func (d *driver) oneByOne(res map[string]*Result, names []string, failed, open m
 			open[n] = true
 			continue
 		}
-		base, err := d.check(model, false, min(d.opt.Depth, ind.k+resetCycles+2))
+		base, err := d.check(d.ctx, model, false, min(d.opt.Depth, ind.k+resetCycles+2))
 		if err != nil {
 			return err
 		}
 		switch {
 		case base.status == "PASSED":
-			res[n].Status, res[n].K = Proven, ind.k
+			res[n].Status, res[n].K, res[n].Engine = Proven, ind.k, "k-induction"
 		case base.status == "FAILED" && len(base.failed) > 0:
-			d.fail(res, failed, base)
+			d.fail(res, failed, base, "bmc")
 		default:
 			open[n] = true
 		}
@@ -350,7 +603,7 @@ const oneByOneDepth = 4
 // clocked immediate assertion at the edge and reports it one step later, so
 // the violating cycle of a harness property is the step before the one
 // smtbmc names; tap constraints are checked in the step itself.
-func (d *driver) fail(res map[string]*Result, failed map[string]bool, o *outcome) {
+func (d *driver) fail(res map[string]*Result, failed map[string]bool, o *outcome, engine string) {
 	tables := map[int]string{}
 	for _, n := range o.failed {
 		step := o.step
@@ -366,7 +619,7 @@ func (d *driver) fail(res map[string]*Result, failed map[string]bool, o *outcome
 			tables[step] = table
 		}
 		r := res[n]
-		r.Status, r.Step, r.VCD, r.Table = Failed, step, o.vcd, table
+		r.Status, r.Step, r.VCD, r.Table, r.Engine = Failed, step, o.vcd, table, engine
 		failed[n] = true
 	}
 }
@@ -403,6 +656,7 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 		fmt.Fprintf(&script, "read_verilog -sv %s\n", f.Name)
 	}
 	d.active = 0
+	d.merged = nil
 	for _, p := range d.h.Props {
 		if !skip[p.Name] {
 			d.active++
@@ -417,7 +671,8 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 	if err := os.WriteFile(filepath.Join(d.dir, hname), []byte(d.h.Source(skip)), 0o644); err != nil {
 		return "", err
 	}
-	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, d.round)
+	round := d.nextRound()
+	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, round)
 	fmt.Fprintf(&script, "read_verilog -formal -sv %s\n", hname)
 	// Table ROMs become memories (proc_rom), which write_smt2 models as
 	// state; constrainROMs (rom.go) fixes their contents in every step of
@@ -439,7 +694,7 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 	} else {
 		// Register correspondence (merge.go): flatten, rewire B's logic
 		// to A's registers in the netlist, then model that.
-		flat := fmt.Sprintf("%s.%d.flat.json", d.h.Top, d.round)
+		flat := fmt.Sprintf("%s.%d.flat.json", d.h.Top, round)
 		fmt.Fprintf(&script, "prep -flatten -top %s\nwrite_json %s\n", d.h.Top, flat)
 		if err := d.yosysRun(script.String()); err != nil {
 			return "", err
@@ -454,11 +709,12 @@ func (d *driver) model(skip map[string]bool) (string, error) {
 				pairs = append(pairs, c)
 			}
 		}
-		merged, _, err := merge(data, d.h.Top, d.h.mergeInst, pairs)
+		merged, applied, err := merge(data, d.h.Top, d.h.mergeInst, pairs)
 		if err != nil {
 			return "", err
 		}
-		mj := fmt.Sprintf("%s.%d.merged.json", d.h.Top, d.round)
+		d.merged = applied
+		mj := fmt.Sprintf("%s.%d.merged.json", d.h.Top, round)
 		if err := os.WriteFile(filepath.Join(d.dir, mj), merged, 0o644); err != nil {
 			return "", err
 		}
@@ -514,6 +770,7 @@ type outcome struct {
 	vcd     string
 	log     string
 	timeout bool
+	engine  string // deep BMC: which engine answered
 }
 
 var (
@@ -525,8 +782,8 @@ var (
 	reSpinner = regexp.MustCompile(`\s*\(\d+ seconds\)[-\\|/ ]*`)
 )
 
-func (d *driver) check(model string, induction bool, depth int) (*outcome, error) {
-	d.round++
+func (d *driver) check(parent context.Context, model string, induction bool, depth int) (*outcome, error) {
+	round := d.nextRound()
 	kind := "bmc"
 	// --unroll hands z3 the unrolled formula instead of the transition
 	// function: on these datapaths it is faster by orders of magnitude
@@ -536,7 +793,7 @@ func (d *driver) check(model string, induction bool, depth int) (*outcome, error
 		kind = "ind"
 		args = []string{"--noprogress", "--unroll", "-s", "z3", "-i", "-t", strconv.Itoa(depth)}
 	}
-	base := fmt.Sprintf("%s.%d.%s", d.h.Top, d.round, kind)
+	base := fmt.Sprintf("%s.%d.%s", d.h.Top, round, kind)
 	o := &outcome{log: filepath.Join(d.dir, base+".log")}
 	if !induction {
 		o.vcd = filepath.Join(d.dir, base+".vcd")
@@ -546,7 +803,7 @@ func (d *driver) check(model string, induction bool, depth int) (*outcome, error
 		args = append(args, "--smtc", model+".smtc")
 	}
 	args = append(args, model)
-	ctx := d.ctx
+	ctx := parent
 	if d.opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d.opt.Timeout)

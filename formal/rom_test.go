@@ -61,7 +61,7 @@ func TestROMConstrainedInInduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ind, err := d.check(model, true, 1)
+	ind, err := d.check(d.ctx, model, true, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestROMConstrainedInInduction(t *testing.T) {
 	if model, err = d.model(nil); err != nil {
 		t.Fatal(err)
 	}
-	bmc, err := d.check(model, false, 4)
+	bmc, err := d.check(d.ctx, model, false, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestROMConstrainedInInduction(t *testing.T) {
 	if model, err = d.model(nil); err != nil {
 		t.Fatal(err)
 	}
-	if ind, err = d.check(model, true, 1); err != nil || ind.status != "PASSED" {
+	if ind, err = d.check(d.ctx, model, true, 1); err != nil || ind.status != "PASSED" {
 		t.Fatalf("induction of r != 60: %v %v, want PASSED", ind, err)
 	}
 }
