@@ -172,8 +172,8 @@ type driver struct {
 	rtl           []File
 	mu            sync.Mutex // guards round: racing engines name their files by it
 	round         int
-	tapLines      map[int]string // smtc line -> tap name
-	active        int            // properties in the last model
+	tapLines      map[int]string   // smtc line -> tap name
+	active        int              // properties in the last model
 	merged        []Correspondence // the correspondences merged into the last model
 	abcOK         bool             // yosys-abc is installed: its engines race too
 }
