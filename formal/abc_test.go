@@ -205,3 +205,25 @@ func TestAbcCancel(t *testing.T) {
 		t.Logf("no AIGER model after the cancel: %v", err)
 	}
 }
+
+// TestAbcTaps: a tap the model does not assert itself (no register
+// correspondence merges it) is in the constraint file only; the AIGER model
+// asserts it too. A true tap is proven, a false one fails by its name.
+func TestAbcTaps(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want string
+	}{{"k", "dut.k", "PASSED"}, {"c", "dut.k", "FAILED"}} {
+		d := abcDriver(t, "")
+		d.h.Taps = []Tap{{Name: "tap_" + ident(c.a) + "__" + ident(c.b), A: c.a, B: c.b,
+			keepA: "t_cnt/w:" + c.a, keepB: "cnt/w:" + strings.TrimPrefix(c.b, "dut.")}}
+		model, err := d.model(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := runAbc(t, d, model, "pdr", 0)
+		if o.status != c.want || (c.want == "FAILED" && (len(o.failed) != 1 || o.failed[0] != d.h.Taps[0].Name)) {
+			t.Errorf("tap %s = %s: pdr %s %v, want %s (%s)", c.a, c.b, o.status, o.failed, c.want, o.log)
+		}
+	}
+}
