@@ -6,8 +6,10 @@
 // the step function from the DUT's ports (lower.go), the raw-word interval
 // analysis behind the "no saturation" claims (analysis.go), equivalence
 // miters (miter.go) with register correspondence for their induction
-// (merge.go), the yosys + yosys-smtbmc driver (prove.go) and
-// counterexample tables from VCD traces (vcd.go).
+// (merge.go), the engine race (prove.go): yosys-smtbmc + z3 for BMC and
+// k-induction, with the table ROMs constrained in every step (rom.go), and
+// yosys-abc's dprove and bmc3 on an AIGER model of the same design
+// (abc.go), and counterexample tables from VCD traces (vcd.go).
 //
 // May import: ir, lang, fixed, hdl, internal/tool (and the standard
 // library). It never imports backend/sv or passes: hardware names come from
@@ -24,10 +26,17 @@
 //     references (yosys 0.23 does not bind them). Internal facts (the
 //     candidate, a saturation) are re-derived from the pre-step ports by the
 //     harness' own copy of the datapath.
-//   - A property is reported PROVEN only when BMC from reset and k-induction
-//     both pass for a set of properties that contains it; BOUNDED when BMC
-//     to the depth passes and induction does not close; FAILED with a trace
-//     from reset. Nothing is reported proven that a solver did not prove.
+//   - A property is reported PROVEN only when an engine proved it for every
+//     reachable state: k-induction together with BMC from reset to the
+//     induction length, or abc's dprove (whose "equivalent" covers every
+//     property of the AIGER model), for a set of properties that contains
+//     it; BOUNDED when BMC to the depth finds no trace and no engine
+//     closes it; FAILED with a trace from reset, replayed on the SMT2
+//     model. Nothing is reported proven that a solver did not prove. The
+//     engines race; which finishes first changes only Result.Engine (a
+//     counterexample is always the shortest bmc3 or BMC finds).
+//   - The SMT2 and AIGER models are made from one RTLIL design, so an abc
+//     witness replays on the SMT2 model; one that does not is an error.
 //   - A register correspondence is merged into the model only while the
 //     property asserting it is in the same model, so a proof never rests
 //     on a correspondence that was not proven with it.

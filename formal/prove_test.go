@@ -59,6 +59,7 @@ func TestModelsProve(t *testing.T) {
 			}
 			t.Logf("%s: %d properties, %d proven, %d bounded (depth %d), %.2fs", name, len(rep.Results),
 				rep.Count(formal.Proven), rep.Count(formal.Bounded), rep.Depth, rep.Elapsed.Seconds())
+			checkCertificate(t, name, rep)
 		})
 	}
 }
