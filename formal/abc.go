@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -139,13 +140,28 @@ func (d *driver) buildAiger(model, il string) (aig, aim string, err error) {
 	if err := os.WriteFile(filepath.Join(d.dir, ys), []byte(script), 0o644); err != nil {
 		return "", "", err
 	}
-	cmd := exec.CommandContext(d.ctx, d.yosys, "-q", "-l", base+".aig.log", ys)
-	cmd.Dir = d.dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", "", fmt.Errorf("formal: yosys cannot make the AIGER model of %s: %v\n%s", model, err, lastLines(string(out), 20))
+	// The build is shared by the engines of a race, so it runs under the
+	// prover's context, bounded like a solver run (a large table-heavy
+	// model can take yosys minutes).
+	ctx := d.ctx
+	if d.opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.opt.Timeout)
+		defer cancel()
+	}
+	out, err := d.runGroup(ctx, d.yosys, []string{"-q", "-l", base + ".aig.log", ys})
+	if ctx.Err() != nil && d.ctx.Err() == nil {
+		return "", "", errAigerTimeout
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("formal: yosys cannot make the AIGER model of %s: %v\n%s", model, err, lastLines(out, 20))
 	}
 	return aig, aim, nil
 }
+
+// errAigerTimeout: yosys did not make the AIGER model within the solver
+// timeout; the abc engines then decide nothing.
+var errAigerTimeout = errors.New("formal: the AIGER model took longer than the solver timeout")
 
 // tapAsserts returns RTLIL cells asserting the taps of the model's
 // constraint file (those the model keeps), with the semantics writeTaps
@@ -298,7 +314,7 @@ func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int,
 		if d.ctx.Err() != nil {
 			return nil, d.ctx.Err()
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, errAigerTimeout) {
 			return &outcome{status: "UNKNOWN", timeout: true}, nil
 		}
 		return nil, err
