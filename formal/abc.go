@@ -390,7 +390,17 @@ func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int,
 	frame, _ := strconv.Atoi(reAbcCex.FindStringSubmatch(text)[2])
 	rep, err := d.replay(ctx, model, aim, aiw, base)
 	if err != nil {
-		return nil, err
+		// A witness yosys-smtbmc cannot read (an AIGER input the SMT2
+		// model lacks, such as a free wire aliased through a merged
+		// netlist) proves nothing either way: the other engines decide.
+		if d.ctx.Err() != nil {
+			return nil, d.ctx.Err()
+		}
+		if d.opt.Log != nil {
+			d.opt.Log(fmt.Sprintf("formal: the %s counterexample does not replay (%v); ignored", engine, firstLine(err.Error())))
+		}
+		o.status = "UNKNOWN"
+		return o, nil
 	}
 	if rep.timeout {
 		o.status, o.timeout = "UNKNOWN", true
@@ -472,4 +482,9 @@ func (d *driver) assertCount(model string) int {
 		n += strings.Count(string(smtc), "\nassert ")
 	}
 	return n
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

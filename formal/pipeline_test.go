@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"scc/backend/sv"
 	"scc/formal"
@@ -59,12 +60,18 @@ func compileModel(t testing.TB, name string) (*ir.Func, formal.File) {
 
 func prove(t testing.TB, f *ir.Func, rtl formal.File, depth int) *formal.Report {
 	t.Helper()
+	return proveWithin(t, f, rtl, depth, solverTimeout)
+}
+
+// proveWithin is prove with its own solver timeout.
+func proveWithin(t testing.TB, f *ir.Func, rtl formal.File, depth int, timeout time.Duration) *formal.Report {
+	t.Helper()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	h, err := formal.Generate(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := formal.Prove(context.Background(), []formal.File{rtl}, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: solverTimeout})
+	rep, err := formal.Prove(context.Background(), []formal.File{rtl}, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
