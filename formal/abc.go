@@ -82,7 +82,7 @@ var aigers struct {
 // SMT2 model named model, both relative to d.dir, built from its RTLIL
 // (rtlilName) with the active taps added as assertions. It is built once
 // per model.
-func (d *driver) aiger(model string) (aig, aim string, err error) {
+func (d *driver) aiger(ctx context.Context, model string) (aig, aim string, err error) {
 	il := rtlilName(model)
 	text, err := os.ReadFile(filepath.Join(d.dir, il))
 	if err != nil {
@@ -103,7 +103,7 @@ func (d *driver) aiger(model string) (aig, aim string, err error) {
 		<-m.done
 		return m.aig, m.aim, m.err
 	}
-	m.aig, m.aim, m.err = d.buildAiger(model, string(text))
+	m.aig, m.aim, m.err = d.buildAiger(ctx, model, string(text))
 	if m.err != nil {
 		// A failure (a cancelled yosys, say) is not cached.
 		aigers.Lock()
@@ -114,7 +114,7 @@ func (d *driver) aiger(model string) (aig, aim string, err error) {
 	return m.aig, m.aim, m.err
 }
 
-func (d *driver) buildAiger(model, il string) (aig, aim string, err error) {
+func (d *driver) buildAiger(parent context.Context, model, il string) (aig, aim string, err error) {
 	base := strings.TrimSuffix(model, ".smt2")
 	aig, aim = base+".aig", base+".aim"
 	src := rtlilName(model)
@@ -140,10 +140,11 @@ func (d *driver) buildAiger(model, il string) (aig, aim string, err error) {
 	if err := os.WriteFile(filepath.Join(d.dir, ys), []byte(script), 0o644); err != nil {
 		return "", "", err
 	}
-	// The build is shared by the engines of a race, so it runs under the
-	// prover's context, bounded like a solver run (a large table-heavy
-	// model can take yosys minutes).
-	ctx := d.ctx
+	// The build is shared by the engines of a race (they wait for it), so
+	// it runs under the race's context, bounded like a solver run (a large
+	// table-heavy model can take yosys minutes); a cancelled build is not
+	// cached.
+	ctx := parent
 	if d.opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d.opt.Timeout)
@@ -309,7 +310,7 @@ func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int,
 	if err != nil {
 		return nil, err
 	}
-	aig, aim, err := d.aiger(model)
+	aig, aim, err := d.aiger(ctx, model)
 	if err != nil {
 		if d.ctx.Err() != nil {
 			return nil, d.ctx.Err()

@@ -363,20 +363,30 @@ func (d *driver) race(model string) (verdict, error) {
 	for range min(raceSlots(), len(engines)) {
 		start()
 	}
+	// stop ends the race: the engines still running are killed and waited
+	// for, so none writes into the work directory after Prove returns.
+	received := 0
+	stop := func() {
+		cancel()
+		for ; received < next; received++ {
+			<-ch
+		}
+	}
 	var ind *verdict
 	var firstErr error
 	for range engines {
 		r := <-ch
+		received++
 		switch {
 		case r.err != nil:
 			if firstErr == nil && d.ctx.Err() == nil {
 				firstErr = r.err
 			}
 		case r.v.proven:
-			cancel()
+			stop()
 			return r.v, nil
 		case r.v.cex != nil:
-			cancel()
+			stop()
 			if r.name == "dprove" {
 				return d.shortestCex(model, r.v)
 			}
@@ -501,7 +511,7 @@ func (d *driver) deepBMC(model string) (*outcome, error) {
 		o   *outcome
 		err error
 	}
-	smt, abc := make(chan r, 1), make(chan r, 1)
+	ch := make(chan r, 2)
 	go func() {
 		o, err := d.check(ctx, model, false, d.opt.Depth)
 		if err == nil {
@@ -510,31 +520,37 @@ func (d *driver) deepBMC(model string) (*outcome, error) {
 				o.step = d.opt.Depth
 			}
 		}
-		smt <- r{o, err}
+		ch <- r{o, err}
 	}()
 	go func() {
 		o, err := d.abc(ctx, model, "bmc3", deepDepth(d.opt.Depth))
 		if err == nil {
 			o.engine = "bmc3"
 		}
-		abc <- r{o, err}
+		ch <- r{o, err}
 	}()
-	var best *outcome
-	for range 2 {
-		var x r
-		select {
-		case x = <-smt:
-		case x = <-abc:
+	got := 0
+	stop := func() {
+		cancel()
+		for ; got < 2; got++ {
+			<-ch
 		}
+	}
+	var best *outcome
+	for got < 2 {
+		x := <-ch
+		got++
 		if x.err != nil {
+			stop()
 			return nil, x.err
 		}
 		o := x.o
 		if o.status == "FAILED" && len(o.failed) > 0 {
-			cancel()
+			stop()
 			return o, nil
 		}
 		if o.status == "PREUNSAT" {
+			stop()
 			return o, nil
 		}
 		if o.status == "BOUNDED" {
