@@ -11,8 +11,8 @@ import (
 
 	"scc/formal"
 	"scc/hdl"
-	"scc/ir"
 	"scc/internal/tool"
+	"scc/ir"
 	"scc/models"
 )
 
