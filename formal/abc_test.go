@@ -43,11 +43,32 @@ func cntHead(assume string) string {
 // abcDriver is a driver for the harness t_cnt with props over cnt.
 func abcDriver(t *testing.T, assume string, props ...Property) *driver {
 	t.Helper()
-	paths := tool.Need(t, "yosys", "yosys-smtbmc", "yosys-abc", "z3")
 	h := &Harness{Top: "t_cnt", DUT: "cnt", Props: props, head: cntHead(assume), tail: "endmodule\n`endif\n",
 		Trace: []Signal{{Name: "rst_n"}, {Name: "en"}, {Name: "c"}}}
+	return testDriver(t, h, []File{{Name: "cnt.v", Text: cntDUT}})
+}
+
+// testDriver is a driver for a hand-written harness h on rtl, in a test
+// directory, telling the test log about every solver run.
+func testDriver(t *testing.T, h *Harness, rtl []File) *driver {
+	t.Helper()
+	paths := tool.Need(t, "yosys", "yosys-smtbmc", "yosys-abc", "z3")
 	return &driver{ctx: context.Background(), h: h, opt: Options{Timeout: 120 * time.Second, Log: func(s string) { t.Log(s) }},
-		dir: t.TempDir(), yosys: paths[0], smtbmc: paths[1], rtl: []File{{Name: "cnt.v", Text: cntDUT}}}
+		dir: t.TempDir(), yosys: paths[0], smtbmc: paths[1], rtl: rtl}
+}
+
+// modelCheck writes d's model of every property and runs check on it.
+func modelCheck(t *testing.T, d *driver, induction bool, depth int) *outcome {
+	t.Helper()
+	model, err := d.model(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := d.check(d.ctx, model, induction, depth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
 
 // afterReset guards a property from the first (free) cycle of c.

@@ -1,13 +1,9 @@
 package formal
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
-
-	"scc/internal/tool"
 )
 
 // romDUT registers a case-ROM lookup of a free address: every entry is a
@@ -36,57 +32,21 @@ func romHarness(prop string) *Harness {
 	}
 }
 
-func newTestDriver(t *testing.T, h *Harness, rtl []File) *driver {
-	t.Helper()
-	yosys, err := tool.Path("yosys")
-	if err != nil {
-		t.Skip(err)
-	}
-	smtbmc, err := tool.Path("yosys-smtbmc")
-	if err != nil {
-		t.Skip(err)
-	}
-	return &driver{ctx: context.Background(), h: h, opt: Options{Depth: 6, Timeout: time.Minute}, dir: t.TempDir(),
-		yosys: yosys, smtbmc: smtbmc, rtl: rtl}
-}
-
 // TestROMConstrainedInInduction: a property through a table ROM is
 // 1-inductive with the ROM facts in every step, and a false one still
 // fails from reset (the constraint adds no behaviour the ROM lacks).
 func TestROMConstrainedInInduction(t *testing.T) {
-	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	rtl := []File{{Name: "romdut.sv", Text: romDUT(20)}}
-	d := newTestDriver(t, romHarness("r % 3 == 0"), rtl)
-	model, err := d.model(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ind, err := d.check(d.ctx, model, true, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ind.status != "PASSED" {
+	if ind := modelCheck(t, testDriver(t, romHarness("r % 3 == 0"), rtl), true, 1); ind.status != "PASSED" {
 		t.Fatalf("induction through the ROM: %s, want PASSED (see %s)", ind.status, ind.log)
 	}
 	// The entry for address 7 is 21: "r != 21" fails from reset in step 1.
-	d = newTestDriver(t, romHarness("r != 8'd21"), rtl)
-	if model, err = d.model(nil); err != nil {
-		t.Fatal(err)
-	}
-	bmc, err := d.check(d.ctx, model, false, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bmc.status != "FAILED" || len(bmc.failed) != 1 {
+	if bmc := modelCheck(t, testDriver(t, romHarness("r != 8'd21"), rtl), false, 4); bmc.status != "FAILED" || len(bmc.failed) != 1 {
 		t.Fatalf("BMC of r != 21: %s %v, want FAILED mult3 (see %s)", bmc.status, bmc.failed, bmc.log)
 	}
 	// An address past the entries reads the default, 0: r never holds 60
 	// (the entry 20 would), and that is inductive too.
-	d = newTestDriver(t, romHarness("r != 8'd60"), rtl)
-	if model, err = d.model(nil); err != nil {
-		t.Fatal(err)
-	}
-	if ind, err = d.check(d.ctx, model, true, 1); err != nil || ind.status != "PASSED" {
-		t.Fatalf("induction of r != 60: %v %v, want PASSED", ind, err)
+	if ind := modelCheck(t, testDriver(t, romHarness("r != 8'd60"), rtl), true, 1); ind.status != "PASSED" {
+		t.Fatalf("induction of r != 60: %s, want PASSED (see %s)", ind.status, ind.log)
 	}
 }
