@@ -389,6 +389,22 @@ func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int,
 		return o, nil
 	}
 	frame, _ := strconv.Atoi(reAbcCex.FindStringSubmatch(text)[2])
+	if frame+2 <= d.opt.Depth {
+		// A shallow trace: BMC from reset to it is quick and gives the
+		// earliest failure, its properties and its trace directly. (A
+		// replay fixes only the witness' inputs, which yosys may have
+		// named after aliased internal wires: z3 then searches.)
+		if b, err := d.check(ctx, model, false, frame+2); err == nil && b.status == "FAILED" && len(b.failed) > 0 {
+			o.status, o.failed, o.step, o.vcd = b.status, b.failed, b.step, b.vcd
+			return o, nil
+		} else if err != nil || ctx.Err() != nil {
+			if d.ctx.Err() != nil {
+				return nil, d.ctx.Err()
+			}
+			o.status, o.timeout = "UNKNOWN", ctx.Err() != nil
+			return o, err
+		}
+	}
 	rep, err := d.replay(ctx, model, aim, aiw, base)
 	if err != nil {
 		// A witness yosys-smtbmc cannot read (an AIGER input the SMT2
