@@ -389,36 +389,58 @@ func (d *driver) abcWithin(ctx context.Context, model, engine string, depth int,
 		return o, nil
 	}
 	frame, _ := strconv.Atoi(reAbcCex.FindStringSubmatch(text)[2])
-	if frame+2 <= d.opt.Depth {
-		// A shallow trace: BMC from reset to it is quick and gives the
-		// earliest failure, its properties and its trace directly. (A
-		// replay fixes only the witness' inputs, which yosys may have
-		// named after aliased internal wires: z3 then searches.)
-		if b, err := d.check(ctx, model, false, frame+2); err == nil && b.status == "FAILED" && len(b.failed) > 0 {
-			o.status, o.failed, o.step, o.vcd = b.status, b.failed, b.step, b.vcd
-			return o, nil
-		} else if err != nil || ctx.Err() != nil {
-			if d.ctx.Err() != nil {
-				return nil, d.ctx.Err()
-			}
-			o.status, o.timeout = "UNKNOWN", ctx.Err() != nil
-			return o, err
-		}
+	if o, ok, err := d.confirmShallow(ctx, o, model, frame, d.opt.Depth); ok || err != nil {
+		return o, err
 	}
 	rep, err := d.replay(ctx, model, aim, aiw, base)
 	if err != nil {
 		// A witness yosys-smtbmc cannot read (an AIGER input the SMT2
 		// model lacks, such as a free wire aliased through a merged
-		// netlist) proves nothing either way: the other engines decide.
+		// netlist): BMC from reset to its frame confirms it, however
+		// deep, within the solver timeout.
 		if d.ctx.Err() != nil {
 			return nil, d.ctx.Err()
 		}
 		if d.opt.Log != nil {
-			d.opt.Log(fmt.Sprintf("formal: the %s counterexample does not replay (%v); ignored", engine, firstLine(err.Error())))
+			d.opt.Log(fmt.Sprintf("formal: the %s counterexample does not replay (%v); BMC to frame %d instead", engine, firstLine(err.Error()), frame))
+		}
+		if o, ok, err := d.confirmShallow(ctx, o, model, frame, frame+2); ok || err != nil {
+			return o, err
 		}
 		o.status = "UNKNOWN"
 		return o, nil
 	}
+	return d.replayed(o, rep, engine, frame)
+}
+
+// confirmShallow confirms a counterexample at frame by BMC from reset to
+// frame+2 when that is at most limit: the earliest failure, its
+// properties and its trace. ok reports a failure found; a cancelled or
+// timed-out run returns UNKNOWN.
+func (d *driver) confirmShallow(ctx context.Context, o *outcome, model string, frame, limit int) (*outcome, bool, error) {
+	if frame+2 > limit {
+		return o, false, nil
+	}
+	// BMC from reset to the frame: quick when shallow, and it gives the
+	// earliest failure directly. (A replay fixes only the witness' inputs,
+	// which yosys may have named after aliased internal wires: z3 then
+	// searches.)
+	b, err := d.check(ctx, model, false, frame+2)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case b.timeout:
+		o.status, o.timeout = "UNKNOWN", true
+		return o, true, nil
+	case b.status == "FAILED" && len(b.failed) > 0:
+		o.status, o.failed, o.step, o.vcd = b.status, b.failed, b.step, b.vcd
+		return o, true, nil
+	}
+	return o, false, nil
+}
+
+// replayed is the outcome of an abc counterexample that replayed.
+func (d *driver) replayed(o, rep *outcome, engine string, frame int) (*outcome, error) {
 	if rep.timeout {
 		o.status, o.timeout = "UNKNOWN", true
 		return o, nil
