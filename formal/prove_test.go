@@ -246,6 +246,7 @@ func seedMiter(t *testing.T, p, ref seedParams) (*formal.Harness, []formal.File)
 // for a non-zero rest/reset set; a different refractory period or
 // threshold must be caught with a trace from reset.
 func TestEquivSeedLIF(t *testing.T) {
+	t.Parallel() // the differing cases run many short solver runs: overlap them with the proofs
 	for _, c := range []struct {
 		name string
 		p    seedParams
