@@ -168,6 +168,7 @@ func TestFormalVerdicts(t *testing.T) {
 		{"bounded accepted", equiv(a, b, "--accept-bounded"), 0, []string{"BOUNDED equal_hit "}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			code, out, errOut := scc(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("scc %s: exit %d, want %d\n%s%s", strings.Join(tt.args, " "), code, tt.code, out, errOut)
