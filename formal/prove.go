@@ -536,7 +536,7 @@ func (d *driver) deepBMC(model string) (*outcome, error) {
 			<-ch
 		}
 	}
-	var best *outcome
+	var smt, abc *outcome
 	for got < 2 {
 		x := <-ch
 		got++
@@ -553,14 +553,20 @@ func (d *driver) deepBMC(model string) (*outcome, error) {
 			stop()
 			return o, nil
 		}
-		if o.status == "BOUNDED" {
-			o.status = "PASSED"
-		}
-		if best == nil || (o.status == "PASSED" || o.timeout) && o.step > best.step {
-			best = o
+		if o.engine == "bmc3" {
+			abc = o
+		} else {
+			smt = o
 		}
 	}
-	return best, nil
+	// The depth reported is smtbmc's, or bmc3's when it completed all its
+	// frames: a bmc3 stopped by its time limit reached a depth that
+	// depends on the machine, so it counts only for a counterexample.
+	if abc.status == "BOUNDED" && !abc.timeout && (smt.timeout || abc.step > smt.step) {
+		abc.status = "PASSED"
+		return abc, nil
+	}
+	return smt, nil
 }
 
 // nextRound numbers a solver run or model (file names).
