@@ -212,11 +212,7 @@ func addAssert(cells map[string]*ysCell, nets map[string]ysNet, p Correspondence
 	na, oka := nets[p.A]
 	nb, okb := nets[p.B]
 	if !oka || !okb {
-		missing := p.A
-		if oka {
-			missing = p.B
-		}
-		return fmt.Errorf("formal: %s: no signal %q in the flattened design", p.Prop, missing)
+		return fmt.Errorf("formal: %s: no signal %q in the flattened design", p.Prop, missingSide(p.A, p.B, oka))
 	}
 	if _, dup := cells[p.Prop]; dup {
 		return fmt.Errorf("formal: %s: the design already has a cell of that name", p.Prop)
@@ -280,4 +276,12 @@ type ysCell struct {
 // ysNet is a net name of a yosys JSON netlist, as merge reads it.
 type ysNet struct {
 	Bits []json.RawMessage `json:"bits"`
+}
+
+// missingSide names the side of a pair a netlist lacks: a when !oka, else b.
+func missingSide(a, b string, oka bool) string {
+	if oka {
+		return b
+	}
+	return a
 }

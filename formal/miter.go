@@ -334,11 +334,7 @@ func (d *driver) writeTaps(smt2 string, skip map[string]bool) error {
 		wa, oka := widths[t.A]
 		wb, okb := widths[t.B]
 		if !oka || !okb {
-			missing := t.A
-			if oka {
-				missing = t.B
-			}
-			return fmt.Errorf("formal: tap %s: no signal %q in the flattened design", t.Name, missing)
+			return fmt.Errorf("formal: tap %s: no signal %q in the flattened design", t.Name, missingSide(t.A, t.B, oka))
 		}
 		if (wa == 1) != (wb == 1) {
 			return fmt.Errorf("formal: tap %s: cannot compare a 1-bit signal with a %d-bit one", t.Name, max(wa, wb))
