@@ -481,6 +481,9 @@ func (d *driver) abcEngine(model, engine string, depth int, limit time.Duration)
 // shortest (dprove's PDR and interpolation) into bmc3's earliest one, so a
 // failure's step does not depend on which engine found it.
 func (d *driver) shortestCex(model string, v verdict) (verdict, error) {
+	if v.cex.step+2 <= d.opt.Depth {
+		return v, nil // abc already confirmed it by BMC from reset (confirmShallow)
+	}
 	o, err := d.abc(d.ctx, model, "bmc3", v.cex.step+2)
 	if err != nil {
 		return verdict{}, err
