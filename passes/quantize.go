@@ -625,7 +625,7 @@ func (q *quantizer) clampToRange(v, a *ir.Value, s int64) *ir.Value {
 	fm := st.Type.Fmt
 	w := fixed.Inward(st.Range.Lo, st.Range.Hi, fm)
 	if w.Lo.Cmp(w.Hi) > 0 {
-		panic("quantize: a declared range without words passed the range pass: " + st.Name)
+		return a // plan reported it (msgRangeNoWords)
 	}
 	if lo := w.Lo.Int64(); lo > fm.Min() {
 		a = q.clampSide(v.Pos, a, lo, ir.OpLt)
@@ -674,6 +674,11 @@ func (q *quantizer) plan(vals []*ir.Value) {
 			ft = q.refrFormat(vals, i)
 		} else if sr, ok := reachOf(s); f.AutoWidth != 0 && ok {
 			ft = autoFormat(sr.Interval, f.AutoWidth, f.Format)
+		}
+		if f.AutoWidth != 0 && !s.Refractory && s.Range != nil && noWords(s.Range, ft) {
+			// The range pass checks fixed formats; an auto format is
+			// chosen only here.
+			q.errorf(s.Pos, msgRangeNoWords, s.Range.Lo, s.Range.Hi, s.Name, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
 		}
 		s.Type = ir.Fix(ft)
 		raw, err := fixed.Encode(s.Init, ft)
