@@ -101,15 +101,33 @@ type emitter struct {
 	next      []*ir.Value // by state: the committed value
 	spike     *ir.Value
 	asserts   []*ir.Value
+
+	// The combinational step module (step.go): states are read from the
+	// <state>_d inputs, coef values from the coef_<k> inputs.
+	step      bool
+	stateUsed []bool      // step: by state, whether some value reads it
+	coefs     map[int]int // step: coef value ID → k
 }
 
-func newEmitter(m *ir.Module, f *ir.Func) *emitter {
+func newEmitter(m *ir.Module, f *ir.Func) *emitter { return newEmitterFor(m, f, false) }
+
+// newEmitterFor returns an emitter of f's registered module, or with step
+// of its combinational step module (step.go).
+func newEmitterFor(m *ir.Module, f *ir.Func, step bool) *emitter {
 	e := &emitter{
 		m:         m,
 		f:         f,
 		used:      make([]uint64, f.NumValues()),
 		inputUsed: make([]bool, len(f.Inputs)),
 		next:      make([]*ir.Value, len(f.States)),
+		step:      step,
+	}
+	if step {
+		e.stateUsed = make([]bool, len(f.States))
+		e.coefs = map[int]int{}
+		for k, v := range StepCoefs(f) {
+			e.coefs[v.ID] = k
+		}
 	}
 	// Wire names are v<ID>[_suffix]; make sure no port looks like one.
 	e.prefix = "v"
@@ -126,6 +144,9 @@ func (e *emitter) clashes() bool {
 	}
 	for _, s := range e.f.States {
 		names = append(names, s.PortName())
+		if e.step {
+			names = append(names, stepStateIn(s), stepStateOut(s))
+		}
 	}
 	for _, n := range names {
 		if rest, ok := strings.CutPrefix(n, e.prefix); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
@@ -211,28 +232,7 @@ func (e *emitter) write(w *bufio.Writer) {
 			break
 		}
 	}
-	for _, d := range e.decls {
-		if d.raw != "" {
-			w.WriteString(d.raw + "\n")
-			continue
-		}
-		unused := d.unused
-		if d.v != nil {
-			full := mask(width(d.v))
-			unused = e.used[d.v.ID]&full != full
-		}
-		if unused {
-			w.WriteString("  " + lintOff + "\n")
-		}
-		comment := e.pos(d.pos)
-		if d.v != nil {
-			comment += fmt.Sprintf(" %v %v", d.v.Op, d.v.Type)
-		}
-		fmt.Fprintf(w, "  wire %s%s = %s;%s\n", vec(d.width), d.name, d.expr, comment)
-		if unused {
-			w.WriteString("  " + lintOn + "\n")
-		}
-	}
+	e.writeDecls(w)
 	w.WriteString("\n  always @(posedge clk or negedge rst_n) begin\n    if (!rst_n) begin\n")
 	w.WriteString("      spike <= 1'b0;\n")
 	for _, s := range f.States {
@@ -256,4 +256,30 @@ func (e *emitter) write(w *bufio.Writer) {
 		w.WriteString("  end\n`endif\n")
 	}
 	w.WriteString("endmodule\n")
+}
+
+// writeDecls writes the wires (and ROM functions) of every lowered value.
+func (e *emitter) writeDecls(w *bufio.Writer) {
+	for _, d := range e.decls {
+		if d.raw != "" {
+			w.WriteString(d.raw + "\n")
+			continue
+		}
+		unused := d.unused
+		if d.v != nil {
+			full := mask(width(d.v))
+			unused = e.used[d.v.ID]&full != full
+		}
+		if unused {
+			w.WriteString("  " + lintOff + "\n")
+		}
+		comment := e.pos(d.pos)
+		if d.v != nil {
+			comment += fmt.Sprintf(" %v %v", d.v.Op, d.v.Type)
+		}
+		fmt.Fprintf(w, "  wire %s%s = %s;%s\n", vec(d.width), d.name, d.expr, comment)
+		if unused {
+			w.WriteString("  " + lintOn + "\n")
+		}
+	}
 }

@@ -35,9 +35,10 @@ var lowerings = map[ir.Op]func(e *emitter, v *ir.Value) string{
 	ir.OpSelect: (*emitter).lowerSelect,
 	ir.OpCast:   (*emitter).lowerCast,
 	ir.OpTable:  (*emitter).lowerTable,
-	ir.OpNext:   nil, // register load, emitted by the module emitter
-	ir.OpSpike:  nil, // spike register load
-	ir.OpAssert: nil, // immediate assertion under `ifdef FORMAL
+	ir.OpCoef:   (*emitter).lowerCoef, // step modules only (step.go)
+	ir.OpNext:   nil,                  // register load, emitted by the module emitter
+	ir.OpSpike:  nil,                  // spike register load
+	ir.OpAssert: nil,                  // immediate assertion under `ifdef FORMAL
 }
 
 // Lowers reports whether the backend has a lowering for op (for the
@@ -154,7 +155,14 @@ func (e *emitter) lowerConst(v *ir.Value) string {
 	return lit(width(v), v.AuxInt)
 }
 
-func (e *emitter) lowerState(v *ir.Value) string { return e.f.States[v.AuxInt].PortName() }
+func (e *emitter) lowerState(v *ir.Value) string {
+	s := e.f.States[v.AuxInt]
+	if e.step {
+		e.stateUsed[v.AuxInt] = true
+		return stepStateIn(s)
+	}
+	return s.PortName()
+}
 
 func (e *emitter) lowerInput(v *ir.Value) string {
 	e.inputUsed[v.AuxInt] = true
