@@ -1,0 +1,448 @@
+package mlir
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"scc/internal/tool"
+	"scc/ir"
+	"scc/irgen"
+	"scc/lang"
+	library "scc/models"
+	"scc/parser"
+	"scc/passes"
+	rt "scc/runtime"
+	"scc/sim"
+)
+
+// compileNetSNN compiles a network source (library models in scope, as
+// cmd/scc does) to fixed-phase IR; data files are relative to dir.
+func compileNetSNN(t *testing.T, name string, src []byte, dir string) (*ir.Module, *ir.Net) {
+	t.Helper()
+	f, err := parser.ParseFile(name, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	var wanted []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *lang.Model:
+			declared[d.Name] = true
+		case *lang.Network:
+			for _, it := range d.Items {
+				if p, ok := it.(*lang.Pop); ok {
+					wanted = append(wanted, p.Model)
+				}
+			}
+		}
+	}
+	for _, ln := range library.Names() {
+		lsrc, err := library.Source(ln)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf, err := parser.ParseFile("models/"+ln, lsrc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range lf.Decls {
+			if lm, ok := d.(*lang.Model); ok && !declared[lm.Name] {
+				for _, w := range wanted {
+					if w == lm.Name {
+						f.Decls = append(f.Decls, lm)
+						declared[lm.Name] = true
+						break
+					}
+				}
+			}
+		}
+	}
+	info, err := lang.Check(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	m, err := irgen.Lower(f, info, irgen.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if _, err := passes.Run(m, passes.Options{Check: true}); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(m.Nets) != 1 {
+		t.Fatalf("%s: %d networks", name, len(m.Nets))
+	}
+	return m, m.Nets[0]
+}
+
+// tinyNet exercises every feature of the parallel emission: a poisson
+// source with start and stop, a spikes source (AER-in), per-neuron initial
+// values and parameters (a generic Func), delays 1..4, multapses-free
+// random and all-to-all projections of mixed sign, a constant, a per-step
+// and a poisson_sum drive, ports that saturate, records every 1 and 2 steps.
+const tinyNet = `
+model TLIF {
+    format q4.8
+    dt 1 ms
+    param tau = 10 ms in [2 ms, 40 ms]
+    param theta = 1 mV
+    input je : mV in [-4 mV, 4 mV]
+    input ji : mV in [-4 mV, 4 mV]
+    state v : mV = 0 mV in [-7 mV, 7 mV]
+    v' = v - v * dt / tau + je + ji
+    spike when v > theta { v = -0.5 mV }
+}
+
+network Tiny {
+    source ps = poisson(rate = 3000 Hz, seed = 5, start = 0.2 ms, stop = 3 ms)[3]
+    source sp = spikes(file = "sp.csv")[2]
+    pop a = TLIF[3] { v = uniform(-1 mV, 1 mV, seed = 1); tau = uniform(5 ms, 20 ms, seed = 9) }
+    pop b = TLIF[2]
+    proj pa = ps -> a.je all_to_all { w = 3.5 mV; delay uniform(1, 3, seed = 3) steps }
+    proj sb = sp -> b.je all_to_all { w = 3 mV; delay 2 steps }
+    proj ab = a -> b.je random(p = 0.7, seed = 4) { w = uniform(-2 mV, 3 mV, seed = 5); delay uniform(1, 4, seed = 6) steps }
+    proj ba = b -> a.ji all_to_all { w = -0.5 mV }
+    drive cur = current(0.25 mV) -> a.je
+    drive cf = current(file = "i.csv") -> b[0:1].ji
+    drive noise = poisson_sum(n = 10, rate = 50 Hz, w = 0.7 mV, seed = 7) -> a.ji, b.ji
+    record a v every 2 steps
+    record b[0:2] v
+    record a spikes
+}
+`
+
+func tinyModule(t *testing.T) (*ir.Module, *ir.Net) {
+	t.Helper()
+	dir := t.TempDir()
+	var sp strings.Builder
+	sp.WriteString("step,index\n")
+	for s := 1; s <= 40; s++ {
+		if s%3 == 0 {
+			sp.WriteString(fmt.Sprintf("%d,0\n", s))
+		}
+		if s%5 == 1 {
+			sp.WriteString(fmt.Sprintf("%d,1\n", s))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sp.csv"), []byte(sp.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "i.csv"), []byte("1\n-1\n2\n0.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return compileNetSNN(t, "tiny.snn", []byte(tinyNet), dir)
+}
+
+func emitNetString(t *testing.T, m *ir.Module, n *ir.Net, opt NetOptions) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := EmitNet(&buf, m, n, opt); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// netDriver runs the evaluator on the network top through its ports.
+type netDriver struct {
+	t   *testing.T
+	mc  *machine
+	hw  ir.NetHW
+	in  []int64 // rst_n, step, aer_in_valid, aer_in_data, aer_in_last, aer_out_ready, probe_ready
+	out []*big.Int
+	cyc int
+}
+
+const (
+	oReady = iota
+	oBusy
+	oDone
+	oStepQ
+	oSatQ
+	oAERInReady
+	oAEROutValid
+	oAEROutData
+	oAEROutLast
+	oProbeValid
+	oProbeData
+	oProbeLast
+)
+
+// cycle evaluates with the current inputs, returns the outputs and clocks.
+func (d *netDriver) cycle() []*big.Int {
+	d.t.Helper()
+	if err := d.mc.eval(d.in); err != nil {
+		d.t.Fatalf("cycle %d: %v", d.cyc, err)
+	}
+	outs := make([]*big.Int, len(d.mc.m.outs))
+	for k := range outs {
+		v, err := d.mc.output(k)
+		if err != nil {
+			d.t.Fatalf("cycle %d: %v", d.cyc, err)
+		}
+		outs[k] = new(big.Int).Set(v)
+	}
+	for k, held := range d.mc.assert {
+		if !held {
+			d.t.Fatalf("cycle %d: assertion %d fails", d.cyc, k)
+		}
+	}
+	if err := d.mc.edge(); err != nil {
+		d.t.Fatalf("cycle %d: %v", d.cyc, err)
+	}
+	d.cyc++
+	return outs
+}
+
+func (d *netDriver) reset() {
+	d.in = []int64{0, 0, 0, 0, 0, 0, 0}
+	d.cycle()
+	d.cycle()
+	d.in[0] = 1
+}
+
+// stepResult is what the ports showed for one step.
+type stepResult struct {
+	aer, probe         []uint64
+	aerLast, probeLast []bool
+	stepQ              uint64
+	sat                *big.Int
+}
+
+// step sends events (AER words, junk included) with random gaps, strobes
+// step and collects both streams under random backpressure until done.
+func (d *netDriver) step(events []uint64, rng *rand.Rand) stepResult {
+	d.t.Helper()
+	for _, ev := range events {
+		for rng.IntN(3) == 0 {
+			d.in[2] = 0
+			d.cycle()
+		}
+		d.in[2], d.in[3] = 1, int64(ev)
+		for {
+			o := d.cycle()
+			if o[oAERInReady].Sign() != 0 {
+				break
+			}
+		}
+		d.in[2] = 0
+	}
+	for rng.IntN(3) == 0 {
+		d.cycle()
+	}
+	var r stepResult
+	d.in[1] = 1
+	o := d.cycle()
+	if o[oReady].Sign() == 0 || o[oBusy].Sign() != 0 {
+		d.t.Fatalf("cycle %d: step strobed with ready %v, busy %v", d.cyc, o[oReady], o[oBusy])
+	}
+	d.in[1] = 0
+	for n := 0; ; n++ {
+		if n > 10000 {
+			d.t.Fatalf("no done within 10000 cycles")
+		}
+		d.in[5], d.in[6] = int64(rng.IntN(2)), int64(rng.IntN(2))
+		o := d.cycle()
+		if o[oAEROutValid].Sign() != 0 && d.in[5] != 0 {
+			r.aer = append(r.aer, o[oAEROutData].Uint64())
+			r.aerLast = append(r.aerLast, o[oAEROutLast].Sign() != 0)
+		}
+		if o[oProbeValid].Sign() != 0 && d.in[6] != 0 {
+			r.probe = append(r.probe, o[oProbeData].Uint64())
+			r.probeLast = append(r.probeLast, o[oProbeLast].Sign() != 0)
+		}
+		if o[oBusy].Sign() == 0 {
+			d.t.Fatalf("cycle %d: busy low before done", d.cyc)
+		}
+		if o[oDone].Sign() != 0 {
+			r.stepQ = o[oStepQ].Uint64()
+			r.sat = o[oSatQ]
+			break
+		}
+	}
+	return r
+}
+
+// checkNetEquivalent runs the pretty MLIR of n and sim.Net side by side for
+// steps steps (with a reset in the middle) and compares every port beat.
+// It returns the number of AER-out and probe beats and whether a sat flag
+// was ever set, so a caller can tell the run exercised them.
+func checkNetEquivalent(t *testing.T, m *ir.Module, n *ir.Net, steps int, seed uint64) (aer, probe int, sat bool) {
+	t.Helper()
+	src := emitNetString(t, m, n, NetOptions{})
+	mods, err := parsePretty(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := newMachine(mods[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.NewNet(m, n, sim.NetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hw := n.HW(m)
+	d := &netDriver{t: t, mc: mc, hw: hw}
+	rng := rand.New(rand.NewPCG(seed, 3))
+	d.reset()
+	resetAt := steps / 2
+	t0 := 0
+	for k := 1; k <= steps; k++ {
+		if k == resetAt {
+			d.reset()
+			s.Reset()
+			t0 = k - 1
+		}
+		tt := k - t0
+		// AER-in: the events of step tt, one repeated, plus junk.
+		var events []uint64
+		for pi, p := range n.Pops {
+			if !hw.AERIn[pi] {
+				continue
+			}
+			for _, e := range p.Source.Spikes {
+				if e.Step == tt {
+					events = append(events, hw.AERWord(pi, e.Index))
+				}
+			}
+		}
+		if len(events) > 0 && rng.IntN(2) == 0 {
+			events = append(events, events[0])
+		}
+		for pi, p := range n.Pops {
+			if !hw.AERIn[pi] && rng.IntN(3) == 0 {
+				events = append(events, hw.AERWord(pi, rng.IntN(p.Size)))
+			}
+		}
+		rng.Shuffle(len(events), func(i, j int) { events[i], events[j] = events[j], events[i] })
+		got := d.step(events, rng)
+		if err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+		var want []uint64
+		for pi := range n.Pops {
+			if !hw.AEROut[pi] {
+				continue
+			}
+			for _, i := range s.Spikes(pi) {
+				want = append(want, hw.AERWord(pi, int(i)))
+			}
+		}
+		if fmt.Sprint(got.aer) != fmt.Sprint(want) {
+			t.Fatalf("step %d: AER-out %v, want %v", tt, got.aer, want)
+		}
+		checkLast(t, tt, "AER-out", got.aerLast)
+		var wantP []uint64
+		for _, r := range n.Records {
+			if r.Kind != ir.RecordState || tt%r.Every != 0 {
+				continue
+			}
+			pi := s.PopIndex(r.Pop)
+			for i := r.Lo; i < r.Hi; i++ {
+				for _, v := range r.Vars {
+					w := s.StateWords(pi, v)[i]
+					wantP = append(wantP, uint64(w)&(1<<hw.ProbeWidth-1))
+				}
+			}
+		}
+		if fmt.Sprint(got.probe) != fmt.Sprint(wantP) {
+			t.Fatalf("step %d: probe %v, want %v", tt, got.probe, wantP)
+		}
+		checkLast(t, tt, "probe", got.probeLast)
+		if got.stepQ != uint64(tt) {
+			t.Fatalf("step %d: step_q %d", tt, got.stepQ)
+		}
+		wantSat := new(big.Int)
+		for _, f := range s.Saturated() {
+			for k, sb := range hw.Sat {
+				if sb.Pop == f.Pop && sb.PortName == f.Port {
+					wantSat.SetBit(wantSat, k, 1)
+				}
+			}
+		}
+		if got.sat.Cmp(wantSat) != 0 {
+			t.Fatalf("step %d: sat_q %b, want %b", tt, got.sat, wantSat)
+		}
+		aer += len(got.aer)
+		probe += len(got.probe)
+		sat = sat || got.sat.Sign() != 0
+	}
+	return aer, probe, sat
+}
+
+func checkLast(t *testing.T, step int, name string, last []bool) {
+	t.Helper()
+	for k, l := range last {
+		if l != (k == len(last)-1) {
+			t.Fatalf("step %d: %s last flags %v", step, name, last)
+		}
+	}
+}
+
+// TestNetEquivalence evaluates the emitted network cycle by cycle through
+// its ports and matches sim.Net every step: spikes in AER order, probed
+// words, sat flags and step_q, under random AER-in gaps, repeats and junk,
+// backpressure on both streams and a reset in the middle.
+func TestNetEquivalence(t *testing.T) {
+	m, n := tinyModule(t)
+	aer, probe, sat := checkNetEquivalent(t, m, n, 40, 1)
+	t.Logf("%d AER-out beats, %d probe beats, saturated %v", aer, probe, sat)
+	if aer < 20 || probe < 40 || !sat {
+		t.Errorf("the run did not exercise the streams and the saturation: %d AER-out beats, %d probe beats, saturated %v", aer, probe, sat)
+	}
+}
+
+// TestStreamSeed holds the package's copy of the seed formula equal to
+// runtime.StreamSeed.
+func TestStreamSeed(t *testing.T) {
+	for _, c := range [][3]int{{0, 0, 0}, {5, 1, 0}, {7, 2, 3}, {1 << 40, 9, 123456}, {-1, -1, -1}} {
+		if got, want := streamSeed(uint64(c[0]), c[1], c[2]), rt.StreamSeed(uint64(c[0]), c[1], c[2]); got != want {
+			t.Errorf("streamSeed%v = %#x, runtime.StreamSeed = %#x", c, got, want)
+		}
+	}
+}
+
+// TestNetDeterministic: two emissions are byte-identical and carry the
+// header and source positions.
+func TestNetDeterministic(t *testing.T) {
+	m, n := tinyModule(t)
+	for _, generic := range []bool{false, true} {
+		a := emitNetString(t, m, n, NetOptions{Options: Options{Generic: generic}})
+		b := emitNetString(t, m, n, NetOptions{Options: Options{Generic: generic}})
+		if a != b {
+			t.Errorf("generic=%v: two emissions differ", generic)
+		}
+		if !strings.HasPrefix(a, "// Code generated by scc") || !strings.Contains(a, `loc("tiny.snn":`) {
+			t.Errorf("generic=%v: no header or no source positions", generic)
+		}
+	}
+}
+
+// TestNetRejects: the folded architecture, plasticity and SC layers are
+// errors that say so.
+func TestNetRejects(t *testing.T) {
+	m, n := tinyModule(t)
+	var buf bytes.Buffer
+	if err := EmitNet(&buf, m, n, NetOptions{Arch: ArchFolded}); err == nil || !strings.Contains(err.Error(), "folded") {
+		t.Errorf("folded: %v", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("output written on error")
+	}
+}
+
+// TestNetMLIROpt has mlir-opt-16 parse and verify the generic form of the
+// tiny network.
+func TestNetMLIROpt(t *testing.T) {
+	opt := tool.Need(t, "mlir-opt-16")[0]
+	m, n := tinyModule(t)
+	if err := mlirOpt(opt, emitNetString(t, m, n, NetOptions{Options: Options{Generic: true}})); err != nil {
+		t.Error(err)
+	}
+}
