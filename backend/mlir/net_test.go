@@ -408,7 +408,6 @@ func checkLast(step int, name string, last []bool) error {
 	return nil
 }
 
-
 // TestNetEquivalence evaluates the emitted network cycle by cycle through
 // its ports and matches sim.Net every step: spikes in AER order, probed
 // words, sat flags and step_q, under random AER-in gaps, repeats and junk,
