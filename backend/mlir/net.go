@@ -43,6 +43,8 @@ import (
 // step taken reads the mask (and an event accepted in the same cycle) as
 // the sources' spikes of that step and clears it.
 //
+// Plasticity rules run in the take cycle (net_plastic.go).
+//
 // The folded architecture is not emitted here (EmitNet reports it): its
 // memories would be seq.firmem with read and write ports, which the op
 // subset of this package (netlist.go) and its evaluator do not have yet.
@@ -152,6 +154,8 @@ type netgen struct {
 
 	rst, take, tn string // reset, the step cycle, the number of the step taken
 	pops          []*gpop
+	traces        []*gtrace // net_plastic.go
+	plastic       []*gproj
 }
 
 // gpop is one population being built.
@@ -208,13 +212,7 @@ func (g *netgen) validate() error {
 			}
 		}
 	}
-	if len(n.Rules) > 0 {
-		return fmt.Errorf("%v: mlir: network %s has plasticity rules, which the MLIR network emission does not support yet", n.Pos, n.Name)
-	}
 	for _, pr := range n.Projs {
-		if pr.Rule != "" {
-			return fmt.Errorf("%v: mlir: projection %s is plastic, which the MLIR network emission does not support yet", pr.Pos, pr.Name)
-		}
 		pre, post := n.NetPop(pr.Pre), n.NetPop(pr.Post)
 		if pre == nil || post == nil || post.Kind != ir.PopNeuron {
 			return fmt.Errorf("%v: mlir: projection %s: bad populations %q → %q", pr.Pos, pr.Name, pr.Pre, pr.Post)
@@ -228,6 +226,9 @@ func (g *netgen) validate() error {
 				return fmt.Errorf("%v: mlir: projection %s: synapse %d (%d → %d, delay %d) out of range", pr.Pos, pr.Name, k, j, i, pr.Delay[k])
 			}
 		}
+	}
+	if err := g.validatePlastic(); err != nil {
+		return err
 	}
 	for _, d := range n.Drives {
 		for _, tg := range d.Targets {
@@ -357,8 +358,10 @@ func (g *netgen) build() *hwModule {
 	g.sources(idle)
 	g.delayLines()
 	g.drives()
+	g.plasticRegs()
 	g.gather()
 	g.neurons()
+	g.plasticity()
 
 	// Sticky saturation flags, bit k = h.Sat[k].
 	b.pos, b.base = g.hm.pos, "sat"
@@ -777,6 +780,9 @@ func (g *netgen) gather() {
 			// projection then synapse order.
 			per := make([][]syn, size)
 			for _, pr := range g.n.ProjsInto(gp.p.Name, p) {
+				if pr.Rule != "" {
+					continue
+				}
 				pre := g.popByName(pr.Pre)
 				for k := range pr.Synapses() {
 					i, j, d, w := int(pr.PostIdx[k]), int(pr.PreIdx[k]), int(pr.Delay[k]), pr.Words[k]
@@ -793,6 +799,22 @@ func (g *netgen) gather() {
 					}
 				}
 			}
+			var plastic [][]num // [neuron] plastic terms (port words)
+			qlo, qhi := make([]int64, size), make([]int64, size)
+			for _, pr := range g.n.ProjsInto(gp.p.Name, p) {
+				if pr.Rule == "" {
+					continue
+				}
+				if plastic == nil {
+					plastic = make([][]num, size)
+				}
+				for k := range pr.Synapses() {
+					i := int(pr.PostIdx[k])
+					plastic[i] = append(plastic[i], g.plasticTerm(pr, k))
+					qlo[i] += min(0, fm.Min())
+					qhi[i] += max(0, fm.Max())
+				}
+			}
 			var sats []string
 			for i := range size {
 				b.pos, b.base = g.pos(gp.p.Pos), fmt.Sprintf("%s_%d_%s", gp.p.Name, i, safeName(inp.PortName()))
@@ -805,6 +827,12 @@ func (g *netgen) gather() {
 					alo, ahi = alo+min(0, s.w), ahi+max(0, s.w)
 					bit := g.spikeBit(s.pre, s.j, s.d)
 					terms = append(terms, b.mux(bit, b.constant(s.w, accW), b.constant(0, accW), accW, "w"))
+				}
+				if plastic != nil {
+					for _, c := range plastic[i] {
+						terms = append(terms, b.resize(c, accW))
+					}
+					alo, ahi = alo+qlo[i], ahi+qhi[i]
 				}
 				x := gp.x[p][i]
 				if len(terms) == 0 && x.name == "" {
@@ -874,29 +902,16 @@ func (g *netgen) neurons() {
 		p := gp.p
 		words := g.paramWords(gp)
 		for i := range p.Size {
-			l := &lowerer{builder: b, f: f, vals: make([]num, f.NumValues()), regs: gp.regs[i], next: make([]num, len(f.States))}
-			for _, blk := range f.Blocks {
-				for _, v := range blk.Values {
-					b.pos, b.base = g.pos(v.Pos), fmt.Sprintf("%s_%d_%s", p.Name, i, v.String())
-					if i == 0 {
-						b.note = v.LongString()
-					}
-					switch v.Op {
-					case ir.OpInput:
-						w, sg := numType(v.Type)
-						l.vals[v.ID] = num{gp.in[i][v.AuxInt], w, sg}
-					case ir.OpCoef:
-						l.set(v, b.constant(words[i][v.ID], v.Type.Width()))
-					default:
-						lw, ok := lowerings[v.Op]
-						if !ok {
-							panic(fmt.Sprintf("mlir: no lowering for %s", v.LongString()))
-						}
-						lw.fn(l, v)
-					}
-					b.note = ""
-				}
+			var wi []int64
+			if words != nil {
+				wi = words[i]
 			}
+			ins := make([]num, len(f.Inputs))
+			for k, in := range f.Inputs {
+				w, sg := numType(in.Type)
+				ins[k] = num{gp.in[i][k], w, sg}
+			}
+			l := g.inline(f, gp.regs[i], ins, wi, fmt.Sprintf("%s_%d", p.Name, i), i == 0)
 			for s, st := range f.States {
 				b.pos, b.base = g.pos(st.Pos), fmt.Sprintf("%s_%d_%s", p.Name, i, st.Name)
 				g.commit(gp.rops[i][s], l.next[s].name)
@@ -919,6 +934,40 @@ func (g *netgen) neurons() {
 			}
 		}
 	}
+}
+
+// inline lowers one step of f with state registers regs and inputs ins
+// (a generic Func's coefficient words by value ID in words) and returns
+// the lowerer holding its next values, spike and assertions. Names start
+// with base; note quotes each IR value.
+func (g *netgen) inline(f *ir.Func, regs, ins []num, words []int64, base string, note bool) *lowerer {
+	b := g.b
+	l := &lowerer{builder: b, f: f, vals: make([]num, f.NumValues()), regs: regs, next: make([]num, len(f.States))}
+	for _, blk := range f.Blocks {
+		for _, v := range blk.Values {
+			b.pos, b.base = g.pos(v.Pos), base+"_"+v.String()
+			if note {
+				b.note = v.LongString()
+			}
+			switch v.Op {
+			case ir.OpInput:
+				l.vals[v.ID] = ins[v.AuxInt]
+			case ir.OpCoef:
+				if words == nil {
+					panic(fmt.Sprintf("mlir: %s: coefficient without parameter words", v.LongString()))
+				}
+				l.set(v, b.constant(words[v.ID], v.Type.Width()))
+			default:
+				lw, ok := lowerings[v.Op]
+				if !ok {
+					panic(fmt.Sprintf("mlir: no lowering for %s", v.LongString()))
+				}
+				lw.fn(l, v)
+			}
+			b.note = ""
+		}
+	}
+	return l
 }
 
 // paramWords returns, per neuron of a generic Func, the coefficient words
