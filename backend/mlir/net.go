@@ -779,6 +779,7 @@ func (g *netgen) gather() {
 			// Synapses by target neuron, merged per (pre, j, d), in
 			// projection then synapse order.
 			per := make([][]syn, size)
+			at := map[[4]int]int{} // (post, pre population, pre, delay) → index into per[post]; looked up only
 			for _, pr := range g.n.ProjsInto(gp.p.Name, p) {
 				if pr.Rule != "" {
 					continue
@@ -786,17 +787,13 @@ func (g *netgen) gather() {
 				pre := g.popByName(pr.Pre)
 				for k := range pr.Synapses() {
 					i, j, d, w := int(pr.PostIdx[k]), int(pr.PreIdx[k]), int(pr.Delay[k]), pr.Words[k]
-					merged := false
-					for q := range per[i] {
-						if s := &per[i][q]; s.pre == pre && s.j == j && s.d == d {
-							s.w += w
-							merged = true
-							break
-						}
+					key := [4]int{i, pre.idx, j, d}
+					if q, ok := at[key]; ok {
+						per[i][q].w += w
+						continue
 					}
-					if !merged {
-						per[i] = append(per[i], syn{pre, j, d, w})
-					}
+					at[key] = len(per[i])
+					per[i] = append(per[i], syn{pre, j, d, w})
 				}
 			}
 			var plastic [][]num // [neuron] plastic terms (port words)

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -291,19 +292,24 @@ func (d *netDriver) step(events []uint64, rng *rand.Rand) stepResult {
 // was ever set, so a caller can tell the run exercised them.
 func checkNetEquivalent(t *testing.T, m *ir.Module, n *ir.Net, steps int, seed uint64) (aer, probe int, sat bool) {
 	t.Helper()
-	aer, probe, sat, err := compareNet(t, m, n, n, steps, seed)
+	aer, probe, sat, err := compareNet(t, m, n, n, steps, seed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return aer, probe, sat
 }
 
-// compareNet emits emitted, runs the golden model of golden and returns the
-// first difference.
-func compareNet(t *testing.T, m *ir.Module, emitted, golden *ir.Net, steps int, seed uint64) (aer, probe int, sat bool, err error) {
+// compareNet emits emitted (its text changed by mutate, when not nil),
+// runs the golden model of golden and returns the first difference. The
+// run resets in the middle of a step (after its take cycle, while its
+// beats stream) half way.
+func compareNet(t *testing.T, m *ir.Module, emitted, golden *ir.Net, steps int, seed uint64, mutate func(string) string) (aer, probe int, sat bool, err error) {
 	t.Helper()
 	n := golden
 	src := emitNetString(t, m, emitted, NetOptions{})
+	if mutate != nil {
+		src = mutate(src)
+	}
 	mods, err := parsePretty(src)
 	if err != nil {
 		t.Fatal(err)
@@ -330,6 +336,11 @@ func compareNet(t *testing.T, m *ir.Module, emitted, golden *ir.Net, steps int, 
 	}()
 	for k := 1; k <= steps; k++ {
 		if k == resetAt {
+			// A step taken and cut short by reset: sim.Net is reset too.
+			d.in[1] = 1
+			d.cycle()
+			d.in[1], d.in[5], d.in[6] = 0, 1, 1
+			d.cycle()
 			d.reset()
 			s.Reset()
 			t0 = k - 1
@@ -352,8 +363,14 @@ func compareNet(t *testing.T, m *ir.Module, emitted, golden *ir.Net, steps int, 
 		}
 		for pi, p := range n.Pops {
 			if !hw.AERIn[pi] && rng.IntN(3) == 0 {
-				events = append(events, hw.AERWord(pi, rng.IntN(p.Size)))
+				events = append(events, hw.AERWord(pi, rng.IntN(p.Size))) // not an AER-in source
 			}
+			if hw.AERIn[pi] && p.Size < 1<<hw.IndexBits && rng.IntN(3) == 0 {
+				events = append(events, hw.AERWord(pi, p.Size)) // index out of range
+			}
+		}
+		if len(n.Pops) < 1<<hw.PopBits && rng.IntN(3) == 0 {
+			events = append(events, hw.AERWord(len(n.Pops), 0)) // no such population
 		}
 		rng.Shuffle(len(events), func(i, j int) { events[i], events[j] = events[j], events[i] })
 		got := d.step(events, rng)
@@ -510,31 +527,42 @@ func TestNetPlasticity(t *testing.T) {
 
 // TestNetMutations shows the comparison fails on a network whose emission
 // differs from the golden model's in one synapse's delay or weight, one
-// drive's stream or one source's threshold.
+// drive's stream or one source's threshold, or whose casts wrap.
 func TestNetMutations(t *testing.T) {
 	m, n := tinyModule(t)
+	noSat := func(src string) string {
+		// Every bound's comparison in a mux replaced by false: the cast
+		// wraps (the sat flag still rises).
+		out := regexp.MustCompile(`comb\.mux %(\w+_(under|over)), `).ReplaceAllString(src, "comb.mux %false, ")
+		if out == src || !strings.Contains(src, "%false = hw.constant false") {
+			t.Fatal("no saturating cast found to mutate")
+		}
+		return out
+	}
 	cases := []struct {
 		name string
 		mut  func(n *ir.Net)
+		text func(string) string
 	}{
+		{"no saturation", func(*ir.Net) {}, noSat},
 		{"delay", func(n *ir.Net) {
 			p := n.Projs[0]
 			p.Delay = append([]int32(nil), p.Delay...)
 			p.Delay[0]++
-		}},
+		}, nil},
 		{"weight", func(n *ir.Net) {
 			p := n.Projs[2]
 			p.Words = append([]int64(nil), p.Words...)
 			p.Words[1] = -p.Words[1]
-		}},
-		{"drive stream", func(n *ir.Net) { n.Drives[2].Stream++ }},
-		{"threshold", func(n *ir.Net) { n.Pops[0].Source.Threshold /= 2 }},
+		}, nil},
+		{"drive stream", func(n *ir.Net) { n.Drives[2].Stream++ }, nil},
+		{"threshold", func(n *ir.Net) { n.Pops[0].Source.Threshold /= 2 }, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			bad := n.Clone()
 			c.mut(bad)
-			if _, _, _, err := compareNet(t, m, bad, n, 40, 1); err == nil {
+			if _, _, _, err := compareNet(t, m, bad, n, 40, 1, c.text); err == nil {
 				t.Errorf("a changed %s went unnoticed", c.name)
 			} else {
 				t.Logf("caught: %v", err)
@@ -708,5 +736,34 @@ func TestNetExamples(t *testing.T) {
 			aer, probe, sat := checkNetEquivalent(t, m, n, 40, 2)
 			t.Logf("%d AER-out beats, %d probe beats, saturated %v", aer, probe, sat)
 		})
+	}
+}
+
+// TestNetPorts: the module's ports are ir.NetHW's, with its widths.
+func TestNetPorts(t *testing.T) {
+	m, n := tinyModule(t)
+	mods, err := parsePretty(emitNetString(t, m, n, NetOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := n.HW(m)
+	hm := mods[0]
+	if hm.name != n.ModuleName() {
+		t.Errorf("module @%s, want @%s", hm.name, n.ModuleName())
+	}
+	var got []string
+	for _, p := range hm.ins {
+		got = append(got, fmt.Sprintf("in %s %d", p.name, p.width))
+	}
+	for _, p := range hm.outs {
+		got = append(got, fmt.Sprintf("out %s %d", p.name, p.width))
+	}
+	want := []string{"in clk 0", "in rst_n 1", "in step 1", "in aer_in_valid 1",
+		fmt.Sprintf("in aer_in_data %d", h.AERWidth), "in aer_in_last 1", "in aer_out_ready 1", "in probe_ready 1",
+		"out ready 1", "out busy 1", "out done 1", "out step_q 32", fmt.Sprintf("out sat_q %d", len(h.Sat)),
+		"out aer_in_ready 1", "out aer_out_valid 1", fmt.Sprintf("out aer_out_data %d", h.AERWidth), "out aer_out_last 1",
+		"out probe_valid 1", fmt.Sprintf("out probe_data %d", h.ProbeWidth), "out probe_last 1"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ports\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
