@@ -69,6 +69,12 @@ func (a Arch) String() string {
 	return fmt.Sprintf("Arch(%d)", uint8(a))
 }
 
+// MaxParallelSynapses is the most synapses EmitNet lays out in the parallel
+// architecture: at about 14 LUT per synapse (DESIGN §4.2) more fill no
+// FPGA scc targets, and the flat module grows by about 600 bytes of MLIR
+// per synapse.
+const MaxParallelSynapses = 1 << 16
+
 // NetOptions control EmitNet.
 type NetOptions struct {
 	Options      // Generic, Version (Top is ignored: the network is given)
@@ -229,6 +235,13 @@ func (g *netgen) validate() error {
 	}
 	if err := g.validatePlastic(); err != nil {
 		return err
+	}
+	total := 0
+	for _, pr := range n.Projs {
+		total += pr.Synapses()
+	}
+	if total > MaxParallelSynapses {
+		return fmt.Errorf("%v: mlir: network %s has %d synapses; the parallel architecture lays out at most %d (one adder-tree term each): use the folded architecture (scc build --arch folded, SystemVerilog)", n.Pos, n.Name, total, MaxParallelSynapses)
 	}
 	for _, d := range n.Drives {
 		for _, tg := range d.Targets {

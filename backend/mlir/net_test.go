@@ -120,6 +120,12 @@ network Tiny {
 
 func tinyModule(t *testing.T) (*ir.Module, *ir.Net) {
 	t.Helper()
+	return compileNetSNN(t, "tiny.snn", []byte(tinyNet), tinyDir(t))
+}
+
+// tinyDir writes tinyNet's data files into a temporary directory.
+func tinyDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	var sp strings.Builder
 	sp.WriteString("step,index\n")
@@ -137,7 +143,7 @@ func tinyModule(t *testing.T) (*ir.Module, *ir.Net) {
 	if err := os.WriteFile(filepath.Join(dir, "i.csv"), []byte("1\n-1\n2\n0.5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return compileNetSNN(t, "tiny.snn", []byte(tinyNet), dir)
+	return dir
 }
 
 func emitNetString(t *testing.T, m *ir.Module, n *ir.Net, opt NetOptions) string {
@@ -597,8 +603,8 @@ func TestNetDeterministic(t *testing.T) {
 	}
 }
 
-// TestNetRejects: the folded architecture, plasticity and SC layers are
-// errors that say so.
+// TestNetRejects: the folded architecture and a network too large for the
+// parallel one are errors that say so, and nothing is written.
 func TestNetRejects(t *testing.T) {
 	m, n := tinyModule(t)
 	var buf bytes.Buffer
@@ -607,6 +613,12 @@ func TestNetRejects(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("output written on error")
+	}
+	big := strings.Replace(tinyNet, "proj ba = b -> a.ji all_to_all { w = -0.5 mV }",
+		"pop c = TLIF[300]\n    pop d = TLIF[220]\n    proj cd = c -> d.je all_to_all { w = 0.01 mV }", 1)
+	mb, nb := compileNetSNN(t, "big.snn", []byte(big), tinyDir(t))
+	if err := EmitNet(&buf, mb, nb, NetOptions{}); err == nil || !strings.Contains(err.Error(), "synapses") {
+		t.Errorf("a network of 66,000 synapses: %v, want an error naming the limit", err)
 	}
 }
 
