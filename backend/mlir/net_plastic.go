@@ -299,7 +299,9 @@ func (g *netgen) plasticity() {
 	}
 	// Commit: traces, synapse states, contribution chains.
 	for _, x := range g.traces {
+		b.pos = g.pos(x.pop.p.Pos)
 		for i := range x.q {
+			b.base = fmt.Sprintf("tr_%s_%s_%d", safeName(x.tr.Name), x.pop.p.Name, i)
 			g.commit(x.r[i], x.cur[i])
 		}
 	}
