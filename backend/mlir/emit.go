@@ -30,9 +30,14 @@ type Options struct {
 
 // Emit writes m, which must be a verified fixed-phase module, as one
 // hw.module per function in CIRCT's hw/comb/seq dialects (plus verif.assert
-// for user assertions). The output is deterministic; every module passes
+// for user assertions); when opt.Top names a network of populations (and
+// no function), it writes that network in the parallel architecture
+// (EmitNet). The output is deterministic; every module passes
 // scc's own width and dominance check before anything is written.
 func Emit(w io.Writer, m *ir.Module, opt Options) error {
+	if n := netTop(m, opt.Top); n != nil {
+		return EmitNet(w, m, n, NetOptions{Options: opt}) // net.go
+	}
 	mods, err := build(m, opt)
 	if err != nil {
 		return err

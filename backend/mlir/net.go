@@ -102,6 +102,18 @@ func EmitNet(w io.Writer, m *ir.Module, n *ir.Net, opt NetOptions) error {
 	return err
 }
 
+// netTop returns the network of populations top names when no function
+// has that name, else nil.
+func netTop(m *ir.Module, top string) *ir.Net {
+	if top == "" || m == nil || m.Func(top) != nil {
+		return nil
+	}
+	if n := m.Net(top); n != nil && len(n.Pops) > 0 {
+		return n
+	}
+	return nil
+}
+
 func buildNet(m *ir.Module, n *ir.Net, opt NetOptions) (*hwModule, error) {
 	if m == nil || n == nil {
 		return nil, errors.New("mlir: nil module or network")

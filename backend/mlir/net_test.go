@@ -751,6 +751,19 @@ func TestNetExamples(t *testing.T) {
 	}
 }
 
+// TestEmitNetworkTop: Emit with Top naming a network writes EmitNet's
+// output.
+func TestEmitNetworkTop(t *testing.T) {
+	m, n := tinyModule(t)
+	var buf bytes.Buffer
+	if err := Emit(&buf, m, Options{Top: n.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != emitNetString(t, m, n, NetOptions{}) {
+		t.Errorf("Emit(Top: %s) differs from EmitNet", n.Name)
+	}
+}
+
 // TestNetPorts: the module's ports are ir.NetHW's, with its widths.
 func TestNetPorts(t *testing.T) {
 	m, n := tinyModule(t)
