@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"models":             {},
 	"cmd/scc":            {"*"},
 	"internal/tool":      {},
+	"synth":              {},
 	"internal/golden":    {},
 }
 
