@@ -21,8 +21,9 @@ import "math/bits"
 //	                            AER-out and probe beat of step t was accepted
 //	output step_q[31:0]         t, the number of the last committed step
 //	output sat_q[NSat-1:0]      sticky per (population, port) saturation flags
-//	                            of §4.1 rule 1, bit k = SatBits()[k]; cleared
-//	                            by reset only
+//	                            of §4.1 rule 1, bit k = NetHW.Sat[k]; cleared
+//	                            by reset only; NSat = max(len(Sat), 1) (a
+//	                            network without neuron inputs has one bit, 0)
 //	AER-in  (slave):  aer_in_valid, aer_in_ready, aer_in_data[AERWidth-1:0],
 //	                  aer_in_last
 //	AER-out (master): aer_out_valid, aer_out_ready, aer_out_data[AERWidth-1:0],
@@ -39,7 +40,8 @@ import "math/bits"
 // accepted and ignored (the step strobe ends a step's input). An event for
 // a population that is not an AER-in source, or an index out of range, is
 // dropped. A source's events of one step may come in any order; repeats
-// count once.
+// count once. An event taken on the same rising edge as the step strobe
+// belongs to an unspecified step: hosts finish a step's AER-in first.
 //
 // AER-out carries, after step t is committed, every spike of step t of the
 // populations AEROut marks, populations in Net.Pops order, ascending index
@@ -49,8 +51,8 @@ import "math/bits"
 //
 // The probe stream carries, after step t, for every state Record with
 // t % Every == 0 (in Net.Records order), for each neuron Lo..Hi-1 and each
-// var of Vars in order, the committed state word sign-extended to
-// ProbeWidth bits; probe_last marks the step's last word. The probe beats
+// var of Vars in order, the committed state word extended to ProbeWidth
+// bits by its own signedness (sign-extended for signed states); probe_last marks the step's last word. The probe beats
 // of step t follow its AER-out beats or run beside them; each stream keeps
 // its own order.
 //
