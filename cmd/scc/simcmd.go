@@ -110,6 +110,8 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 	steps := fs.Int("steps", 1000, "number of steps")
 	seed := fs.Uint64("seed", 1, "seed of the random input stream")
 	keep := fs.String("keep", "", "keep the RTL, testbench, stimulus and VCD in this directory")
+	var nf netCosimFlags // netcosim.go
+	nf.register(fs)
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
@@ -129,6 +131,13 @@ func runCosim(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	n := pickNetwork(u.mod, pf.top)
+	if n != nil && hasNeurons(n) { // netcosim.go
+		r := &netCosimRun{path: path, sim: *simName, steps: *steps, seed: *seed, keep: *keep, flags: &nf, stdout: stdout, version: version}
+		return r.cosimNeurons(u, n)
+	}
+	if nf.given() {
+		return usagef("--arch and --storage apply to networks of neuron populations; %s has none", path)
+	}
 	var f *ir.Func
 	if n == nil {
 		if f, err = pick(u.mod, u.resolve(pf.top)); err != nil {
