@@ -85,8 +85,8 @@ func (f *netCosimFlags) options(m *ir.Module, n *ir.Net) (sv.NetOptions, string,
 	return opt, why, nil
 }
 
-// archName prints opt's architecture as --arch spells it.
-func archName(opt sv.NetOptions) string {
+// cosimArchName prints opt's architecture as --arch spells it.
+func cosimArchName(opt sv.NetOptions) string {
 	if opt.Arch == sv.ArchFolded {
 		return fmt.Sprintf("folded:%d", max(opt.Lanes, 1))
 	}
@@ -131,7 +131,7 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 	if err != nil {
 		return err
 	}
-	detail := archName(opt)
+	detail := cosimArchName(opt)
 	if opt.Arch == sv.ArchFolded {
 		detail += ", storage " + opt.Default.String()
 	}
@@ -148,7 +148,7 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 			}
 		}
 		msg := fmt.Sprintf("%s: co-simulation mismatch in %s (%s) at step %d (run step %d): %s: want %s, got %s",
-			r.path, n.Name, archName(opt), f.Step, f.Run, where, f.Want, f.Got)
+			r.path, n.Name, cosimArchName(opt), f.Step, f.Run, where, f.Want, f.Got)
 		if f.VCD != "" {
 			msg += "\nwaveform: " + f.VCD
 		}
