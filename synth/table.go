@@ -18,8 +18,12 @@ func WriteTable(w io.Writer, r *Report, d Device) error {
 	}
 	fmt.Fprintln(tw, head)
 	row := func(name, inst string, u Usage) {
+		carry := Group(int64(u.Carry))
+		if u.Carry < 0 {
+			carry = "-"
+		}
 		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t", name, inst, Group(int64(u.LUT)), Group(int64(u.FF)),
-			Group(int64(u.Carry)), Group(int64(u.DSP)), num(u.Block))
+			carry, Group(int64(u.DSP)), num(u.Block))
 		if r.Family == ICE40 {
 			line += fmt.Sprintf("%d\t", u.SPRAM)
 		}
@@ -29,7 +33,7 @@ func WriteTable(w io.Writer, r *Report, d Device) error {
 		row(m.Name, fmt.Sprint(m.Count), m.Own)
 	}
 	row("total", "", r.Total)
-	cap := Usage{LUT: d.LUT, FF: d.FF, DSP: d.DSP, Block: float64(d.Block), SPRAM: d.SPRAM}
+	cap := Usage{LUT: d.LUT, FF: d.FF, Carry: -1, DSP: d.DSP, Block: float64(d.Block), SPRAM: d.SPRAM}
 	row(d.Name, "", cap)
 	pct := func(a, b float64) string {
 		if b == 0 {
