@@ -24,17 +24,21 @@ func check(m *hwModule) error {
 			return fmt.Errorf("module @%s: input %q has type %s", m.name, p.name, typeString(p.width))
 		}
 	}
+	aggs := m.aggregates()
 	outputs := 0
 	for i, o := range m.ops {
 		for j, a := range o.args {
 			if _, ok := widths[a]; !ok {
 				return fmt.Errorf("module @%s: op %d (%v): operand %%%s is never defined", m.name, i, o.kind, a)
 			}
+			if err := checkAggregateUse(o, j, aggs[a]); err != nil {
+				return fmt.Errorf("module @%s: op %d (%v): operand %%%s: %v", m.name, i, o.kind, a, err)
+			}
 			if !defined[a] && !(o.kind == kFirReg && j == 0) {
 				return fmt.Errorf("module @%s: op %d (%v): operand %%%s is used before its definition outside a register loop", m.name, i, o.kind, a)
 			}
 		}
-		if err := checkOp(o, widths); err != nil {
+		if err := checkOp(o, widths, aggs); err != nil {
 			return fmt.Errorf("module @%s: op %d (%v %%%s): %v", m.name, i, o.kind, o.name, err)
 		}
 		if o.kind == kOutput {
@@ -62,11 +66,11 @@ func check(m *hwModule) error {
 }
 
 // checkOp applies CIRCT's typing rules to one op.
-func checkOp(o *op, widths map[string]int) error {
+func checkOp(o *op, widths map[string]int, aggs map[string]*op) error {
 	aw := make([]int, len(o.args))
 	for i, a := range o.args {
 		aw[i] = widths[a]
-		if aw[i] < 1 && !(o.kind == kFirReg && i == 1) {
+		if aw[i] < 1 && !(o.kind == kFirReg && i == 1) && !((o.kind == kMemRead || o.kind == kMemWrite) && i == 2) {
 			return fmt.Errorf("operand %d has type %s", i, typeString(aw[i]))
 		}
 	}
@@ -76,7 +80,7 @@ func checkOp(o *op, widths map[string]int) error {
 		}
 		return nil
 	}
-	hasResult := o.kind != kAssert && o.kind != kOutput
+	hasResult := o.kind != kAssert && o.kind != kOutput && o.kind != kMemWrite
 	if hasResult && (o.name == "" || o.width < 1) {
 		return fmt.Errorf("result missing or of width %d", o.width)
 	}
@@ -155,6 +159,8 @@ func checkOp(o *op, widths map[string]int) error {
 			return fmt.Errorf("property of type i%d", aw[0])
 		}
 	case o.kind == kOutput:
+	case o.kind >= kMem && o.kind <= kArrayGet:
+		return checkMemOp(o, aw, aggs)
 	default:
 		return fmt.Errorf("unknown op kind")
 	}

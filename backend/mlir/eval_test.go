@@ -18,7 +18,7 @@ import (
 var (
 	reModule = regexp.MustCompile(`^hw\.module @([A-Za-z_][\w$.]*)\((.*)\) \{$`)
 	reLoc    = regexp.MustCompile(` loc\(("(?:[^"\\]|\\.)*"):(\d+):(\d+)\)$`)
-	reOp     = regexp.MustCompile(`^(?:%([\w$.\-]+) = )?([a-z]+\.[a-z_]+)(?: (.*))?$`)
+	reOp     = regexp.MustCompile(`^(?:%([\w$.\-]+) = )?([a-z]+\.[a-z_.]+)(?: (.*))?$`)
 	reType   = regexp.MustCompile(`^i(\d+)$`)
 )
 
@@ -189,6 +189,9 @@ func parseOp(t string) (*op, []statedType, error) {
 		stated = append(stated, statedType{name: name, width: w})
 		return nil
 	}
+	if k >= kMem && k <= kArrayGet {
+		return parseMemOp(o, body)
+	}
 	operands, ty, _ := strings.Cut(body, " : ")
 	var err error
 	switch k {
@@ -312,6 +315,12 @@ type machine struct {
 	state  []*big.Int // register contents, by op index (nil for other ops)
 	assert []bool     // per verif.assert op of the last eval: held
 	masks  map[int]*big.Int
+	// Memories (mem_folded_test.go): words by seq.firmem op index (nil
+	// word: undefined), read port registers by op index.
+	mems   map[int][]*big.Int
+	memOf  map[string]int // memory name → op index
+	rdUnd  []bool         // per op: the read port's register is undefined
+	ports  []int          // read and write port ops, in order
 	// Scratch words of eval for signed operands, concatenations and the
 	// inputs: the equivalence runs evaluate millions of ops.
 	sx, sy, acc, in *big.Int
@@ -350,7 +359,7 @@ func newMachine(m *hwModule) (*machine, error) {
 			mc.argIdx[i] = append(mc.argIdx[i], mc.slot[a])
 		}
 		mc.res[i] = -1
-		if o.kind != kAssert && o.kind != kOutput {
+		if o.kind != kAssert && o.kind != kOutput && o.kind != kMemWrite {
 			mc.res[i] = mc.slot[o.name]
 			mc.resM[i] = mc.mask(o.width)
 		}
@@ -358,6 +367,7 @@ func newMachine(m *hwModule) (*machine, error) {
 			mc.state[i] = new(big.Int)
 		}
 	}
+	mc.initMems()
 	return mc, nil
 }
 
@@ -417,7 +427,7 @@ func (mc *machine) eval(in []int64) error {
 			mc.assert = append(mc.assert, mc.val[ai[0]].Sign() != 0)
 			continue
 		}
-		if o.kind == kOutput {
+		if o.kind == kOutput || o.kind == kMemWrite {
 			continue
 		}
 		var a, b *big.Int
@@ -448,6 +458,12 @@ func (mc *machine) eval(in []int64) error {
 			r.Quo(signedTo(mc.sx, a, w), signedTo(mc.sy, b, w)) // truncates toward zero
 		case kAnd:
 			r.And(a, b)
+			// false & x is false for every x: an undefined operand is
+			// masked by a defined zero (the gating of unused pipeline data).
+			if und && len(ai) == 2 && (!mc.undef[ai[0]] && a.Sign() == 0 || !mc.undef[ai[1]] && b.Sign() == 0) {
+				und = false
+				r.SetInt64(0)
+			}
 		case kOr:
 			r.Or(a, b)
 		case kXor:
@@ -502,6 +518,22 @@ func (mc *machine) eval(in []int64) error {
 				acc.Lsh(acc, uint(aw)).Or(acc, a)
 			}
 			r.Set(acc)
+		case kMem, kArray:
+			r.SetInt64(0)
+			und = false
+		case kMemRead: // the register of the read port
+			r.Set(mc.state[i])
+			und = mc.rdUnd[i]
+		case kArrayGet:
+			und = mc.undef[ai[1]]
+			r.SetInt64(0)
+			if !und {
+				if b.IsUint64() && b.Uint64() < uint64(mc.arrayOp(ai[0]).depth) {
+					r.SetInt64(mc.arrayOp(ai[0]).values[b.Uint64()])
+				} else {
+					und = true
+				}
+			}
 		case kFirReg: // asynchronous reset: the reset value shows at once
 			und = false
 			if mc.val[ai[2]].Sign() != 0 {
@@ -521,6 +553,9 @@ func (mc *machine) eval(in []int64) error {
 // edge is a rising clock edge: every register loads its next value, or its
 // reset value while reset is asserted.
 func (mc *machine) edge() error {
+	if err := mc.memEdge(); err != nil {
+		return err
+	}
 	for i, o := range mc.m.ops {
 		if o.kind != kFirReg {
 			continue

@@ -29,6 +29,11 @@ const (
 	kFirReg                // seq.firreg … reset async
 	kAssert                // verif.assert
 	kOutput                // hw.output
+	kMem                   // seq.firmem (mem.go)
+	kMemRead               // seq.firmem.read_port
+	kMemWrite              // seq.firmem.write_port
+	kArray                 // hw.aggregate_constant of an !hw.array
+	kArrayGet              // hw.array_get
 	kindCount
 )
 
@@ -38,6 +43,8 @@ var kindNames = [kindCount]string{
 	kICmp: "comb.icmp", kMux: "comb.mux", kExtract: "comb.extract",
 	kConcat: "comb.concat", kReplicate: "comb.replicate", kFirReg: "seq.firreg",
 	kAssert: "verif.assert", kOutput: "hw.output",
+	kMem: "seq.firmem", kMemRead: "seq.firmem.read_port", kMemWrite: "seq.firmem.write_port",
+	kArray: "hw.aggregate_constant", kArrayGet: "hw.array_get",
 }
 
 func (k kind) String() string {
@@ -78,6 +85,11 @@ type op struct {
 	low   int      // comb.extract low bit
 	pos   lang.Pos // source position, printed as loc(...)
 	note  string   // comment printed before the op (not part of the meaning)
+	// Memories and arrays (mem.go): depth is the number of words of a
+	// seq.firmem or elements of an array constant (width is the word's);
+	// values are an array constant's elements by index, sign-extended.
+	depth  int
+	values []int64
 }
 
 // port is a module port. Input ports are also the block arguments of the

@@ -44,6 +44,7 @@ func printPretty(sb *strings.Builder, m *hwModule) {
 	}
 	fmt.Fprintf(sb, "hw.module @%s(%s) {\n", m.name, strings.Join(ports, ", "))
 	widths, _ := m.widths()
+	aggs := m.aggregates()
 	for _, o := range m.ops {
 		comment(sb, "  ", o.note)
 		sb.WriteString("  ")
@@ -51,6 +52,12 @@ func printPretty(sb *strings.Builder, m *hwModule) {
 			fmt.Fprintf(sb, "%%%s = ", o.name)
 		}
 		sb.WriteString(o.kind.String())
+		if o.kind >= kMem && o.kind <= kArrayGet {
+			prettyMem(sb, o, aggs, widths)
+			sb.WriteString(loc(o.pos))
+			sb.WriteString("\n")
+			continue
+		}
 		args := "%" + strings.Join(o.args, ", %")
 		aw := func(i int) string { return typeString(widths[o.args[i]]) }
 		switch {
@@ -101,11 +108,18 @@ func printGeneric(sb *strings.Builder, m *hwModule) {
 	}
 	fmt.Fprintf(sb, "^bb0(%s):\n", strings.Join(args, ", "))
 	widths, _ := m.widths()
+	aggs := m.aggregates()
 	for _, o := range m.ops {
 		comment(sb, "  ", o.note)
 		sb.WriteString("  ")
 		if o.name != "" {
 			fmt.Fprintf(sb, "%%%s = ", o.name)
+		}
+		if o.kind >= kMem && o.kind <= kArrayGet {
+			genericMem(sb, o, aggs, widths)
+			sb.WriteString(loc(o.pos))
+			sb.WriteString("\n")
+			continue
 		}
 		ts := make([]string, len(o.args))
 		for i, a := range o.args {
