@@ -45,9 +45,8 @@ import (
 //
 // Plasticity rules run in the take cycle (net_plastic.go).
 //
-// The folded architecture is not emitted here (EmitNet reports it): its
-// memories would be seq.firmem with read and write ports, which the op
-// subset of this package (netlist.go) and its evaluator do not have yet.
+// The folded architecture (NetOptions.Arch = ArchFolded) is built by
+// net_folded.go: one sequential core over seq.firmem memories.
 
 // Arch is a network architecture (as backend/sv's, which this package
 // cannot import).
@@ -56,7 +55,7 @@ type Arch uint8
 // Architectures.
 const (
 	ArchParallel Arch = iota + 1 // one datapath per neuron, one step per take cycle
-	ArchFolded                   // time-multiplexed cores over memories (not emitted)
+	ArchFolded                   // one sequential core over seq.firmem memories (net_folded.go)
 )
 
 func (a Arch) String() string {
@@ -127,7 +126,7 @@ func buildNet(m *ir.Module, n *ir.Net, opt NetOptions) (*hwModule, error) {
 	switch opt.Arch {
 	case 0, ArchParallel:
 	case ArchFolded:
-		return nil, fmt.Errorf("%v: mlir: network %s: the folded architecture has no MLIR emission (its memories would be seq.firmem); emit the parallel architecture", n.Pos, n.Name)
+		return buildFolded(m, n) // net_folded.go
 	default:
 		return nil, fmt.Errorf("mlir: unknown architecture %v", opt.Arch)
 	}
@@ -155,8 +154,12 @@ func netHeader(sb *strings.Builder, m *ir.Module, n *ir.Net, opt NetOptions) {
 	fmt.Fprintf(sb, "// CIRCT MLIR (hw, comb, seq, verif), %s, syntax of firtool-%s and later:\n", form, CIRCTVersion)
 	sb.WriteString("// in/out module ports (llvm/circt #6205, firtool-1.57.0), !seq.clock (#6139, firtool-1.56.0),\n")
 	sb.WriteString("// registers `seq.firreg %next clock %clk reset async %rst, %init : iW` with %rst = ~rst_n.\n")
-	fmt.Fprintf(sb, "// Network %s, parallel architecture (DESIGN §4.2): one flat module, one step per cycle with\n", n.Name)
-	sb.WriteString("// %take high; ports of ir.NetHW (ready, step, busy, done, step_q, sat_q, AER-in, AER-out, probe).\n")
+	if opt.Arch == ArchFolded {
+		foldedHeader(sb, n) // net_folded.go
+	} else {
+		fmt.Fprintf(sb, "// Network %s, parallel architecture (DESIGN §4.2): one flat module, one step per cycle with\n", n.Name)
+		sb.WriteString("// %take high; ports of ir.NetHW (ready, step, busy, done, step_q, sat_q, AER-in, AER-out, probe).\n")
+	}
 	fmt.Fprintf(sb, "// Source: %s\n", m.File)
 }
 
