@@ -65,8 +65,24 @@ FORMAL_MODELS ?= (lif|qif|izhikevich|fitzhugh_nagumo|hindmarsh_rose|seed_lif|cob
 bench-formal:
 	$(GO) test -run '^$$' -bench 'Prove/$(FORMAL_MODELS)' -benchtime 1x -timeout 0 ./formal
 
-synth-report:
+# Synthesis report (long: minutes to hours): the hdl/ library per module
+# (scripts/synth-report.sh), then the example networks with scc build
+# --report (yosys; the architecture, the device table, cycles per step and
+# real-time factor at 100 MHz): CUBA folded on an xc7a100t, the classifier
+# on an xc7a35t, Brunel (order 250, the file's size) on an xc7a100t, each
+# synthesized even when the estimate says it does not fit (an explicit
+# --arch with --report). Every network is reported; the target fails if
+# one does not build or its synthesized size does not fit.
+SYNTH_NETS ?= cuba.snn,--arch=folded:1,--target=xc7a100t classifier.snn,--arch=folded:1,--target=xc7a35t brunel.snn,--target=xc7a100t
+synth-report: build
 	bash scripts/synth-report.sh
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; status=0; \
+	for spec in $(SYNTH_NETS); do \
+		f=$${spec%%,*}; flags=$$(echo "$$spec" | cut -s -d, -f2- | tr , ' '); \
+		echo; echo "== examples/$$f $$flags --report"; \
+		if $(BIN) build "examples/$$f" $$flags --report -o "$$tmp/out.sv" >"$$tmp/log" 2>&1; then :; else status=1; fi; \
+		sed -e '/: warning: /d' -e '/^\t/d' "$$tmp/log"; \
+	done; exit $$status
 
 clean:
 	rm -rf bin build

@@ -71,12 +71,22 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	pf.register(fs)
 	out := fs.String("o", "", "output file (default: standard output)")
 	emit := fs.String("emit", "", "output kind: sv, mlir, mlir-generic, ir, snn (default: from -o's extension, else sv)")
-	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error")
+	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error; for a network: synthesize it for --target (yosys) and print its size, cycles per step and real-time factor")
+	var nf netFlags
+	nf.register(fs)
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
 	}
+	nf.given(fs)
+	if _, err := nf.parse(); err != nil {
+		return err
+	}
 	opt, err := pf.opts()
+	if err != nil {
+		return err
+	}
+	kind, err := emitKind(*emit, *out)
 	if err != nil {
 		return err
 	}
@@ -88,7 +98,15 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := emitUnit(u, *emit, *out, u.resolve(pf.top), stdout); err != nil || !*rep {
+	n := pickNetwork(u.mod, u.resolve(pf.top))
+	netFlag := nf.any()
+	if n != nil && (netFlag != "" || hasNeurons(n) && (kind == "sv" || kind == "mlir" || kind == "mlir-generic")) {
+		return buildNet(u, n, &nf, kind, *out, *rep, stdout, stderr) // netbuild.go
+	}
+	if netFlag != "" {
+		return usagef("--%s applies to networks of populations; %s builds a model (name a network with --top)", netFlag, path)
+	}
+	if err := emitUnit(u, kind, *out, u.resolve(pf.top), stdout); err != nil || !*rep {
 		return err
 	}
 	return writeReport(stderr, u, u.resolve(pf.top), tables, reportFlags{steps: 10000, seeds: 4})
