@@ -231,6 +231,28 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 	return measureCycles(stderr, u, n, data, nf.measure)
 }
 
+// keptModules are the modules --report's synthesis keeps as a level of
+// hierarchy, each a row of the table: the step module of every
+// population's Func (a neuron datapath: one instance per neuron in
+// parallel, per lane in folded) unless the Func is generic (its per-neuron
+// coefficients are constants flattening folds into each instance), and
+// with --wrap axi the core the wrapper instantiates.
+func keptModules(m *ir.Module, n *ir.Net, opt sv.NetOptions) []string {
+	var keep []string
+	for _, p := range n.Pops {
+		if p.Kind != ir.PopNeuron {
+			continue
+		}
+		if f := m.Func(p.Func); f != nil && !f.Generic() {
+			keep = append(keep, sv.StepModuleName(f))
+		}
+	}
+	if opt.Wrap == "axi" {
+		keep = append(keep, n.ModuleName()+"_core")
+	}
+	return keep
+}
+
 // measureCycles co-simulates the emitted RTL for steps steps against the
 // golden model (testbenches.CosimNet) and prints the cycles per step it
 // took and the real-time factor at 100 MHz of their mean.
@@ -423,10 +445,7 @@ const clockHz = 100e6
 // synthesized design must fit d.
 func synthReport(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, est sv.Estimate, d synth.Device, src string) error {
 	top := n.ModuleName()
-	var keep []string
-	if opt.Wrap == "axi" {
-		keep = append(keep, top+"_core")
-	}
+	keep := keptModules(u.mod, n, opt)
 	r, err := synth.Run(context.Background(), src, synth.Options{Top: top, Family: d.Family, Keep: keep, Timeout: synthTimeout})
 	if err != nil {
 		return fmt.Errorf("%s: %v", u.name, err)

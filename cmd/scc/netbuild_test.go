@@ -200,4 +200,8 @@ func TestNetBuildReport(t *testing.T) {
 	if row == nil || row[1] == "0" || row[2] == "0" {
 		t.Errorf("total row %q: want LUTs and FFs", row)
 	}
+	// The neuron datapath is its own row, one instance per neuron.
+	if !regexp.MustCompile(`(?m)^\s*DeltaLIF_a_step\s+4\s+[1-9]`).MatchString(stderr) {
+		t.Errorf("no row for the 4 step module instances:\n%s", stderr)
+	}
 }
