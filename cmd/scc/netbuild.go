@@ -172,9 +172,17 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 		if report {
 			return usagef("--report of a network synthesizes its sv: it does not apply to --emit %s", kind)
 		}
+		if c.lanes > 1 {
+			return usagef("--emit %s: the MLIR folded architecture has one lane (want --arch folded or folded:1)", kind)
+		}
 		a := mlir.ArchParallel
-		if c.arch == sv.ArchFolded {
+		switch syn := netSynapses(n); {
+		case c.arch == sv.ArchFolded:
 			a = mlir.ArchFolded
+		case c.arch == 0 && syn > mlir.MaxParallelSynapses:
+			a = mlir.ArchFolded
+			fmt.Fprintf(stderr, "scc: --arch folded:1 (the MLIR parallel architecture holds at most %s synapses; %s has %s)\n",
+				synth.Group(mlir.MaxParallelSynapses), n.Name, synth.Group(int64(syn)))
 		}
 		data, err := bufString(func(w io.Writer) error {
 			return mlir.EmitNet(w, u.mod, n, mlir.NetOptions{Options: mlir.Options{Generic: kind == "mlir-generic", Version: version}, Arch: a})
@@ -281,6 +289,15 @@ func netError(u *unit, err error) error {
 		msg = u.name + ": " + msg
 	}
 	return &failure{msg}
+}
+
+// netSynapses is the number of synapses of n.
+func netSynapses(n *ir.Net) int64 {
+	var s int64
+	for _, p := range n.Projs {
+		s += int64(p.Synapses())
+	}
+	return s
 }
 
 func hasProj(n *ir.Net, name string) bool {
