@@ -317,10 +317,10 @@ type machine struct {
 	masks  map[int]*big.Int
 	// Memories (mem_folded_test.go): words by seq.firmem op index (nil
 	// word: undefined), read port registers by op index.
-	mems   map[int][]*big.Int
-	memOf  map[string]int // memory name → op index
-	rdUnd  []bool         // per op: the read port's register is undefined
-	ports  []int          // read and write port ops, in order
+	mems  map[int][]*big.Int
+	memOf map[string]int // memory name → op index
+	rdUnd []bool         // per op: the read port's register is undefined
+	ports []int          // read and write port ops, in order
 	// Scratch words of eval for signed operands, concatenations and the
 	// inputs: the equivalence runs evaluate millions of ops.
 	sx, sy, acc, in *big.Int

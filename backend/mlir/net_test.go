@@ -603,13 +603,14 @@ func TestNetDeterministic(t *testing.T) {
 	}
 }
 
-// TestNetRejects: the folded architecture and a network too large for the
-// parallel one are errors that say so, and nothing is written.
+// TestNetRejects: a plastic network in the folded architecture and a
+// network too large for the parallel one are errors that say so, and
+// nothing is written.
 func TestNetRejects(t *testing.T) {
-	m, n := tinyModule(t)
+	mp, np := compileNetSNN(t, "plastic.snn", []byte(plasticNet), t.TempDir())
 	var buf bytes.Buffer
-	if err := EmitNet(&buf, m, n, NetOptions{Arch: ArchFolded}); err == nil || !strings.Contains(err.Error(), "folded") {
-		t.Errorf("folded: %v", err)
+	if err := EmitNet(&buf, mp, np, NetOptions{Arch: ArchFolded}); err == nil || !strings.Contains(err.Error(), "folded") {
+		t.Errorf("folded, plastic: %v", err)
 	}
 	if buf.Len() != 0 {
 		t.Errorf("output written on error")
