@@ -358,7 +358,9 @@ func chooseArch(u *unit, n *ir.Net, opt sv.NetOptions, d synth.Device, foldedOnl
 		return fold, est, "", netError(u, err)
 	}
 	if err := checkFit(u, n, fold, est, d); err != nil {
-		return fold, est, "", err
+		f := err.(*failure)
+		f.msg += fmt.Sprintf("\n(block RAM from the estimate's memories; --arch %s --target %s --report synthesizes it anyway)", archName(fold), d.Name)
+		return fold, est, "", f
 	}
 	return fold, est, why, nil
 }
