@@ -248,7 +248,13 @@ func TestFoldedMLIROpt(t *testing.T) {
 func TestFoldedExamples(t *testing.T) {
 	opt := tool.Need(t, "mlir-opt-16")[0]
 	nets := exampleNets(t)
-	for _, name := range []string{"brunel", "classifier", "coba", "cuba", "stdp", "synfire"} {
+	// coba with records of several vars, one sampled every 2 steps.
+	nets["coba-vars"] = func() (*ir.Module, *ir.Net) {
+		return exampleNet(t, "coba.snn", nil, "[3200]", "[6]", "[800]", "[3]", "[4000]", "[9]",
+			"kick[0:3200]", "kick[0:6]", "kick[3200:4000]", "kick[6:9]", "p = 0.02", "p = 0.4",
+			"record exc[0:3] v", "record exc[1:3] g_e, v every 2 steps\n    record inh[0:2] g_i, g_e, v")
+	}
+	for _, name := range []string{"brunel", "classifier", "coba", "coba-vars", "cuba", "stdp", "synfire"} {
 		t.Run(name, func(t *testing.T) {
 			m, n := nets[name]()
 			if name == "stdp" {
@@ -296,5 +302,28 @@ func TestFoldedCUBA(t *testing.T) {
 	}
 	if err := mlirOpt(opt, sb.String()); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestFoldedPorts: the folded module has the parallel one's ports (those
+// of ir.NetHW), in the same order and widths.
+func TestFoldedPorts(t *testing.T) {
+	m, n := tinyModule(t)
+	ports := func(opt NetOptions) string {
+		mods, err := parsePretty(emitNetString(t, m, n, opt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range mods[0].ins {
+			got = append(got, fmt.Sprintf("in %s %d", p.name, p.width))
+		}
+		for _, p := range mods[0].outs {
+			got = append(got, fmt.Sprintf("out %s %d", p.name, p.width))
+		}
+		return mods[0].name + ": " + strings.Join(got, ", ")
+	}
+	if f, p := ports(foldedOpt), ports(NetOptions{}); f != p {
+		t.Errorf("folded ports\n%s\nparallel\n%s", f, p)
 	}
 }
