@@ -152,9 +152,14 @@ type statModule struct {
 	Cells map[string]int `json:"num_cells_by_type"`
 }
 
+var reStray = regexp.MustCompile(`(?m)^[ \t]*[^\s"{}\[\],:]+[ \t]+\d+[ \t]*\n`)
+
 // ParseStat reads the JSON of `stat -json` for a design whose top is top.
 func ParseStat(f Family, top string, data []byte) (*Report, error) {
 	var st statJSON
+	// Yosys 0.23 prints the text hierarchy's nested lines ("   sub   4")
+	// into the JSON of a design with more than two levels: drop them.
+	data = reStray.ReplaceAll(data, nil)
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("synth: statistics: %v", err)
 	}

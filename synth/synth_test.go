@@ -11,10 +11,17 @@ import (
 	"scc/internal/tool"
 )
 
-// tiny has a kept submodule instanced twice (a multiply-accumulate: one
-// DSP each), a 1K × 8 memory (block RAM) and a counter (carry chain).
-const tiny = `module mac (input clk, input [7:0] a, b, output reg [15:0] y);
-  always @(posedge clk) y <= y + a * b;
+// tiny has a kept submodule instanced twice (an accumulator) with a kept
+// multiplier inside (one DSP each: three levels, whose JSON statistics
+// yosys 0.23 garbles), a 1K × 8 memory (block RAM) and a counter (carry
+// chain).
+const tiny = `module mul8 (input [7:0] a, b, output [15:0] p);
+  assign p = a * b;
+endmodule
+module mac (input clk, input [7:0] a, b, output reg [15:0] y);
+  wire [15:0] p;
+  mul8 u (.a(a), .b(b), .p(p));
+  always @(posedge clk) y <= y + p;
 endmodule
 module tiny (input clk, input [7:0] a, b, output [15:0] y0, y1, output reg [7:0] q);
   reg [7:0] mem [0:1023];
@@ -37,22 +44,23 @@ func TestRunTiny(t *testing.T) {
 	for _, f := range []Family{Xilinx7, ICE40} {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), tiny, Options{Top: "tiny", Family: f, Keep: []string{"mac", "absent"}, Timeout: 2 * time.Minute})
+			r, err := Run(context.Background(), tiny, Options{Top: "tiny", Family: f, Keep: []string{"mul8", "mac", "absent"}, Timeout: 2 * time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.Modules) != 2 || r.Modules[0].Name != "tiny" || r.Modules[1].Name != "mac" || r.Modules[1].Count != 2 {
-				t.Fatalf("modules %+v, want tiny and mac ×2", r.Modules)
+			if len(r.Modules) != 3 || r.Modules[0].Name != "tiny" || r.Modules[1].Name != "mac" || r.Modules[1].Count != 2 ||
+				r.Modules[2].Name != "mul8" || r.Modules[2].Count != 2 {
+				t.Fatalf("modules %+v, want tiny, mac ×2 and mul8 ×2", r.Modules)
 			}
-			mac, top := r.Modules[1].Own, r.Modules[0].Own
-			if mac.DSP != 1 || r.Total.DSP != 2 {
-				t.Errorf("DSP: mac %d total %d, want 1 and 2", mac.DSP, r.Total.DSP)
+			mac, mul, top := r.Modules[1].Own, r.Modules[2].Own, r.Modules[0].Own
+			if mul.DSP != 1 || r.Total.DSP != 2 {
+				t.Errorf("DSP: mul8 %d total %d, want 1 and 2", mul.DSP, r.Total.DSP)
 			}
 			if top.Block <= 0 || top.Carry == 0 || top.FF < 10 || top.LUT == 0 {
 				t.Errorf("top %+v: want block RAM, carry, ≥ 10 FF, LUTs", top)
 			}
-			if r.Total.LUT != top.LUT+2*mac.LUT || r.Total.FF != top.FF+2*mac.FF {
-				t.Errorf("total %+v is not top + 2 × mac", r.Total)
+			if r.Total.LUT != top.LUT+2*(mac.LUT+mul.LUT) || r.Total.FF != top.FF+2*(mac.FF+mul.FF) {
+				t.Errorf("total %+v is not top + 2 × (mac + mul8)", r.Total)
 			}
 			d, _ := Lookup(map[Family]string{Xilinx7: "xc7a35t", ICE40: "ice40up5k"}[f])
 			if s := d.Fit(r.Total); len(s) != 0 {
@@ -112,6 +120,7 @@ func TestParseStat(t *testing.T) {
 	  "\\core": {"num_cells_by_type": {"LUT3": 4, "FDSE": 1, "DSP48E1": 1, "leaf": 3}},
 	  "\\leaf": {"num_cells_by_type": {"LUT1": 1}},
 	  "\\unused": {"num_cells_by_type": {"LUT1": 100}}},
+	       leaf               6
 	  "design": {"num_cells_by_type": {}}}`
 	r, err := ParseStat(Xilinx7, "top", []byte(data))
 	if err != nil {

@@ -117,6 +117,9 @@ func TestNetBuildChoice(t *testing.T) {
 	if code != 0 || stdout != string(first) {
 		t.Errorf("--arch parallel to stdout: exit %d, differs from the chosen parallel build", code)
 	}
+	if code, o, e := scc(t, "build", tiny, "--wrap", "axi"); code != 0 || !strings.Contains(o, "module Tiny_core (") || !strings.Contains(o, "module Tiny (") {
+		t.Errorf("--wrap axi: exit %d, want the wrapper Tiny around Tiny_core\n%s", code, e)
+	}
 	for _, a := range [][]string{{"--target", "ice40up5k"}, {"--arch", "folded:2"}} {
 		c1, o1, e1 := scc(t, append([]string{"build", tiny}, a...)...)
 		c2, o2, _ := scc(t, append([]string{"build", tiny}, a...)...)
@@ -184,14 +187,14 @@ func TestNetBuildMLIR(t *testing.T) {
 	}
 }
 
-// TestNetBuildReport synthesizes the tiny network for the iCE40 with
-// yosys: the table has its rows and columns, the cycles per step and the
-// real-time factor, and the fit.
+// TestNetBuildReport synthesizes the tiny network in its AXI wrapper for
+// the iCE40 with yosys: the table has its rows and columns, the cycles per
+// step and the real-time factor, and the fit.
 func TestNetBuildReport(t *testing.T) {
 	tool.Need(t, "yosys")
 	t.Parallel()
 	tiny, out := netFile(t, tinyNet)
-	code, _, stderr := scc(t, "build", tiny, "-o", out, "--target", "ice40up5k", "--report")
+	code, _, stderr := scc(t, "build", tiny, "-o", out, "--target", "ice40up5k", "--wrap", "axi", "--report")
 	for _, w := range []string{"synthesis of network Tiny, --arch parallel, for ice40up5k", "LUT", "FF", "carry", "DSP", "EBR", "SPRAM",
 		"total", "cycles per step", "at 100 MHz: ", "× real time", "fits ice40up5k"} {
 		if !strings.Contains(stderr, w) {
@@ -205,8 +208,10 @@ func TestNetBuildReport(t *testing.T) {
 	if row == nil || row[1] == "0" || row[2] == "0" {
 		t.Errorf("total row %q: want LUTs and FFs", row)
 	}
-	// The neuron datapath is its own row, one instance per neuron.
-	if !regexp.MustCompile(`(?m)^\s*DeltaLIF_a_step\s+4\s+[1-9]`).MatchString(stderr) {
-		t.Errorf("no row for the 4 step module instances:\n%s", stderr)
+	// The neuron datapath is its own row, one instance per neuron, and so
+	// is the core inside the AXI wrapper.
+	if !regexp.MustCompile(`(?m)^\s*DeltaLIF_a_step\s+4\s+[1-9]`).MatchString(stderr) ||
+		!regexp.MustCompile(`(?m)^\s*Tiny_core\s+1\s+[1-9]`).MatchString(stderr) {
+		t.Errorf("no row for the 4 step module instances or the core:\n%s", stderr)
 	}
 }
