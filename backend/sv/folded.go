@@ -134,7 +134,7 @@ func (pl *fplan) memories() []Memory {
 				add(name+".coef", fp.nb, fp.cfW, P, true)
 			}
 			if fp.hasInitROM() {
-				add(name+".init", fp.nb, fp.stW, P, true)
+				add(name+".init", fp.nb, fp.initROMW(), P, true)
 			}
 			add(name+".acc", fp.ring*fp.nb, fp.accW, P, false)
 		case fPoisson:

@@ -329,6 +329,8 @@ func (pl *fplan) core(r *frtl, fp *fpop) {
 		r.wire(fp.iw, lx+"_i", idx)
 		if fp.nb*P == fp.size || l < fp.size-(fp.nb-1)*P {
 			r.wire(0, lx+"_ok", x+"_cv")
+		} else if fp.nb == 1 {
+			r.wire(0, lx+"_ok", "1'b0") // beyond the population
 		} else {
 			r.wire(0, lx+"_ok", fmt.Sprintf("%s_cv && %s_ck < %s", x, x, flit(fp.ab, fp.nb-1)))
 		}
@@ -363,17 +365,27 @@ func (pl *fplan) neuronLane(r *frtl, fp *fpop, l int, initOK string) {
 	x := fp.pre
 	lx := fmt.Sprintf("%s_%d", x, l)
 	f := fp.f
-	// Initial word.
-	var init string
+	// Initial word: the states with per-neuron values come from a ROM
+	// holding just their fields, the others are constants.
+	init := pl.initWord(fp, 0)
 	if fp.hasInitROM() {
 		rom := make([]string, fp.nb)
 		for k := range fp.nb {
-			rom[k] = pl.initWord(fp, k*pl.lanes+l)
+			rom[k] = pl.initROMWord(fp, k*pl.lanes+l)
 		}
-		r.mem(&fmem{name: lx + "_in", w: fp.stW, depth: fp.nb, rom: rom, ra: x + "_k"})
-		init = lx + "_in_q"
-	} else {
-		init = pl.initWord(fp, 0)
+		r.mem(&fmem{name: lx + "_in", w: fp.initROMW(), depth: fp.nb, rom: rom, ra: x + "_k"})
+		var fs []string
+		off := 0
+		for s, st := range f.States {
+			w := st.Type.Width()
+			if fp.initWords[s] != nil {
+				fs = append(fs, fsl(lx+"_in_q", off, w))
+				off += w
+			} else {
+				fs = append(fs, lit(w, st.InitRaw))
+			}
+		}
+		init = fcat(fs)
 	}
 	prbAddr := x + "_k"
 	if pl.probed(fp) {
@@ -472,6 +484,33 @@ func (pl *fplan) initWord(fp *fpop, i int) string {
 			v = ws[i]
 		}
 		fs = append(fs, lit(st.Type.Width(), v))
+	}
+	return fcat(fs)
+}
+
+// initROMW returns the width of fp's init ROM word: the states with
+// per-neuron initial values.
+func (fp *fpop) initROMW() int {
+	w := 0
+	for s, st := range fp.f.States {
+		if fp.initWords[s] != nil {
+			w += st.Type.Width()
+		}
+	}
+	return w
+}
+
+// initROMWord returns neuron i's init ROM word (0 beyond the population).
+func (pl *fplan) initROMWord(fp *fpop, i int) string {
+	var fs []string
+	for s, st := range fp.f.States {
+		if ws := fp.initWords[s]; ws != nil {
+			v := int64(0)
+			if i < len(ws) {
+				v = ws[i]
+			}
+			fs = append(fs, lit(st.Type.Width(), v))
+		}
 	}
 	return fcat(fs)
 }

@@ -649,10 +649,13 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 			pr.rowLen[j]++
 		}
 	}
-	bestBits := int64(-1)
+	// Fewest block RAM bits: a word of w bits occupies bramWidth(w) bits
+	// of a RAMB36 (its 1, 2, 4, 9, 18 and 36-bit shapes); ties go to the
+	// wider gap (fewer escapes, fewer cycles).
+	var bestBits int64 = -1
 	for g := 1; g <= maxG; g++ {
-		b := (int64(ns) + esc[g]) * int64(g+pr.ww+pr.dw)
-		if bestBits < 0 || b < bestBits {
+		b := (int64(ns) + esc[g]) * int64(bramWidth(g+pr.ww+pr.dw))
+		if bestBits < 0 || b <= bestBits {
 			bestBits, pr.gb, pr.entries = b, g, ns+int(esc[g])
 		}
 	}
@@ -674,7 +677,19 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 	pr.rpW = fBits(pr.entries + 1)
 }
 
-// streamSeed is runtime.StreamSeed (backend/sv does not import runtime;
+// bramWidth returns the bits a w-bit word takes in a 7-series RAMB36:
+// the narrowest of its 1, 2, 4, 9, 18 and 36-bit aspect ratios holding
+// it, or whole 36-bit columns.
+func bramWidth(w int) int {
+	for _, a := range []int{1, 2, 4, 9, 18, 36} {
+		if w <= a {
+			return a
+		}
+	}
+	return (w + 35) / 36 * 36
+}
+
+// fStreamSeed is runtime.StreamSeed (backend/sv does not import runtime;
 // a test holds them equal): the initial xorshift32 state of stream
 // (seed, stream, index).
 func fStreamSeed(seed uint64, stream, index int) uint32 {

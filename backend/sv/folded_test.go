@@ -3,14 +3,18 @@ package sv
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"scc/internal/tool"
 	"scc/ir"
 	rt "scc/runtime"
 	"scc/sim"
@@ -439,4 +443,100 @@ func TestFoldedDump(t *testing.T) {
 	hw := n.HW(m)
 	os.WriteFile(filepath.Join(dir, "net.sv"), emitFoldedNet(t, m, n, NetOptions{Lanes: 2}), 0o644)
 	os.WriteFile(filepath.Join(dir, "tb.sv"), foldedTB(n, hw, 30, false, 0), 0o644)
+}
+
+// bramNet is big enough that yosys maps its memories to block RAM.
+const bramNet = `
+network B {
+    dt 0.1 ms
+    pop a = DeltaLIF[1024] { v = uniform(-70 mV, -56 mV, seed = 3) }
+    source k = poisson(rate = 900 Hz, seed = 5)[64]
+    proj ka = k -> a.J random(p = 0.1, seed = 6) { w = uniform(1 mV, 7 mV, seed = 8); delay uniform(1, 3, seed = 7) steps }
+    proj aa = a -> a.J random(p = 0.01, seed = 9) { w = 1 mV }
+    record a[0:2] v
+}
+`
+
+// TestFoldedBRAM: yosys synth_xilinx maps the folded memories of a
+// 1,024-neuron network to block RAM (RAMB18E1/RAMB36E1 in stat).
+func TestFoldedBRAM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("synth_xilinx takes a while")
+	}
+	tool.Need(t, "yosys")
+	model, err := os.ReadFile("../../models/delta_lif.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := compileSNN(t, "bram.snn", append(model, bramNet...), false)
+	n := m.Nets[0]
+	src := emitFoldedNet(t, m, n, NetOptions{Lanes: 1})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "net.sv"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "yosys", "-q", "-p", "read_verilog -sv net.sv; synth_xilinx -top B; tee -o stat.txt stat")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("yosys: %v\n%s", err, out)
+	}
+	stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(stat, []byte("RAMB18E1")) && !bytes.Contains(stat, []byte("RAMB36E1")) {
+		t.Errorf("synth_xilinx inferred no block RAM:\n%s", stat)
+	}
+	t.Logf("%s", stat)
+}
+
+func TestFoldedDumpBRAM(t *testing.T) {
+	dir := os.Getenv("SCC_FOLDED_DUMP")
+	if dir == "" {
+		t.Skip("SCC_FOLDED_DUMP not set")
+	}
+	model, _ := os.ReadFile("../../models/delta_lif.snn")
+	src := strings.ReplaceAll(bramNet, "[1024]", "[512]")
+	src = strings.ReplaceAll(src, "[64]", "[32]")
+	m := compileSNN(t, "bram.snn", append(model, src...), false)
+	os.WriteFile(filepath.Join(dir, "bram.sv"), emitFoldedNet(t, m, m.Nets[0], NetOptions{Lanes: 1}), 0o644)
+}
+
+// TestEstimateCUBA: the full-size CUBA example (4,000 neurons, ~320k
+// synapses) estimates quickly; its worst-case cycles come from the
+// schedule model, its memories fit the layout.
+func TestEstimateCUBA(t *testing.T) {
+	lib, err := os.ReadFile("../../models/cuba_lif.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := os.ReadFile("../../examples/cuba.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := compileSNN(t, "cuba.snn", append(lib, ex...), false)
+	n := m.Nets[0]
+	start := time.Now()
+	e, err := EstimateNet(m, n, NetOptions{Arch: ArchFolded, Lanes: 1})
+	el := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el > 2*time.Second {
+		t.Errorf("EstimateNet(CUBA) took %v", el)
+	}
+	if e.Neurons != 4000 || e.Synapses < 300000 {
+		t.Errorf("EstimateNet(CUBA) = %d neurons, %d synapses", e.Neurons, e.Synapses)
+	}
+	for _, s := range e.Storage {
+		if s != StorageCSR {
+			t.Errorf("CUBA storage %v, want csr (random rows)", s)
+		}
+	}
+	t.Logf("EstimateNet(CUBA) in %v: %d memory bits, worst %d cycles", el, e.MemoryBits(), e.CyclesPerStep)
+	for _, mm := range e.Memories {
+		t.Logf("  %s: %d × %d × %d", mm.Name, mm.Depth, mm.Bits, mm.Banks)
+	}
 }
