@@ -192,6 +192,13 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 		}
 		return writeOutput(out, data, stdout)
 	}
+	for _, p := range n.Pops {
+		if p.Kind == ir.PopExtern { // EmitNet's positioned refusal
+			if err := sv.EmitNet(io.Discard, u.mod, n, sv.NetOptions{Arch: sv.ArchParallel}); err != nil {
+				return netError(u, err)
+			}
+		}
+	}
 	for p := range c.byProj {
 		if !hasProj(n, p) {
 			return usagef("--storage %s=...: network %s has no projection %q", p, n.Name, p)

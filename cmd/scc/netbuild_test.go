@@ -167,6 +167,11 @@ func TestNetBuildFit(t *testing.T) {
 		}
 		noOutput(t, out)
 	}
+	sc := filepath.Join("..", "..", "examples", "sc_dense.snn")
+	if code, _, stderr := scc(t, "build", sc, "--target", "xc7a35t", "-o", out); code != 1 || !strings.Contains(stderr, "is an SC layer") {
+		t.Errorf("--target on an SC layer network: exit %d, stderr %q; want 1", code, stderr)
+	}
+	noOutput(t, out)
 }
 
 // TestNetBuildMLIR: networks of populations reach the MLIR emitter in
