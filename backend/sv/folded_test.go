@@ -30,6 +30,7 @@ network F {
     dt 0.1 ms
     pop a = DeltaLIF[7] { v = uniform(-70 mV, -56 mV, seed = 3) }
     pop b = DeltaLIF[5] { v = uniform(-70 mV, -56 mV, seed = 4) }
+    pop g = DeltaLIF[5] { v = uniform(-70 mV, -56 mV, seed = 20); tau_m = uniform(5 ms, 12 ms, seed = 21); I_e = uniform(200 pA, 400 pA, seed = 23) }
     source k = poisson(rate = 900 Hz, seed = 5, start = 0.3 ms)[6]
     source s = poisson(rate = 900 Hz, seed = 15)[3]
     proj ka = k -> a.J random(p = 0.5, seed = 6) { w = 7 mV; delay uniform(1, 3, seed = 7) steps }
@@ -37,10 +38,12 @@ network F {
     proj ba = b -> a[1:6].J one_to_one { w = -2 mV }
     proj bb = b -> b.J random(p = 0.5, seed = 9) { w = uniform(-3 mV, 5 mV, seed = 10) }
     proj sb = s -> b.J all_to_all { w = 60 mV; delay 1 steps }
+    proj kg = k -> g.J random(p = 0.6, seed = 22) { w = 4 mV }
     drive bg = poisson_sum(n = 200, rate = 20 Hz, w = 3 mV, seed = 12) -> a.J
     drive c = current(2 mV) -> b[1:4].J
     record a[0:3] v every 2 steps
     record b v
+    record g v every 3 steps
 }
 `
 
@@ -413,7 +416,7 @@ func TestEstimateNet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Neurons != 12 || e.Synapses == 0 || e.CyclesPerStep <= 0 || e.Formula == "" || len(e.Memories) == 0 {
+	if e.Neurons != 17 || e.Synapses == 0 || e.CyclesPerStep <= 0 || e.Formula == "" || len(e.Memories) == 0 {
 		t.Errorf("EstimateNet = %+v", e)
 	}
 	names := map[string]bool{}
