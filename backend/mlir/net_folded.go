@@ -48,15 +48,16 @@ import (
 //	      and the drives, the neuron's step function inline (lower.go),
 //	      the state written back, a spike appended to the list; sources
 //	      draw or read their AER-in bits.
-//	PROP  per projection, per spike of its pre population in the list,
-//	      per synapse of the CSR row: read the target's ring word at the
-//	      slot of its delay, write it back plus the weight (two cycles).
+//	PROP  a sequence of jobs, each a walk over a spike list and, per
+//	      entry, a row of items, two cycles per item (read, write): the
+//	      plasticity events (net_folded_plastic.go), then per projection,
+//	      per spike of its pre population, per synapse of the CSR row:
+//	      read the target's ring word at the slot of its delay, write it
+//	      back plus the weight.
 //	AER   the spike lists of the AER-out populations, in order (two
 //	      cycles per beat and the handshake).
 //	PROBE the sampled records' state words, neuron then var.
 //	DONE  done pulses, busy falls.
-//
-// Plasticity rules are not folded (a positioned error says so).
 
 // Phases of the folded core.
 const (
@@ -88,6 +89,8 @@ type foldgen struct {
 	fpops                           []*fpop
 	projs                           []*fproj
 	recs                            []*frec
+	jobs                            []*fjob   // PROP phase: plasticity events, then propagation
+	traces                          []*ftrace // net_folded_plastic.go
 	propEnd                         string
 	cases                           map[*op][][2]string // looked up only
 }
@@ -138,11 +141,34 @@ type fproj struct {
 	pre, post       *fpop
 	ns              int
 	kw              int
-	addr, data, en  string
-	rs, re          string
+	addr            string // propagate: the ring word of synapse k
 	rowStart        []int64
-	dst, del, words []int64
+	dst, del, words []int64 // CSR order, one pad entry
+	pl              *fplastic
 }
+
+// fjob is one walk of the PROP phase: over the spike list of a
+// population, per entry over a row of items (rowStart by the entry's
+// neuron), two cycles per item (read, write).
+type fjob struct {
+	kind     int
+	name     string
+	list     *fpop
+	rowStart []int64
+	kw       int
+	fq       *fproj  // jobProp, jobPre, jobPost
+	tr       *ftrace // jobAdd
+	kk       string  // the item (kw bits)
+	on, wr   string  // the job runs; its write cycle
+}
+
+// Kinds of jobs.
+const (
+	jobPre  = iota // on pre events of a plastic projection (CSR rows)
+	jobAdd         // the add of a post trace (one item per spike)
+	jobPost        // on post events (rows by post neuron)
+	jobProp        // propagation (CSR rows)
+)
 
 type frec struct {
 	r       *ir.Record
@@ -164,14 +190,9 @@ func buildFolded(m *ir.Module, n *ir.Net) (*hwModule, error) {
 }
 
 // validateFolded is validate without the parallel architecture's synapse
-// limit, and with plasticity refused.
+// limit.
 func (g *foldgen) validateFolded() error {
 	n := g.n
-	for _, pr := range n.Projs {
-		if pr.Rule != "" {
-			return fmt.Errorf("%v: mlir: network %s: projection %s has plasticity rule %s, which the folded MLIR architecture does not support (emit the parallel architecture, or the folded SystemVerilog)", pr.Pos, n.Name, pr.Name, pr.Rule)
-		}
-	}
 	for _, p := range n.Pops {
 		if f := g.m.Func(p.Func); p.Kind == ir.PopNeuron && f != nil && len(f.States) == 0 {
 			return fmt.Errorf("%v: mlir: population %s: %s has no state, which the folded architecture keeps in memory", p.Pos, p.Name, f.Name)
@@ -186,6 +207,9 @@ func (g *foldgen) validateFolded() error {
 	err := g.netgen.validate()
 	g.netgen.n = n
 	if err != nil {
+		return err
+	}
+	if err := g.netgen.validatePlastic(); err != nil {
 		return err
 	}
 	for _, pr := range saved {
@@ -347,11 +371,11 @@ func (g *foldgen) build() *hwModule {
 	for _, fp := range g.fpops {
 		maxN = max(maxN, fp.n)
 	}
-	g.qw = bits.Len(uint(max(len(g.projs), len(g.fpops), len(g.recs), 1)))
+	g.qw = bits.Len(uint(max(len(g.jobs), len(g.fpops), len(g.recs), 1)))
 	g.ew = bits.Len(uint(maxN))
 	g.kw = 1
-	for _, fq := range g.projs {
-		g.kw = max(g.kw, fq.kw)
+	for _, jb := range g.jobs {
+		g.kw = max(g.kw, jb.kw)
 	}
 	maxRec, maxVars := 1, 1
 	for _, r := range g.recs {

@@ -70,6 +70,10 @@ func (g *foldgen) plan() {
 		fq.dst[ns], fq.del[ns], fq.words[ns] = fq.dst[0], fq.del[0], 0 // the pad entry
 		g.projs = append(g.projs, fq)
 	}
+	g.planPlastic() // net_folded_plastic.go: traces, synapse memories, event jobs
+	for _, fq := range g.projs {
+		g.jobs = append(g.jobs, &fjob{kind: jobProp, name: fq.pr.Name, list: fq.pre, rowStart: fq.rowStart, kw: fq.kw, fq: fq})
+	}
 	for _, r := range n.Records {
 		if r.Kind != ir.RecordState {
 			continue
@@ -198,36 +202,36 @@ func (g *foldgen) popRegs() {
 func (g *foldgen) readPorts() {
 	b := g.b
 	tr := b.constant(1, 1)
-	// Propagate: the ring address of synapse k of each projection.
-	for qi, fq := range g.projs {
+	for _, fp := range g.fpops {
+		b.pos, b.base = g.pos(fp.gp.p.Pos), fp.gp.p.Name
+		fp.addr = g.clampc(fp)
+		fp.listRd = b.readPort(fp.list.m, g.uz(g.e, g.ew, fp.ab), tr, "listrd")
+	}
+	for qi, jb := range g.jobs {
+		b.pos, b.base = g.hm.pos, jb.name
+		jb.on = g.and(g.in[phProp], g.isQ(qi))
+		jb.wr = g.and(jb.on, g.eqc(g.ps, 2, 3))
+		jb.kk = g.uz(g.k, g.kw, jb.kw)
+		if jb.kind != jobProp {
+			continue
+		}
+		// Propagate: the ring address of synapse k.
+		fq := jb.fq
 		b.pos, b.base = g.pos(fq.pr.Pos), fq.pr.Name
-		kk := g.uz(g.k, g.kw, fq.kw)
 		post := fq.post
 		fr := post.rings[fq.pr.Port]
-		dst := g.valueOf(fq.pr.Name+"_dst", fq.dst, post.ab, kk, fq.kw)
-		maxD := fq.pr.MaxDelay()
+		dst := g.valueOf(fq.pr.Name+"_dst", fq.dst, post.ab, jb.kk, fq.kw)
 		tw := bits.Len(uint(2 * post.ringN))
-		d := g.valueOf(fq.pr.Name+"_delay", fq.del, tw, kk, fq.kw)
-		ws := signedBits(0, 0)
-		for _, w := range fq.words {
-			ws = max(ws, signedBits(w, w))
-		}
-		w := g.valueOf(fq.pr.Name+"_w", fq.words, ws, kk, fq.kw)
+		d := g.valueOf(fq.pr.Name+"_delay", fq.del, tw, jb.kk, fq.kw)
 		sum := b.binop(kAdd, g.uz(post.sl, post.slw, tw), d, tw, "ts")
-		slot := sum
-		if maxD > 0 {
-			over := b.icmp("uge", sum, b.constant(int64(post.ringN), tw), "wrap")
-			slot = b.mux(over, b.binop(kSub, sum, b.constant(int64(post.ringN), tw), tw, "ts"), sum, tw, "slot")
-		}
+		over := b.icmp("uge", sum, b.constant(int64(post.ringN), tw), "wrap")
+		slot := b.mux(over, b.binop(kSub, sum, b.constant(int64(post.ringN), tw), tw, "ts"), sum, tw, "slot")
 		fq.addr = g.ringAddr(post, fr, slot, tw, dst, post.ab)
-		fq.data = b.resize(num{w, ws, true}, fr.accW)
-		fq.en = g.and(g.in[phProp], g.eqc(g.ps, 2, 3), g.isQ(qi))
 	}
+	g.plasticReadPorts() // net_folded_plastic.go
 	for _, fp := range g.fpops {
 		p := fp.gp.p
 		b.pos, b.base = g.pos(p.Pos), p.Name
-		fp.addr = g.clampc(fp)
-		fp.listRd = b.readPort(fp.list.m, g.uz(g.e, g.ew, fp.ab), tr, "listrd")
 		if fp.state != nil {
 			addr := fp.addr
 			for ri, r := range g.recs {
@@ -244,9 +248,9 @@ func (g *foldgen) readPorts() {
 				continue
 			}
 			addr := g.ringAddr(fp, fr, fp.sl, fp.slw, fp.addr, fp.ab)
-			for qi, fq := range g.projs {
-				if fq.post == fp && fp.rings[fq.pr.Port] == fr {
-					addr = b.mux(g.and(g.in[phProp], g.isQ(qi)), fq.addr, addr, fr.aw, "addr")
+			for _, jb := range g.jobs {
+				if jb.kind == jobProp && jb.fq.post == fp && fp.rings[jb.fq.pr.Port] == fr {
+					addr = b.mux(jb.on, jb.fq.addr, addr, fr.aw, "addr")
 				}
 			}
 			fr.rd = b.readPort(fr.mem.m, addr, tr, "ringrd")
@@ -417,6 +421,7 @@ func (g *foldgen) update() {
 			fp.fire = g.and(fp.act, active, b.icmp("ult", u, b.constant(int64(src.Threshold), 32), "lt"))
 			fp.state.writes = append(fp.state.writes, [3]string{fp.act, fp.uiA, u})
 		}
+		g.traceSweep(fp) // net_folded_plastic.go
 		for _, w := range fp.actWrites {
 			w.m.writes = append(w.m.writes, [3]string{g.and(fp.act, w.en), w.addr, w.data})
 		}
@@ -607,34 +612,51 @@ func (g *foldgen) muxQ(vals []string, w int) string {
 	return r
 }
 
-// propagate builds the PROP phase's sequencing and the ring writes.
+// propagate builds the PROP phase's sequencing (the jobs in order) and
+// their writes.
 func (g *foldgen) propagate() {
 	b := g.b
 	b.pos, b.base = g.hm.pos, "prop"
 	in := g.in[phProp]
-	if len(g.projs) == 0 {
+	if len(g.jobs) == 0 {
 		g.propEnd = in
 		return
 	}
 	var limits, rss, res []string
-	for _, fq := range g.projs {
-		b.pos, b.base = g.pos(fq.pr.Pos), fq.pr.Name
-		pre := fq.pre
-		limits = append(limits, g.uz(pre.cnt, pre.cntw, g.ew))
-		rw := addrWidth(pre.n + 1)
-		row := g.b.array(fq.pr.Name+"_row", fq.kw, fq.rowStart)
-		j := g.uz(pre.listRd, pre.ab, rw)
+	for _, jb := range g.jobs {
+		b.pos, b.base = g.hm.pos, jb.name
+		lp := jb.list
+		limits = append(limits, g.uz(lp.cnt, lp.cntw, g.ew))
+		rw := addrWidth(lp.n + 1)
+		row := g.b.array(jb.name+"_row", jb.kw, jb.rowStart)
+		j := g.uz(lp.listRd, lp.ab, rw)
 		rs := b.arrayGet(row, j, "rs")
 		re := b.arrayGet(row, g.inc(j, rw), "re")
-		rss = append(rss, g.uz(rs, fq.kw, g.kw))
-		res = append(res, g.uz(re, fq.kw, g.kw))
+		rss = append(rss, g.uz(rs, jb.kw, g.kw))
+		res = append(res, g.uz(re, jb.kw, g.kw))
+		if jb.kind != jobProp {
+			g.plasticJob(jb) // net_folded_plastic.go
+			continue
+		}
+		fq := jb.fq
+		b.pos, b.base = g.pos(fq.pr.Pos), fq.pr.Name
 		fr := fq.post.rings[fq.pr.Port]
-		fr.mem.writes = append(fr.mem.writes, [3]string{fq.en, fq.addr, b.binop(kAdd, fr.rd, fq.data, fr.accW, "acc")})
+		var data string
+		if fq.pl != nil {
+			data = b.resize(fq.pl.states(g, 0), fr.accW)
+		} else {
+			ws := 1
+			for _, w := range fq.words {
+				ws = max(ws, signedBits(w, w))
+			}
+			data = b.resize(num{g.valueOf(fq.pr.Name+"_w", fq.words, ws, jb.kk, fq.kw), ws, true}, fr.accW)
+		}
+		fr.mem.writes = append(fr.mem.writes, [3]string{jb.wr, fq.addr, b.binop(kAdd, fr.rd, data, fr.accW, "acc")})
 	}
 	b.pos, b.base = g.hm.pos, "prop"
 	limit := g.muxQ(limits, g.ew)
 	rs, re := g.muxQ(rss, g.kw), g.muxQ(res, g.kw)
-	lastQ := g.isQ(len(g.projs) - 1)
+	lastQ := g.isQ(len(g.jobs) - 1)
 	s := func(k int64) string { return g.and(in, g.eqc(g.ps, 2, k)) }
 	exhausted := b.icmp("uge", g.e, limit, "exhausted")
 	s0x := g.and(s(0), exhausted)
