@@ -772,3 +772,31 @@ func parSplitMix64(x uint64) uint64 {
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
 }
+
+// ParallelCycles returns the worst-case clock cycles of one step of n in
+// the parallel architecture (every AER-out neuron spiking, every state
+// record sampling, no backpressure) and how it is computed: the step
+// strobe is taken on edge 0, the en cycle follows, then the serialisers
+// run side by side (AER-out: a cycle per chunk of CW bits of every AER-out
+// population plus one per spike; probe: one per word of a sampling record
+// plus one per idle record), then one cycle to see both finished; done is
+// high in the next cycle, and a step strobed in that cycle is taken at its
+// end. So a step takes 3 + max(chunks + spikes, probe words) cycles, host
+// strobing back to back.
+func ParallelCycles(m *ir.Module, n *ir.Net) (int64, string) {
+	sh := newShell(m, n)
+	var chunks, spikes, words int64
+	for k, p := range n.Pops {
+		if sh.hw.AEROut[k] {
+			chunks += int64((p.Size + sh.cw - 1) / sh.cw)
+			spikes += int64(p.Size)
+		}
+	}
+	for _, r := range n.Records {
+		if r.Kind == ir.RecordState {
+			words += int64((r.Hi - r.Lo) * len(r.Vars))
+		}
+	}
+	c := 3 + max(chunks+spikes, words)
+	return c, fmt.Sprintf("3 + max(AER-out chunks of %d bits %d + spikes %d, probe words %d) = %d", sh.cw, chunks, spikes, words, c)
+}

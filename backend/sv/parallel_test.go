@@ -310,7 +310,12 @@ type parRun struct {
 // population, an out-of-range index), the step strobe, and a monitor
 // printing every AER-out and probe beat and the done state. bp adds random
 // backpressure on both streams.
-func parBench(n *ir.Net, hw ir.NetHW, steps int, bp bool, seed uint64) string {
+//
+// With cut > 0, step cut is cut short by a reset a few cycles after its
+// strobe (its beats streaming) and the run starts over: steps 1..cut-1,
+// the cut step, then steps 1..steps-cut; the testbench prints "R" at the
+// reset.
+func parBench(n *ir.Net, hw ir.NetHW, steps int, bp bool, seed uint64, cut int) string {
 	rng := rand.New(rand.NewPCG(seed, 9))
 	var b strings.Builder
 	aw, pw, ns := hw.AERWidth, hw.ProbeWidth, max(1, len(hw.Sat))
@@ -362,7 +367,11 @@ func parBench(n *ir.Net, hw ir.NetHW, steps int, bp bool, seed uint64) string {
 		b.WriteString("    always @(negedge clk) begin\n        aer_out_ready = ($random % 3) != 0;\n        probe_ready = ($random % 4) != 0;\n    end\n")
 	}
 	b.WriteString("    initial begin\n        #22 rst_n = 1;\n        @(negedge clk);\n        while (!ready) @(negedge clk);\n")
-	for tt := 1; tt <= steps; tt++ {
+	for k := 1; k <= steps; k++ {
+		tt := k
+		if cut > 0 && k > cut {
+			tt = k - cut
+		}
 		var ev []uint64
 		for pi, p := range n.Pops {
 			if !hw.AERIn[pi] {
@@ -388,6 +397,11 @@ func parBench(n *ir.Net, hw ir.NetHW, steps int, bp bool, seed uint64) string {
 		rng.Shuffle(len(ev), func(i, j int) { ev[i], ev[j] = ev[j], ev[i] })
 		for _, e := range ev {
 			fmt.Fprintf(&b, "        send(%d'h%x);\n", aw, e)
+		}
+		if k == cut {
+			b.WriteString("        @(negedge clk);\n        step = 1;\n        @(negedge clk);\n        step = 0;\n        repeat (2) @(negedge clk);\n")
+			b.WriteString("        rst_n = 0;\n        $display(\"R\");\n        #3 rst_n = 1;\n        @(negedge clk);\n        while (!ready) @(negedge clk);\n")
+			continue
 		}
 		b.WriteString("        take;\n")
 	}
@@ -452,13 +466,17 @@ func parExpect(t testing.TB, m *ir.Module, n *ir.Net, steps int) []string {
 }
 
 // parSimulate runs the emitted RTL of n under parBench in Icarus.
-func parSimulate(t testing.TB, m *ir.Module, n *ir.Net, opt NetOptions, steps int, bp bool) parRun {
+func parSimulate(t testing.TB, m *ir.Module, n *ir.Net, opt NetOptions, steps int, bp bool, cut int) parRun {
 	t.Helper()
 	src := emitPar(t, m, n, opt)
-	out := runIcarus(t, map[string][]byte{"net.sv": src, "tb.sv": []byte(parBench(n, n.HW(m), steps, bp, 1))})
+	out := runIcarus(t, map[string][]byte{"net.sv": src, "tb.sv": []byte(parBench(n, n.HW(m), steps, bp, 1, cut))})
 	var r parRun
 	for _, l := range strings.Split(out, "\n") {
 		switch {
+		case l == "R": // drop the beats of the step cut short
+			for len(r.lines) > 0 && !strings.HasPrefix(r.lines[len(r.lines)-1], "D ") {
+				r.lines = r.lines[:len(r.lines)-1]
+			}
 		case strings.HasPrefix(l, "A "), strings.HasPrefix(l, "P "):
 			r.lines = append(r.lines, l)
 		case strings.HasPrefix(l, "D "):
@@ -470,6 +488,36 @@ func parSimulate(t testing.TB, m *ir.Module, n *ir.Net, opt NetOptions, steps in
 		}
 	}
 	return r
+}
+
+// parPredict returns the cycles the bench measures for step tt without
+// backpressure: 3 + max(chunks + spikes, probe words + idle records).
+func parPredict(m *ir.Module, n *ir.Net, want []string, tt int) int {
+	sh := newShell(m, n)
+	chunks := 0
+	for k, p := range n.Pops {
+		if sh.hw.AEROut[k] {
+			chunks += (p.Size + sh.cw - 1) / sh.cw
+		}
+	}
+	spikes, words, idle := 0, 0, 0
+	for _, l := range want {
+		var kind string
+		var st int
+		fmt.Sscan(l, &kind, &st)
+		if st == tt && kind == "A" {
+			spikes++
+		}
+		if st == tt && kind == "P" {
+			words++
+		}
+	}
+	for _, r := range n.Records {
+		if r.Kind == ir.RecordState && r.Hi > r.Lo && len(r.Vars) > 0 && tt%max(r.Every, 1) != 0 {
+			idle++
+		}
+	}
+	return 3 + max(chunks+spikes, words+idle)
 }
 
 // parDiff returns the first difference of two transcripts, "" if equal:
@@ -522,13 +570,42 @@ func TestParallelEqualsSim(t *testing.T) {
 			m, n := parExamples[name](t)
 			want := parExpect(t, m, n, steps)
 			for _, bp := range []bool{false, true} {
-				r := parSimulate(t, m, n, NetOptions{}, steps, bp)
+				r := parSimulate(t, m, n, NetOptions{}, steps, bp, 0)
 				if d := parDiff(r.lines, want); d != "" {
 					t.Fatalf("backpressure %v: RTL differs from sim.Net: %s", bp, d)
 				}
 				if !bp {
 					t.Logf("%d lines; cycles per step %v", len(want), r.cycles)
+					// The bench counts from the strobe's cycle to the
+					// cycle after done: ParallelCycles + 1 at most.
+					worst, formula := ParallelCycles(m, n)
+					for k, c := range r.cycles {
+						if int64(c) > worst+1 {
+							t.Errorf("step %d took %d cycles, more than ParallelCycles %s (+1)", k+1, c, formula)
+						}
+						if p := parPredict(m, n, want, k+1); c != p {
+							t.Errorf("step %d took %d cycles, want 3 + max(chunks + spikes, probe cycles) = %d", k+1, c, p)
+						}
+					}
 				}
+			}
+		})
+	}
+}
+
+// TestParallelReset: a reset while a step's beats stream (with
+// backpressure) returns the core to its initial state: the run that
+// follows equals a fresh sim.Net.
+func TestParallelReset(t *testing.T) {
+	const steps, cut = 40, 13
+	for _, name := range []string{"tiny", "plastic"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m, n := parExamples[name](t)
+			want := append(parExpect(t, m, n, cut-1), parExpect(t, m, n, steps-cut)...)
+			r := parSimulate(t, m, n, NetOptions{}, steps, true, cut)
+			if d := parDiff(r.lines, want); d != "" {
+				t.Fatalf("RTL with a reset in step %d differs from sim.Net: %s", cut, d)
 			}
 		})
 	}
@@ -542,7 +619,7 @@ func TestParallelMutationsCaught(t *testing.T) {
 	for _, mu := range []Mutation{MutateDelaySlot, MutateNoSat, MutateCSRRow} {
 		t.Run(fmt.Sprint(mu), func(t *testing.T) {
 			t.Parallel()
-			r := parSimulate(t, m, n, NetOptions{Mutate: mu}, steps, false)
+			r := parSimulate(t, m, n, NetOptions{Mutate: mu}, steps, false, 0)
 			if parDiff(r.lines, want) == "" {
 				t.Errorf("mutation %d not caught by the comparison with sim.Net", mu)
 			}
