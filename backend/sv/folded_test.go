@@ -448,23 +448,24 @@ func TestFoldedDump(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "tb.sv"), foldedTB(n, hw, 30, false, 0), 0o644)
 }
 
-// bramNet is big enough that yosys maps its memories to block RAM.
+// bramNet is big enough that yosys maps its memories to block RAM, and
+// small enough to synthesize in seconds.
 const bramNet = `
 network B {
     dt 0.1 ms
-    pop a = DeltaLIF[1024] { v = uniform(-70 mV, -56 mV, seed = 3) }
-    source k = poisson(rate = 900 Hz, seed = 5)[64]
-    proj ka = k -> a.J random(p = 0.1, seed = 6) { w = uniform(1 mV, 7 mV, seed = 8); delay uniform(1, 3, seed = 7) steps }
-    proj aa = a -> a.J random(p = 0.01, seed = 9) { w = 1 mV }
+    pop a = DeltaLIF[512] { v = uniform(-70 mV, -56 mV, seed = 3) }
+    source k = poisson(rate = 900 Hz, seed = 5)[16]
+    proj ka = k -> a.J random(p = 0.1, seed = 6) { w = 2 mV }
     record a[0:2] v
 }
 `
 
-// TestFoldedBRAM: yosys synth_xilinx maps the folded memories of a
-// 1,024-neuron network to block RAM (RAMB18E1/RAMB36E1 in stat).
+// TestFoldedBRAM: yosys maps the folded memories of a 512-neuron
+// network to block RAM: RAMB18E1/RAMB36E1 with synth_xilinx, SB_RAM40_4K
+// (EBR) with synth_ice40.
 func TestFoldedBRAM(t *testing.T) {
 	if testing.Short() {
-		t.Skip("synth_xilinx takes a while")
+		t.Skip("synthesis takes a while")
 	}
 	tool.Need(t, "yosys")
 	model, err := os.ReadFile("../../models/delta_lif.snn")
@@ -472,27 +473,33 @@ func TestFoldedBRAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := compileSNN(t, "bram.snn", append(model, bramNet...), false)
-	n := m.Nets[0]
-	src := emitFoldedNet(t, m, n, NetOptions{Lanes: 1})
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "net.sv"), src, 0o644); err != nil {
-		t.Fatal(err)
+	src := emitFoldedNet(t, m, m.Nets[0], NetOptions{Lanes: 1})
+	for _, tc := range []struct{ synth, want, alt string }{
+		{"synth_xilinx", "RAMB18E1", "RAMB36E1"},
+		{"synth_ice40", "SB_RAM40_4K", "SB_RAM40_4K"},
+	} {
+		t.Run(tc.synth, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "net.sv"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "yosys", "-q", "-p", "read_verilog -sv net.sv; "+tc.synth+" -top B; tee -q -o stat.txt stat")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("yosys: %v\n%s", err, out)
+			}
+			stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(stat, []byte(tc.want)) && !bytes.Contains(stat, []byte(tc.alt)) {
+				t.Errorf("%s inferred no block RAM (%s or %s):\n%s", tc.synth, tc.want, tc.alt, stat)
+			}
+		})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "yosys", "-q", "-p", "read_verilog -sv net.sv; synth_xilinx -top B; tee -o stat.txt stat")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("yosys: %v\n%s", err, out)
-	}
-	stat, err := os.ReadFile(filepath.Join(dir, "stat.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(stat, []byte("RAMB18E1")) && !bytes.Contains(stat, []byte("RAMB36E1")) {
-		t.Errorf("synth_xilinx inferred no block RAM:\n%s", stat)
-	}
-	t.Logf("%s", stat)
 }
 
 func TestFoldedDumpBRAM(t *testing.T) {
@@ -501,9 +508,7 @@ func TestFoldedDumpBRAM(t *testing.T) {
 		t.Skip("SCC_FOLDED_DUMP not set")
 	}
 	model, _ := os.ReadFile("../../models/delta_lif.snn")
-	src := strings.ReplaceAll(bramNet, "[1024]", "[512]")
-	src = strings.ReplaceAll(src, "[64]", "[32]")
-	m := compileSNN(t, "bram.snn", append(model, src...), false)
+	m := compileSNN(t, "bram.snn", append(model, bramNet...), false)
 	os.WriteFile(filepath.Join(dir, "bram.sv"), emitFoldedNet(t, m, m.Nets[0], NetOptions{Lanes: 1}), 0o644)
 }
 
