@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -311,6 +312,14 @@ func TestFoldedMLIROpt(t *testing.T) {
 	}
 	if gen != emitNetString(t, m, n, NetOptions{Options: Options{Generic: true}, Arch: ArchFolded}) {
 		t.Error("two emissions differ")
+	}
+	// A read port whose memory type disagrees with the memory's: rejected.
+	bad := regexp.MustCompile(`("seq\.firmem\.read_port"\(%\w+, %\w+, %clk, %true\) : \(!seq\.firmem<\d+) x `).ReplaceAllString(gen, "${1}0 x ")
+	if bad == gen {
+		t.Fatal("no read port to mutate")
+	}
+	if err := mlirOpt(opt, bad); err == nil {
+		t.Errorf("mlir-opt-16 accepts a read port of a memory of another type")
 	}
 	for _, want := range []string{"folded architecture", `"seq.firmem"()`, `"seq.firmem.read_port"`, `"seq.firmem.write_port"`, `"hw.aggregate_constant"`, `loc("tiny.snn":`} {
 		if !strings.Contains(gen, want) {
