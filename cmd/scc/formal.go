@@ -26,6 +26,7 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	keep := fs.String("keep", "", "keep the harness, model, logs and traces in this directory")
 	verbose := fs.Bool("v", false, "report every solver run on stderr as it ends, and the engine that decided each property")
 	acceptBounded := fs.Bool("accept-bounded", false, "exit 0 when no property failed or is unknown, even if some hold only to the BMC depth (without it: exit 4, not proven)")
+	arch := fs.String("arch", "", "a network: the architecture whose core is checked, parallel or folded[:P] (default: both); the parallel ≡ folded miter runs in any case")
 	equiv := fs.Bool("equiv", false, "prove two designs equivalent: scc formal --equiv A.sv B.sv --top NAME")
 	refTop := fs.String("ref-top", "", "--equiv: the module of B (default: --top)")
 	var maps, taps, dutParams, refParams multiFlag
@@ -108,6 +109,18 @@ func runFormal(args []string, stdout, stderr io.Writer) error {
 	u, err := compile(pos[0], src, copt)
 	if err := u.report(stderr, err); err != nil {
 		return err
+	}
+	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
+		netDepth := 0 // formalnet.go picks one that covers a few steps
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "depth" {
+				netDepth = *depth
+			}
+		})
+		return runFormalNet(pos[0], u.mod, n, *arch, netDepth, opt, verdict{*acceptBounded, *verbose}, stdout)
+	}
+	if *arch != "" {
+		return usagef("--arch applies to a network; %s has none", pos[0])
 	}
 	f, err := pick(u.mod, u.resolve(pf.top))
 	if err != nil {
