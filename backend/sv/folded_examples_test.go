@@ -2,9 +2,9 @@ package sv
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
-	"path/filepath"
 	"testing"
 	"time"
 )
