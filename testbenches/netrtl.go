@@ -112,8 +112,8 @@ func (m *NetMismatch) String() string {
 type NetCosimResult struct {
 	Net, Sim string
 	// Steps is the number of committed steps compared; Resets the resets
-	// after the first.
-	Steps, Resets int
+	// after the first, Cut the steps a reset stopped before their done.
+	Steps, Resets, Cut int
 	// Spikes, ProbeWords: AER-out and probe words compared; Events: AER-in
 	// beats sent (with the repeated and out-of-range ones).
 	Spikes, ProbeWords, Events int
@@ -138,8 +138,8 @@ func (r *NetCosimResult) StepsPerSecond() float64 {
 
 // Summary is a one-line report.
 func (r *NetCosimResult) Summary() string {
-	s := fmt.Sprintf("cosim network %s (%s): %d steps (%d resets), %d spikes, %d probe words, %d AER-in events; cycles/step %s (min/mean/max without backpressure), %.0f steps/s",
-		r.Net, r.Sim, r.Steps, r.Resets, r.Spikes, r.ProbeWords, r.Events, r.Cycles, r.StepsPerSecond())
+	s := fmt.Sprintf("cosim network %s (%s): %d steps (%d resets, %d mid-step), %d spikes, %d probe words, %d AER-in events; cycles/step %s (min/mean/max without backpressure), %.0f steps/s",
+		r.Net, r.Sim, r.Steps, r.Resets, r.Cut, r.Spikes, r.ProbeWords, r.Events, r.Cycles, r.StepsPerSecond())
 	if r.First != nil {
 		s += "; MISMATCH at " + r.First.String()
 	} else {
@@ -211,7 +211,8 @@ func cosimNet(ctx context.Context, m *ir.Module, n *ir.Net, hw ir.NetHW, rtl []b
 			return nil, err
 		}
 	}
-	exe, err := buildNet(ctx, opt.Sim, dir, []string{mod + ".sv", top + ".sv"}, top)
+	srcs := []string{mod + ".sv", top + ".sv"}
+	exe, err := buildNet(ctx, opt.Sim, dir, srcs, top, false)
 	if err != nil {
 		return nil, fmt.Errorf("cosim %s (%s): %v", n.Name, opt.Sim, err)
 	}
@@ -233,13 +234,19 @@ func cosimNet(ctx context.Context, m *ir.Module, n *ir.Net, hw ir.NetHW, rtl []b
 	}
 	if res.First != nil {
 		// Run again, dumping the strobe before the failing one and the
-		// failing one (a seeded run repeats exactly).
+		// failing one (a seeded run repeats exactly); Verilator builds
+		// without --trace for speed, so it builds once more.
 		s := res.First.strobe
-		args := append(exe[1:len(exe):len(exe)], fmt.Sprintf("+vcd_from=%d", max(s-1, 1)), fmt.Sprintf("+vcd_to=%d", s))
-		if _, err := run(ctx, dir, exe[0], args...); err == nil {
-			vcd := filepath.Join(dir, netVCD)
-			if _, err := os.Stat(vcd); err == nil {
-				res.VCD, res.First.VCD = vcd, vcd
+		if opt.Sim == "verilator" {
+			exe, err = buildNet(ctx, opt.Sim, dir, srcs, top, true)
+		}
+		if err == nil {
+			args := append(exe[1:len(exe):len(exe)], fmt.Sprintf("+vcd_from=%d", max(s-1, 0)), fmt.Sprintf("+vcd_to=%d", s))
+			if _, err := run(ctx, dir, exe[0], args...); err == nil {
+				vcd := filepath.Join(dir, netVCD)
+				if _, err := os.Stat(vcd); err == nil {
+					res.VCD, res.First.VCD = vcd, vcd
+				}
 			}
 		}
 		res.Dir = dir
@@ -249,8 +256,9 @@ func cosimNet(ctx context.Context, m *ir.Module, n *ir.Net, hw ir.NetHW, rtl []b
 
 // buildNet compiles files in dir for simName (through the shared
 // BuildCache, or a cache of this run's own) and returns the command that
-// runs the simulation in dir.
-func buildNet(ctx context.Context, simName, dir string, files []string, top string) ([]string, error) {
+// runs the simulation in dir. A Verilator build without trace cannot dump
+// a VCD (it compiles in half the time).
+func buildNet(ctx context.Context, simName, dir string, files []string, top string, trace bool) ([]string, error) {
 	c := shared.Load()
 	if c == nil {
 		bdir := filepath.Join(dir, "build")
@@ -286,7 +294,10 @@ func buildNet(ctx context.Context, simName, dir string, files []string, top stri
 		if err != nil {
 			return nil, err
 		}
-		flags := append([]string{"--main", "--exe"}, verilatorCheck...)
+		flags := []string{"--main", "--exe", "--timing", "-Wall"}
+		if trace {
+			flags = append(flags, "--trace")
+		}
 		exe, log, ok, err := c.verilator(ctx, verilator, mk, dir, flags, files, top)
 		if err != nil {
 			return nil, fmt.Errorf("%v\n%s", err, tail(log, 40))

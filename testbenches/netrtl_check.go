@@ -221,6 +221,7 @@ func checkNet(m *ir.Module, n *ir.Net, hw ir.NetHW, pl *netPlan, obs string, res
 	if !ended {
 		return fmt.Errorf("the testbench ended early; observations:\n%s", tail(obs, 20))
 	}
+	res.Cut = cut
 	if res.Steps+cut != pl.strobes {
 		return fmt.Errorf("the testbench completed %d steps and cut %d, want %d strobes", res.Steps, cut, pl.strobes)
 	}

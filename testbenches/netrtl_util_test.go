@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"scc/ir"
 	"scc/irgen"
 	"scc/lang"
+	"scc/models"
 	"scc/parser"
 	"scc/passes"
 	"scc/sim"
@@ -28,6 +30,7 @@ func compileNet(t testing.TB, path string) (*ir.Module, *ir.Net) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	withLibrary(t, f)
 	info, err := lang.Check(f)
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +46,42 @@ func compileNet(t testing.TB, path string) (*ir.Module, *ir.Net) {
 		t.Fatalf("%s: %d networks, want 1", path, len(m.Nets))
 	}
 	return m, m.Nets[0]
+}
+
+// withLibrary appends to f the models/ declarations of the models its
+// populations name but f does not declare (as cmd/scc does).
+func withLibrary(t testing.TB, f *lang.File) {
+	t.Helper()
+	declared := map[string]bool{}
+	var wanted []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *lang.Model:
+			declared[d.Name] = true
+		case *lang.Network:
+			for _, it := range d.Items {
+				if p, ok := it.(*lang.Pop); ok {
+					wanted = append(wanted, p.Model)
+				}
+			}
+		}
+	}
+	for _, name := range models.Names() {
+		src, err := models.Source(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf, err := parser.ParseFile("models/"+name, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range lf.Decls {
+			if m, ok := d.(*lang.Model); ok && slices.Contains(wanted, m.Name) && !declared[m.Name] {
+				declared[m.Name] = true
+				f.Decls = append(f.Decls, m)
+			}
+		}
+	}
 }
 
 // writeNet writes files (name → text) into a fresh temp dir and returns
@@ -79,7 +118,7 @@ network Tiny {
     source s = spikes(file = "s.csv")[3]
     pop n = Leaky[4]
     source k = poisson(rate = 300 Hz, seed = 5)[2]
-    proj a = s -> n.J all_to_all { w = 6 mV; delay 1 steps }
+    proj a = s -> n.J all_to_all { w = 50 mV; delay 1 steps }
     proj b = k -> n[0:2].J one_to_one { w = 3 mV; delay 2 steps }
     proj c = n -> n.J all_to_all { w = -1 mV; delay 1 steps }
     record n v

@@ -135,8 +135,8 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 	if opt.Arch == sv.ArchFolded {
 		detail += ", storage " + opt.Default.String()
 	}
-	fmt.Fprintf(r.stdout, "cosim network %s (%s, %s): %d steps (%d mid-run resets), %d spikes and %d probe words compared, %d AER-in events\n",
-		n.Name, detail, res.Sim, res.Steps, res.Resets, res.Spikes, res.ProbeWords, res.Events)
+	fmt.Fprintf(r.stdout, "cosim network %s (%s, %s): %d steps (%d mid-run resets, %d of them mid-step), %d spikes and %d probe words compared, %d AER-in events\n",
+		n.Name, detail, res.Sim, res.Steps, res.Resets, res.Cut, res.Spikes, res.ProbeWords, res.Events)
 	fmt.Fprintf(r.stdout, "cycles/step %s (min/mean/max, %d steps without backpressure; all steps %s); %s %.0f steps/s\n",
 		res.Cycles, res.Cycles.N, res.AllCycles, res.Sim, res.StepsPerSecond())
 	if f := res.First; f != nil {
