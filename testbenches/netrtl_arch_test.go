@@ -66,7 +66,7 @@ var netExamples = []netExample{
 	{name: "coba", steps: 150, repl: []string{"CobaExpLIF[3200]", "CobaExpLIF[24]", "CobaExpLIF[800]", "CobaExpLIF[8]", "p = 0.02", "p = 0.15",
 		"[4000]", "[32]", "kick[0:3200]", "kick[0:24]", "kick[3200:4000]", "kick[24:32]"}},
 	{name: "brunel", steps: 600, verilator: true, repl: []string{"BrunelLIF[1000]", "BrunelLIF[24]", "BrunelLIF[250]", "BrunelLIF[6]", "k = 100", "k = 8", "k = 25", "k = 2"}},
-	{name: "synfire", steps: 300, verilator: true, data: cropSynfire, repl: []string{"SynfireLIF[100]", "SynfireLIF[6]"}},
+	{name: "synfire", steps: 300, verilator: true, data: cropSynfire, repl: []string{"SynfireLIF[100]", "SynfireLIF[4]"}},
 	{name: "classifier", steps: 400, verilator: true, data: cropClassifier, repl: []string{"[784]", "[48]", "IntLIF[128]", "IntLIF[12]"}},
 	{name: "stdp", steps: 600, repl: []string{"[1000]", "[16]", "rate = 15 Hz", "rate = 200 Hz"}},
 }

@@ -103,6 +103,7 @@ type netCosimRun struct {
 	flags   *netCosimFlags
 	stdout  io.Writer
 	version string
+	mutate  sv.Mutation // tests only: a planted bug the run must catch
 }
 
 // cosimNeurons emits network n of u in the architecture the flags pick,
@@ -116,6 +117,7 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 	if why != "" {
 		fmt.Fprintln(r.stdout, why)
 	}
+	opt.Mutate = r.mutate
 	var rtl bytes.Buffer
 	if err := sv.EmitNet(&rtl, u.mod, n, opt); err != nil {
 		return fmt.Errorf("%s: %v", r.path, err)

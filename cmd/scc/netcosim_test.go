@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"scc/backend/sv"
 	"scc/internal/tool"
 )
 
@@ -111,5 +114,35 @@ func TestCosimSCLayerNetwork(t *testing.T) {
 	code, out, stderr := scc(t, "cosim", exampleNet("sc_dense.snn"), "--steps", "300")
 	if code != 0 || !strings.Contains(out, "cosim SCDense: 300 steps") || !strings.Contains(out, "0 mismatches") {
 		t.Fatalf("scc cosim sc_dense.snn: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestCosimNetworkMismatch: a planted bug (sv.MutateDelaySlot) is a
+// failure (exit 1) naming the network, step, population, neuron, signal,
+// want, got and the waveform, which exists.
+func TestCosimNetworkMismatch(t *testing.T) {
+	tool.Need(t, "iverilog", "vvp")
+	path := writeTinyNet(t)
+	u, err := compileFile(path, compileOpts{}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	r := &netCosimRun{path: path, sim: "iverilog", steps: 40, seed: 1, keep: t.TempDir(),
+		flags: &netCosimFlags{arch: "parallel"}, stdout: &out, version: version, mutate: sv.MutateDelaySlot}
+	err = r.cosimNeurons(u, pickNetwork(u.mod, ""))
+	var f *failure
+	if !errors.As(err, &f) {
+		t.Fatalf("cosim of a mutated core: %v, want a failure\n%s", err, out.String())
+	}
+	t.Log(f.msg)
+	for _, w := range []string{"co-simulation mismatch in Tiny (parallel) at step ", "spike of n neuron ", "want 1, got 0", "waveform: "} {
+		if !strings.Contains(f.msg, w) {
+			t.Errorf("message lacks %q: %s", w, f.msg)
+		}
+	}
+	_, vcd, _ := strings.Cut(f.msg, "waveform: ")
+	if st, err := os.Stat(strings.TrimSpace(vcd)); err != nil || st.Size() == 0 {
+		t.Errorf("waveform %q: %v", vcd, err)
 	}
 }
