@@ -166,6 +166,7 @@ func GenerateNet(m *ir.Module, n *ir.Net, c NetCore) (*Harness, error) {
 	if err := accChecker(&b, h, m, n, hw); err != nil {
 		return nil, err
 	}
+	stepChecker(&b, h, m, n, hw)
 	h.head = b.String()
 	h.tail = "endmodule\n`endif\n"
 	return h, nil
@@ -186,14 +187,7 @@ func accChecker(b *strings.Builder, h *Harness, m *ir.Module, n *ir.Net, hw ir.N
 	fmt.Fprintf(b, "  wire [%d:0] f_out_pop = aer_out_data[%d:%d];\n  wire [%d:0] f_out_idx = aer_out_data[%d:0];\n",
 		hw.PopBits-1, hw.AERWidth-1, ib, ib-1, ib-1)
 	fmt.Fprintf(b, "  wire f_in_fire = rst_n && aer_in_valid && aer_in_ready;\n")
-	used := map[string]bool{}
-	for _, pr := range n.Projs {
-		used[pr.Pre] = true
-	}
 	for pi, p := range n.Pops {
-		if !used[p.Name] {
-			continue
-		}
 		sp := "f_sp_" + ident(p.Name)
 		fmt.Fprintf(b, "  reg [%d:0] %s = %d'd0;\n", p.Size-1, sp, p.Size)
 		fmt.Fprintf(b, "  always @(posedge clk) begin\n    if (!rst_n) %s <= %d'd0;\n    else begin\n      if (done) %s <= %d'd0;\n", sp, p.Size, sp, p.Size)

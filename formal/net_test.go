@@ -188,6 +188,11 @@ func TestNetPropsFake(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tc.cycles < worst {
+				// Only the property under test: after a failure the
+				// driver races again on the rest.
+				h.Props = slices.DeleteFunc(h.Props, func(p formal.Property) bool { return p.Name != "done_within" })
+			}
 			rep := proveNet(t, h, files, 40)
 			st := statuses(rep)
 			for name, want := range tc.want {
@@ -199,6 +204,9 @@ func TestNetPropsFake(t *testing.T) {
 				return
 			}
 			for _, r := range rep.Results {
+				if strings.HasPrefix(r.Prop.Name, "update_") {
+					continue // the stand-in computes no neurons
+				}
 				if r.Status == formal.Failed || r.Status == formal.Unknown {
 					t.Errorf("%s: %v with the core's worst-case cycle count\n%s", r.Prop.Name, r.Status, reportText(rep))
 				}

@@ -3,6 +3,7 @@ package formal_test
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,30 @@ func TestNetPropsArch(t *testing.T) {
 				t.Errorf("%s FAILED at step %d\n%s\n%s", r.Prop.Name, r.Step, r.Table, reportText(rep))
 			}
 		})
+	}
+}
+
+// TestNetUpdateCatchesDelaySlot: the update property (each step commits
+// the step function of the previous probed state and the sum due) fails
+// on a parallel core whose spikes land one step late
+// (sv.MutateDelaySlot): the delay-line semantics are checked on the core.
+func TestNetUpdateCatchesDelaySlot(t *testing.T) {
+	t.Parallel()
+	m, n := compileFour(t)
+	c := archCore(t, m, n, "parallel", sv.NetOptions{Arch: sv.ArchParallel, Mutate: sv.MutateDelaySlot})
+	h, err := formal.GenerateNet(m, n, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the property under test: after a failure the driver races
+	// again on the rest.
+	h.Props = slices.DeleteFunc(h.Props, func(p formal.Property) bool { return p.Name != "update_n" })
+	if len(h.Props) != 1 {
+		t.Fatal("the harness has no update_n property")
+	}
+	rep := proveNetWithin(t, h, c.Files, 20, 90*time.Second)
+	if st := statuses(rep)["update_n"]; st != formal.Failed {
+		t.Errorf("update_n on a delay-slot mutant: %v, want FAILED\n%s", st, reportText(rep))
 	}
 }
 
