@@ -37,6 +37,7 @@ const (
 	fsOut
 	fsPrb
 	fsDone
+	fsPlas
 )
 
 // Propagate, output and probe sub-states (register ps).
@@ -160,6 +161,7 @@ func (pl *fplan) write(w *bufio.Writer) {
 		pl.driveLogic(r, d)
 	}
 	pl.propagate(r)
+	pl.plasticity(r)
 	pl.output(r)
 	pl.probe(r)
 	pl.fsm(r)
@@ -206,8 +208,12 @@ func (pl *fplan) header(w *bufio.Writer) {
 		"output wire probe_last",
 	}
 	w.WriteString("    " + strings.Join(ports, ",\n    ") + "\n);\n")
-	fmt.Fprintf(w, "  localparam [2:0] S_INIT = 3'd%d, S_IDLE = 3'd%d, S_UPD = 3'd%d, S_PROP = 3'd%d, S_OUT = 3'd%d, S_PRB = 3'd%d, S_DONE = 3'd%d;\n",
+	fmt.Fprintf(w, "  localparam [2:0] S_INIT = 3'd%d, S_IDLE = 3'd%d, S_UPD = 3'd%d, S_PROP = 3'd%d, S_OUT = 3'd%d, S_PRB = 3'd%d, S_DONE = 3'd%d",
 		fsInit, fsIdle, fsUpd, fsProp, fsOut, fsPrb, fsDone)
+	if pl.plastic() {
+		fmt.Fprintf(w, ", S_PLAS = 3'd%d", fsPlas)
+	}
+	w.WriteString(";\n")
 }
 
 func (pl *fplan) writeMem(w *bufio.Writer, m *fmem) {
@@ -342,6 +348,7 @@ func (pl *fplan) core(r *frtl, fp *fpop) {
 		case fSpikes:
 			pl.spikesLane(r, fp, l, initOK)
 		}
+		pl.traceLanes(r, fp, l)
 		mk = append(mk, fmt.Sprintf("(%s_ok & %s_sp)", lx, lx))
 	}
 	r.wire(P, x+"_mk", fcat(mk))
@@ -708,7 +715,7 @@ func (pl *fplan) pnW() int {
 func (pl *fplan) laneAddrPn(fp *fpop) string { return fp.pre + "_pa" }
 
 // nprojW etc.: counter widths.
-func (pl *fplan) pjW() int { return fBits(len(pl.projs) + 1) }
+func (pl *fplan) pjW() int { return fBits(max(len(pl.projs), len(pl.postTraces())) + 1) }
 func (pl *fplan) ptrW() int {
 	w := 1
 	for _, pr := range pl.projs {
@@ -796,6 +803,9 @@ func (pl *fplan) propagate(r *frtl) {
 		default:
 			valid = fmt.Sprintf("ev && %s_on", x)
 			idx = fz("ec", cwr, piw)
+		}
+		if pr.rule != nil {
+			wt = fsl(x+"_sy_q", 0, pt.w)
 		}
 		if wt == "" {
 			wt = lit(pt.w, pr.w0)

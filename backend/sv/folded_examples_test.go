@@ -105,3 +105,33 @@ func TestFoldedSynfire(t *testing.T) {
 		t.Error("no spikes in the compared steps: the test compares nothing")
 	}
 }
+
+// TestFoldedSTDPExample: the stdp example (1,000 Poisson inputs, one
+// neuron, all_to_all with STDP) equals sim.Net in the folded RTL.
+func TestFoldedSTDPExample(t *testing.T) {
+	t.Parallel()
+	path := "../../examples/stdp.snn"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := compileSNN(t, path, withModels(t, src), false)
+	n := m.Nets[0]
+	hw := n.HW(m)
+	const steps = 60
+	want, spk := expectFolded(t, m, n, hw, steps)
+	opt := NetOptions{Lanes: 4}
+	got, cyc := runFolded(t, emitFoldedNet(t, m, n, opt), foldedTB(n, hw, steps, false, 0))
+	if d := firstDiff(got, want); d != "" {
+		t.Fatalf("folded stdp example differs from sim.Net: %s", d)
+	}
+	pl, err := newPlan(m, n, opt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range cyc {
+		if w := pl.stepCycles(spk[k], k+1, false); c != w {
+			t.Errorf("step %d: %d cycles, schedule model says %d", k+1, c, w)
+		}
+	}
+}

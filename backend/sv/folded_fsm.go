@@ -37,6 +37,9 @@ func (pl *fplan) fsm(r *frtl) {
 		p(3, "%s <= %s;", x.n, v)
 	}
 	p(3, "ev <= 1'b0;")
+	if pl.plastic() {
+		p(3, "qm <= 2'd0; ek <= %s; xl <= 64'd0;", flit(pw, 0))
+	}
 	for _, fp := range pl.pops {
 		p(3, "%s_lc <= %s; %s_ns <= %s;", fp.pre, flit(fBits(fp.nb+2), 0), fp.pre, flit(fBits(fp.size+2), 0))
 		if fp.ring > 0 {
@@ -64,7 +67,11 @@ func (pl *fplan) fsm(r *frtl) {
 	p(3, "end")
 	p(3, "S_UPD: begin")
 	p(4, "cnt <= cnt + %s;", flit(cw, 1))
-	p(4, "if (cnt == %s) begin ph <= S_PROP; ps <= 3'd%d; pj <= %s; end", flit(cw, pl.nbMax), psProj, flit(pjw, 0))
+	next := "S_PROP"
+	if pl.plastic() {
+		next = "S_PLAS; qm <= 2'd0"
+	}
+	p(4, "if (cnt == %s) begin ph <= %s; ps <= 3'd%d; pj <= %s; end", flit(cw, pl.nbMax), next, psProj, flit(pjw, 0))
 	p(3, "end")
 	p(3, "S_PROP: case (ps)")
 	p(4, "3'd%d: if (pj == %s) begin ph <= S_OUT; ps <= 3'd%d; op <= %s; osent <= %s; end", psProj, flit(pjw, len(pl.projs)), osPop, flit(ow, 0), flit(pl.totW(), 0))
@@ -192,6 +199,9 @@ func (pl *fplan) fsm(r *frtl) {
 	p(4, "end")
 	p(4, "default: ps <= 3'd%d;", prRec)
 	p(3, "endcase")
+	if pl.plastic() {
+		pl.plasFSM(p)
+	}
 	p(3, "S_DONE: ph <= S_IDLE;")
 	p(3, "default: ph <= S_INIT;")
 	p(3, "endcase")
@@ -213,7 +223,11 @@ func (pl *fplan) fsm(r *frtl) {
 	// CSR cursors advance in the E stage.
 	for _, pr := range pl.projs {
 		if pr.kind == StorageCSR {
-			p(3, "if (ev && %s_on) cc <= %s_nc;", pr.pfx, pr.pfx)
+			on := pr.pfx + "_on"
+			if pr.rule != nil {
+				on = fmt.Sprintf("(%s_on || %s_p0)", pr.pfx, pr.pfx)
+			}
+			p(3, "if (ev && %s) cc <= %s_nc;", on, pr.pfx)
 		}
 	}
 	p(2, "end")
@@ -243,4 +257,144 @@ func (pl *fplan) pwW() int {
 		}
 		return 1
 	})
+}
+
+// plasFSM writes the S_PLAS case of the step FSM (folded_plastic.go
+// describes the modes).
+func (pl *fplan) plasFSM(p func(int, string, ...any)) {
+	pjw, pw, cwr := pl.pjW(), pl.ptrW(), pl.curW()
+	lew, P, jw := pl.leW(), pl.lanes, pl.jW()
+	gkw := pl.maxOf(func(p *fpop) int { return p.ab })
+	pts := pl.postTraces()
+	active := func(pr *fproj, mode int) bool {
+		return pr.rule != nil && (mode == 0 && pr.rule.onPre != nil || mode == 2 && pr.rule.onPost != nil)
+	}
+	// The population of job pj in mode m.
+	jobs := func(mode int) []*fpop {
+		var ps []*fpop
+		if mode == 1 {
+			for _, x := range pts {
+				ps = append(ps, x.pop)
+			}
+			return ps
+		}
+		for _, pr := range pl.projs {
+			if mode == 0 {
+				ps = append(ps, pr.pre)
+			} else {
+				ps = append(ps, pr.post)
+			}
+		}
+		return ps
+	}
+	p(3, "S_PLAS: case (ps)")
+	p(4, "3'd%d: case (qm)", psProj)
+	for mode := 0; mode < 3; mode++ {
+		n := len(pl.projs)
+		if mode == 1 {
+			n = len(pts)
+		}
+		p(5, "2'd%d: if (pj == %s) begin", mode, flit(pjw, n))
+		switch mode {
+		case 0, 1:
+			p(6, "qm <= 2'd%d; pj <= %s;", mode+1, flit(pjw, 0))
+		case 2:
+			p(6, "ph <= S_PROP; pj <= %s;", flit(pjw, 0))
+		}
+		p(5, "end else begin")
+		if mode != 1 {
+			var on []string
+			for _, pr := range pl.projs {
+				if active(pr, mode) {
+					on = append(on, "pj == "+flit(pjw, pr.idx))
+				}
+			}
+			if len(on) == 0 {
+				on = []string{"1'b0"}
+			}
+			p(6, "if (%s) begin le <= %s; ps <= 3'd%d; end else pj <= pj + %s;", strings.Join(on, " || "), flit(lew, 0), psList, flit(pjw, 1))
+		} else {
+			p(6, "le <= %s; ps <= 3'd%d;", flit(lew, 0), psList)
+		}
+		p(5, "end")
+	}
+	p(5, "default: ;")
+	p(4, "endcase")
+	// psList, psLGot, psBit per mode and job.
+	p(4, "3'd%d: case ({qm, pj})", psList)
+	for mode := 0; mode < 3; mode++ {
+		for k, fp := range jobs(mode) {
+			p(5, "{2'd%d, %s}: if (le == %s) begin pj <= pj + %s; ps <= 3'd%d; end else ps <= 3'd%d;", mode, flit(pjw, k),
+				fz(fp.pre+"_lc", fBits(fp.nb+2), lew), flit(pjw, 1), psProj, psLGot)
+		}
+	}
+	p(5, "default: ps <= 3'd%d;", psProj)
+	p(4, "endcase")
+	p(4, "3'd%d: begin", psLGot)
+	p(5, "le <= le + %s; ps <= 3'd%d;", flit(lew, 1), psBit)
+	p(5, "case ({qm, pj})")
+	for mode := 0; mode < 3; mode++ {
+		for k, fp := range jobs(mode) {
+			p(6, "{2'd%d, %s}: begin gm <= %s; gk <= %s; end", mode, flit(pjw, k), fsl(fp.pre+"_ls_q", 0, P), pl.lsK(fp, gkw))
+		}
+	}
+	p(6, "default: ;")
+	p(5, "endcase")
+	p(4, "end")
+	p(4, "3'd%d: if (gm == %s) ps <= 3'd%d; else begin", psBit, flit(P, 0), psList)
+	p(5, "gm <= gm & (gm - %s); ps <= 3'd%d;", flit(P, 1), psRP1)
+	p(5, "case ({qm, pj})")
+	for mode := 0; mode < 3; mode++ {
+		for k, fp := range jobs(mode) {
+			p(6, "{2'd%d, %s}: rj <= %s;", mode, flit(pjw, k), fz(fp.pre+"_gi", fp.iw, jw))
+		}
+	}
+	p(6, "default: ;")
+	p(5, "endcase")
+	p(4, "end")
+	// psRP1: mode 1 writes the trace (combinationally) and returns; modes
+	// 0 and 2 take the row or column start and latch the trace.
+	p(4, "3'd%d: if (qm == 2'd1) ps <= 3'd%d; else begin", psRP1, psBit)
+	p(5, "ps <= 3'd%d;", psRP2)
+	p(5, "case ({qm, pj})")
+	for _, pr := range pl.projs {
+		if pr.rule == nil {
+			continue
+		}
+		if pr.rule.onPre != nil {
+			tr := "64'd0"
+			if x := pr.rule.preTr; x != nil {
+				tr = fz(x.name+"_rq", x.w, 64)
+			}
+			p(6, "{2'd0, %s}: begin rp <= %s; xl <= %s; end", flit(pjw, pr.idx), fz(pr.pfx+"_rp_q", pr.rpW, pw), tr)
+		}
+		if pr.rule.onPost != nil {
+			tr := "64'd0"
+			if x := pr.rule.postTr; x != nil {
+				tr = fz(x.name+"_rq", x.w, 64)
+			}
+			p(6, "{2'd2, %s}: begin rp <= %s; xl <= %s; end", flit(pjw, pr.idx), fz(pr.pfx+"_cp_q", pr.rule.cpW, pw), tr)
+		}
+	}
+	p(6, "default: ;")
+	p(5, "endcase")
+	p(4, "end")
+	p(4, "3'd%d: begin ps <= 3'd%d; cc <= %s; case ({qm, pj})", psRP2, psRow, flit(cwr, 0))
+	for _, pr := range pl.projs {
+		if pr.rule == nil {
+			continue
+		}
+		if pr.rule.onPre != nil {
+			p(5, "{2'd0, %s}: rh <= %s;", flit(pjw, pr.idx), fz(pr.pfx+"_rp_q", pr.rpW, pw))
+		}
+		if pr.rule.onPost != nil {
+			p(5, "{2'd2, %s}: rh <= %s;", flit(pjw, pr.idx), fz(pr.pfx+"_cp_q", pr.rule.cpW, pw))
+		}
+	}
+	p(5, "default: ;")
+	p(4, "endcase end")
+	p(4, "3'd%d: if (rp == rh) ps <= 3'd%d;", psRow, psBit)
+	p(5, "else begin ev <= 1'b1; ek <= rp; rp <= rp + %s; end", flit(pw, 1))
+	p(4, "default: ps <= 3'd%d;", psProj)
+	p(3, "endcase")
 }

@@ -29,8 +29,9 @@ type fplan struct {
 	projs  []*fproj
 	drives []*fdrive
 	recs   []*frec // state records
-	nbMax  int     // largest bank depth (update sweep length)
-	initN  int     // init sweep length
+	traces []*ftrace
+	nbMax  int // largest bank depth (update sweep length)
+	initN  int // init sweep length
 }
 
 // Population kinds of the folded architecture.
@@ -143,6 +144,7 @@ type fproj struct {
 	preLo, preHi, postLo, postHi int
 	delayMut                     bool // MutateDelaySlot lands this projection one slot late
 	rowMut                       int  // MutateCSRRow: the row whose pointer is off by one (-1: none)
+	rule                         *frule
 }
 
 // frec is one state record (probe stream).
@@ -189,10 +191,6 @@ func newPlan(m *ir.Module, n *ir.Net, opt NetOptions, full bool) (*fplan, error)
 		return nil, fmt.Errorf("sv: network %s: folded lanes %d: want a power of two", n.Name, lanes)
 	}
 	pl := &fplan{m: m, n: n, hw: n.HW(m), lanes: lanes, lb: bits.Len(uint(lanes)) - 1, mutate: opt.Mutate}
-	if len(n.Rules) > 0 {
-		r := n.Rules[0]
-		return nil, fmt.Errorf("%v: network %s: plasticity rule %s: the folded architecture has no plasticity yet (use --arch parallel)", r.Pos, n.Name, r.Name)
-	}
 	byName := map[string]*fpop{}
 	sat := 0
 	for i, p := range n.Pops {
@@ -240,6 +238,9 @@ func newPlan(m *ir.Module, n *ir.Net, opt NetOptions, full bool) (*fplan, error)
 		}
 		pl.projs = append(pl.projs, pr)
 	}
+	if err := pl.plasticPlan(full); err != nil {
+		return nil, err
+	}
 	for _, fp := range pl.pops {
 		pl.layoutAcc(fp)
 	}
@@ -270,6 +271,11 @@ func newPlan(m *ir.Module, n *ir.Net, opt NetOptions, full bool) (*fplan, error)
 	}
 	for _, fp := range pl.pops {
 		pl.initN = max(pl.initN, fp.nb, fp.ring*fp.nb)
+	}
+	for _, pr := range pl.projs {
+		if pr.rule != nil {
+			pl.initN = max(pl.initN, pr.entries)
+		}
 	}
 	return pl, nil
 }
@@ -498,6 +504,14 @@ func (pl *fplan) proj(i int, p *ir.Proj, byName map[string]*fpop, opt NetOptions
 	want := opt.Default
 	if s, ok := opt.Storage[p.Name]; ok {
 		want = s
+	}
+	if p.Rule != "" {
+		// Plastic: CSR with the synapse state in its own RAM
+		// (folded_plastic.go).
+		if want != StorageAuto && want != StorageCSR {
+			return nil, fmt.Errorf("%v: network %s: projection %s is plastic: the folded architecture stores it as csr", p.Pos, pl.n.Name, p.Name)
+		}
+		want = StorageCSR
 	}
 	switch want {
 	case StorageAuto:

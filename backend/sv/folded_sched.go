@@ -31,6 +31,9 @@ func (pl *fplan) stepCycles(spk [][]int32, t int, worst bool) int64 {
 		return g
 	}
 	c := int64(pl.nbMax + 1) // S_UPD
+	if pl.plastic() {
+		c += pl.plasticCycles(spikes, groups, spk, worst)
+	}
 	for _, pr := range pl.projs {
 		// psProj, per group psList + psLGot + final psBit, final psList,
 		// per spike psBit + its row.
@@ -94,6 +97,38 @@ func (pl *fplan) rowCycles(pr *fproj, spk [][]int32, worst bool) int64 {
 // and every record is due, with the formula.
 func (pl *fplan) worstCycles() (int64, string) {
 	return pl.stepCycles(nil, 0, true),
-		"(⌈N_max/P⌉ + 1) + Σ_proj [2 + 3·groups_pre + spikes_pre + Σ_spikes row] + 1 + Σ_out [2 + 3·groups + spikes] + 1 + Σ_rec [1 + due·((Hi-Lo)·(2 + vars) + 1)] + 2; " +
+		"(⌈N_max/P⌉ + 1) + [plasticity: Σ_proj (1 + on_pre·(3·groups_pre + 1 + spikes_pre + Σ_spikes row)) + 1 + Σ_post traces (2 + 3·groups + 2·spikes) + 1 + Σ_proj (1 + on_post·(3·groups_post + 1 + Σ_post spikes (4 + column))) + 1] + Σ_proj [2 + 3·groups_pre + spikes_pre + Σ_spikes row] + 1 + Σ_out [2 + 3·groups + spikes] + 1 + Σ_rec [1 + due·((Hi-Lo)·(2 + vars) + 1)] + 2; " +
 			"row = CSR 3 + entries, dense N_post + 1, procedural 1 + length; groups = spike list words (spiking neurons i/P distinct); worst case: every neuron spikes, every record due"
+}
+
+// plasticCycles returns the cycles of S_PLAS: mode 0 and 2 visit every
+// projection (1 cycle when it has no Func of the mode), mode 1 every post
+// trace, each mode ends with one cycle.
+func (pl *fplan) plasticCycles(spikes, groups func(*fpop) int64, spk [][]int32, worst bool) int64 {
+	var c int64
+	for _, pr := range pl.projs {
+		c++ // mode 0 psProj
+		if fr := pr.rule; fr != nil && fr.onPre != nil {
+			c += 3*groups(pr.pre) + 1 + spikes(pr.pre) + pl.rowCycles(pr, spk, worst)
+		}
+	}
+	c++
+	for _, x := range pl.postTraces() {
+		c += 2 + 3*groups(x.pop) + 2*spikes(x.pop)
+	}
+	c++
+	for _, pr := range pl.projs {
+		c++ // mode 2 psProj
+		if fr := pr.rule; fr != nil && fr.onPost != nil {
+			c += 3*groups(pr.post) + 1 + spikes(pr.post)
+			if worst {
+				c += 3*int64(pr.post.size) + int64(pr.p.Synapses())
+				continue
+			}
+			for _, i := range spk[pr.post.idx] {
+				c += 3 + int64(fr.colLen[i])
+			}
+		}
+	}
+	return c + 1
 }
