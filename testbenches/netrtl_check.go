@@ -57,8 +57,7 @@ type netGolden struct {
 	m  *ir.Module
 	n  *ir.Net
 	hw ir.NetHW
-	// probes lists, in probe-stream order, what each word of an active
-	// record is: record r, population, neuron, state.
+	// satIdx maps (population, port name) to the port's bit in sat_q.
 	satIdx map[[2]string]int
 }
 

@@ -48,7 +48,6 @@ func TestNetRTLReplay(t *testing.T) {
 func TestNetRTLReplayMutated(t *testing.T) {
 	tool.Need(t, "iverilog")
 	m, n := compileNet(t, writeNet(t, tinyNet))
-	hw := n.HW(m)
 	cases := []struct {
 		name   string
 		mutate func(s int, aer, probe []uint64) ([]uint64, []uint64)
@@ -99,7 +98,6 @@ func TestNetRTLReplayMutated(t *testing.T) {
 			}
 		})
 	}
-	_ = hw
 }
 
 // TestCosimNetSeedsAgree: the host's randomisation never changes what
@@ -126,5 +124,38 @@ func TestNetRTLSeedsAgree(t *testing.T) {
 	traces[1][4].Probe = append([]string{"dead"}, traces[1][4].Probe[1:]...)
 	if d := CompareNetTraces(traces[0], traces[1]); !strings.Contains(d, "run step 5") {
 		t.Errorf("CompareNetTraces of a changed trace = %q, want a difference at run step 5", d)
+	}
+}
+
+// TestNetRTLProtocol: a core that breaks the ir.NetHW protocol is reported
+// at the step it does so, and a core that hangs is stopped by the
+// watchdog, not waited for.
+func TestNetRTLProtocol(t *testing.T) {
+	tool.Need(t, "iverilog")
+	m, n := compileNet(t, writeNet(t, tinyNet))
+	rtl := string(replayCore(t, m, n, 30, nil))
+	cases := []struct {
+		name, old, new, want string
+		step                 int
+	}{
+		{"hang", "if (k == np) begin", "if (k == np && t1 != 32'd5) begin", "watchdog", 5},
+		{"aer_in_ready", "assign aer_in_ready = ready_r && st == 3'd0;", "assign aer_in_ready = ready_r;", "protocol: aer_in_ready-while-busy", 1},
+		{"done twice", "done <= 1'b0;\n            if (!ready_r)", "done <= st == 3'd0 && done && t1 == 32'd4;\n            if (!ready_r)", "protocol: done-without-step", 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(rtl, c.old) {
+				t.Fatalf("the replay core has no %q", c.old)
+			}
+			bad := strings.Replace(rtl, c.old, c.new, 1)
+			res, err := CosimNet(ctx(t), m, n, []byte(bad), NetCosimOptions{Steps: 20, Seed: 2, NoReset: true, MaxCycles: 2000, Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.First == nil || !strings.HasPrefix(res.First.Signal, c.want) || res.First.Step != c.step {
+				t.Fatalf("first mismatch %v, want %s at step %d", res.First, c.want, c.step)
+			}
+		})
 	}
 }
