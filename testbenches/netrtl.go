@@ -168,12 +168,13 @@ func CosimNet(ctx context.Context, m *ir.Module, n *ir.Net, rtl []byte, opt NetC
 	if opt.Steps == 0 {
 		opt.Steps = 200
 	}
-	if opt.Steps < 0 {
-		return nil, fmt.Errorf("cosim %s: %d steps", n.Name, opt.Steps)
+	if opt.Steps < 0 || opt.MaxCycles < 0 {
+		return nil, fmt.Errorf("cosim %s: %d steps, watchdog %d cycles", n.Name, opt.Steps, opt.MaxCycles)
 	}
 	if opt.MaxCycles == 0 {
 		opt.MaxCycles = 1_000_000
 	}
+	opt.MaxCycles = min(opt.MaxCycles, 1<<31-1) // the testbench's integer
 	hw := n.HW(m)
 	dir := opt.Dir
 	if dir == "" {
