@@ -277,7 +277,9 @@ func (pl *fplan) globals(r *frtl) {
 	r.reg(pl.lanes, "gm")
 	r.reg(pl.maxOf(func(p *fpop) int { return p.ab }), "gk")
 	r.b("  assign ready = ph != S_INIT;")
-	r.b("  assign busy = ph != S_INIT && ph != S_IDLE;")
+	// As the parallel shell: busy is low in the done cycle, which takes a
+	// step strobe like S_IDLE.
+	r.b("  assign busy = ph != S_INIT && ph != S_IDLE && ph != S_DONE;")
 	r.b("  assign done = ph == S_DONE;")
 	r.b("  assign step_q = tq;")
 	r.b("  assign sat_q = sat_r;")

@@ -59,12 +59,12 @@ func (pl *fplan) fsm(r *frtl) {
 	p(4, "cnt <= cnt + %s;", flit(cw, 1))
 	p(4, "if (cnt == %s) ph <= S_IDLE;", flit(cw, pl.initN))
 	p(3, "end")
-	p(3, "S_IDLE: if (step) begin")
+	p(3, "S_IDLE, S_DONE: if (step) begin")
 	p(4, "ph <= S_UPD; cnt <= %s;", flit(cw, 0))
 	for _, fp := range pl.pops {
 		p(4, "%s_lc <= %s; %s_ns <= %s;", fp.pre, flit(fBits(fp.nb+2), 0), fp.pre, flit(fBits(fp.size+2), 0))
 	}
-	p(3, "end")
+	p(3, "end else ph <= S_IDLE;")
 	p(3, "S_UPD: begin")
 	p(4, "cnt <= cnt + %s;", flit(cw, 1))
 	next := "S_PROP"
@@ -202,7 +202,7 @@ func (pl *fplan) fsm(r *frtl) {
 	if pl.plastic() {
 		pl.plasFSM(p)
 	}
-	p(3, "S_DONE: ph <= S_IDLE;")
+
 	p(3, "default: ph <= S_INIT;")
 	p(3, "endcase")
 	// Per-population step registers.

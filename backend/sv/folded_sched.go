@@ -2,7 +2,7 @@ package sv
 
 // The folded architecture's schedule model: the exact number of cycles a
 // step takes (the cycles busy is high, from the edge that took step to
-// the done cycle included) when AER-out and probe beats are accepted at
+// the done cycle included; busy is low in the done cycle) when AER-out and probe beats are accepted at
 // once, given the step's spikes. It is separate from the semantic model
 // (sim.Net) and is checked against the RTL by the tests; EstimateNet
 // reports its worst case.
