@@ -87,6 +87,12 @@ func Run(ctx context.Context, src string, opt Options) (*Report, error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("synth: %v", err)
 	}
+	src, roms := memFiles(src) // rom.go
+	for name, text := range roms {
+		if err := os.WriteFile(dir+"/"+name, []byte(text), 0o644); err != nil {
+			return nil, fmt.Errorf("synth: %v", err)
+		}
+	}
 	if err := os.WriteFile(dir+"/top.sv", []byte(src), 0o644); err != nil {
 		return nil, fmt.Errorf("synth: %v", err)
 	}

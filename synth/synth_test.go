@@ -15,7 +15,7 @@ import (
 // multiplier inside (one DSP each: three levels, whose JSON statistics
 // yosys 0.23 garbles), a 1K × 8 memory (block RAM) and a counter (carry
 // chain).
-const tiny = `module mul8 (input [7:0] a, b, output [15:0] p);
+var tiny = `module mul8 (input [7:0] a, b, output [15:0] p);
   assign p = a * b;
 endmodule
 module mac (input clk, input [7:0] a, b, output reg [15:0] y);
@@ -23,9 +23,13 @@ module mac (input clk, input [7:0] a, b, output reg [15:0] y);
   mul8 u (.a(a), .b(b), .p(p));
   always @(posedge clk) y <= y + p;
 endmodule
-module tiny (input clk, input [7:0] a, b, output [15:0] y0, y1, output reg [7:0] q);
+module tiny (input clk, input [7:0] a, b, output [15:0] y0, y1, output reg [7:0] q, output reg [7:0] rq);
   reg [7:0] mem [0:1023];
   reg [9:0] ad;
+  reg [7:0] rom [0:255];
+  initial begin
+` + romLines() + `  end
+  always @(posedge clk) rq <= rom[ad[7:0] ^ a];
   always @(posedge clk) begin
     mem[ad] <= a;
     q <= mem[ad ^ 10'h155];
@@ -39,6 +43,16 @@ endmodule
 // TestRunTiny synthesizes tiny for both families with real yosys: the
 // kept module is its own row with two instances, the memory is block RAM,
 // the counter a carry chain, and the total counts both instances.
+// romLines fills tiny's 256-word ROM word by word (rewritten to
+// $readmemh before synthesis).
+func romLines() string {
+	var b strings.Builder
+	for i := range 256 {
+		fmt.Fprintf(&b, "    rom[%d] = 8'h%x;\n", i, (i*37+11)%256)
+	}
+	return b.String()
+}
+
 func TestRunTiny(t *testing.T) {
 	tool.Need(t, "yosys")
 	for _, f := range []Family{Xilinx7, ICE40} {
@@ -209,5 +223,34 @@ func TestGroup(t *testing.T) {
 	}
 	if got := Num(12.5); got != "12.5" {
 		t.Errorf("Num(12.5) = %q", got)
+	}
+}
+
+func TestMemFiles(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("module r (input clk, input [6:0] a, output reg [7:0] q);\n  reg [7:0] m [0:99];\n  initial begin\n")
+	for i := 0; i < 100; i++ {
+		if i == 50 {
+			continue // a gap: @ address
+		}
+		fmt.Fprintf(&b, "    m[%d] = 8'h%x; // w%d\n", i, i*3%256, i)
+	}
+	b.WriteString("  end\n  initial begin\n    small[0] = 8'h1;\n  end\n  always @(posedge clk) q <= m[a];\nendmodule\n")
+	src, files := memFiles(b.String())
+	if len(files) != 1 || !strings.Contains(src, `  initial $readmemh("rom0_m.hex", m);`) || strings.Contains(src, "m[3] =") {
+		t.Fatalf("rewrite:\n%s", src)
+	}
+	if !strings.Contains(src, "small[0] = 8'h1;") {
+		t.Errorf("a short block was rewritten:\n%s", src)
+	}
+	hex := files["rom0_m.hex"]
+	lines := strings.Split(strings.TrimSpace(hex), "\n")
+	if len(lines) != 101 || lines[0] != "@0" || lines[1] != "0" || lines[50] != "93" || lines[51] != "@33" || lines[52] != "99" {
+		t.Errorf("hex file (%d lines):\n%s", len(lines), hex)
+	}
+	// A block with anything else is left alone.
+	mixed := "initial begin\n" + strings.Repeat("  m[0] = 8'h1;\n", 70) + "  x = 1;\nend\n"
+	if out, files := memFiles(mixed); out != mixed || len(files) != 0 {
+		t.Errorf("a mixed block was rewritten:\n%s", out)
 	}
 }

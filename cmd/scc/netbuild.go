@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"scc/backend/mlir"
@@ -472,7 +475,10 @@ const clockHz = 100e6
 func synthReport(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, est sv.Estimate, d synth.Device, src string) error {
 	top := n.ModuleName()
 	keep := keptModules(u.mod, n, opt)
-	r, err := synth.Run(context.Background(), src, synth.Options{Top: top, Family: d.Family, Keep: keep, Timeout: synthTimeout})
+	// ^C stops yosys (its process group) and removes its work directory.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := synth.Run(ctx, src, synth.Options{Top: top, Family: d.Family, Keep: keep, Timeout: synthTimeout})
 	if err != nil {
 		return fmt.Errorf("%s: %v", u.name, err)
 	}
