@@ -553,4 +553,43 @@ func TestEstimateCUBA(t *testing.T) {
 	for _, mm := range e.Memories {
 		t.Logf("  %s: %d × %d × %d", mm.Name, mm.Depth, mm.Bits, mm.Banks)
 	}
+	// The schedule model on the golden model's spikes: mean cycles per
+	// step after the first 50 ms (the target: ≤ 5,000 at 100 MHz
+	// for 2× real time at dt = 0.1 ms).
+	s, err := sim.NewNet(m, n, sim.NetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const warm, steps = 500, 300
+	if err := s.Run(warm); err != nil {
+		t.Fatal(err)
+	}
+	var spk [][][]int32
+	nsp := 0
+	for range steps {
+		if err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+		var all [][]int32
+		for pi := range n.Pops {
+			all = append(all, append([]int32(nil), s.Spikes(pi)...))
+			nsp += len(s.Spikes(pi))
+		}
+		spk = append(spk, all)
+	}
+	for _, lanes := range []int{1, 2, 4} {
+		pl, err := newPlan(m, n, NetOptions{Lanes: lanes}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c int64
+		for k := range spk {
+			c += pl.stepCycles(spk[k], warm+k+1, false)
+		}
+		mean := float64(c) / steps
+		t.Logf("CUBA folded:%d: %.1f spikes/step, %.0f cycles/step (model), %.2f× real time at 100 MHz", lanes, float64(nsp)/steps, mean, 1e4/mean)
+		if lanes == 1 && mean > 5000 {
+			t.Errorf("CUBA folded:1: %.0f cycles per step, want ≤ 5,000", mean)
+		}
+	}
 }
