@@ -1,10 +1,3 @@
-// Package synth sizes RTL with Yosys (synth_xilinx for the Xilinx 7 series,
-// synth_ice40 for the iCE40 UltraPlus) and checks it against the resources
-// of a target device: LUTs, flip-flops, carry cells, DSP blocks and block
-// RAM (DESIGN §4.2's architecture choice and `scc build --report`).
-//
-// It imports nothing from scc; yosys is found on PATH (a missing yosys is
-// an error naming `apt-get install yosys`).
 package synth
 
 import (

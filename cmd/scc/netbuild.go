@@ -167,33 +167,7 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 		}
 		return emitUnit(u, kind, out, n.Name, stdout)
 	case "mlir", "mlir-generic":
-		for _, f := range []string{"wrap", "storage", "target", "lanes", "measure"} {
-			if nf.set[f] {
-				return usagef("--%s applies to sv output, not --emit %s", f, kind)
-			}
-		}
-		if report {
-			return usagef("--report of a network synthesizes its sv: it does not apply to --emit %s", kind)
-		}
-		if c.lanes > 1 {
-			return usagef("--emit %s: the MLIR folded architecture has one lane (want --arch folded or folded:1)", kind)
-		}
-		a := mlir.ArchParallel
-		switch syn := netSynapses(n); {
-		case c.arch == sv.ArchFolded:
-			a = mlir.ArchFolded
-		case c.arch == 0 && syn > mlir.MaxParallelSynapses:
-			a = mlir.ArchFolded
-			fmt.Fprintf(stderr, "scc: --arch folded:1 (the MLIR parallel architecture holds at most %s synapses; %s has %s)\n",
-				synth.Group(mlir.MaxParallelSynapses), n.Name, synth.Group(int64(syn)))
-		}
-		data, err := bufString(func(w io.Writer) error {
-			return mlir.EmitNet(w, u.mod, n, mlir.NetOptions{Options: mlir.Options{Generic: kind == "mlir-generic", Version: version}, Arch: a})
-		})
-		if err != nil {
-			return netError(u, err)
-		}
-		return writeOutput(out, data, stdout)
+		return buildNetMLIR(u, n, nf, c, kind, out, report, stdout, stderr)
 	}
 	for _, p := range n.Pops {
 		if p.Kind == ir.PopExtern { // EmitNet's positioned refusal
@@ -247,6 +221,39 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 		return err
 	}
 	return measureCycles(stderr, u, n, data, nf.measure)
+}
+
+// buildNetMLIR is buildNet for --emit mlir and mlir-generic: parallel, or
+// folded (one lane) when --arch says so or the network is beyond the MLIR
+// parallel limit.
+func buildNetMLIR(u *unit, n *ir.Net, nf *netFlags, c netChoice, kind, out string, report bool, stdout, stderr io.Writer) error {
+	for _, f := range []string{"wrap", "storage", "target", "lanes", "measure"} {
+		if nf.set[f] {
+			return usagef("--%s applies to sv output, not --emit %s", f, kind)
+		}
+	}
+	if report {
+		return usagef("--report of a network synthesizes its sv: it does not apply to --emit %s", kind)
+	}
+	if c.lanes > 1 {
+		return usagef("--emit %s: the MLIR folded architecture has one lane (want --arch folded or folded:1)", kind)
+	}
+	a := mlir.ArchParallel
+	switch syn := netSynapses(n); {
+	case c.arch == sv.ArchFolded:
+		a = mlir.ArchFolded
+	case c.arch == 0 && syn > mlir.MaxParallelSynapses:
+		a = mlir.ArchFolded
+		fmt.Fprintf(stderr, "scc: --arch folded:1 (the MLIR parallel architecture holds at most %s synapses; %s has %s)\n",
+			synth.Group(mlir.MaxParallelSynapses), n.Name, synth.Group(int64(syn)))
+	}
+	data, err := bufString(func(w io.Writer) error {
+		return mlir.EmitNet(w, u.mod, n, mlir.NetOptions{Options: mlir.Options{Generic: kind == "mlir-generic", Version: version}, Arch: a})
+	})
+	if err != nil {
+		return netError(u, err)
+	}
+	return writeOutput(out, data, stdout)
 }
 
 // keptModules are the modules --report's synthesis keeps as a level of
