@@ -159,7 +159,7 @@ func (pl *fplan) memories() []Memory {
 		switch pr.kind {
 		case StorageCSR:
 			add(name+".rows", pr.pre.size+1, pr.rpW, 1, true)
-			add(name+".syn", pr.entries, pr.entryW(), 1, true)
+			add(name+".syn", pr.synWords(), pr.pk*pr.entryW(), 1, true)
 			if fr := pr.rule; fr != nil {
 				add(name+".wstate", pr.entries, fr.synW, 1, false)
 				add(name+".winit", pr.entries, fr.synW, 1, true)

@@ -723,7 +723,7 @@ func (pl *fplan) ptrW() int {
 	for _, pr := range pl.projs {
 		switch pr.kind {
 		case StorageCSR:
-			w = max(w, fBits(pr.entries+2))
+			w = max(w, fBits(pr.ptr(pr.entries)+2))
 		case StorageDense:
 			w = max(w, fBits(pr.pre.size*pr.post.size+2))
 		default:
@@ -762,8 +762,27 @@ func (pl *fplan) propagate(r *frtl) {
 			rom := pl.rowPointers(pr)
 			r.mem(&fmem{name: x + "_rp", w: pr.rpW, depth: pre.size + 1, rom: rom,
 				ra: fmt.Sprintf("(ps == 3'd%d) ? %s : %s", psRP1, fz("rj_1", pl.maxOf(func(p *fpop) int { return p.iw })+1, rpa), fz(x+"_j", pre.iw, rpa))})
-			r.mem(&fmem{name: x + "_en", w: ew, depth: max(pr.entries, 1), rom: pl.csrEntries(pr), ra: fz("rp", pw, fBits(max(pr.entries, 1)))})
-			q = x + "_en_q"
+			nw := pr.synWords()
+			if pr.pk <= 1 {
+				r.mem(&fmem{name: x + "_en", w: ew, depth: nw, rom: pl.csrEntries(pr), ra: fz("rp", pw, fBits(nw))})
+				q = x + "_en_q"
+				break
+			}
+			// Packed: word rp/pk (the high bits of rp), slot rp%pk (its
+			// low sb bits, registered with the read).
+			ra := fmt.Sprintf("rp[%d:%d]", pr.sb+fBits(nw)-1, pr.sb)
+			if pr.sb+fBits(nw) > pw {
+				ra = fz(fmt.Sprintf("rp[%d:%d]", pw-1, pr.sb), pw-pr.sb, fBits(nw))
+			}
+			r.mem(&fmem{name: x + "_en", w: pr.pk * ew, depth: nw, rom: pl.csrEntries(pr), ra: ra})
+			r.reg(pr.sb, x+"_sl")
+			r.b("  always @(posedge clk) %s_sl <= %s;", x, fsl("rp", 0, pr.sb))
+			sel := fsl(x+"_en_q", (pr.pk-1)*ew, ew)
+			for k := pr.pk - 2; k >= 0; k-- {
+				sel = fmt.Sprintf("(%s_sl == %s) ? %s : %s", x, flit(pr.sb, k), fsl(x+"_en_q", k*ew, ew), sel)
+			}
+			r.wire(ew, x+"_ent", sel)
+			q = x + "_ent"
 		case StorageDense:
 			depth := pre.size * pr.post.size
 			r.mem(&fmem{name: x + "_dn", w: ew, depth: depth, rom: pl.denseEntries(pr), ra: fz("rp", pw, fBits(depth))})
@@ -839,7 +858,7 @@ func (pl *fplan) rowPointers(pr *fproj) []string {
 		if j == pr.rowMut {
 			v++
 		}
-		rom[j] = flit(pr.rpW, v)
+		rom[j] = flit(pr.rpW, pr.ptr(v))
 		if j < pr.pre.size {
 			s += pr.rowLen[j]
 		}
@@ -882,7 +901,23 @@ func (pl *fplan) csrEntries(pr *fproj) []string {
 	if len(out) == 0 {
 		out = append(out, flit(ew, 0))
 	}
-	return out
+	if pr.pk <= 1 {
+		return out
+	}
+	// Packed: pk entries per word, the first in the low bits.
+	packed := make([]string, 0, pr.synWords())
+	for k := 0; k < len(out); k += pr.pk {
+		var ws []string
+		for i := k; i < k+pr.pk; i++ {
+			if i < len(out) {
+				ws = append(ws, out[i])
+			} else {
+				ws = append(ws, flit(ew, 0))
+			}
+		}
+		packed = append(packed, fcat(ws))
+	}
+	return packed
 }
 
 func (pl *fplan) sorted(p *ir.Proj) bool {
@@ -1032,7 +1067,13 @@ func (pl *fplan) rmw(r *frtl, fp *fpop) {
 		r.wire(pt.accW, f, fsl(x+"_bf", pt.accOff, pt.accW))
 		wx := fmt.Sprintf("%s_bw%d", x, q)
 		r.wire(pt.w, wx, fsl(x+"_bw", 0, pt.w))
-		fields = append(fields, fmt.Sprintf("(%s_bp == %s) ? %s + %s : %s", x, flit(npw, q), f, fext(wx, pt.w, pt.accW, pt.signed), f))
+		// A field narrower than the port (the Σ|w| bound) holds every
+		// weight word, so its low bits are the word.
+		wt := fsl(wx, 0, pt.accW)
+		if pt.accW >= pt.w {
+			wt = fext(wx, pt.w, pt.accW, pt.signed)
+		}
+		fields = append(fields, fmt.Sprintf("(%s_bp == %s) ? %s + %s : %s", x, flit(npw, q), f, wt, f))
 	}
 	var named []string
 	for k, e := range fields {

@@ -145,7 +145,7 @@ func (pl *fplan) fsm(r *frtl) {
 	p(5, "default: ;")
 	p(4, "endcase end")
 	p(4, "3'd%d: if (rp == rh) ps <= 3'd%d;", psRow, psBit)
-	p(5, "else begin ev <= 1'b1; ec <= rc; rc <= rc + %s; rp <= rp + %s; end", flit(cwr, 1), flit(pw, 1))
+	p(5, "else begin ev <= 1'b1; ec <= rc; rc <= rc + %s; rp <= rp + %s; end", flit(cwr, 1), pl.rpStep(pw, pjw))
 	p(4, "default: ps <= 3'd%d;", psProj)
 	p(3, "endcase")
 	// AER-out.
@@ -397,4 +397,23 @@ func (pl *fplan) plasFSM(p func(int, string, ...any)) {
 	p(5, "else begin ev <= 1'b1; ek <= rp; rp <= rp + %s; end", flit(pw, 1))
 	p(4, "default: ps <= 3'd%d;", psProj)
 	p(3, "endcase")
+}
+
+// rpStep is the increment of the entry pointer rp in a row: 1, except
+// at the last slot of a packed word whose pk is not a power of two,
+// where the pointer {word, slot} moves to {word + 1, 0}.
+func (pl *fplan) rpStep(pw, pjw int) string {
+	step := flit(pw, 1)
+	for i := len(pl.projs) - 1; i >= 0; i-- {
+		pr := pl.projs[i]
+		if pr.kind != StorageCSR || pr.pk <= 1 || pr.pk == 1<<pr.sb {
+			continue
+		}
+		step = fmt.Sprintf("(pj == %s && %s == %s) ? %s : %s", flit(pjw, pr.idx), fsl("rp", 0, pr.sb), flit(pr.sb, pr.pk-1),
+			flit(pw, 1<<pr.sb-pr.pk+1), step)
+	}
+	if step == flit(pw, 1) {
+		return step
+	}
+	return "(" + step + ")"
 }

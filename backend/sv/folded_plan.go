@@ -136,9 +136,13 @@ type fproj struct {
 	// advances the post cursor by its gap and is a synapse, except the
 	// escape gap 2^gb-1, which only advances.
 	gb      int
-	entries int   // CSR words (synapses plus escapes)
-	rowLen  []int // CSR entries per pre row (emitter only)
-	rpW     int   // row pointer bits
+	entries int // CSR entries (synapses plus escapes)
+	// Packing: pk entries per memory word (entry k in word k/pk, bits
+	// [(k%pk)·entryW, ...)); CSR pointers (row pointers, rp) are coded
+	// {k/pk, k%pk} with the slot in the low sb bits (sb = 0 when pk = 1).
+	pk, sb int
+	rowLen []int // CSR entries per pre row (emitter only)
+	rpW    int   // row pointer bits
 	// Procedural.
 	proc                         int
 	preLo, preHi, postLo, postHi int
@@ -171,11 +175,22 @@ func (p *fproj) entryW() int {
 	return 0
 }
 
+// ptr returns the pointer code of CSR entry k: {k/pk, k%pk}.
+func (p *fproj) ptr(k int) int {
+	if p.pk <= 1 {
+		return k
+	}
+	return k/p.pk<<p.sb | k%p.pk
+}
+
+// synWords returns the words of p's CSR entry memory (at least 1).
+func (p *fproj) synWords() int { return max((p.entries+max(p.pk, 1)-1)/max(p.pk, 1), 1) }
+
 // synBits returns the memory bits of p's synapses in storage kind k.
 func (p *fproj) memBits() int64 {
 	switch p.kind {
 	case StorageCSR:
-		return int64(p.entries)*int64(p.entryW()) + int64(p.pre.size+1)*int64(p.rpW)
+		return int64(p.synWords())*int64(p.pk*p.entryW()) + int64(p.pre.size+1)*int64(p.rpW)
 	case StorageDense:
 		return int64(p.pre.size) * int64(p.post.size) * int64(p.entryW())
 	}
@@ -370,6 +385,10 @@ func (pl *fplan) layoutAcc(fp *fpop) {
 			if !pt.signed {
 				pt.accW++ // the field is signed
 			}
+			// The tighter bound (DESIGN §4.1 rule 2): the field holds
+			// every sum of a slot, the sums of the negative and of the
+			// positive weight words into one neuron.
+			pt.accW = min(pt.accW, pl.accBound(fp, pr.port))
 		}
 	}
 	if fp.ring > 0 {
@@ -382,6 +401,37 @@ func (pl *fplan) layoutAcc(fp *fpop) {
 		}
 		fp.aw = fBits(fp.ring * fp.nb)
 	}
+}
+
+// accBound returns the signed width that holds every slot sum of fp's
+// port: per post neuron, from the sum of its in-synapses' negative words
+// to the sum of their positive words (a plastic projection's words range
+// over the port). A slot sees each synapse at most once (a pre neuron
+// spikes at most once per step).
+func (pl *fplan) accBound(fp *fpop, port int) int {
+	pt := fp.ports[port]
+	neg := make([]int64, fp.size)
+	pos := make([]int64, fp.size)
+	for _, pr := range pl.projs {
+		if pr.post != fp || pr.port != port {
+			continue
+		}
+		p := pr.p
+		for k, q := range p.PostIdx {
+			lo, hi := p.Words[k], p.Words[k]
+			if p.Rule != "" {
+				lo, hi = pt.min, pt.max
+			}
+			neg[q] += min(lo, 0)
+			pos[q] += max(hi, 0)
+		}
+	}
+	lo, hi := slices.Min(neg), slices.Max(pos)
+	w := 1
+	for w < 63 && (lo < -(int64(1)<<(w-1)) || hi > int64(1)<<(w-1)-1) {
+		w++
+	}
+	return w
 }
 
 // sumWidth returns the signed width that holds A + X of pt exactly (and
@@ -673,6 +723,33 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 			bestBits, pr.gb, pr.entries = b, g, ns+int(esc[g])
 		}
 	}
+	pr.pk = 1
+	// Packing several entries into one word (a static projection's
+	// entry memory, when block RAM): the (gap, entries per word) of
+	// fewest RAMB18 halves, taken when it saves some over one entry per
+	// word (csrPackForce: tests force pk).
+	if p.Rule == "" && ns > 0 {
+		ew1 := pr.gb + pr.ww + pr.dw
+		best := bramHalves(pr.entries, ew1)
+		bg, bk, be := pr.gb, 1, pr.entries
+		for g := maxG; g >= 1; g-- {
+			ew := g + pr.ww + pr.dw
+			ne := ns + int(esc[g])
+			for k := 2; k*ew <= 72; k++ {
+				if csrPackForce > 0 && k != csrPackForce {
+					continue
+				}
+				h := bramHalves((ne+k-1)/k, k*ew)
+				if h < best || csrPackForce > 0 && bk == 1 {
+					best, bg, bk, be = h, g, k, ne
+				}
+			}
+		}
+		pr.gb, pr.pk, pr.entries = bg, bk, be
+		if bk > 1 {
+			pr.sb = fBits(bk)
+		}
+	}
 	if full && pr.gb > 0 {
 		// Row lengths in entries: recount with the chosen width.
 		clear(pr.rowLen)
@@ -688,7 +765,34 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 			cur = q
 		}
 	}
-	pr.rpW = fBits(pr.entries + 1)
+	pr.rpW = fBits(pr.ptr(pr.entries) + 1)
+}
+
+// csrPackForce, when positive, makes every static CSR projection pack
+// that many entries per word (a test hook; 0 in the compiler).
+var csrPackForce int
+
+// bramHalves returns the RAMB18 halves of a depth × bits block memory in
+// its cheapest 7-series aspect ratio (synth.Device.Pack's model: 16K×1 …
+// 512×36 per RAMB18, 32K×1 … 512×72 per RAMB36); a memory of at most 64
+// words or 1 Kb (distributed RAM) counts 0.
+func bramHalves(depth, bits int) int {
+	if depth <= 64 || depth*bits <= 1024 {
+		return 0
+	}
+	cd := func(a, b int) int { return (a + b - 1) / b }
+	best := -1
+	for _, c := range [][2]int{{16384, 1}, {8192, 2}, {4096, 4}, {2048, 9}, {1024, 18}, {512, 36}} {
+		if h := cd(depth, c[0]) * cd(bits, c[1]); best < 0 || h < best {
+			best = h
+		}
+	}
+	for _, c := range [][2]int{{32768, 1}, {16384, 2}, {8192, 4}, {4096, 9}, {2048, 18}, {1024, 36}, {512, 72}} {
+		if h := 2 * cd(depth, c[0]) * cd(bits, c[1]); h < best {
+			best = h
+		}
+	}
+	return best
 }
 
 // bramWidth returns the bits a w-bit word takes in a 7-series RAMB36:
