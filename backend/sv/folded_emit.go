@@ -3,6 +3,7 @@ package sv
 import (
 	"bufio"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"scc/ir"
@@ -866,22 +867,39 @@ func (pl *fplan) rowPointers(pr *fproj) []string {
 	return rom
 }
 
-// csrEntries returns pr's CSR words: gap, then weight, then delay fields.
+// csrEntries returns pr's CSR words: gap, then weight, then delay fields
+// (pk entries per word, the first in the low bits), each one literal (so
+// synth turns the ROM into a $readmemh file).
 func (pl *fplan) csrEntries(pr *fproj) []string {
 	p := pr.p
 	order := fSynOrder(p, pl.sorted(p))
 	esc := int64(1)<<pr.gb - 1
 	ew := pr.entryW()
-	out := make([]string, 0, max(pr.entries, 1))
-	word := func(gap, w int64, d int) string {
-		v := []string{lit(pr.gb, gap)}
+	pk := max(pr.pk, 1)
+	out := make([]string, 0, pr.synWords())
+	acc, n := new(big.Int), 0 // the word being filled, its entries
+	field := new(big.Int)
+	put := func(v int64, w, off int) {
+		field.SetUint64(uint64(v) & mask(w))
+		acc.Or(acc, field.Lsh(field, uint(off)))
+	}
+	flush := func() {
+		out = append(out, litBig(pk*ew, acc))
+		acc.SetInt64(0)
+		n = 0
+	}
+	word := func(gap, w int64, d int) {
+		off := n * ew
+		put(gap, pr.gb, off)
 		if pr.ww > 0 {
-			v = append(v, lit(pr.ww, w))
+			put(w, pr.ww, off+pr.gb)
 		}
 		if pr.dw > 0 {
-			v = append(v, flit(pr.dw, d))
+			put(int64(d), pr.dw, off+pr.gb+pr.ww)
 		}
-		return fcat(v)
+		if n++; n == pk {
+			flush()
+		}
 	}
 	prev, cur := int32(-1), int32(0)
 	for k := range p.Synapses() {
@@ -893,31 +911,15 @@ func (pl *fplan) csrEntries(pr *fproj) []string {
 		gap := int64(q - cur)
 		cur = q
 		for gap >= esc {
-			out = append(out, word(esc, 0, 0))
+			word(esc, 0, 0)
 			gap -= esc
 		}
-		out = append(out, word(gap, p.Words[s], int(p.Delay[s])))
+		word(gap, p.Words[s], int(p.Delay[s]))
 	}
-	if len(out) == 0 {
-		out = append(out, flit(ew, 0))
+	if n > 0 || len(out) == 0 {
+		flush()
 	}
-	if pr.pk <= 1 {
-		return out
-	}
-	// Packed: pk entries per word, the first in the low bits.
-	packed := make([]string, 0, pr.synWords())
-	for k := 0; k < len(out); k += pr.pk {
-		var ws []string
-		for i := k; i < k+pr.pk; i++ {
-			if i < len(out) {
-				ws = append(ws, out[i])
-			} else {
-				ws = append(ws, flit(ew, 0))
-			}
-		}
-		packed = append(packed, fcat(ws))
-	}
-	return packed
+	return out
 }
 
 func (pl *fplan) sorted(p *ir.Proj) bool {
