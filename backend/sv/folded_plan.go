@@ -726,11 +726,12 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 	pr.pk = 1
 	// Packing several entries into one word (a static projection's
 	// entry memory, when block RAM): the (gap, entries per word) of
-	// fewest RAMB18 halves, taken when it saves some over one entry per
-	// word (csrPackForce: tests force pk).
+	// fewest RAMB18 halves of entries and row pointers (whose code grows
+	// by the slot bits), taken when it saves some over one entry per word
+	// (csrPackForce: tests force pk).
 	if p.Rule == "" && ns > 0 {
-		ew1 := pr.gb + pr.ww + pr.dw
-		best := bramHalves(pr.entries, ew1)
+		rows := pr.pre.size + 1
+		best := bramHalves(pr.entries, pr.gb+pr.ww+pr.dw) + bramHalves(rows, fBits(pr.entries+1))
 		bg, bk, be := pr.gb, 1, pr.entries
 		for g := maxG; g >= 1; g-- {
 			ew := g + pr.ww + pr.dw
@@ -739,7 +740,8 @@ func (pr *fproj) csrLayout(order []int32, full bool) {
 				if csrPackForce > 0 && k != csrPackForce {
 					continue
 				}
-				h := bramHalves((ne+k-1)/k, k*ew)
+				sb := fBits(k)
+				h := bramHalves((ne+k-1)/k, k*ew) + bramHalves(rows, fBits((ne/k<<sb|ne%k)+1))
 				if h < best || csrPackForce > 0 && bk == 1 {
 					best, bg, bk, be = h, g, k, ne
 				}
