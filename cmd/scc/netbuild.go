@@ -36,20 +36,28 @@ type netFlags struct {
 }
 
 func (nf *netFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&nf.arch, "arch", "", "network architecture: parallel or folded[:P] (P update lanes); default: the one that fits --target")
+	nf.registerArch(fs)
 	fs.StringVar(&nf.target, "target", "", "target device: "+strings.Join(synth.DeviceNames(), ", ")+" (default "+synth.DefaultDevice+")")
-	fs.StringVar(&nf.storage, "storage", "", "folded synapse storage: auto, dense, csr or procedural, or PROJ=KIND,... per projection")
 	fs.StringVar(&nf.wrap, "wrap", "", "wrapper around the network core: axi (AXI4-Lite registers, AXI4-Stream AER)")
-	fs.IntVar(&nf.lanes, "lanes", 0, "folded update lanes P (same as --arch folded:P)")
 	fs.IntVar(&nf.measure, "measure", 0, "with --report: co-simulate N steps (Icarus) and print the measured cycles per step")
+}
+
+// registerArch registers the architecture flags build and cosim share.
+func (nf *netFlags) registerArch(fs *flag.FlagSet) {
+	fs.StringVar(&nf.arch, "arch", "", "network architecture: parallel or folded[:P] (P update lanes); default: parallel when its LUT estimate fits --target (default "+synth.DefaultDevice+"), else folded:1")
+	fs.StringVar(&nf.storage, "storage", "", "folded synapse storage: auto, dense, csr or procedural, or PROJ=KIND,... per projection")
+	fs.IntVar(&nf.lanes, "lanes", 0, "folded update lanes P (same as --arch folded:P)")
 }
 
 // netFlagNames are the flags that only networks take.
 var netFlagNames = []string{"arch", "target", "storage", "wrap", "lanes", "measure"}
 
-// given records which network flags fs parsed.
+// given records which network flags fs parsed (none when fs is nil).
 func (nf *netFlags) given(fs *flag.FlagSet) {
 	nf.set = map[string]bool{}
+	if fs == nil {
+		return
+	}
 	fs.Visit(func(f *flag.Flag) {
 		for _, n := range netFlagNames {
 			if f.Name == n {
@@ -176,38 +184,26 @@ func buildNet(u *unit, n *ir.Net, nf *netFlags, kind, out string, report bool, s
 			}
 		}
 	}
-	for p := range c.byProj {
-		if !hasProj(n, p) {
-			return usagef("--storage %s=...: network %s has no projection %q", p, n.Name, p)
-		}
-	}
 	if nf.set["measure"] && !report {
 		return usagef("--measure applies with --report")
 	}
 	if nf.set["measure"] && nf.wrap != "" {
 		return usagef("--measure co-simulates the bare core: it does not apply with --wrap %s", nf.wrap)
 	}
-	opt := sv.NetOptions{Options: sv.Options{Top: n.Name, Version: version}, Arch: c.arch, Lanes: c.lanes,
-		Storage: c.byProj, Default: c.storage, Wrap: nf.wrap}
-	var est sv.Estimate
-	if c.arch == 0 {
-		var why string
-		if opt, est, why, err = chooseArch(u, n, opt, c.device, nf.set["storage"]); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "scc: --arch %s (%s)\n", archName(opt), why)
-	} else {
-		if est, err = sv.EstimateNet(u.mod, n, opt); err != nil {
-			return netError(u, err)
-		}
-		if nf.set["target"] {
-			if err := checkFit(u, n, opt, est, c.device); err != nil {
-				if !report {
-					return err
-				}
-				// The synthesized numbers decide (below).
-				fmt.Fprintf(stderr, "scc: estimate: %v; synthesizing anyway (--report)\n", err)
+	opt, est, line, err := nf.resolveArch(u, n, c, true)
+	if err != nil {
+		return err
+	}
+	if line != "" {
+		fmt.Fprintln(stderr, line)
+	}
+	if c.arch != 0 && nf.set["target"] {
+		if err := checkFit(u, n, opt, est, c.device); err != nil {
+			if !report {
+				return err
 			}
+			// The synthesized numbers decide (below).
+			fmt.Fprintf(stderr, "scc: estimate: %v; synthesizing anyway (--report)\n", err)
 		}
 	}
 	data, err := bufString(func(w io.Writer) error { return sv.EmitNet(w, u.mod, n, opt) })
@@ -293,7 +289,7 @@ func measureCycles(w io.Writer, u *unit, n *ir.Net, rtl []byte, steps int) error
 	fmt.Fprintf(w, "cycles per step (measured, %d steps, min/mean/max): %s\n", c.N, c)
 	if c.Mean > 0 {
 		sps := clockHz / c.Mean
-		fmt.Fprintf(w, "at 100 MHz (mean): %s steps/s; %s × real time\n", synth.Group(int64(sps)), factor(sps*n.Dt/1000))
+		fmt.Fprintf(w, "at 100 MHz (measured mean): %s steps/s; dt %g ms: %s × real time\n", synth.Group(int64(sps)), n.Dt, factor(sps*n.Dt/1000))
 	}
 	return nil
 }
@@ -333,13 +329,44 @@ func archName(opt sv.NetOptions) string {
 	return opt.Arch.String()
 }
 
+// resolveArch is the architecture choice of `scc build` and `scc cosim`:
+// the EmitNet options the parsed flags c ask for (Top, Version, Arch,
+// Lanes, storage, Wrap) and their estimate. Without --arch it picks
+// the architecture for c.device (chooseArch) and returns the one line
+// saying which and why, "scc: --arch parallel (~448 LUT for 32 synapses
+// fits xc7a100t's 63,400)"; fit says whether a folded network whose
+// memories do not fit c.device is a failure (build) or still folded:1
+// (cosim, which simulates it anyway).
+func (nf *netFlags) resolveArch(u *unit, n *ir.Net, c netChoice, fit bool) (sv.NetOptions, sv.Estimate, string, error) {
+	opt := sv.NetOptions{Options: sv.Options{Top: n.Name, Version: version}, Arch: c.arch, Lanes: c.lanes,
+		Storage: c.byProj, Default: c.storage, Wrap: nf.wrap}
+	for p := range c.byProj {
+		if !hasProj(n, p) {
+			return opt, sv.Estimate{}, "", usagef("--storage %s=...: network %s has no projection %q", p, n.Name, p)
+		}
+	}
+	if c.arch == 0 {
+		opt, est, why, err := chooseArch(u, n, opt, c.device, nf.set["storage"], fit)
+		if err != nil {
+			return opt, est, "", err
+		}
+		return opt, est, fmt.Sprintf("scc: --arch %s (%s)", archName(opt), why), nil
+	}
+	est, err := sv.EstimateNet(u.mod, n, opt)
+	if err != nil {
+		return opt, est, "", netError(u, err)
+	}
+	return opt, est, "", nil
+}
+
 // chooseArch picks the architecture of n for device d: parallel when its
 // LUT estimate fits d (and it emits: no plastic projections, within the
 // parallel synapse limit) and no folded-only option was given, else
 // folded with one lane when its memories fit d, else a failure naming the
-// resource that does not fit. It returns the options, the estimate and
-// the reason for the stderr line.
-func chooseArch(u *unit, n *ir.Net, opt sv.NetOptions, d synth.Device, foldedOnly bool) (sv.NetOptions, sv.Estimate, string, error) {
+// resource that does not fit (unless !fit: then folded with one lane
+// anyway). It returns the options, the estimate and the reason for the
+// one-line message.
+func chooseArch(u *unit, n *ir.Net, opt sv.NetOptions, d synth.Device, foldedOnly, fit bool) (sv.NetOptions, sv.Estimate, string, error) {
 	var why string
 	if opt.Lanes > 0 || foldedOnly {
 		why = "--storage applies to folded"
@@ -375,6 +402,9 @@ func chooseArch(u *unit, n *ir.Net, opt sv.NetOptions, d synth.Device, foldedOnl
 		return fold, est, "", netError(u, err)
 	}
 	if err := checkFit(u, n, fold, est, d); err != nil {
+		if !fit {
+			return fold, est, why + "; its memories do not fit " + d.Name, nil
+		}
 		f := err.(*failure)
 		f.msg += fmt.Sprintf("\n(block RAM from the estimate's memories; --arch %s --target %s --report synthesizes it anyway)", archName(fold), d.Name)
 		return fold, est, "", f
@@ -499,9 +529,12 @@ func synthReport(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, est sv.Esti
 	}
 	fmt.Fprintf(w, "neurons %s, synapses %s\n", synth.Group(int64(est.Neurons)), synth.Group(int64(est.Synapses)))
 	if est.CyclesPerStep > 0 {
-		fmt.Fprintf(w, "cycles per step (worst case, estimate): %s; formula: %s\n", synth.Group(est.CyclesPerStep), est.Formula)
+		// The schedule model at given spikes is not exported by
+		// backend/sv yet: the typical step is --measure's.
+		fmt.Fprintf(w, "cycles per step, worst case (every neuron spikes every step): %s; formula: %s\n", synth.Group(est.CyclesPerStep), est.Formula)
 		steps := clockHz / float64(est.CyclesPerStep)
-		fmt.Fprintf(w, "at 100 MHz: %s steps/s; dt %g ms: %s × real time\n", synth.Group(int64(steps)), n.Dt, factor(steps*n.Dt/1000))
+		fmt.Fprintf(w, "at 100 MHz, worst case: %s steps/s; dt %g ms: %s × real time (a bound: typical steps are far shorter; --measure N co-simulates N steps)\n",
+			synth.Group(int64(steps)), n.Dt, factor(steps*n.Dt/1000))
 	}
 	if s := d.Fit(r.Total); len(s) > 0 {
 		var parts []string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -201,7 +202,7 @@ func TestNetBuildReport(t *testing.T) {
 	tiny, out := netFile(t, tinyNet)
 	code, _, stderr := scc(t, "build", tiny, "-o", out, "--target", "ice40up5k", "--wrap", "axi", "--report")
 	for _, w := range []string{"synthesis of network Tiny, --arch parallel, for ice40up5k", "LUT", "FF", "carry", "DSP", "EBR", "SPRAM",
-		"total", "cycles per step", "at 100 MHz: ", "× real time", "fits ice40up5k"} {
+		"total", "cycles per step, worst case (every neuron spikes every step): ", "at 100 MHz, worst case: ", "× real time", "fits ice40up5k"} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("report lacks %q:\n%s", w, stderr)
 		}
@@ -218,5 +219,42 @@ func TestNetBuildReport(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^\s*DeltaLIF_a_step\s+4\s+[1-9]`).MatchString(stderr) ||
 		!regexp.MustCompile(`(?m)^\s*Tiny_core\s+1\s+[1-9]`).MatchString(stderr) {
 		t.Errorf("no row for the 4 step module instances or the core:\n%s", stderr)
+	}
+}
+
+// midNet has 4,356 synapses: beyond the 4,096 cosim once gave parallel,
+// within the ~4,528 whose LUT estimate fits the default device.
+const midNet = `network Mid {
+    dt 0.1 ms
+    pop a = DeltaLIF[66] { I_e = 300 pA }
+    pop b = DeltaLIF[66]
+    proj ab = a -> b.J all_to_all { w = 0.5 mV; delay 1 steps }
+}
+`
+
+// TestNetArchSameChoice: `scc cosim` chooses the architecture with
+// build's chooser (the default device) and says so in the same line.
+func TestNetArchSameChoice(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		src, want string
+	}{
+		{midNet, "scc: --arch parallel (~"},
+		{wideNet, "scc: --arch folded:1 (parallel needs ~560,000 LUT for 40,000 synapses; xc7a100t has 63,400)"},
+	} {
+		path, out := netFile(t, c.src)
+		u, err := compileFile(path, compileOpts{}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &netCosimFlags{}
+		_, line, err := f.options(u, pickNetwork(u.mod, ""))
+		if err != nil || !strings.HasPrefix(line, c.want) {
+			t.Errorf("cosim choice: %q, %v; want %q...", line, err, c.want)
+		}
+		code, _, stderr := scc(t, "build", path, "-o", out)
+		if code != 0 || !strings.Contains(stderr, line+"\n") {
+			t.Errorf("build: exit %d, stderr %q; want cosim's line %q", code, stderr, line)
+		}
 	}
 }

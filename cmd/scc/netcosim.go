@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"scc/backend/sv"
 	"scc/ir"
@@ -19,78 +17,36 @@ import (
 // architecture --arch picks (sv.EmitNet), co-simulated step by step
 // against the golden model under a randomised host (testbenches.CosimNet).
 
-// netCosimFlags are the flags `scc cosim` has for networks only.
+// netCosimFlags are the flags `scc cosim` has for networks only: build's
+// architecture flags (--arch, --storage, --lanes; netbuild.go), parsed and
+// chosen by the same functions, against the default device.
 type netCosimFlags struct {
-	arch, storage string
+	netFlags
+	fs *flag.FlagSet // the flag set register added them to; nil in tests
 }
 
 func (f *netCosimFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.arch, "arch", "", "network architecture: parallel, folded or folded:P (P update lanes); default: parallel when the network is small, else folded")
-	fs.StringVar(&f.storage, "storage", "", "folded: synapse storage of every projection: auto, dense, csr or procedural")
+	f.fs = fs
+	f.registerArch(fs)
 }
 
 // given reports whether a network-only flag was set.
-func (f *netCosimFlags) given() bool { return f.arch != "" || f.storage != "" }
-
-// netCosimParallelMax is the most synapses the default architecture
-// choice gives the parallel architecture (DESIGN §4.2: good to a few
-// thousand synapses).
-const netCosimParallelMax = 4096
-
-// netCosimOptions returns the EmitNet options the flags ask for; the line
-// saying which architecture was picked when --arch was not given.
-func (f *netCosimFlags) options(m *ir.Module, n *ir.Net) (sv.NetOptions, string, error) {
-	opt := sv.NetOptions{Options: sv.Options{Top: n.Name, Version: version}}
-	why := ""
-	switch a, p, hasP := strings.Cut(f.arch, ":"); {
-	case f.arch == "":
-		syn := 0
-		for _, p := range n.Projs {
-			syn += p.Synapses()
-		}
-		if syn <= netCosimParallelMax && f.storage == "" {
-			opt.Arch = sv.ArchParallel
-			why = fmt.Sprintf("arch parallel: %d synapses (at most %d without --arch)", syn, netCosimParallelMax)
-		} else {
-			opt.Arch, opt.Lanes = sv.ArchFolded, 1
-			why = fmt.Sprintf("arch folded:1: %d synapses (parallel takes at most %d without --arch)", syn, netCosimParallelMax)
-			if f.storage != "" {
-				why = "arch folded:1: --storage asks for the folded architecture"
-			}
-		}
-	case a == "parallel" && !hasP:
-		opt.Arch = sv.ArchParallel
-	case a == "folded":
-		opt.Arch, opt.Lanes = sv.ArchFolded, 1
-		if hasP {
-			lanes, err := strconv.Atoi(p)
-			if err != nil || lanes < 1 {
-				return opt, "", usagef("--arch %q: P must be a positive number of lanes (folded:4)", f.arch)
-			}
-			opt.Lanes = lanes
-		}
-	default:
-		return opt, "", usagef("--arch %q: expected parallel, folded or folded:P", f.arch)
-	}
-	if f.storage != "" {
-		if opt.Arch != sv.ArchFolded {
-			return opt, "", usagef("--storage %s applies to the folded architecture, not --arch %s", f.storage, f.arch)
-		}
-		s, err := sv.ParseStorage(f.storage)
-		if err != nil {
-			return opt, "", usagef("--storage: %v", err)
-		}
-		opt.Default = s
-	}
-	return opt, why, nil
+func (f *netCosimFlags) given() bool {
+	f.netFlags.given(f.fs)
+	return f.any() != ""
 }
 
-// cosimArchName prints opt's architecture as --arch spells it.
-func cosimArchName(opt sv.NetOptions) string {
-	if opt.Arch == sv.ArchFolded {
-		return fmt.Sprintf("folded:%d", max(opt.Lanes, 1))
+// options returns the EmitNet options the flags ask for and, when --arch
+// was not given, the line saying which architecture was picked and why
+// (the one `scc build` prints).
+func (f *netCosimFlags) options(u *unit, n *ir.Net) (sv.NetOptions, string, error) {
+	f.netFlags.given(f.fs)
+	c, err := f.parse()
+	if err != nil {
+		return sv.NetOptions{}, "", err
 	}
-	return opt.Arch.String()
+	opt, _, line, err := f.resolveArch(u, n, c, false)
+	return opt, line, err
 }
 
 // netCosimRun is one `scc cosim` of a network of neurons.
@@ -110,7 +66,7 @@ type netCosimRun struct {
 // co-simulates it and prints the summary; a mismatch is a failure that
 // names step, population, neuron, signal, want, got and the waveform.
 func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
-	opt, why, err := r.flags.options(u.mod, n)
+	opt, why, err := r.flags.options(u, n)
 	if err != nil {
 		return err
 	}
@@ -133,7 +89,7 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 	if err != nil {
 		return err
 	}
-	detail := cosimArchName(opt)
+	detail := archName(opt)
 	if opt.Arch == sv.ArchFolded {
 		detail += ", storage " + opt.Default.String()
 	}
@@ -150,7 +106,7 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 			}
 		}
 		msg := fmt.Sprintf("%s: co-simulation mismatch in %s (%s) at step %d (run step %d): %s: want %s, got %s",
-			r.path, n.Name, cosimArchName(opt), f.Step, f.Run, where, f.Want, f.Got)
+			r.path, n.Name, archName(opt), f.Step, f.Run, where, f.Want, f.Got)
 		if f.VCD != "" {
 			msg += "\nwaveform: " + f.VCD
 		}

@@ -57,7 +57,7 @@ func TestCosimNetworkArch(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{nil, []string{"arch parallel: 30 synapses", "cosim network Tiny (parallel, iverilog): 80 steps", "0 mismatches", "cycles/step"}},
+		{nil, []string{"scc: --arch parallel (~", " LUT for 30 synapses fits xc7a100t's 63,400)\n", "cosim network Tiny (parallel, iverilog): 80 steps", "0 mismatches", "cycles/step"}},
 		{[]string{"--arch", "folded:2", "--storage", "csr"}, []string{"cosim network Tiny (folded:2, storage csr, iverilog): 80 steps", "0 mismatches"}},
 	} {
 		name := strings.Join(c.args, " ")
@@ -92,10 +92,12 @@ func TestCosimNetworkUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{path, "--arch", "pipelined"}, `--arch "pipelined": expected parallel, folded or folded:P`},
-		{[]string{path, "--arch", "folded:0"}, "P must be a positive number of lanes"},
-		{[]string{path, "--arch", "parallel:2"}, "expected parallel, folded or folded:P"},
-		{[]string{path, "--arch", "parallel", "--storage", "csr"}, "--storage csr applies to the folded architecture"},
+		{[]string{path, "--arch", "pipelined"}, `--arch "pipelined": want parallel, folded or folded:P`},
+		{[]string{path, "--arch", "folded:0"}, "want folded:P with P ≥ 1 update lanes"},
+		{[]string{path, "--arch", "parallel:2"}, "want parallel, folded or folded:P"},
+		{[]string{path, "--arch", "parallel", "--lanes", "2"}, "--lanes applies to --arch folded"},
+		{[]string{path, "--storage", "nosuch=csr"}, `network Tiny has no projection "nosuch"`},
+		{[]string{path, "--arch", "parallel", "--storage", "csr"}, "--storage applies to --arch folded"},
 		{[]string{path, "--arch", "folded", "--storage", "bitmask"}, `unknown synapse storage "bitmask"`},
 		{[]string{exampleNet("lif.snn"), "--arch", "parallel"}, "--arch and --storage apply to networks of neuron populations"},
 		{[]string{exampleNet("sc_dense.snn"), "--storage", "csr"}, "--arch and --storage apply to networks of neuron populations"},
@@ -129,7 +131,7 @@ func TestCosimNetworkMismatch(t *testing.T) {
 	}
 	var out strings.Builder
 	r := &netCosimRun{path: path, sim: "iverilog", steps: 40, seed: 1, keep: t.TempDir(),
-		flags: &netCosimFlags{arch: "parallel"}, stdout: &out, version: version, mutate: sv.MutateDelaySlot}
+		flags: &netCosimFlags{netFlags: netFlags{arch: "parallel"}}, stdout: &out, version: version, mutate: sv.MutateDelaySlot}
 	err = r.cosimNeurons(u, pickNetwork(u.mod, ""))
 	var f *failure
 	if !errors.As(err, &f) {
