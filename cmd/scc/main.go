@@ -39,10 +39,10 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "scc build FILE.snn [-o OUT] [--emit sv|mlir|mlir-generic|ir|snn] [--top NAME] [--format q8.8] [--dt T] [--param NAME=VALUE]", runBuild},
+		{"build", "scc build FILE.snn [-o OUT] [--emit sv|mlir|mlir-generic|ir|snn] [--top NAME] [--format q8.8] [--dt T] [--param NAME=VALUE] [--report] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--target DEVICE] [--wrap axi] [--measure N]", runBuild},
 		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
 		{"net", "scc net export FILE.snn -o DIR [--steps N] | scc net info FILE.snn [--top NET]", runNet},
-		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--arch parallel|folded[:P]] [--storage auto|dense|csr|procedural] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
+		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
 		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--accept-bounded] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
 		{"ir", "scc ir FILE.snn [--after PASS]", runIR},
 		{"report", "scc report FILE.snn [--steps N] [--seeds K] [--budget 0.95] [--top NAME] [--format F]", runReport},

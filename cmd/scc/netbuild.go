@@ -44,7 +44,7 @@ func (nf *netFlags) register(fs *flag.FlagSet) {
 
 // registerArch registers the architecture flags build and cosim share.
 func (nf *netFlags) registerArch(fs *flag.FlagSet) {
-	fs.StringVar(&nf.arch, "arch", "", "network architecture: parallel or folded[:P] (P update lanes); default: parallel when its LUT estimate fits --target (default "+synth.DefaultDevice+"), else folded:1")
+	fs.StringVar(&nf.arch, "arch", "", "network architecture: parallel or folded[:P] (P update lanes); default: parallel when its LUT estimate fits the target device (build's --target, default "+synth.DefaultDevice+"), else folded:1")
 	fs.StringVar(&nf.storage, "storage", "", "folded synapse storage: auto, dense, csr or procedural, or PROJ=KIND,... per projection")
 	fs.IntVar(&nf.lanes, "lanes", 0, "folded update lanes P (same as --arch folded:P)")
 }

@@ -92,6 +92,11 @@ func (r *netCosimRun) cosimNeurons(u *unit, n *ir.Net) error {
 	detail := archName(opt)
 	if opt.Arch == sv.ArchFolded {
 		detail += ", storage " + opt.Default.String()
+		for _, p := range n.Projs {
+			if s, ok := opt.Storage[p.Name]; ok {
+				detail += fmt.Sprintf(", %s=%s", p.Name, s)
+			}
+		}
 	}
 	fmt.Fprintf(r.stdout, "cosim network %s (%s, %s): %d steps (%d mid-run resets, %d of them mid-step), %d spikes and %d probe words compared, %d AER-in events\n",
 		n.Name, detail, res.Sim, res.Steps, res.Resets, res.Cut, res.Spikes, res.ProbeWords, res.Events)

@@ -59,6 +59,7 @@ func TestCosimNetworkArch(t *testing.T) {
 	}{
 		{nil, []string{"scc: --arch parallel (~", " LUT for 30 synapses fits xc7a100t's 63,400)\n", "cosim network Tiny (parallel, iverilog): 80 steps", "0 mismatches", "cycles/step"}},
 		{[]string{"--arch", "folded:2", "--storage", "csr"}, []string{"cosim network Tiny (folded:2, storage csr, iverilog): 80 steps", "0 mismatches"}},
+		{[]string{"--lanes", "2", "--storage", "dense,b=csr"}, []string{"scc: --arch folded:2 (--lanes applies to folded)\n", "cosim network Tiny (folded:2, storage dense, b=csr, iverilog): 80 steps", "0 mismatches"}},
 	} {
 		name := strings.Join(c.args, " ")
 		if name == "" {
