@@ -188,7 +188,11 @@ func (pl *fplan) header(w *bufio.Writer) {
 		w.WriteString("\n")
 	}
 	for _, pr := range pl.projs {
-		fmt.Fprintf(w, "//   proj %d %s: %s → %s port %d, %d synapses, %v (%s)\n", pr.idx, pr.p.Name, pr.p.Pre, pr.p.Post, pr.port, pr.p.Synapses(), pr.kind, srcPos(pl.m, pr.p.Pos))
+		csr := ""
+		if pr.kind == StorageCSR {
+			csr = fmt.Sprintf(", %d-bit gaps, %d entries per word", pr.gb, max(pr.pk, 1))
+		}
+		fmt.Fprintf(w, "//   proj %d %s: %s → %s port %d, %d synapses, %v%s (%s)\n", pr.idx, pr.p.Name, pr.p.Pre, pr.p.Post, pr.port, pr.p.Synapses(), pr.kind, csr, srcPos(pl.m, pr.p.Pos))
 	}
 	w.WriteString("`default_nettype none\n")
 	fmt.Fprintf(w, "module %s (\n", n.ModuleName())
