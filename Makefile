@@ -52,11 +52,14 @@ fuzz:
 	done
 
 # Runtime kernels against plain-Go baselines (scripts/bench.sh), then compile
-# time per model and golden-model steps per second.
+# time per model and golden-model steps per second, the network golden model
+# against Brian2 (scripts/bench-net.sh) and the network RTL under Verilator
+# against the golden model (scripts/bench-netrtl.sh).
 bench:
 	bash scripts/bench.sh
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./cmd/scc
 	bash scripts/bench-net.sh
+	bash scripts/bench-netrtl.sh
 
 # Proof time per model (yosys + yosys-smtbmc + z3), with properties proven
 # and bounded as metrics. The models TestModelsProve proves; the table-heavy
