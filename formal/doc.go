@@ -9,7 +9,11 @@
 // (merge.go), the engine race (prove.go): yosys-smtbmc + z3 for BMC and
 // k-induction, with the table ROMs constrained in every step (rom.go), and
 // yosys-abc's dprove and bmc3 on an AIGER model of the same design
-// (abc.go), and counterexample tables from VCD traces (vcd.go).
+// (abc.go), network properties on any core with the ir.NetHW ports (net.go:
+// done within the worst-case cycles, the exact accumulator fits its width,
+// each committed step equals the step function of the probed state and the
+// due sum; netmiter.go: two cores under one host, compared at every step's
+// end), and counterexample tables from VCD traces (vcd.go).
 //
 // May import: ir, lang, fixed, hdl, internal/tool (and the standard
 // library). It never imports backend/sv or passes: hardware names come from

@@ -6,7 +6,11 @@
 // Owns: testbench generation (Generate, WriteStimulus, WriteExpected), the
 // simulator drivers (RunIcarus, RunVerilator), the build cache test
 // binaries share between co-simulations (BuildCache, ShareBuilds) and
-// co-simulation (Cosim, CosimTrace). The hand-written library's testbenches live in
+// co-simulation (Cosim, CosimTrace), and the co-simulation of network RTL
+// (CosimNet: any core with the ir.NetHW ports, driven by a seeded random
+// host — AER-in gaps, repeats and junk events, step timing, backpressure,
+// a mid-run reset — whose testbench only logs the beats; Go runs sim.Net
+// along the same run and compares every step). The hand-written library's testbenches live in
 // testbenches/hdl, a separate package.
 //
 // May import: everything (DESIGN §1).

@@ -1,4 +1,6 @@
-// Package mlir emits CIRCT MLIR: one hw.module per neuron model, built from
+// Package mlir emits CIRCT MLIR: one hw.module per neuron model (and, for
+// a network, EmitNet: the parallel architecture as one flat hw.module, or
+// the folded one over seq.firmem memories, both with the ir.NetHW ports), built from
 // the hw, comb and seq dialects (and verif.assert for user assertions), in
 // the syntax of firtool 1.57.0 and later (DESIGN §6). Emit is the entry
 // point (STYLE S11); Lowers and Lowering report each op's lowering. `scc build

@@ -3,7 +3,12 @@
 // signed input per model input, spike, one <state>_q output per state).
 //
 // Owns: the lowering of every fixed-phase op to RTL (lower.go), module and
-// register emission (emit.go).
+// register emission (emit.go), the combinational step module <F>_step
+// (step.go), and network hardware (DESIGN §4.2, EmitNet in netopt.go): the
+// parallel architecture (parallel.go, netshell.go), the folded one over
+// block RAM with its memory plan, schedule model and estimate
+// (folded*.go), the AXI wrapper (axi.go), and the SC-layer network top
+// (network.go). Every network top has the ports ir.NetHW documents.
 //
 // May import: ir, lang, fixed, hdl (and the standard library). It never
 // imports passes, sim or another backend; it states its precondition through
