@@ -16,6 +16,7 @@ import (
 	"scc/backend/mlir"
 	"scc/backend/sv"
 	"scc/ir"
+	"scc/sim"
 	"scc/synth"
 	"scc/testbenches"
 )
@@ -500,6 +501,41 @@ func factor(x float64) string {
 	return strconv.FormatFloat(x, 'g', 3, 64)
 }
 
+// reportSteps is how many steps of the golden model --report runs.
+const reportSteps = 1000
+
+// goldenSpikes runs the golden model (sim.Net) of n for steps steps and
+// prints the spikes per step (min/mean/max, every population), the load
+// the cycles of a step depend on, beside the worst case's every neuron
+// spiking.
+func goldenSpikes(w io.Writer, u *unit, n *ir.Net, steps int) error {
+	s, err := sim.NewNet(u.mod, n, sim.NetOptions{})
+	if err != nil {
+		return netError(u, err)
+	}
+	total := 0
+	for _, p := range n.Pops {
+		total += p.Size
+	}
+	lo, hi, sum := -1, 0, 0
+	for range steps {
+		if err := s.Step(); err != nil {
+			return netError(u, err)
+		}
+		k := 0
+		for pi := range n.Pops {
+			k += len(s.Spikes(pi))
+		}
+		if lo < 0 || k < lo {
+			lo = k
+		}
+		hi, sum = max(hi, k), sum+k
+	}
+	fmt.Fprintf(w, "golden model over %s steps: spikes per step %d/%.1f/%d (min/mean/max) of %s neurons and sources\n",
+		synth.Group(int64(steps)), lo, float64(sum)/float64(steps), hi, synth.Group(int64(total)))
+	return nil
+}
+
 // synthTimeout bounds --report's synthesis.
 var synthTimeout = 2 * time.Hour
 
@@ -528,12 +564,15 @@ func synthReport(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, est sv.Esti
 		return err
 	}
 	fmt.Fprintf(w, "neurons %s, synapses %s\n", synth.Group(int64(est.Neurons)), synth.Group(int64(est.Synapses)))
+	if err := goldenSpikes(w, u, n, reportSteps); err != nil {
+		return err
+	}
 	if est.CyclesPerStep > 0 {
 		// The schedule model at given spikes is not exported by
 		// backend/sv yet: the typical step is --measure's.
 		fmt.Fprintf(w, "cycles per step, worst case (every neuron spikes every step): %s; formula: %s\n", synth.Group(est.CyclesPerStep), est.Formula)
 		steps := clockHz / float64(est.CyclesPerStep)
-		fmt.Fprintf(w, "at 100 MHz, worst case: %s steps/s; dt %g ms: %s × real time (a bound: typical steps are far shorter; --measure N co-simulates N steps)\n",
+		fmt.Fprintf(w, "at 100 MHz, worst case: %s steps/s; dt %g ms: %s × real time (a bound: typical steps are shorter; --measure N co-simulates N steps)\n",
 			synth.Group(int64(steps)), n.Dt, factor(steps*n.Dt/1000))
 	}
 	if s := d.Fit(r.Total); len(s) > 0 {
