@@ -139,3 +139,23 @@ func emitNetCore(w io.Writer, m *ir.Module, n *ir.Net, opt NetOptions) error {
 	}
 	return fmt.Errorf("sv: unknown architecture %v", opt.Arch)
 }
+
+// CycleModel returns the schedule model of n's hardware in opt.Arch: the
+// exact number of cycles step t takes (from the edge that takes step to the
+// done cycle, outputs accepted at once, host strobing back to back) given
+// the step's spikes, spk[pop] ascending per population in Net.Pops order
+// (what sim.Net.Spikes returns). The tests hold both models equal to the
+// RTL's measured cycles.
+func CycleModel(m *ir.Module, n *ir.Net, opt NetOptions) (func(spk [][]int32, t int) int64, error) {
+	switch opt.Arch {
+	case ArchParallel:
+		return parallelStepCycles(m, n), nil
+	case ArchFolded:
+		pl, err := newPlan(m, n, opt, true)
+		if err != nil {
+			return nil, err
+		}
+		return func(spk [][]int32, t int) int64 { return pl.stepCycles(spk, t, false) }, nil
+	}
+	return nil, fmt.Errorf("sv: unknown architecture %v", opt.Arch)
+}

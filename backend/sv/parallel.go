@@ -800,3 +800,37 @@ func ParallelCycles(m *ir.Module, n *ir.Net) (int64, string) {
 	c := 3 + max(chunks+spikes, words)
 	return c, fmt.Sprintf("3 + max(AER-out chunks of %d bits %d + spikes %d, probe words %d) = %d", sh.cw, chunks, spikes, words, c)
 }
+
+// parallelStepCycles is ParallelCycles at given spikes: 3 + max(chunks +
+// the step's AER-out spikes, probe words of the records sampling at t plus
+// one per record not sampling).
+func parallelStepCycles(m *ir.Module, n *ir.Net) func(spk [][]int32, t int) int64 {
+	sh := newShell(m, n)
+	var chunks int64
+	for k, p := range n.Pops {
+		if sh.hw.AEROut[k] {
+			chunks += int64((p.Size + sh.cw - 1) / sh.cw)
+		}
+	}
+	return func(spk [][]int32, t int) int64 {
+		spikes := int64(0)
+		for k := range n.Pops {
+			if sh.hw.AEROut[k] && k < len(spk) {
+				spikes += int64(len(spk[k]))
+			}
+		}
+		words := int64(0)
+		for _, r := range n.Records {
+			if r.Kind != ir.RecordState {
+				continue
+			}
+			switch {
+			case t%max(r.Every, 1) == 0:
+				words += int64((r.Hi - r.Lo) * len(r.Vars))
+			case r.Hi > r.Lo && len(r.Vars) > 0:
+				words++ // an idle record takes a cycle
+			}
+		}
+		return 3 + max(chunks+spikes, words)
+	}
+}

@@ -490,6 +490,34 @@ func parSimulate(t testing.TB, m *ir.Module, n *ir.Net, opt NetOptions, steps in
 	return r
 }
 
+// modelCycles is CycleModel's parallel count for step tt at the spikes of
+// the transcript want.
+func modelCycles(t *testing.T, m *ir.Module, n *ir.Net, want []string, tt int) int64 {
+	t.Helper()
+	f, err := CycleModel(m, n, NetOptions{Arch: ArchParallel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hw := n.HW(m)
+	spk := make([][]int32, len(n.Pops))
+	for _, l := range want {
+		var kind string
+		var st int
+		var word uint64
+		if !strings.HasPrefix(l, "A ") {
+			continue
+		}
+		fmt.Sscanf(l, "%s %d %x", &kind, &st, &word)
+		if st == tt && kind == "A" {
+			p, i := hw.SplitAER(word)
+			if p < len(spk) {
+				spk[p] = append(spk[p], int32(i))
+			}
+		}
+	}
+	return f(spk, tt)
+}
+
 // parPredict returns the cycles the bench measures for step tt without
 // backpressure: 3 + max(chunks + spikes, probe words + idle records).
 func parPredict(m *ir.Module, n *ir.Net, want []string, tt int) int {
@@ -585,6 +613,9 @@ func TestParallelEqualsSim(t *testing.T) {
 						}
 						if p := parPredict(m, n, want, k+1); c != p {
 							t.Errorf("step %d took %d cycles, want 3 + max(chunks + spikes, probe cycles) = %d", k+1, c, p)
+						}
+						if p, q := int64(parPredict(m, n, want, k+1)), modelCycles(t, m, n, want, k+1); p != q {
+							t.Errorf("step %d: CycleModel says %d cycles, the bench's count %d", k+1, q, p)
 						}
 					}
 				}

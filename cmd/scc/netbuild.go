@@ -508,11 +508,17 @@ const reportSteps = 1000
 // prints the spikes per step (min/mean/max, every population), the load
 // the cycles of a step depend on, beside the worst case's every neuron
 // spiking.
-func goldenSpikes(w io.Writer, u *unit, n *ir.Net, steps int) error {
+func goldenSpikes(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, steps int) error {
 	s, err := sim.NewNet(u.mod, n, sim.NetOptions{})
 	if err != nil {
 		return netError(u, err)
 	}
+	model, err := sv.CycleModel(u.mod, n, opt)
+	if err != nil {
+		return netError(u, err)
+	}
+	var cyc []int64
+	spk := make([][]int32, len(n.Pops))
 	total := 0
 	for _, p := range n.Pops {
 		total += p.Size
@@ -525,7 +531,9 @@ func goldenSpikes(w io.Writer, u *unit, n *ir.Net, steps int) error {
 		k := 0
 		for pi := range n.Pops {
 			k += len(s.Spikes(pi))
+			spk[pi] = s.Spikes(pi)
 		}
+		cyc = append(cyc, model(spk, s.T()))
 		if lo < 0 || k < lo {
 			lo = k
 		}
@@ -533,6 +541,17 @@ func goldenSpikes(w io.Writer, u *unit, n *ir.Net, steps int) error {
 	}
 	fmt.Fprintf(w, "golden model over %s steps: spikes per step %d/%.1f/%d (min/mean/max) of %s neurons and sources\n",
 		synth.Group(int64(steps)), lo, float64(sum)/float64(steps), hi, synth.Group(int64(total)))
+	if len(cyc) == 0 {
+		return nil
+	}
+	cmin, cmax, csum := cyc[0], cyc[0], int64(0)
+	for _, c := range cyc {
+		cmin, cmax, csum = min(cmin, c), max(cmax, c), csum+c
+	}
+	mean := float64(csum) / float64(len(cyc))
+	rate := clockHz / mean
+	fmt.Fprintf(w, "cycles per step at these spikes (schedule model, --arch %s): %s/%s/%s (min/mean/max); at 100 MHz %s steps/s, dt %g ms: %s × real time\n",
+		archName(opt), synth.Group(cmin), synth.Group(int64(mean+0.5)), synth.Group(cmax), synth.Group(int64(rate)), n.Dt, factor(rate*n.Dt/1000))
 	return nil
 }
 
@@ -564,12 +583,10 @@ func synthReport(w io.Writer, u *unit, n *ir.Net, opt sv.NetOptions, est sv.Esti
 		return err
 	}
 	fmt.Fprintf(w, "neurons %s, synapses %s\n", synth.Group(int64(est.Neurons)), synth.Group(int64(est.Synapses)))
-	if err := goldenSpikes(w, u, n, reportSteps); err != nil {
+	if err := goldenSpikes(w, u, n, opt, reportSteps); err != nil {
 		return err
 	}
 	if est.CyclesPerStep > 0 {
-		// The schedule model at given spikes is not exported by
-		// backend/sv yet: the typical step is --measure's.
 		fmt.Fprintf(w, "cycles per step, worst case (every neuron spikes every step): %s; formula: %s\n", synth.Group(est.CyclesPerStep), est.Formula)
 		steps := clockHz / float64(est.CyclesPerStep)
 		fmt.Fprintf(w, "at 100 MHz, worst case: %s steps/s; dt %g ms: %s × real time (a bound: typical steps are shorter; --measure N co-simulates N steps)\n",

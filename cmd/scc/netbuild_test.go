@@ -202,7 +202,7 @@ func TestNetBuildReport(t *testing.T) {
 	tiny, out := netFile(t, tinyNet)
 	code, _, stderr := scc(t, "build", tiny, "-o", out, "--target", "ice40up5k", "--wrap", "axi", "--report")
 	for _, w := range []string{"synthesis of network Tiny, --arch parallel, for ice40up5k", "LUT", "FF", "carry", "DSP", "EBR", "SPRAM",
-		"total", "golden model over 1,000 steps: spikes per step ", "cycles per step, worst case (every neuron spikes every step): ", "at 100 MHz, worst case: ", "× real time", "fits ice40up5k"} {
+		"total", "golden model over 1,000 steps: spikes per step ", "cycles per step, worst case (every neuron spikes every step): ", "at 100 MHz, worst case: ", "× real time", "cycles per step at these spikes (schedule model, --arch ", "fits ice40up5k"} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("report lacks %q:\n%s", w, stderr)
 		}
