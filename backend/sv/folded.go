@@ -104,8 +104,7 @@ func EstimateNet(m *ir.Module, n *ir.Net, opt NetOptions) (Estimate, error) {
 	}
 	switch opt.Arch {
 	case ArchParallel:
-		e.CyclesPerStep = parallelCycles(m, n)
-		e.Formula = "1 (the en cycle) + max(AER-out: Σ_out (⌈N/CW⌉ + N), probes: Σ_rec (Hi-Lo)·vars) + 1 (done); CW = min(32, 2^IndexBits); worst case: every neuron spikes, every record due (netshell.go)"
+		e.CyclesPerStep, e.Formula = ParallelCycles(m, n) // parallel.go: the shell's count, held equal to the RTL
 		e.LUTs = 14 * int64(e.Synapses)
 		return e, nil
 	case ArchFolded:
@@ -208,22 +207,3 @@ func (fp *fpop) hasInitROM() bool {
 	return false
 }
 
-// parallelCycles is the parallel top's worst-case step (netshell.go's
-// cycle count: the core's en cycle, the AER-out and probe serialisers
-// side by side, the done cycle).
-func parallelCycles(m *ir.Module, n *ir.Net) int64 {
-	hw := n.HW(m)
-	cw := min(32, 1<<hw.IndexBits)
-	var aer, prb int64
-	for k, p := range n.Pops {
-		if hw.AEROut[k] {
-			aer += int64((p.Size+cw-1)/cw) + int64(p.Size)
-		}
-	}
-	for _, r := range n.Records {
-		if r.Kind == ir.RecordState {
-			prb += int64(r.Hi-r.Lo) * int64(len(r.Vars))
-		}
-	}
-	return 1 + max(aer, prb) + 1
-}
