@@ -53,7 +53,7 @@ func TestNetPropsArch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep := proveNetWithin(t, h, c.Files, 20, 10*time.Second)
+			rep := proveNetWithin(t, h, c.Files, 14, 5*time.Second)
 			st := statuses(rep)
 			for _, name := range []string{"acc_fits_n_J"} {
 				if st[name] != formal.Proven {
