@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,15 +12,11 @@ import (
 	"scc/ir"
 )
 
-// archCore emits fourNet's core in opt's architecture (skipping an
-// architecture not implemented yet) and sizes its step.
+// archCore emits fourNet's core in opt's architecture and sizes its step.
 func archCore(t *testing.T, m *ir.Module, n *ir.Net, label string, opt sv.NetOptions) formal.NetCore {
 	t.Helper()
 	var b bytes.Buffer
 	if err := sv.EmitNet(&b, m, n, opt); err != nil {
-		if strings.Contains(err.Error(), "not yet") {
-			t.Skipf("%s: %v", label, err)
-		}
 		t.Fatal(err)
 	}
 	est, err := sv.EstimateNet(m, n, opt)

@@ -69,9 +69,6 @@ func TestCosimNetworkArch(t *testing.T) {
 			t.Parallel()
 			args := append([]string{"cosim", path, "--steps", "80", "--seed", "4"}, c.args...)
 			code, out, stderr := scc(t, args...)
-			if code != 0 && strings.Contains(stderr, "not yet") {
-				t.Skipf("architecture not landed: %s", stderr)
-			}
 			if code != 0 {
 				t.Fatalf("scc %s: exit %d\n%s%s", strings.Join(args, " "), code, out, stderr)
 			}
