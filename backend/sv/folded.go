@@ -206,4 +206,3 @@ func (fp *fpop) hasInitROM() bool {
 	}
 	return false
 }
-
