@@ -233,7 +233,7 @@ func newPlan(m *ir.Module, n *ir.Net, opt NetOptions, full bool) (*fplan, error)
 				if full {
 					fp.seeds = make([]uint32, p.Size)
 					for j := range fp.seeds {
-						fp.seeds[j] = fStreamSeed(p.Source.Seed, p.Source.Stream, j)
+						fp.seeds[j] = streamSeed(p.Source.Seed, p.Source.Stream, j)
 					}
 				}
 			} else {
@@ -494,7 +494,7 @@ func (pl *fplan) drive(i int, d *ir.Drive, byName map[string]*fpop, full bool) e
 			if full {
 				s = make([]uint32, tg.Hi-tg.Lo)
 				for j := range s {
-					s[j] = fStreamSeed(d.Seed, d.Stream, stream+j)
+					s[j] = streamSeed(d.Seed, d.Stream, stream+j)
 				}
 			}
 			fd.seeds = append(fd.seeds, s)
@@ -809,17 +809,18 @@ func bramWidth(w int) int {
 	return (w + 35) / 36 * 36
 }
 
-// fStreamSeed is runtime.StreamSeed (backend/sv does not import runtime;
+// streamSeed is runtime.StreamSeed (backend/sv does not import runtime;
 // a test holds them equal): the initial xorshift32 state of stream
-// (seed, stream, index).
-func fStreamSeed(seed uint64, stream, index int) uint32 {
-	h := fSplitMix64(seed)
-	h = fSplitMix64(h ^ uint64(stream))
-	h = fSplitMix64(h ^ uint64(index))
+// (seed, stream, index), three chained splitmix64 mixes with bit 0 set.
+// Both architectures seed their xorshift32 registers with it.
+func streamSeed(seed uint64, stream, index int) uint32 {
+	h := splitMix64(seed)
+	h = splitMix64(h ^ uint64(stream))
+	h = splitMix64(h ^ uint64(index))
 	return uint32(h) | 1
 }
 
-func fSplitMix64(x uint64) uint64 {
+func splitMix64(x uint64) uint64 {
 	z := x + 0x9e3779b97f4a7c15
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb

@@ -91,8 +91,8 @@ func TestStreamSeedMatchesRuntime(t *testing.T) {
 		seed          uint64
 		stream, index int
 	}{{0, 0, 0}, {1, 2, 3}, {12, 5, 199}, {1 << 63, -1, 7}} {
-		if got, want := fStreamSeed(c.seed, c.stream, c.index), rt.StreamSeed(c.seed, c.stream, c.index); got != want {
-			t.Errorf("fStreamSeed(%d, %d, %d) = %#x, want runtime.StreamSeed's %#x", c.seed, c.stream, c.index, got, want)
+		if got, want := streamSeed(c.seed, c.stream, c.index), rt.StreamSeed(c.seed, c.stream, c.index); got != want {
+			t.Errorf("streamSeed(%d, %d, %d) = %#x, want runtime.StreamSeed's %#x", c.seed, c.stream, c.index, got, want)
 		}
 	}
 }

@@ -461,7 +461,7 @@ func (pl *parallel) planDrive(k int, d *ir.Drive, byName map[string]*parPop) err
 		b.WriteString("        end\n    endfunction\n")
 		seeds := make([]int64, total)
 		for q := range seeds {
-			seeds[q] = int64(parStreamSeed(d.Seed, d.Stream, q))
+			seeds[q] = int64(streamSeed(d.Seed, d.Stream, q))
 		}
 		fmt.Fprintf(&b, "    reg [%d:0] %s_rng;\n", 32*total-1, name)
 		fmt.Fprintf(&b, "    wire [%d:0] %s_rng_n;\n    wire [%d:0] %s_c;\n", 32*total-1, name, cw*total-1, name)
@@ -588,7 +588,7 @@ func (pl *parallel) writeTop(w *bufio.Writer) {
 		if src := pp.p.Source; src != nil && src.Kind == ir.SourcePoisson {
 			seeds := make([]int64, pp.p.Size)
 			for j := range seeds {
-				seeds[j] = int64(parStreamSeed(src.Seed, src.Stream, j))
+				seeds[j] = int64(streamSeed(src.Seed, src.Stream, j))
 			}
 			fmt.Fprintf(w, "            p%d_rng <= %s;\n", pp.k, parPack(32, seeds))
 		}
@@ -754,23 +754,6 @@ func (pl *parallel) writeNeurons(w *bufio.Writer, pp *parPop) {
 		}
 		fmt.Fprintf(w, "    %s u_p%d_%d (%s);\n", StepModuleName(f), k, i, strings.Join(cs, ", "))
 	}
-}
-
-// parStreamSeed is runtime.StreamSeed (backend/sv may not import runtime;
-// TestStreamSeed holds the two equal): three chained splitmix64 mixes of
-// (seed, stream, index), the low 32 bits with bit 0 set.
-func parStreamSeed(seed uint64, stream, index int) uint32 {
-	h := parSplitMix64(seed)
-	h = parSplitMix64(h ^ uint64(stream))
-	h = parSplitMix64(h ^ uint64(index))
-	return uint32(h) | 1
-}
-
-func parSplitMix64(x uint64) uint64 {
-	z := x + 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
 }
 
 // ParallelCycles returns the worst-case clock cycles of one step of n in

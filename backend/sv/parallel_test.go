@@ -239,8 +239,8 @@ func TestParStreamSeed(t *testing.T) {
 	for _, seed := range []uint64{0, 1, 5, 1 << 40, ^uint64(0)} {
 		for stream := -1; stream < 4; stream++ {
 			for i := 0; i < 50; i += 7 {
-				if got, want := parStreamSeed(seed, stream, i), rt.StreamSeed(seed, stream, i); got != want {
-					t.Fatalf("parStreamSeed(%d, %d, %d) = %#x, runtime.StreamSeed %#x", seed, stream, i, got, want)
+				if got, want := streamSeed(seed, stream, i), rt.StreamSeed(seed, stream, i); got != want {
+					t.Fatalf("streamSeed(%d, %d, %d) = %#x, runtime.StreamSeed %#x", seed, stream, i, got, want)
 				}
 			}
 		}
