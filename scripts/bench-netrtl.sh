@@ -6,7 +6,8 @@
 # timed in this run; one table of steps/s with the ratio golden/Verilator,
 # then cycles per step as scc cosim measured them. The synthesized sizes
 # (BRAM, LUT, real-time factor) come from `make synth-report`.
-# BENCH_RTL_STEPS (default 300) sets the co-simulated steps.
+# BENCH_RTL_STEPS (default 300) sets the co-simulated steps, BENCH_RTL_NETS
+# the list of file:arch pairs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${BENCH_RTL_STEPS:-300}
@@ -17,7 +18,7 @@ flags=$(grep -o -w -E 'avx512f|avx2|avx512bw|avx512vl' /proc/cpuinfo | sort -u |
 echo "bench-netrtl: CPU features: ${flags:-none}; $(nproc) cores; $steps steps"
 now() { date +%s.%N; }
 printf '%-12s %-10s %12s %12s %8s  %s\n' network arch "rtl steps/s" "sim steps/s" ratio "cycles/step (min/mean/max)"
-for spec in cuba.snn:folded:1 brunel.snn:folded:1 classifier.snn:folded:1 synfire.snn:parallel; do
+for spec in ${BENCH_RTL_NETS:-cuba.snn:folded:1 brunel.snn:folded:1 classifier.snn:folded:1 synfire.snn:parallel}; do
   f=${spec%%:*}; arch=${spec#*:}
   t0=$(now)
   if ! "$tmp/scc" cosim "examples/$f" --arch "$arch" --sim verilator --steps "$steps" --seed 1 >"$tmp/cosim.txt" 2>"$tmp/cosim.err"; then
