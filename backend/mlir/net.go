@@ -340,6 +340,40 @@ func signedBits(lo, hi int64) int {
 	return w
 }
 
+// netHWOutputNames are a network top's outputs (ir.NetHW), in port order.
+var netHWOutputNames = []string{"ready", "busy", "done", "step_q", "sat_q", "aer_in_ready", "aer_out_valid",
+	"aer_out_data", "aer_out_last", "probe_valid", "probe_data", "probe_last"}
+
+// netHWInputs gives hm the inputs of a network top (ir.NetHW) and reserves
+// every port name of the top in b; both architectures share them.
+func netHWInputs(b *builder, hm *hwModule, h ir.NetHW) {
+	hm.ins = []port{{name: "clk", width: clockWidth}, {name: "rst_n", width: 1}, {name: "step", width: 1},
+		{name: "aer_in_valid", width: 1}, {name: "aer_in_data", width: h.AERWidth}, {name: "aer_in_last", width: 1},
+		{name: "aer_out_ready", width: 1}, {name: "probe_ready", width: 1}}
+	for _, p := range hm.ins {
+		if err := b.reserve(p.name); err != nil {
+			panic(err)
+		}
+	}
+	for _, o := range netHWOutputNames {
+		if err := b.reserve(o); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// netHWOutputs appends hm's outputs, vals in netHWOutputNames order, and
+// returns the output op that drives them (for the caller to add).
+func netHWOutputs(hm *hwModule, h ir.NetHW, vals []string) *op {
+	widths := []int{1, 1, 1, 32, max(len(h.Sat), 1), 1, 1, h.AERWidth, 1, 1, h.ProbeWidth, 1}
+	out := &op{kind: kOutput}
+	for k, name := range netHWOutputNames {
+		hm.outs = append(hm.outs, port{name: name, width: widths[k], value: vals[k]})
+		out.args = append(out.args, vals[k])
+	}
+	return out
+}
+
 func (g *netgen) build() *hwModule {
 	n, h := g.n, g.hw
 	g.hm = &hwModule{name: n.ModuleName(), pos: g.pos(n.Pos)}
@@ -348,22 +382,7 @@ func (g *netgen) build() *hwModule {
 	g.b = newBuilder(g.hm)
 	g.rom = &lowerer{builder: g.b}
 	b := g.b
-	nsat := max(len(h.Sat), 1)
-	g.hm.ins = []port{{name: "clk", width: clockWidth}, {name: "rst_n", width: 1}, {name: "step", width: 1},
-		{name: "aer_in_valid", width: 1}, {name: "aer_in_data", width: h.AERWidth}, {name: "aer_in_last", width: 1},
-		{name: "aer_out_ready", width: 1}, {name: "probe_ready", width: 1}}
-	outNames := []string{"ready", "busy", "done", "step_q", "sat_q", "aer_in_ready", "aer_out_valid",
-		"aer_out_data", "aer_out_last", "probe_valid", "probe_data", "probe_last"}
-	for _, p := range g.hm.ins {
-		if err := b.reserve(p.name); err != nil {
-			panic(err)
-		}
-	}
-	for _, o := range outNames {
-		if err := b.reserve(o); err != nil {
-			panic(err)
-		}
-	}
+	netHWInputs(b, g.hm, h)
 
 	// Control registers.
 	b.pos, b.base = g.hm.pos, "rst"
@@ -438,12 +457,7 @@ func (g *netgen) build() *hwModule {
 
 	g.hm.outs = nil
 	vals := []string{readyQ, busyQ, done, stepQ, satOut, idle, aerValid, aerData, aerLast, prValid, prData, prLast}
-	widths := []int{1, 1, 1, 32, nsat, 1, 1, h.AERWidth, 1, 1, h.ProbeWidth, 1}
-	out := &op{kind: kOutput}
-	for k, name := range outNames {
-		g.hm.outs = append(g.hm.outs, port{name: name, width: widths[k], value: vals[k]})
-		out.args = append(out.args, vals[k])
-	}
+	out := netHWOutputs(g.hm, h, vals)
 	b.pos = g.hm.pos
 	b.add(out, "")
 	return g.hm

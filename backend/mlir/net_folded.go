@@ -307,22 +307,7 @@ func (g *foldgen) build() *hwModule {
 	g.b = newBuilder(g.hm)
 	g.rom = &lowerer{builder: g.b}
 	b := g.b
-	nsat := max(len(h.Sat), 1)
-	g.hm.ins = []port{{name: "clk", width: clockWidth}, {name: "rst_n", width: 1}, {name: "step", width: 1},
-		{name: "aer_in_valid", width: 1}, {name: "aer_in_data", width: h.AERWidth}, {name: "aer_in_last", width: 1},
-		{name: "aer_out_ready", width: 1}, {name: "probe_ready", width: 1}}
-	outNames := []string{"ready", "busy", "done", "step_q", "sat_q", "aer_in_ready", "aer_out_valid",
-		"aer_out_data", "aer_out_last", "probe_valid", "probe_data", "probe_last"}
-	for _, p := range g.hm.ins {
-		if err := b.reserve(p.name); err != nil {
-			panic(err)
-		}
-	}
-	for _, o := range outNames {
-		if err := b.reserve(o); err != nil {
-			panic(err)
-		}
-	}
+	netHWInputs(b, g.hm, h)
 	for i, p := range n.Pops {
 		gp := &gpop{p: p, idx: i}
 		if p.Kind == ir.PopNeuron {
@@ -436,12 +421,7 @@ func (g *foldgen) build() *hwModule {
 	busy := b.icmp("uge", g.ph, b.constant(phUpd, 3), "busy")
 	aerInReady := g.in[phIdle]
 	vals := []string{ready, busy, g.in[phDone], stepQ, satOut, aerInReady, aerV, aerD, aerL, prV, prD, prL}
-	widths := []int{1, 1, 1, 32, nsat, 1, 1, h.AERWidth, 1, 1, h.ProbeWidth, 1}
-	out := &op{kind: kOutput}
-	for k, name := range outNames {
-		g.hm.outs = append(g.hm.outs, port{name: name, width: widths[k], value: vals[k]})
-		out.args = append(out.args, vals[k])
-	}
+	out := netHWOutputs(g.hm, h, vals)
 	b.add(out, "")
 	return g.hm
 }
