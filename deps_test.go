@@ -16,6 +16,7 @@ var allowed = map[string][]string{
 	"fixed":              {},
 	"parser":             {"lang", "fixed"},
 	"irgen":              {"lang", "ir", "fixed"},
+	"nir":                {"lang", "fixed", "models", "ir"},
 	"ir":                 {"lang", "fixed"},
 	"passes":             {"ir", "lang", "fixed"},
 	"backend/sv":         {"ir", "lang", "fixed", "hdl"},
