@@ -561,7 +561,9 @@ func twoLayer(seed uint64, b float64) *nir.File {
 			"v_reset":     fill(n, func() float64 { return 0 }),
 		}}
 	}
-	shape := func(n int) *nir.Dataset { return &nir.Dataset{DType: nir.Int64, Shape: []int{1}, Int: []int64{int64(n)}} }
+	shape := func(n int) *nir.Dataset {
+		return &nir.Dataset{DType: nir.Int64, Shape: []int{1}, Int: []int64{int64(n)}}
+	}
 	return &nir.File{Version: "1.0.7", Root: &nir.Node{Type: "NIRGraph", Graph: &nir.Graph{
 		Nodes: []*nir.Node{
 			{Name: "fc1", Type: "Affine", In: []int{12}, Out: []int{16}, Params: map[string]*nir.Dataset{
