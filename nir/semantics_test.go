@@ -606,3 +606,205 @@ func TestSemanticsTwoLayer(t *testing.T) {
 	f := twoLayer(3, 0)
 	checkSemantics(t, semanticCase{name: "two-layer", ref: f, imp: twoLayer(3, 0), dt: 1e-3, p: 0.3}, 1000)
 }
+
+// withParam returns a copy of f (nodes and parameter maps copied, the
+// other datasets shared) whose parameter param of node node is
+// set(k, old) element by element.
+func withParam(f *nir.File, node, param string, set func(k int, v float64) float64) *nir.File {
+	g := &nir.Graph{Edges: f.Root.Graph.Edges}
+	for _, n := range f.Root.Graph.Nodes {
+		c := *n
+		c.Params = map[string]*nir.Dataset{}
+		for k, d := range n.Params {
+			c.Params[k] = d
+		}
+		if n.Name == node {
+			d := *n.Params[param]
+			d.Float = slices.Clone(d.Float)
+			for k, v := range d.Float {
+				d.Float[k] = set(k, v)
+			}
+			c.Params[param] = &d
+		}
+		g.Nodes = append(g.Nodes, &c)
+	}
+	root := *f.Root
+	root.Graph = g
+	return &nir.File{Version: f.Version, Root: &root}
+}
+
+// shiftWarnings are the warnings of imp that say the feed-forward shift is
+// not exact.
+func shiftWarnings(imp *nir.Imported) []string {
+	var out []string
+	for _, w := range imp.Warnings {
+		l := strings.ToLower(w)
+		if strings.Contains(l, "fixed point") || strings.Contains(l, "shift") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// ffnSteps, ffnDt and ffnP are the FFN run: dt in seconds and the input
+// spike probability per step, high enough that the output layer spikes.
+const (
+	ffnSteps = 300
+	ffnDt    = 1e-3
+	ffnP     = 0.5
+)
+
+// TestShiftFFN: ffn_784_128_10 with its biases zeroed (the rest state
+// then is a fixed point), imported and run with seeded input spikes,
+// gives exactly the zero-delay reference's spikes shifted by one step in
+// the hidden layer and two in the output layer (states to stateTol), and
+// the output spikes. The fixture as stored (nonzero biases) and a variant
+// with v_leak ≠ 0 make Import warn that the shift is not exact. Mutations
+// of the reference (a shift of 1, one weight perturbed) are caught.
+func TestShiftFFN(t *testing.T) {
+	stored := readFixture(t, "ffn_784_128_10")
+	zero := withParam(withParam(stored, "fc1", "bias", func(int, float64) float64 { return 0 }),
+		"fc2", "bias", func(int, float64) float64 { return 0 })
+	g, err := newRef(zero, ffnDt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inputSpikes(g, 784, ffnSteps, ffnP)
+	g.run(ffnSteps)
+	if g.count("lif2") == 0 {
+		t.Fatalf("the output layer never spikes in %d steps (hidden: %d spikes)", ffnSteps, g.count("lif1"))
+	}
+	t.Logf("zero-delay reference: %d hidden spikes, %d output spikes", g.count("lif1"), g.count("lif2"))
+	imp, err := nir.Import(zero, nir.ImportOptions{Dt: ffnDt, Name: "ffn", Base: "ffn"})
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if w := shiftWarnings(imp); len(w) > 0 {
+		t.Errorf("zero biases, v_leak = 0: Import warns %q, but the rest state is a fixed point", w)
+	}
+	c := compile(t, g, imp, in)
+	got, recs := run(t, g, c, ffnSteps)
+	want := refTraces(g)
+	if err := compareTraces(want, got, []string{"lif1"}, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := compareTraces(want, got, []string{"lif2"}, 2, true); err != nil {
+		t.Fatal(err)
+	}
+	shiftedOut := map[string]*trace{"lif2": {spikes: append([][]int32{nil, nil}, want["lif2"].spikes[:ffnSteps-2]...)}}
+	if recs["lif2"] == nil {
+		t.Fatal("no spike record of the Output node's lif2")
+	}
+	if err := compareRecords(shiftedOut, map[string][]ir.SpikeEvent{"lif2": recs["lif2"]}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Mutations: the comparison must see them.
+	if compareTraces(want, got, []string{"lif2"}, 1, false) == nil {
+		t.Fatal("the output spikes also match a shift of 1: the comparison cannot tell")
+	}
+	j := mostActive(want["lif1"], 128)
+	i := mostActive(want["lif2"], 10)
+	mut := withParam(zero, "fc2", "weight", func(k int, v float64) float64 {
+		if k == i*128+j {
+			return v * (1 + 1e-9)
+		}
+		return v
+	})
+	gm, err := newRef(mut, ffnDt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputSpikes(gm, 784, ffnSteps, ffnP)
+	gm.run(ffnSteps)
+	err = compareTraces(refTraces(gm), got, []string{"lif2"}, 2, true)
+	if err == nil {
+		t.Fatalf("fc2.weight[%d][%d] perturbed by 1e-9 relative: the comparison does not see it", i, j)
+	}
+	t.Logf("mutated reference caught: %v", err)
+
+	// The stored fixture's biases, and v_leak ≠ 0: the rest state is not a
+	// fixed point.
+	for _, v := range []struct {
+		what string
+		f    *nir.File
+	}{
+		{"stored biases", stored},
+		{"v_leak = 0.05", withParam(zero, "lif1", "v_leak", func(int, float64) float64 { return 0.05 })},
+	} {
+		imp, err := nir.Import(v.f, nir.ImportOptions{Dt: ffnDt, Name: "ffn", Base: "ffn"})
+		if err != nil {
+			t.Fatalf("%s: Import: %v", v.what, err)
+		}
+		if len(shiftWarnings(imp)) == 0 {
+			t.Errorf("%s: Import gives no warning that the shift is not exact (warnings %q)", v.what, imp.Warnings)
+		}
+	}
+}
+
+// mostActive is the neuron of tr that spiked most.
+func mostActive(tr *trace, n int) int {
+	per := make([]int, n)
+	for _, s := range tr.spikes {
+		for _, k := range s {
+			per[k]++
+		}
+	}
+	best := 0
+	for k, c := range per {
+		if c > per[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+// TestSemanticsMutation: the fixture comparison sees a parameter perturbed
+// by 1e-9 relative in the reference (one τ of lif.nir) and a reference
+// without the edge delay.
+func TestSemanticsMutation(t *testing.T) {
+	const steps, dt = 1000, 1e-3
+	ref := jsonFixture(t, "lif")
+	scaleR(ref, 3)
+	imp := importFixture(t, "lif")
+	scaleR(imp, 3)
+	g, err := newRef(ref, dt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inputSpikes(g, 1000, steps, 0.5)
+	g.run(steps)
+	im, err := nir.Import(imp, nir.ImportOptions{Dt: dt})
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	got, _ := run(t, g, compile(t, g, im, in), steps)
+	if err := compareTraces(refTraces(g), got, []string{"lif"}, 0, true); err != nil {
+		t.Fatalf("unmutated: %v", err)
+	}
+	for _, m := range []struct {
+		what    string
+		f       *nir.File
+		delayed bool
+	}{
+		{"tau[1] × (1 + 1e-9)", withParam(ref, "lif", "tau", func(k int, v float64) float64 {
+			if k == 1 {
+				return v * (1 + 1e-9)
+			}
+			return v
+		}), true},
+		{"zero-delay", ref, false},
+	} {
+		gm, err := newRef(m.f, dt, m.delayed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputSpikes(gm, 1000, steps, 0.5)
+		gm.run(steps)
+		err = compareTraces(refTraces(gm), got, []string{"lif"}, 0, true)
+		if err == nil {
+			t.Fatalf("mutation %s: the comparison does not see it", m.what)
+		}
+		t.Logf("mutation %s caught: %v", m.what, err)
+	}
+}
