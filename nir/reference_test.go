@@ -516,6 +516,25 @@ func TestReferenceDelayedIsShifted(t *testing.T) {
 			t.Fatalf("%s: the delayed spikes also match a shift by %d: the check cannot tell shifts apart", name, k)
 		}
 	}
+	// A bias drives the delayed net from step 1, a step before its
+	// shifted input: the rest state is no fixed point and the shift breaks
+	// (why Import must warn).
+	fb := twoLayer(7, 0.3)
+	zb, err := newRef(fb, 1e-3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := newRef(fb, 1e-3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zb.byName["input"].spikes = in
+	db.byName["input"].spikes = in
+	zb.run(steps)
+	db.run(steps)
+	if shifted(zb.byName["lif1"].hist, db.byName["lif1"].hist, 1) == nil {
+		t.Fatal("bias 0.3: the delayed hidden spikes still match the zero-delay ones shifted by 1")
+	}
 }
 
 // shifted reports the first step where got is not want shifted by d steps
