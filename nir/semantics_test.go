@@ -246,10 +246,11 @@ func compile(t *testing.T, g *refGraph, imp *nir.Imported, spikes map[string][][
 
 // matchNode returns the node of g that scc name stands for (the node's
 // name, or its name with every character that is no letter, digit or _
-// made _), or nil.
+// made _, with or without leading and trailing _ added, as for a keyword
+// like input), or nil.
 func matchNode(g *refGraph, name string) *refNode {
 	for _, n := range g.nodes {
-		if n.name == name || identName(n.name) == name {
+		if n.name == name || identName(n.name) == name || identName(n.name) == strings.Trim(name, "_") {
 			return n
 		}
 	}
@@ -524,6 +525,7 @@ func checkSemantics(t *testing.T, c semanticCase, steps int) (*refGraph, map[str
 	if err := compareTraces(want, got, neuronNodes(g), 0, true); err != nil {
 		t.Fatalf("%v\n%s", err, imp.Source)
 	}
+	t.Logf("%s: states differ by at most %g", c.name, maxStateDiff(want, got, neuronNodes(g), 0))
 	for _, o := range outputNodes(g) {
 		if recs[o] == nil && g.count(o) > 0 {
 			t.Fatalf("node %s feeds an Output node but no spike record keeps its spikes", o)
@@ -591,6 +593,60 @@ func TestSemanticsFixtures(t *testing.T) {
 			checkSemantics(t, semanticCase{name: fx.name, ref: ref, imp: imp, dt: fx.dt, p: fx.p, spike: fx.spike}, steps)
 		})
 	}
+}
+
+// TestSemanticsHarness holds the harness itself (compile, run, the
+// comparisons) to a hand-written network of lif.nir (r tripled, dt = 1 ms:
+// NIR's LIF written out as a model, τ in ms from a file, the Input a
+// spikes source through a one-to-one projection), so that a failure of
+// the Import tests is Import's.
+func TestSemanticsHarness(t *testing.T) {
+	f := jsonFixture(t, "lif")
+	scaleR(f, 3)
+	const steps, dt = 1000, 1e-3
+	g, err := newRef(f, dt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inputSpikes(g, 1000, steps, 0.5)
+	g.run(steps)
+	tau := "tau\n"
+	for _, v := range f.Root.Graph.Node("lif").Params["tau"].Float {
+		tau += fmt.Sprintf("%v\n", v*1000)
+	}
+	imp := &nir.Imported{Source: []byte(`model HLIF {
+    param tau = 10 ms
+    param r = 1
+    param v_leak = 0
+    param v_threshold = 1
+    param v_reset = 0
+    input x
+    state v = 0
+    dv/dt = (v_leak - v + r * x) / tau
+    spike when v > v_threshold { v = v_reset }
+    dt 1 ms
+}
+network H {
+    dt 1 ms
+    source input_ = spikes(file = "in.csv")[3]
+    pop lif = HLIF[3] { tau = file("tau.csv"); r = 3 }
+    proj p = input_ -> lif.x one_to_one { w = 1 }
+    record lif spikes
+}
+`), Files: map[string][]byte{"in.csv": []byte("step,index\n"), "tau.csv": []byte(tau)}}
+	c := compile(t, g, imp, in)
+	got, recs := run(t, g, c, steps)
+	want := refTraces(g)
+	if err := compareTraces(want, got, neuronNodes(g), 0, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := compareRecords(want, recs); err != nil {
+		t.Fatal(err)
+	}
+	if g.count("lif") == 0 || len(recs["lif"]) != g.count("lif") {
+		t.Fatalf("%d reference spikes, %d recorded", g.count("lif"), len(recs["lif"]))
+	}
+	t.Logf("%d spikes; states differ by at most %g", g.count("lif"), maxStateDiff(want, got, neuronNodes(g), 0))
 }
 
 // importFixture is the fixture as nir.Read reads it; until nir.Read is
@@ -729,6 +785,7 @@ func TestShiftFFN(t *testing.T) {
 	if err := compareTraces(want, got, []string{"lif2"}, 2, true); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("states differ by at most %g (hidden) and %g (output)", maxStateDiff(want, got, []string{"lif1"}, 1), maxStateDiff(want, got, []string{"lif2"}, 2))
 	shiftedOut := map[string]*trace{"lif2": {spikes: append([][]int32{nil, nil}, want["lif2"].spikes[:ffnSteps-2]...)}}
 	if recs["lif2"] == nil {
 		t.Fatal("no spike record of the Output node's lif2")
@@ -845,4 +902,25 @@ func TestSemanticsMutation(t *testing.T) {
 		}
 		t.Logf("mutation %s caught: %v", m.what, err)
 	}
+}
+
+// maxStateDiff is the largest |got − want| of any state of the nodes
+// names (got delayed by shift steps), for the log.
+func maxStateDiff(want, got map[string]*trace, names []string, shift int) float64 {
+	d := 0.0
+	for _, name := range names {
+		w, g := want[name], got[name]
+		if w == nil || g == nil {
+			continue
+		}
+		for sv, wv := range w.states {
+			gv := g.states[sv]
+			for t := shift; t < len(gv); t++ {
+				for k := range gv[t] {
+					d = max(d, math.Abs(gv[t][k]-wv[t-shift][k]))
+				}
+			}
+		}
+	}
+	return d
 }
