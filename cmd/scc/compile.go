@@ -14,6 +14,7 @@ import (
 	"scc/ir"
 	"scc/irgen"
 	"scc/lang"
+	"scc/nir"
 	"scc/parser"
 	"scc/passes"
 )
@@ -29,6 +30,14 @@ type compileOpts struct {
 	// population's model with the population's parameter overrides (and
 	// Params over them): the population's neuron module.
 	Top string
+	// Dir and ReadFile serve a network's data files (irgen.Options); a
+	// .nir input serves its side files from memory (nir.go).
+	Dir      string
+	ReadFile func(name string) ([]byte, error)
+	// NIR are a .nir input's import choices (--method; --dt and --format
+	// go to the import too) and Spikes its --spikes files (nir.go).
+	NIR    nir.ImportOptions
+	Spikes []string
 }
 
 // unit is the product of the pipeline for one source file.
@@ -118,7 +127,7 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		return err
 	}
 	u.info = info
-	lopt := irgen.Options{Dt: opt.Dt, Params: opt.Params}
+	lopt := irgen.Options{Dt: opt.Dt, Params: opt.Params, Dir: opt.Dir, ReadFile: opt.ReadFile}
 	if pop := population(info, opt.Top); pop != nil && opt.Top != "" {
 		// The population's overrides are parameter values like --param
 		// (which wins): its neuron module is the model with them.
