@@ -19,12 +19,16 @@ type pipelineFlags struct {
 	dt     string
 	params multiFlag
 	top    string
+	method string
+	spikes multiFlag
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.format, "format", "", "fixed-point profile overriding the model's (q8.8, q16.16, ...)")
 	fs.StringVar(&p.dt, "dt", "", "step length overriding the model's (e.g. 0.1ms)")
 	fs.Var(&p.params, "param", "parameter override NAME=VALUE (repeatable)")
+	fs.StringVar(&p.method, "method", "", "a .nir input: integration method of the import (euler)")
+	fs.Var(&p.spikes, "spikes", "a .nir input: spike file of an Input source, SOURCE=FILE.csv or FILE.csv (repeatable; default: no input spikes)")
 	fs.StringVar(&p.top, "top", "", "model, network or population to build (a population: its model with its parameter overrides; default: the only one)")
 }
 
@@ -50,6 +54,10 @@ func (p *pipelineFlags) opts() (compileOpts, error) {
 	}
 	o.Params = params
 	o.Top = p.top
+	if o.NIR.Method, err = nirMethod(p.method); err != nil {
+		return o, err
+	}
+	o.Spikes = p.spikes
 	return o, nil
 }
 

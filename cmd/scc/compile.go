@@ -101,6 +101,12 @@ func compile(name string, src []byte, opt compileOpts) (*unit, error) {
 // compileFile reads and compiles path and prints its diagnostics (and
 // warnings) to stderr: the front half of every command on a source file.
 func compileFile(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
+	if isNIR(path) {
+		return compileNIR(path, opt, stderr) // nir.go
+	}
+	if opt.NIR.Method != "" || len(opt.Spikes) > 0 {
+		return nil, usagef("--method and --spikes apply to .nir inputs; %s is not one", path)
+	}
 	src, err := readSource(path)
 	if err != nil {
 		return nil, err

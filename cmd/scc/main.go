@@ -41,6 +41,7 @@ func init() {
 	commands = []command{
 		{"build", "scc build FILE.snn [-o OUT] [--emit sv|mlir|mlir-generic|ir|snn] [--top NAME] [--format q8.8] [--dt T] [--param NAME=VALUE] [--report] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--target DEVICE] [--wrap axi] [--measure N]", runBuild},
 		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
+		{"nir", nirUsage, runNir},
 		{"net", "scc net export FILE.snn -o DIR [--steps N] | scc net info FILE.snn [--top NET]", runNet},
 		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},
 		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--accept-bounded] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
@@ -75,7 +76,7 @@ func main() {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: scc FILE.snn -o OUT          (same as scc build)")
+	fmt.Fprintln(w, "usage: scc FILE.snn|FILE.nir -o OUT (same as scc build; a .nir is imported as scc nir import does)")
 	for _, c := range commands {
 		fmt.Fprintln(w, "       "+c.usage)
 	}
@@ -109,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	if cmd == nil {
-		if strings.HasSuffix(name, ".snn") || (!strings.HasPrefix(name, "-") && fileExists(name)) {
+		if strings.HasSuffix(name, ".snn") || strings.HasSuffix(name, ".nir") || (!strings.HasPrefix(name, "-") && fileExists(name)) {
 			cmd, rest = &commands[0], args
 		} else {
 			fmt.Fprintf(stderr, "scc: unknown command %q\n", name)
