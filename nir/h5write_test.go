@@ -467,3 +467,30 @@ func fromH5pyValue(t *testing.T, path string, v *h5pyValue) (*Dataset, error) {
 	}
 	return d, nil
 }
+
+// TestWriteHDF5WideGroup: a group of 600 members takes 75 symbol-table
+// nodes under a two-level B-tree; libhdf5 must find each name by its
+// B-tree search (h5dump -d), at the node boundaries too, and miss a name
+// that is absent.
+func TestWriteHDF5WideGroup(t *testing.T) {
+	needTool(t, "h5dump", "hdf5-tools", exec.Command("h5dump", "--version"))
+	g := &Group{Datasets: map[string]*Dataset{}}
+	for i := range 600 {
+		g.Datasets[fmt.Sprintf("d%03d", i)] = &Dataset{DType: Int64, Int: []int64{int64(i) * 7}}
+	}
+	p := writeTemp(t, g)
+	for _, i := range []int{0, 7, 8, 255, 256, 257, 511, 512, 599} {
+		name := fmt.Sprintf("/d%03d", i)
+		out, err := exec.Command("h5dump", "-d", name, p).CombinedOutput()
+		if want := fmt.Sprintf("(0): %d\n", i*7); err != nil || !strings.Contains(string(out), want) {
+			t.Errorf("h5dump -d %s: %v, want %q in:\n%s", name, err, want, out)
+		}
+	}
+	if out, err := exec.Command("h5dump", "-d", "/d600", p).CombinedOutput(); err == nil {
+		t.Errorf("h5dump -d /d600 of an absent name succeeded:\n%s", out)
+	}
+	out, err := exec.Command("h5ls", p).Output()
+	if n := strings.Count(string(out), "Dataset {SCALAR}"); err != nil || n != 600 {
+		t.Errorf("h5ls lists %d scalar datasets (%v), want 600", n, err)
+	}
+}
