@@ -95,6 +95,9 @@ func runVerilator(ctx context.Context, c *BuildCache, dir string, files []string
 	if !cached {
 		mdir := "obj_dir"
 		args := append(append([]string{}, verilatorFlags...), "--top-module", top, "-Mdir", mdir, "-o", "V"+top)
+		if opt := modelOpt(); opt != nil {
+			args = append(args, "-MAKEFLAGS", opt[0])
+		}
 		args = append(args, files...)
 		if log, err := run(ctx, dir, verilator, args...); err != nil {
 			return log, fmt.Errorf("verilator: %v\n%s", err, tail(log, 40))
