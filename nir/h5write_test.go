@@ -379,17 +379,25 @@ type h5pyGroup struct {
 // longest length plus one, bool as an enum).
 func TestWriteHDF5H5py(t *testing.T) {
 	needTool(t, "h5py", "python3-h5py", exec.Command(h5pyPython, "-c", "import h5py"))
-	for i, g := range append(randTrees(), nirLike()) {
-		p := writeTemp(t, g)
-		cmd := exec.Command(h5pyPython, nirCheck, p)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("tree %d: nir-check.py: %v\n%s", i, err, stderr.String())
-		}
+	trees := append(randTrees(), nirLike())
+	args := []string{nirCheck}
+	for _, g := range trees {
+		args = append(args, writeTemp(t, g))
+	}
+	cmd := exec.Command(h5pyPython, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("nir-check.py: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != len(trees) {
+		t.Fatalf("nir-check.py printed %d lines for %d files", len(lines), len(trees))
+	}
+	for i, g := range trees {
 		var dump h5pyGroup
-		if err := json.Unmarshal(out, &dump); err != nil {
+		if err := json.Unmarshal([]byte(lines[i]), &dump); err != nil {
 			t.Fatalf("tree %d: %v", i, err)
 		}
 		got, err := fromH5py(t, "/", &dump)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Dump an HDF5 file as libhdf5 reads it, through h5py, as JSON.
 
-    nir-check.py FILE          print the tree: groups, datasets, attributes
-    nir-check.py --nir FILE    also read FILE with NIR's own nir.read (if
-                               the nir package is importable) and print the
-                               node types
+    nir-check.py FILE...          print each file's tree (groups, datasets,
+                                  attributes) as one line of JSON
+    nir-check.py --nir FILE...    also read each file with NIR's own
+                                  nir.read (if the nir package is
+                                  importable) and add its node types
 
 scc's HDF5 writer (nir/h5write.go) is tested against this dump: its
 TestWriteHDF5H5py writes a Group, runs this script and compares the tree
@@ -88,21 +89,21 @@ def group(g):
 def main(argv):
     check_nir = "--nir" in argv
     files = [a for a in argv if a != "--nir"]
-    if len(files) != 1:
+    if not files:
         raise SystemExit(__doc__)
-    with h5py.File(files[0], "r") as f:
-        tree = group(f)
-    if check_nir:
-        try:
-            import nir
-        except ImportError:
-            tree["nir"] = "nir not importable"
-        else:
-            g = nir.read(files[0])
-            tree["nir"] = {k: type(v).__name__ for k, v in g.nodes.items()}
-    json.dump(tree, sys.stdout, sort_keys=True, ensure_ascii=False)
-    sys.stdout.write("\n")
-
+    for path in files:
+        with h5py.File(path, "r") as f:
+            tree = group(f)
+        if check_nir:
+            try:
+                import nir
+            except ImportError:
+                tree["nir"] = "nir not importable"
+            else:
+                g = nir.read(path)
+                tree["nir"] = {k: type(v).__name__ for k, v in g.nodes.items()}
+        json.dump(tree, sys.stdout, sort_keys=True, ensure_ascii=False)
+        sys.stdout.write("\n")
 
 if __name__ == "__main__":
     main(sys.argv[1:])
