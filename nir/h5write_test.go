@@ -89,7 +89,7 @@ func nirLike() *Group {
 // attributes of every kind, and one group of 100 members.
 func randGroup(r *rand.Rand, depth int, wide bool) *Group {
 	g := &Group{Groups: map[string]*Group{}, Datasets: map[string]*Dataset{}, Attrs: map[string]*Dataset{}}
-	n := r.IntN(6)
+	n := 1 + r.IntN(7)
 	if wide {
 		n = 100
 	}
