@@ -90,10 +90,13 @@ func nirMethod(m string) (string, error) {
 	return "", usagef("--method %q: NIR import integrates with euler (forward Euler, what every exporter assumes)", m)
 }
 
+// nirRead reads a NIR file (a variable for tests).
+var nirRead = nir.Read
+
 // readNIR reads path; a malformed file is a failure printing the
 // *nir.Error (file: node: dataset: what).
 func readNIR(path string) (*nir.File, error) {
-	f, err := nir.Read(path)
+	f, err := nirRead(path)
 	if err != nil {
 		return nil, nirFailure(path, err)
 	}
@@ -159,6 +162,7 @@ func importNIR(path, snn string, opt nir.ImportOptions, stderr io.Writer) (*nir.
 		return nil, err
 	}
 	opt.Base = nirBase(snn)
+	opt.File = path
 	imp, err := nir.Import(f, opt)
 	if err != nil {
 		return nil, nirFailure(path, err)
@@ -397,8 +401,9 @@ func compileNIR(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
 }
 
 // nirSpikes returns imp's side files with the spike files of the sources
-// --spikes names replaced by the user's files: SOURCE=FILE.csv, or
-// FILE.csv alone when the network has one spike source.
+// --spikes names replaced by the user's files: SOURCE=FILE.csv (the scc
+// source or the NIR Input node it stands for), or FILE.csv alone when the
+// network has one spike source.
 func nirSpikes(name string, imp *nir.Imported, specs []string) (map[string][]byte, error) {
 	f, err := parser.ParseFile(name, imp.Source)
 	if err != nil {
@@ -434,6 +439,15 @@ func nirSpikes(name string, imp *nir.Imported, specs []string) (map[string][]byt
 				return nil, usagef("--spikes %q: the network has %d spike sources (%s); write SOURCE=FILE.csv", spec, len(names), strings.Join(names, ", "))
 			}
 			src, file = names[0], spec
+		}
+		if _, ok := srcFile[src]; !ok {
+			for pop, node := range imp.Names {
+				if node == src {
+					if _, ok := srcFile[pop]; ok {
+						src = pop
+					}
+				}
+			}
 		}
 		side, ok := srcFile[src]
 		if !ok {
