@@ -52,7 +52,10 @@ const h5MsgConstant = 0x01
 // float64, int64, int32, bool as an int8 enum), scalar and simple
 // dataspaces, fixed-length NULLTERM strings (ASCII, or UTF-8 when a
 // string is not ASCII; the length is the longest string plus one).
-// Attributes are written as HDF5 attributes. The output is deterministic:
+// Attributes are written as HDF5 attributes; a string attribute is a
+// variable-length UTF-8 string in a global heap, as h5py writes a str,
+// because h5py reads a fixed-length one as bytes, which NIR's read_data
+// compares unequal to its "__type__" strings. The output is deterministic:
 // the same Group gives the same bytes. A Group that HDF5 cannot hold (an
 // empty or slashed name, a name both a group and a dataset, values that
 // do not match their dtype and shape) is an *Error naming the object.
@@ -66,6 +69,7 @@ func WriteHDF5(root *Group) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.globalHeaps()
 	w.align()
 	w.superblock(g)
 	return w.buf, nil
@@ -74,7 +78,17 @@ func WriteHDF5(root *Group) ([]byte, error) {
 // h5writer lays a file out front to back: each object is allocated at
 // the end of the buffer, and filled in once the addresses it refers to
 // are known.
-type h5writer struct{ buf []byte }
+type h5writer struct {
+	buf   []byte
+	vlens []h5vlen // variable-length strings, placed in global heaps last
+}
+
+// h5vlen is a variable-length string and the address of its 16-byte
+// reference (length, global heap collection, object index) to fill in.
+type h5vlen struct {
+	at uint64
+	s  string
+}
 
 func (w *h5writer) align() {
 	for len(w.buf)%8 != 0 {
@@ -155,6 +169,20 @@ type h5msg struct {
 	typ   uint16
 	flags byte
 	data  []byte
+	// vlen strings whose references start at data[vlenAt:].
+	vlen   []string
+	vlenAt int
+}
+
+// msgData returns where each message's data starts in header(msgs).
+func msgData(msgs []h5msg) []int {
+	offs := make([]int, len(msgs))
+	at := 16
+	for i, m := range msgs {
+		offs[i] = at + 8
+		at += 8 + pad8(len(m.data))
+	}
+	return offs
 }
 
 // header encodes a version 1 object header holding msgs in one chunk.
@@ -242,6 +270,11 @@ func (w *h5writer) group(path string, g *Group) (h5loc, error) {
 	}
 	msgs := append([]h5msg{{typ: h5MsgStab, data: make([]byte, 16)}}, attrs...)
 	loc := h5loc{group: true, hdr: w.alloc(len(header(msgs)))}
+	for i, off := range msgData(msgs) {
+		for k, s := range msgs[i].vlen {
+			w.vlens = append(w.vlens, h5vlen{loc.hdr + uint64(off+msgs[i].vlenAt+16*k), s})
+		}
+	}
 
 	// The heap starts with the empty string: the B-tree's leftmost key.
 	var heap h5enc
@@ -354,7 +387,7 @@ func (w *h5writer) btree(offs []uint64, members []h5loc) uint64 {
 
 // dataset writes d's object header and its contiguous data.
 func (w *h5writer) dataset(path string, d *Dataset) (h5loc, error) {
-	v, err := encodeValue(path, d)
+	v, err := encodeValue(path, d, false)
 	if err != nil {
 		return h5loc{}, err
 	}
@@ -402,7 +435,7 @@ func attrMessages(path string, attrs map[string]*Dataset) ([]h5msg, error) {
 		if d == nil {
 			return nil, &Error{Dataset: p, Msg: "nil attribute"}
 		}
-		v, err := encodeValue(p, d)
+		v, err := encodeValue(p, d, true)
 		if err != nil {
 			return nil, err
 		}
@@ -417,20 +450,26 @@ func attrMessages(path string, attrs map[string]*Dataset) ([]h5msg, error) {
 		e.pad8()
 		e.raw(v.space)
 		e.pad8()
+		at := len(e.b)
 		e.raw(v.data)
 		if pad8(len(e.b)) > h5MaxMsg {
 			return nil, &Error{Dataset: p, Msg: fmt.Sprintf("attribute of %d bytes exceeds the 64 KiB an attribute message holds", len(e.b))}
 		}
-		msgs = append(msgs, h5msg{typ: h5MsgAttr, data: e.b})
+		msgs = append(msgs, h5msg{typ: h5MsgAttr, data: e.b, vlen: v.vlen, vlenAt: at})
 	}
 	return msgs, nil
 }
 
 // h5value is a dataset or attribute encoded: its dataspace and datatype
-// message bodies and its raw little-endian C-order data.
-type h5value struct{ space, dtype, data []byte }
+// message bodies and its raw little-endian C-order data; for
+// variable-length strings, the strings whose references data holds.
+type h5value struct {
+	space, dtype, data []byte
+	vlen               []string
+}
 
-func encodeValue(path string, d *Dataset) (h5value, error) {
+// encodeValue encodes d; vlen selects variable-length strings.
+func encodeValue(path string, d *Dataset, vlen bool) (h5value, error) {
 	n, err := checkShape(path, d)
 	if err != nil {
 		return h5value{}, err
@@ -444,7 +483,10 @@ func encodeValue(path string, d *Dataset) (h5value, error) {
 	case Int64, Int32, Bool:
 		v.dtype, err = encodeInts(&e, path, d, n)
 	case String:
-		v.dtype, err = encodeStrings(&e, path, d, n)
+		v.dtype, err = encodeStrings(&e, path, d, n, vlen)
+		if vlen {
+			v.vlen = d.Str
+		}
 	default:
 		err = &Error{Dataset: path, Msg: fmt.Sprintf("unknown dtype %v", d.DType)}
 	}
@@ -613,7 +655,7 @@ func encodeInts(e *h5enc, path string, d *Dataset, n int) ([]byte, error) {
 // encodeStrings writes fixed-length NULLTERM strings of the longest
 // string's length plus one; the character set is ASCII unless a string
 // is not.
-func encodeStrings(e *h5enc, path string, d *Dataset, n int) ([]byte, error) {
+func encodeStrings(e *h5enc, path string, d *Dataset, n int, vlen bool) ([]byte, error) {
 	if err := onlyField(path, d, "Str", n); err != nil {
 		return nil, err
 	}
@@ -632,6 +674,10 @@ func encodeStrings(e *h5enc, path string, d *Dataset, n int) ([]byte, error) {
 		}
 		size = max(size, len(s)+1)
 	}
+	if vlen {
+		e.zero(16 * len(d.Str)) // references, filled in by globalHeaps
+		return vlenStringType(), nil
+	}
 	for _, s := range d.Str {
 		e.str(s)
 		e.zero(size - len(s))
@@ -641,4 +687,62 @@ func encodeStrings(e *h5enc, path string, d *Dataset, n int) ([]byte, error) {
 	t.raw([]byte{cset << 4, 0, 0}) // padding 0 = NULLTERM
 	t.u32(uint32(size))
 	return t.b, nil
+}
+
+// vlenStringType is h5py's str: a variable-length UTF-8 NULLTERM string
+// of unsigned bytes (datatype version 1, class 9).
+func vlenStringType() []byte {
+	var e h5enc
+	e.u8(0x19)
+	e.raw([]byte{0x01, 0x01, 0}) // a string; NULLTERM; UTF-8
+	e.u32(16)
+	e.u8(0x10) // base: 8-bit unsigned integer
+	e.raw([]byte{0, 0, 0})
+	e.u32(1)
+	e.u16(0)
+	e.u16(8)
+	return e.b
+}
+
+// Global heap collections: libhdf5 reads at least h5HeapMin bytes of
+// one, and numbers its objects with 16 bits.
+const (
+	h5HeapMin     = 4096
+	h5HeapMaxObjs = 0xffff
+)
+
+// globalHeaps writes every variable-length string into global heap
+// collections, one object per reference (libhdf5 frees an object when
+// the attribute referring to it goes, so objects are never shared), and
+// fills in the references.
+func (w *h5writer) globalHeaps() {
+	for start := 0; start < len(w.vlens); start += h5HeapMaxObjs {
+		refs := w.vlens[start:min(start+h5HeapMaxObjs, len(w.vlens))]
+		var body h5enc
+		for i, r := range refs {
+			body.u16(uint16(i + 1))
+			body.u16(0) // reference count, 0 as libhdf5 writes it
+			body.u32(0)
+			body.u64(uint64(len(r.s)))
+			body.str(r.s)
+			body.pad8()
+		}
+		size := max(h5HeapMin, 16+len(body.b)+16)
+		var e h5enc
+		e.str("GCOL")
+		e.raw([]byte{1, 0, 0, 0}) // version 1
+		e.u64(uint64(size))
+		e.raw(body.b)
+		e.zero(8) // object 0, the free space: index, reference count, reserved
+		e.u64(uint64(size - len(e.b) + 8))
+		addr := w.alloc(size)
+		w.put(addr, e.b)
+		for i, r := range refs {
+			var ref h5enc
+			ref.u32(uint32(len(r.s)))
+			ref.u64(addr)
+			ref.u32(uint32(i + 1))
+			w.put(r.at, ref.b)
+		}
+	}
 }

@@ -84,6 +84,41 @@ func nirLike() *Group {
 	}
 }
 
+// nirDataLike is a Group in NIRData's layout (nir.write_data): typed by
+// string attributes, a bool TimeGriddedData, an EventData padded with -1
+// and +inf; and a group of long string attributes that fill more than
+// one global heap collection's minimum size.
+func nirDataLike() *Group {
+	typ := func(s string) map[string]*Dataset {
+		return map[string]*Dataset{"__type__": {DType: String, Str: []string{s}}}
+	}
+	spikes := &Group{Attrs: typ("TimeGriddedData"), Datasets: map[string]*Dataset{
+		"data": {DType: Bool, Shape: []int{1, 4, 2}, Int: []int64{0, 1, 1, 0, 0, 0, 1, 1}},
+	}}
+	spikes.Attrs["dt"] = &Dataset{DType: Float64, Float: []float64{1e-4}}
+	events := &Group{Attrs: typ("EventData"), Datasets: map[string]*Dataset{
+		"idx":  {DType: Int64, Shape: []int{1, 3}, Int: []int64{0, 2, -1}},
+		"time": {DType: Float64, Shape: []int{1, 3}, Float: []float64{0.5, 1.5, math.Inf(1)}},
+	}}
+	events.Attrs["n_neurons"] = &Dataset{DType: Int64, Int: []int64{3}}
+	events.Attrs["t_max"] = &Dataset{DType: Float64, Float: []float64{2}}
+	long := &Group{Attrs: map[string]*Dataset{}}
+	for i := range 30 {
+		long.Attrs[fmt.Sprintf("a%02d", i)] = &Dataset{DType: String, Shape: []int{2},
+			Str: []string{strings.Repeat(string(rune('a'+i%26)), 200+i), ""}}
+	}
+	return &Group{Attrs: typ("NIRGraphData"), Groups: map[string]*Group{
+		"nodes": {Groups: map[string]*Group{
+			"lif":   {Attrs: typ("NIRNodeData"), Groups: map[string]*Group{"observables": {Groups: map[string]*Group{"spikes": spikes}}}},
+			"input": {Attrs: typ("NIRNodeData"), Groups: map[string]*Group{"observables": {Groups: map[string]*Group{"events": events}}}},
+		}},
+		"long": long,
+	}}
+}
+
+// allTrees are the trees every acceptance test writes.
+func allTrees() []*Group { return append(randTrees(), nirLike(), nirDataLike()) }
+
 // randGroup builds a random tree: nested groups, every dtype, scalar,
 // 1-D, N-D and empty shapes, strings of varied lengths (some UTF-8),
 // attributes of every kind, and one group of 100 members.
@@ -184,7 +219,7 @@ func writeTemp(t *testing.T, g *Group) string {
 var cmpGroups = []cmp.Option{cmpopts.EquateEmpty(), cmpopts.EquateNaNs()}
 
 func TestWriteHDF5Deterministic(t *testing.T) {
-	for i, g := range append(randTrees(), nirLike()) {
+	for i, g := range allTrees() {
 		a, err := WriteHDF5(g)
 		if err != nil {
 			t.Fatalf("tree %d: %v", i, err)
@@ -278,7 +313,7 @@ func TestWriteHDF5Errors(t *testing.T) {
 // the values written.
 func TestWriteHDF5H5dump(t *testing.T) {
 	needTool(t, "h5dump", "hdf5-tools", exec.Command("h5dump", "--version"))
-	for i, g := range append(randTrees(), nirLike()) {
+	for i, g := range allTrees() {
 		p := writeTemp(t, g)
 		cmd := exec.Command("h5dump", p)
 		var stderr bytes.Buffer
@@ -363,6 +398,8 @@ type h5pyValue struct {
 	Shape   []int    `json:"shape"`
 	Values  []string `json:"values"`
 	H5Class string   `json:"h5class"`
+	VLen    bool     `json:"vlen"`
+	PyType  string   `json:"pytype"`
 	StrSize int      `json:"strsize"`
 	StrPad  int      `json:"strpad"`
 	CSet    int      `json:"cset"`
@@ -379,7 +416,7 @@ type h5pyGroup struct {
 // longest length plus one, bool as an enum).
 func TestWriteHDF5H5py(t *testing.T) {
 	needTool(t, "h5py", "python3-h5py", exec.Command(h5pyPython, "-c", "import h5py"))
-	trees := append(randTrees(), nirLike())
+	trees := allTrees()
 	args := []string{nirCheck}
 	for _, g := range trees {
 		args = append(args, writeTemp(t, g))
@@ -420,14 +457,14 @@ func fromH5py(t *testing.T, path string, g *h5pyGroup) (*Group, error) {
 		out.Groups[name] = sub
 	}
 	for name, v := range g.Datasets {
-		d, err := fromH5pyValue(t, childPath(path, name), v)
+		d, err := fromH5pyValue(t, childPath(path, name), v, false)
 		if err != nil {
 			return nil, err
 		}
 		out.Datasets[name] = d
 	}
 	for name, v := range g.Attrs {
-		d, err := fromH5pyValue(t, path+"@"+name, v)
+		d, err := fromH5pyValue(t, path+"@"+name, v, true)
 		if err != nil {
 			return nil, err
 		}
@@ -436,7 +473,10 @@ func fromH5py(t *testing.T, path string, g *h5pyGroup) (*Group, error) {
 	return out, nil
 }
 
-func fromH5pyValue(t *testing.T, path string, v *h5pyValue) (*Dataset, error) {
+// fromH5pyValue converts one value of the dump back, checking its string
+// type: fixed-length for a dataset, variable-length UTF-8 read as a
+// Python str for an attribute.
+func fromH5pyValue(t *testing.T, path string, v *h5pyValue, attr bool) (*Dataset, error) {
 	dtypes := map[string]DType{"float32": Float32, "float64": Float64, "int64": Int64, "int32": Int32, "bool": Bool, "string": String}
 	classes := map[DType]string{Float32: "TypeFloatID", Float64: "TypeFloatID", Int64: "TypeIntegerID", Int32: "TypeIntegerID", Bool: "TypeEnumID", String: "TypeStringID"}
 	d := &Dataset{DType: dtypes[v.DType], Shape: v.Shape}
@@ -461,7 +501,12 @@ func fromH5pyValue(t *testing.T, path string, v *h5pyValue) (*Dataset, error) {
 			d.Int = append(d.Int, n)
 		}
 	}
-	if d.DType == String {
+	if d.DType == String && attr {
+		if !v.VLen || v.CSet != 1 || (len(d.Shape) == 0 && v.PyType != "str") {
+			t.Errorf("%s: vlen %v cset %d read as %q, want a variable-length UTF-8 (1) string read as str", path, v.VLen, v.CSet, v.PyType)
+		}
+	}
+	if d.DType == String && !attr {
 		longest, cset := 0, 0 // ASCII
 		for _, s := range d.Str {
 			longest = max(longest, len(s))
@@ -469,8 +514,8 @@ func fromH5pyValue(t *testing.T, path string, v *h5pyValue) (*Dataset, error) {
 				cset = 1 // UTF-8
 			}
 		}
-		if v.StrSize != longest+1 || v.StrPad != 0 || v.CSet != cset {
-			t.Errorf("%s: string size %d pad %d cset %d, want %d, NULLTERM (0), %d", path, v.StrSize, v.StrPad, v.CSet, longest+1, cset)
+		if v.VLen || v.StrSize != longest+1 || v.StrPad != 0 || v.CSet != cset {
+			t.Errorf("%s: vlen %v size %d pad %d cset %d, want fixed-length, %d, NULLTERM (0), %d", path, v.VLen, v.StrSize, v.StrPad, v.CSet, longest+1, cset)
 		}
 	}
 	return d, nil

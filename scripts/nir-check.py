@@ -15,8 +15,10 @@ exact and strict JSON: floats as Python's repr of the float64 value
 decimal, strings decoded from UTF-8.
 
 A dataset or attribute is {"dtype", "shape", "values", "h5class"} plus,
-for strings, "strsize", "strpad" and "cset" of the fixed-length type;
-dtype is one of float32 float64 int64 int32 bool string.
+for strings, "vlen", "strsize", "strpad" and "cset" of the string type,
+and for a scalar, "pytype": the Python type h5py reads it as (NIR
+compares a str attribute with ==, so np.bytes_ would not do); dtype is
+one of float32 float64 int64 int32 bool string.
 """
 
 import json
@@ -29,10 +31,13 @@ import numpy as np
 def value(obj, data):
     tid = obj.id.get_type()
     out = {"h5class": type(tid).__name__, "shape": list(obj.shape)}
+    if obj.shape == ():
+        out["pytype"] = type(data).__name__
     dt = obj.dtype
     arr = np.asarray(data)
     if dt.kind == "S" or h5py.check_string_dtype(dt) is not None:
         out["dtype"] = "string"
+        out["vlen"] = tid.is_variable_str()
         out["strsize"] = tid.get_size()
         out["strpad"] = tid.get_strpad()
         out["cset"] = tid.get_cset()
