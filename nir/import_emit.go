@@ -30,7 +30,7 @@ func (im *importer) emit() []byte {
 	}
 	drives := false
 	for _, p := range im.pops {
-		if p.in != nil && p.in.bias != nil {
+		if p.in != nil && slices.ContainsFunc(p.in.bias, func(b float64) bool { return b != 0 }) {
 			if !drives {
 				b.WriteString("\n    // Biases: a constant drive into x (DESIGN §4.1 rule 5), present from step 1.\n")
 				drives = true
@@ -79,8 +79,9 @@ func (im *importer) header(b *bytes.Buffer) {
 	for _, p := range im.pops {
 		deepest = max(deepest, p.depth)
 	}
-	fmt.Fprintf(b, "//   shift   a population k edges from an Input runs k steps after NIR's zero-delay timing;\n")
-	fmt.Fprintf(b, "//           here the deepest is %d edges (L neuron layers: a shift of L - 1 after the first)", deepest)
+	b.WriteString("//   shift   a population k edges from an Input runs k steps after NIR's zero-delay timing\n")
+	b.WriteString("//           (an L-layer feed-forward net, the Input counted, by L - 1) when its rest state\n")
+	fmt.Fprintf(b, "//           is a fixed point; the deepest population here is %d edges from an Input", deepest)
 	if im.recur {
 		b.WriteString(";\n//           recurrent edges take one step too (the state of the step before, as snnTorch's)")
 	}

@@ -17,6 +17,7 @@ type term struct {
 	src   *gnode
 	delay int // steps added by Delay nodes (the edge's own step is not counted)
 	lin   *Linear
+	via   []string // the linear and Delay nodes on the way
 }
 
 // flow is what a node outputs (or a consumer receives) as maps of sources.
@@ -71,6 +72,11 @@ func (f *flow) add(g *flow) {
 			continue
 		}
 		f.terms[k].lin = addLinear(f.terms[k].lin, t.lin)
+		for _, v := range t.via {
+			if !slices.Contains(f.terms[k].via, v) {
+				f.terms[k].via = append(f.terms[k].via, v)
+			}
+		}
 	}
 	if g.bias != nil {
 		if f.bias == nil {
@@ -164,7 +170,7 @@ func (fs *flows) linear(g *gnode, in *flow) (*flow, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.terms = append(out.terms, term{src: t.src, delay: t.delay, lin: c})
+		out.terms = append(out.terms, term{src: t.src, delay: t.delay, lin: c, via: append(slices.Clip(t.via), g.path)})
 	}
 	if in.bias != nil || l.Bias != nil {
 		out.bias = make([]float64, g.size)
@@ -219,7 +225,7 @@ func (fs *flows) delay(g *gnode, in *flow) (*flow, error) {
 					part.Rows[o] = t.lin.Rows[o]
 				}
 			}
-			out.add(&flow{size: g.size, terms: []term{{src: t.src, delay: t.delay + s, lin: part}}})
+			out.add(&flow{size: g.size, terms: []term{{src: t.src, delay: t.delay + s, lin: part, via: append(slices.Clip(t.via), g.path)}}})
 		}
 	}
 	return out, nil

@@ -224,11 +224,18 @@ func (im *importer) connect(p *pop) error {
 			continue
 		}
 		var via []string
-		for _, q := range p.g.preds {
-			via = append(via, q.path)
+		for _, t := range ts {
+			for _, v := range t.via {
+				if !slices.Contains(via, v) {
+					via = append(via, v)
+				}
+			}
 		}
-		pr := &proj{name: im.unique(src.name + "_" + p.name), pre: src, post: p, terms: ts,
-			comment: fmt.Sprintf("%s -> %s (NIR edges into %s from %s)", s.path, p.g.path, p.g.path, strings.Join(via, ", "))}
+		comment := fmt.Sprintf("NIR %s -> %s directly", s.path, p.g.path)
+		if len(via) > 0 {
+			comment = fmt.Sprintf("NIR %s -> %s through %s, composed into one map", s.path, p.g.path, strings.Join(via, ", "))
+		}
+		pr := &proj{name: im.unique(src.name + "_" + p.name), pre: src, post: p, terms: ts, comment: comment}
 		im.projs = append(im.projs, pr)
 	}
 	return nil

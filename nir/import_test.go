@@ -3,6 +3,7 @@ package nir_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"math"
@@ -18,6 +19,7 @@ import (
 	"scc/nir"
 	"scc/parser"
 	"scc/passes"
+	"scc/sim"
 )
 
 // built is an Import through the whole pipeline: the real-phase network
@@ -30,6 +32,20 @@ type built struct {
 // build compiles imp as `scc build` does: parse, the library models the
 // populations name, check, irgen reading imp.Files, every pass.
 func build(t *testing.T, imp *nir.Imported) *built {
+	t.Helper()
+	m := lower(t, imp)
+	real := m.Nets[0].Clone()
+	if _, err := passes.Run(m, passes.Options{Check: true}); err != nil {
+		t.Fatalf("passes: %v\n%s", err, imp.Source)
+	}
+	if m.Phase != ir.Fixed {
+		t.Fatalf("module phase %v after the passes, want fixed", m.Phase)
+	}
+	return &built{real: real, fixed: m}
+}
+
+// lower is build's front half: the real-phase module of imp's network.
+func lower(t *testing.T, imp *nir.Imported) *ir.Module {
 	t.Helper()
 	const name = "imported.snn"
 	f, err := parser.ParseFile(name, imp.Source)
@@ -82,14 +98,7 @@ func build(t *testing.T, imp *nir.Imported) *built {
 	if len(m.Nets) != 1 {
 		t.Fatalf("irgen made %d networks, want 1", len(m.Nets))
 	}
-	real := m.Nets[0].Clone()
-	if _, err := passes.Run(m, passes.Options{Check: true}); err != nil {
-		t.Fatalf("passes: %v\n%s", err, imp.Source)
-	}
-	if m.Phase != ir.Fixed {
-		t.Fatalf("module phase %v after the passes, want fixed", m.Phase)
-	}
-	return &built{real: real, fixed: m}
+	return m
 }
 
 // loadFixture reads a fixture with nir.Read, or, while nir.Read cannot,
@@ -500,5 +509,101 @@ func TestImportFormat(t *testing.T) {
 		if fn.AutoWidth != 0 || fn.Format.String() != "q8.8" {
 			t.Errorf("model %s: format %v (auto %d), want q8.8", fn.Name, fn.Format, fn.AutoWidth)
 		}
+	}
+}
+
+// TestImportReadout: Input(3) → Affine(2×3, bias) → Output becomes a
+// readout whose v in step t is W·s(t−1) + b (the bias a drive present
+// from step 1), run in float64 with seeded input spikes; and the same
+// Affine into a LIF takes the bias as a drive too (and warns).
+func TestImportReadout(t *testing.T) {
+	w := &nir.Dataset{DType: nir.Float32, Shape: []int{2, 3}, Float: []float64{0.5, -0.25, 0, 1.5, 0.125, -2}}
+	bias := &nir.Dataset{DType: nir.Float32, Shape: []int{2}, Float: []float64{0.75, 0}}
+	f := chain(3, &nir.Node{Name: "fc", Type: "Affine", Params: map[string]*nir.Dataset{"weight": w, "bias": bias}})
+	for _, n := range f.Root.Graph.Nodes {
+		if n.Name == "output" {
+			n.Params["shape"] = &nir.Dataset{DType: nir.Int64, Shape: []int{1}, Int: []int64{2}}
+			n.In, n.Out = []int{2}, []int{2}
+		}
+		if n.Name == "fc" {
+			n.Out = []int{2}
+		}
+	}
+	imp, err := nir.Import(f, nir.ImportOptions{Base: "g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps = 200
+	in := randomSpikes(5, steps, 3, 0.5)
+	var csv strings.Builder
+	csv.WriteString("step,index\n")
+	for s, row := range in {
+		for k, on := range row {
+			if on {
+				fmt.Fprintf(&csv, "%d,%d\n", s+1, k)
+			}
+		}
+	}
+	if _, ok := imp.Files["g_input_.csv"]; !ok {
+		t.Fatalf("no spike file g_input_.csv: %v", slices.Sorted(maps.Keys(imp.Files)))
+	}
+	imp.Files["g_input_.csv"] = []byte(csv.String())
+	m := lower(t, imp)
+	net := m.Nets[0]
+	s, err := sim.NewNet(m, net, sim.NetOptions{Steps: steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro := slices.IndexFunc(net.Pops, func(p *ir.Pop) bool { return p.Name == "output" })
+	if ro < 0 || !strings.HasPrefix(net.Pops[ro].Func, "NIR_LinearReadout") {
+		t.Fatalf("no readout population named output:\n%s", imp.Source)
+	}
+	for step := 1; step <= steps; step++ {
+		if err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+		got := s.StateValues(ro, 0)
+		for o := range 2 {
+			want := 0.0
+			if step > 1 {
+				for k, on := range in[step-2] {
+					if on {
+						want += w.Float[o*3+k]
+					}
+				}
+			}
+			want += bias.Float[o]
+			if math.Abs(got[o]-want) > 1e-12 {
+				t.Fatalf("step %d: readout v[%d] = %v, want W·s(t−1) + b = %v", step, o, got[o], want)
+			}
+		}
+	}
+	if len(imp.Warnings) != 0 {
+		t.Errorf("a readout's bias is its rest value: warnings %q", imp.Warnings)
+	}
+
+	g := chain(3, &nir.Node{Name: "fc", Type: "Affine", Params: map[string]*nir.Dataset{"weight": w, "bias": bias}}, lifNode("lif", 0.01, 0.02))
+	for _, n := range g.Root.Graph.Nodes {
+		switch n.Name {
+		case "output", "lif":
+			n.In, n.Out = []int{2}, []int{2}
+		case "fc":
+			n.In, n.Out = []int{3}, []int{2}
+		}
+		if n.Name == "output" {
+			n.Params["shape"] = &nir.Dataset{DType: nir.Int64, Shape: []int{1}, Int: []int64{2}}
+		}
+	}
+	imp, err = nir.Import(g, nir.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := build(t, imp)
+	if len(b.real.Drives) != 1 || b.real.Drives[0].Value != 0.75 || len(b.real.Drives[0].Targets) != 1 ||
+		b.real.Drives[0].Targets[0].Lo != 0 || b.real.Drives[0].Targets[0].Hi != 1 {
+		t.Errorf("drives %+v, want current 0.75 into lif[0:1]", b.real.Drives)
+	}
+	if len(imp.Warnings) != 1 || !strings.Contains(imp.Warnings[0], "node fc") && !strings.Contains(imp.Warnings[0], "node lif") {
+		t.Errorf("warnings %q, want one naming the node the bias reaches", imp.Warnings)
 	}
 }
