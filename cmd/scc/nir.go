@@ -22,7 +22,7 @@ import (
 // compiled as the .snn `scc nir import` would write, its side files
 // served from memory.
 
-const nirUsage = "scc nir info FILE.nir [--dt T] | scc nir import FILE.nir -o OUT.snn [--dt T] [--method euler] [--format F] [--name NET] | scc nir export FILE.snn -o OUT.nir [--top NET] [--dtype float32|float64]"
+const nirUsage = "scc nir info FILE.nir [--dt T] [--method euler] | scc nir import FILE.nir -o OUT.snn [--dt T] [--method euler] [--format F] [--name NET] | scc nir export FILE.snn -o OUT.nir [--top NET] [--dtype float32|float64]"
 
 func isNIR(path string) bool { return hasExt(path, ".nir") }
 
