@@ -573,3 +573,43 @@ func TestNirExport(t *testing.T) {
 		}
 	}
 }
+
+// TestNirWriteAll: the import's files are written all or none: a target
+// that cannot be replaced (a directory) leaves the others unwritten, the
+// old contents in place and no temp file.
+func TestNirWriteAll(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "g.snn")
+	if err := os.WriteFile(old, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "g_b.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := writeAll([]outFile{
+		{filepath.Join(dir, "g_a.csv"), []byte("1\n")},
+		{filepath.Join(dir, "g_b.csv"), []byte("2\n")},
+		{old, []byte("new")},
+	})
+	if err == nil || !strings.Contains(err.Error(), "g_b.csv") {
+		t.Fatalf("writeAll over a directory: error %v, want one naming g_b.csv", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "g.snn g_b.csv" {
+		t.Errorf("after the failed write the directory holds %v, want [g.snn g_b.csv]", names)
+	}
+	if b, _ := os.ReadFile(old); string(b) != "old" {
+		t.Errorf("g.snn = %q, want the old contents", b)
+	}
+	if err := writeAll([]outFile{{filepath.Join(dir, "g_a.csv"), []byte("1\n")}, {old, []byte("new")}}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(old); string(b) != "new" {
+		t.Errorf("g.snn = %q after a good write", b)
+	}
+}
