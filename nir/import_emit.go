@@ -81,7 +81,7 @@ func (im *importer) header(b *bytes.Buffer) {
 	}
 	b.WriteString("//   shift   a population k edges from an Input runs k steps after NIR's zero-delay timing\n")
 	b.WriteString("//           (an L-layer feed-forward net, the Input counted, by L - 1) when its rest state\n")
-	fmt.Fprintf(b, "//           is a fixed point; the deepest population here is %d edges from an Input", deepest)
+	fmt.Fprintf(b, "//           is a fixed point; the deepest population here is at depth %d (edges from an Input)", deepest)
 	if im.recur {
 		b.WriteString(";\n//           recurrent edges take one step too (the state of the step before, as snnTorch's)")
 	}

@@ -115,8 +115,17 @@ func (im *importer) build() error {
 		if g.typ != "Output" {
 			continue
 		}
-		if len(g.preds) == 1 && im.byNode[g.preds[0]] != nil && g.preds[0].size == g.size {
-			src := im.byNode[g.preds[0]]
+		// A single source through pass-throughs (a nested graph's Output)
+		// is recorded as it is.
+		pred := (*gnode)(nil)
+		if len(g.preds) == 1 {
+			pred = g.preds[0]
+			for pred.typ == "pass" && len(pred.preds) == 1 {
+				pred = pred.preds[0]
+			}
+		}
+		if pred != nil && im.byNode[pred] != nil && pred.size == g.size {
+			src := im.byNode[pred]
 			kind := "spikes"
 			if !spiking(src.typ) {
 				kind = "v"

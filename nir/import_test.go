@@ -607,3 +607,60 @@ func TestImportReadout(t *testing.T) {
 		t.Errorf("warnings %q, want one naming the node the bias reaches", imp.Warnings)
 	}
 }
+
+// TestImportRecurrence: recurrence written flat with dotted names
+// (rsnn.lif ↔ rsnn.w_rec, as the braille files) and as a nested NIRGraph
+// (edges naming the subgraph, or dotted endpoints inside it) imports to
+// the same network, byte for byte: the subgraph's Input and Output are
+// pass-throughs.
+func TestImportRecurrence(t *testing.T) {
+	shape := func(n int64) map[string]*nir.Dataset {
+		return map[string]*nir.Dataset{"shape": {DType: nir.Int64, Shape: []int{1}, Int: []int64{n}}}
+	}
+	io := func(name, typ string) *nir.Node {
+		return &nir.Node{Name: name, Type: typ, Params: shape(2), In: []int{2}, Out: []int{2}}
+	}
+	rec := func(name string) []*nir.Node {
+		lif := lifNode(name+"lif", 0.01, 0.02)
+		lif.In, lif.Out = []int{2}, []int{2}
+		w := &nir.Node{Name: name + "w_rec", Type: "Linear", In: []int{2}, Out: []int{2}, Params: map[string]*nir.Dataset{
+			"weight": {DType: nir.Float32, Shape: []int{2, 2}, Float: []float64{0.5, -0.25, 0.125, 0.75}}}}
+		return []*nir.Node{lif, w}
+	}
+	graph := func(nodes []*nir.Node, edges ...[2]string) *nir.Graph {
+		g := &nir.Graph{Nodes: nodes}
+		slices.SortFunc(g.Nodes, func(a, b *nir.Node) int { return strings.Compare(a.Name, b.Name) })
+		for _, e := range edges {
+			g.Edges = append(g.Edges, nir.Edge{Src: e[0], Dst: e[1]})
+		}
+		return g
+	}
+	flat := &nir.File{Root: &nir.Node{Type: "NIRGraph", Graph: graph(append(rec("rsnn."), io("input", "Input"), io("output", "Output")),
+		[2]string{"input", "rsnn.lif"}, [2]string{"rsnn.lif", "rsnn.w_rec"}, [2]string{"rsnn.w_rec", "rsnn.lif"}, [2]string{"rsnn.lif", "output"})}}
+	nested := func(in, out string) *nir.File {
+		sub := &nir.Node{Name: "rsnn", Type: "NIRGraph", In: []int{2}, Out: []int{2}, Graph: graph(append(rec(""), io("input", "Input"), io("output", "Output")),
+			[2]string{"input", "lif"}, [2]string{"lif", "w_rec"}, [2]string{"w_rec", "lif"}, [2]string{"lif", "output"})}
+		return &nir.File{Root: &nir.Node{Type: "NIRGraph", Graph: graph([]*nir.Node{io("input", "Input"), sub, io("output", "Output")},
+			[2]string{"input", in}, [2]string{out, "output"})}}
+	}
+	want, err := nir.Import(flat, nir.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := build(t, want)
+	if got := len(b.real.Projs); got != 2 || synapses(b.real) != 2+4 {
+		t.Fatalf("%d projections, %d synapses, want 2 (input, recurrent) and 6\n%s", got, synapses(b.real), want.Source)
+	}
+	if want.Names["rsnn_lif"] != "rsnn.lif" {
+		t.Errorf("Names = %v, want rsnn_lif for rsnn.lif", want.Names)
+	}
+	for _, f := range []*nir.File{nested("rsnn", "rsnn"), nested("rsnn.input", "rsnn.output")} {
+		got, err := nir.Import(f, nir.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Source, want.Source) || !maps.EqualFunc(got.Files, want.Files, bytes.Equal) {
+			t.Errorf("nested import differs from the flat one:\n%s\nflat:\n%s", got.Source, want.Source)
+		}
+	}
+}
