@@ -415,9 +415,51 @@ type h5pyGroup struct {
 // HDF5 classes NIR's reader expects (fixed-length NULLTERM strings of the
 // longest length plus one, bool as an enum).
 func TestWriteHDF5H5py(t *testing.T) {
-	needTool(t, "h5py", "python3-h5py", exec.Command(h5pyPython, "-c", "import h5py"))
 	trees := allTrees()
-	args := []string{nirCheck}
+	for i, got := range h5pyRead(t, trees) {
+		if diff := cmp.Diff(trees[i], got, cmpGroups...); diff != "" {
+			t.Errorf("tree %d: h5py read back (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+// TestWriteHDF5H5pyModify: libhdf5 can modify the files in place (delete
+// members, insert into the B-trees and heaps, add attributes), as a user
+// editing an exported file with h5py would.
+func TestWriteHDF5H5pyModify(t *testing.T) {
+	trees := allTrees()
+	got := h5pyRead(t, trees, "--modify")
+	var modify func(g *Group)
+	modify = func(g *Group) {
+		if names, _ := groupNames("", g); len(names) > 0 {
+			delete(g.Datasets, names[0])
+		}
+		if g.Datasets == nil {
+			g.Datasets = map[string]*Dataset{}
+		}
+		if g.Attrs == nil {
+			g.Attrs = map[string]*Dataset{}
+		}
+		g.Datasets["zz_added"] = &Dataset{DType: Int64, Shape: []int{3}, Int: []int64{0, 1, 2}}
+		g.Attrs["zz_added"] = &Dataset{DType: String, Str: []string{"x"}}
+		for _, sub := range g.Groups {
+			modify(sub)
+		}
+	}
+	for i, want := range allTrees() {
+		modify(want)
+		if diff := cmp.Diff(want, got[i], cmpGroups...); diff != "" {
+			t.Errorf("tree %d: modified by h5py (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+// h5pyRead writes trees and reads them back with h5py (nir-check.py, one
+// run for all, flags passed on).
+func h5pyRead(t *testing.T, trees []*Group, flags ...string) []*Group {
+	t.Helper()
+	needTool(t, "h5py", "python3-h5py", exec.Command(h5pyPython, "-c", "import h5py"))
+	args := append([]string{nirCheck}, flags...)
 	for _, g := range trees {
 		args = append(args, writeTemp(t, g))
 	}
@@ -432,19 +474,19 @@ func TestWriteHDF5H5py(t *testing.T) {
 	if len(lines) != len(trees) {
 		t.Fatalf("nir-check.py printed %d lines for %d files", len(lines), len(trees))
 	}
-	for i, g := range trees {
+	var gs []*Group
+	for i := range trees {
 		var dump h5pyGroup
 		if err := json.Unmarshal([]byte(lines[i]), &dump); err != nil {
 			t.Fatalf("tree %d: %v", i, err)
 		}
-		got, err := fromH5py(t, "/", &dump)
+		g, err := fromH5py(t, "/", &dump)
 		if err != nil {
 			t.Fatalf("tree %d: %v", i, err)
 		}
-		if diff := cmp.Diff(g, got, cmpGroups...); diff != "" {
-			t.Errorf("tree %d: h5py read back (-want +got):\n%s", i, diff)
-		}
+		gs = append(gs, g)
 	}
+	return gs
 }
 
 func fromH5py(t *testing.T, path string, g *h5pyGroup) (*Group, error) {

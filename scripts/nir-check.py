@@ -6,6 +6,12 @@
     nir-check.py --nir FILE...    also read each file with NIR's own
                                   nir.read (if the nir package is
                                   importable) and add its node types
+    nir-check.py --modify FILE... first let libhdf5 modify each file in
+                                  place, then print it: in every group,
+                                  delete the first member by name if it
+                                  is a dataset, add an int64 dataset
+                                  "zz_added" = [0 1 2] and set a str
+                                  attribute "zz_added" = "x"
 
 scc's HDF5 writer (nir/h5write.go) is tested against this dump: its
 TestWriteHDF5H5py writes a Group, runs this script and compares the tree
@@ -91,12 +97,26 @@ def group(g):
     return out
 
 
+def modify(g):
+    groups = [g[name] for name in g if isinstance(g[name], h5py.Group)]
+    names = sorted(g.keys())
+    if names and isinstance(g[names[0]], h5py.Dataset):
+        del g[names[0]]
+    g.create_dataset("zz_added", data=np.arange(3, dtype="<i8"))
+    g.attrs["zz_added"] = "x"
+    for sub in groups:
+        modify(sub)
+
+
 def main(argv):
     check_nir = "--nir" in argv
-    files = [a for a in argv if a != "--nir"]
+    files = [a for a in argv if a not in ("--nir", "--modify")]
     if not files:
         raise SystemExit(__doc__)
     for path in files:
+        if "--modify" in argv:
+            with h5py.File(path, "r+") as f:
+                modify(f)
         with h5py.File(path, "r") as f:
             tree = group(f)
         if check_nir:
