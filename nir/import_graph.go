@@ -83,7 +83,7 @@ func flatten(file string, f *File) (*flat, error) {
 	if root.Graph == nil {
 		return nil, fl.errorf("", "", "the root NIRGraph has no nodes")
 	}
-	if err := fl.add(root.Graph, "", true); err != nil {
+	if _, err := fl.add(root.Graph, "", true); err != nil {
 		return nil, err
 	}
 	for k, g := range fl.nodes {
@@ -97,9 +97,10 @@ type sub struct {
 	ins, outs []*gnode
 }
 
-// add flattens graph g, whose nodes get the path prefix, and returns the
-// node for each name of g (a nested graph's name maps to its ends).
-func (fl *flat) add(g *Graph, prefix string, top bool) error {
+// add flattens graph g, whose nodes get the path prefix, and returns its
+// own Input and Output nodes (pass-throughs unless g is the root).
+func (fl *flat) add(g *Graph, prefix string, top bool) (*sub, error) {
+	ends := &sub{}
 	byName := map[string]*gnode{}
 	subs := map[string]*sub{}
 	subGraphs := map[string]*Graph{}
@@ -107,22 +108,11 @@ func (fl *flat) add(g *Graph, prefix string, top bool) error {
 		path := prefix + n.Name
 		if n.Type == "NIRGraph" {
 			if n.Graph == nil {
-				return fl.errorf(path, "", "a NIRGraph node without nodes")
+				return nil, fl.errorf(path, "", "a NIRGraph node without nodes")
 			}
-			start := len(fl.nodes)
-			if err := fl.add(n.Graph, path+".", false); err != nil {
-				return err
-			}
-			s := &sub{}
-			for _, c := range fl.nodes[start:] {
-				if c.typ == "pass" && strings.Count(c.path, ".") == strings.Count(path, ".")+1 {
-					switch c.n.Type {
-					case "Input":
-						s.ins = append(s.ins, c)
-					case "Output":
-						s.outs = append(s.outs, c)
-					}
-				}
+			s, err := fl.add(n.Graph, path+".", false)
+			if err != nil {
+				return nil, err
 			}
 			subs[n.Name] = s
 			subGraphs[n.Name] = n.Graph
@@ -134,6 +124,12 @@ func (fl *flat) add(g *Graph, prefix string, top bool) error {
 		}
 		fl.nodes = append(fl.nodes, gn)
 		byName[n.Name] = gn
+		switch n.Type {
+		case "Input":
+			ends.ins = append(ends.ins, gn)
+		case "Output":
+			ends.outs = append(ends.outs, gn)
+		}
 	}
 	resolve := func(name string, src bool) (*gnode, error) {
 		if gn := byName[name]; gn != nil {
@@ -165,16 +161,16 @@ func (fl *flat) add(g *Graph, prefix string, top bool) error {
 	for _, e := range g.Edges {
 		s, err := resolve(e.Src, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d, err := resolve(e.Dst, false)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.succs = append(s.succs, d)
 		d.preds = append(d.preds, s)
 	}
-	return nil
+	return ends, nil
 }
 
 // firstParam is the parameter whose shape is a neuron node's shape.
