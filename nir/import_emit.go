@@ -75,6 +75,7 @@ func (im *importer) header(b *bytes.Buffer) {
 	}
 	b.WriteString("//   delays  every edge into a population costs one step (DESIGN §4.1 rule 3): a spike of step t\n")
 	b.WriteString("//           arrives in step t + 1; a NIR Delay node adds its delay in whole steps to that step\n")
+	b.WriteString("//           (exact within 1e-9, or for float32 data when n·dt rounds to the stored value)\n")
 	deepest := 0
 	for _, p := range im.pops {
 		deepest = max(deepest, p.depth)
