@@ -664,3 +664,82 @@ func TestImportRecurrence(t *testing.T) {
 		}
 	}
 }
+
+// TestImportBitTrue: the fixed-point ranges Import sets hold: the
+// bit-true run of an imported fixture (r tripled, dt = 1 ms, seeded
+// input spikes) saturates no port and spikes as the float64 run does, to
+// within 2% per population (quantization may move a spike near the
+// threshold); a leaky integrator's v agrees to 1e-3.
+func TestImportBitTrue(t *testing.T) {
+	const steps = 1000
+	for _, name := range []string{"lif", "cubalif", "if", "threshold", "li"} {
+		t.Run(name, func(t *testing.T) {
+			f := loadFixture(t, name)
+			scaleR(f, 3)
+			imp, err := nir.Import(f, nir.ImportOptions{Base: "g", Dt: 1e-3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, nn := range walk(f) {
+				if nn.n.Type == "Input" {
+					n = int(nn.n.Params["shape"].Int[0])
+				}
+			}
+			var csv strings.Builder
+			csv.WriteString("step,index\n")
+			for s, row := range randomSpikes(3, steps, n, 0.5) {
+				for k, on := range row {
+					if on {
+						fmt.Fprintf(&csv, "%d,%d\n", s+1, k)
+					}
+				}
+			}
+			imp.Files["g_input_.csv"] = []byte(csv.String())
+			counts := [2]map[string]int64{}
+			var v [2][]float64 // the last v of a non-spiking node
+			for k, fixed := range []bool{false, true} {
+				m := lower(t, imp)
+				if fixed {
+					if _, err := passes.Run(m, passes.Options{Check: true}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				s, err := sim.NewNet(m, m.Nets[0], sim.NetOptions{Steps: steps})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Run(steps); err != nil {
+					t.Fatal(err)
+				}
+				if sat := s.Saturated(); len(sat) > 0 {
+					t.Errorf("fixed %v: ports saturated: %+v", fixed, sat)
+				}
+				counts[k] = map[string]int64{}
+				for i, p := range m.Nets[0].Pops {
+					counts[k][p.Name] = s.Count(i)
+					if p.Name == name && name == "li" {
+						v[k] = slices.Clone(s.StateValues(i, 0))
+						if fixed {
+							format := m.Func(p.Func).States[0].Type.Fmt
+							for _, w := range s.StateWords(i, 0) {
+								v[k] = append(v[k], format.Decode(w))
+							}
+						}
+					}
+				}
+			}
+			for i := range v[0] {
+				if math.Abs(v[0][i]-v[1][i]) > 1e-3*max(1, math.Abs(v[0][i])) || v[0][i] == 0 {
+					t.Errorf("li: v[%d] = %v bit-true, %v in float64", i, v[1][i], v[0][i])
+				}
+			}
+			for p, c := range counts[0] {
+				if d := counts[1][p] - c; d*d*2500 > c*c {
+					t.Errorf("population %s: %d spikes bit-true, %d in float64", p, counts[1][p], c)
+				}
+			}
+			t.Logf("spikes: float64 %v, bit-true %v", counts[0], counts[1])
+		})
+	}
+}
