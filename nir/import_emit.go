@@ -98,6 +98,18 @@ func (im *importer) header(b *bytes.Buffer) {
 	if len(dflt) > 0 {
 		fmt.Fprintf(b, "//   absent  %s (NIR's reader's defaults)\n", strings.Join(dflt, ", "))
 	}
+	var meta []string
+	for _, g := range im.fl.nodes {
+		if g.n.Metadata != nil {
+			meta = append(meta, g.path)
+		}
+	}
+	if im.fl.meta {
+		meta = append([]string{"the graph"}, meta...)
+	}
+	if len(meta) > 0 {
+		fmt.Fprintf(b, "//   metadata of %s: kept in the NIR file, not imported\n", strings.Join(meta, ", "))
+	}
 	b.WriteString("// The spike files of the sources are header-only: replace them with the input spikes\n")
 	b.WriteString("// (rows step,index); in hardware the sources are the AER input.\n")
 	for _, w := range im.out.Warnings {

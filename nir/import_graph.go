@@ -47,6 +47,7 @@ type flat struct {
 	file  string
 	nodes []*gnode
 	warns []string
+	meta  bool // the root graph has metadata
 }
 
 func (fl *flat) errorf(node, dataset, format string, args ...any) error {
@@ -83,6 +84,7 @@ func flatten(file string, f *File) (*flat, error) {
 	if root.Graph == nil {
 		return nil, fl.errorf("", "", "the root NIRGraph has no nodes")
 	}
+	fl.meta = root.Metadata != nil
 	if _, err := fl.add(root.Graph, "", true); err != nil {
 		return nil, err
 	}
