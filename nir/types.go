@@ -85,6 +85,10 @@ type Node struct {
 	// input_type/output_type, recomputed as NIR's reader does), filled by
 	// Decode.
 	In, Out []int
+	// Defaulted lists the parameters absent from the file that Decode
+	// filled in as NIR's reader does (v_reset = 0, w_in = 1); Encode
+	// leaves them out again.
+	Defaulted []string
 }
 
 // Graph is a NIRGraph's body.
