@@ -661,7 +661,7 @@ func importFixture(t *testing.T, name string) *nir.File {
 // steps: spikes exact, states to stateTol, both layers spiking.
 func TestSemanticsTwoLayer(t *testing.T) {
 	f := twoLayer(3, 0)
-	checkSemantics(t, semanticCase{name: "two-layer", ref: f, imp: twoLayer(3, 0), dt: 1e-3, p: 0.3}, 1000)
+	checkSemantics(t, semanticCase{name: "two-layer", ref: f, imp: twoLayer(3, 0), dt: 1e-3, p: 0.3, spike: true}, 1000)
 }
 
 // withParam returns a copy of f (nodes and parameter maps copied, the
