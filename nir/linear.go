@@ -661,6 +661,8 @@ func pool(n *Node, in []int) (*window, error) {
 	}
 	g := &window{c: in[0], h: in[1], w: in[2], kh: ks[0], kw: ks[1], sh: st[0], sw: st[1], dh: 1, dw: 1, ph: pd[0], pw: pd[1]}
 	g.avg = n.Type == "AvgPool2d"
+	// SumPool2d's zero padding is well defined at any width (a padded tap
+	// adds nothing), so only AvgPool2d takes PyTorch's limit.
 	if g.avg && (2*pd[0] > ks[0] || 2*pd[1] > ks[1]) {
 		// Beyond half the kernel a window may hold padding only, and
 		// PyTorch refuses it ("pad should be at most half of kernel size").

@@ -694,6 +694,7 @@ func TestLinearErrors(t *testing.T) {
 			"start_dim": iscalar(0), "end_dim": iscalar(-1), "input_type": ivec(2, 3, 4)}}, []int{24}, "input_type", "does not match"},
 		{"stride float", &nir.Node{Name: "pool", Type: "SumPool2d", Params: map[string]*nir.Dataset{
 			"kernel_size": ivec(2, 2), "stride": fvec([]float64{2, 2}), "padding": ivec(0, 0)}}, []int{1, 4, 4}, "stride", "integer"},
+		{"oversized input", conv(randTensor(r, 1, 1, 1, 1), []int{1, 1}, ivec(0, 0), 1, 1<<14, 1<<14), []int{1, 1 << 14, 1 << 14}, "input", "more than"},
 		{"neuron shape", &nir.Node{Name: "lif", Type: "LIF", Params: map[string]*nir.Dataset{"tau": fvec([]float64{1, 1, 1})}}, []int{4}, "tau", "does not match"},
 		{"neuron N-D shape", &nir.Node{Name: "if", Type: "IF", Params: map[string]*nir.Dataset{"r": {DType: nir.Float32, Shape: []int{2, 3}, Float: make([]float64, 6)}}}, []int{3, 2}, "r", "does not match"},
 	}
