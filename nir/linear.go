@@ -569,7 +569,11 @@ func conv(n *Node, in []int) (*window, error) {
 	switch {
 	case in != nil:
 		if len(in) != k+1 {
-			return nil, linErr(n, "", "input shape %v: a %s takes (C, %s)", in, n.Type, map[int]string{1: "N", 2: "H, W"}[k])
+			axes := "(C, H, W)"
+			if k == 1 {
+				axes = "(C, N)"
+			}
+			return nil, linErr(n, "", "input shape %v: a %s takes %s", in, n.Type, axes)
 		}
 		if in[0]%g.grp != 0 {
 			return nil, linErr(n, "groups", "groups %d does not divide the %d input channels", g.grp, in[0])
