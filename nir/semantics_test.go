@@ -569,12 +569,15 @@ func checkSemantics(t *testing.T, c semanticCase, steps int) (*refGraph, map[str
 	return g, got
 }
 
-// TestSemanticsFixtures: the fixtures lif, cubalif, if and li, imported
-// at dt and run 1,000 steps with seeded random input spikes, compute the
-// reference's spikes exactly and its states to stateTol. Each fixture
-// runs as stored at dt = 1e-4 and driven so that every neuron spikes: LIF
-// and CubaLIF (r = 1, v_threshold = 1: 0/1 inputs keep v ≤ 1 < … ) with r
-// tripled at dt = 1 ms; IF at dt = 12.3 ms (at 1e-4 it barely moves).
+// TestSemanticsFixtures: the fixtures lif, cubalif, if and li (and cubali,
+// integrator, threshold, the recurrent rnn_lif), imported at dt and run
+// 1,000 steps with seeded random input spikes, compute the reference's
+// spikes exactly and its states to stateTol (in fact bit for bit). Each of
+// the first four runs as stored at dt = 1e-4 and driven so that every
+// neuron spikes: LIF and CubaLIF, whose r = 1 and v_threshold = 1 keep v
+// below the threshold under 0/1 inputs, with r tripled at dt = 1 ms; IF at
+// dt = 12.3 ms (at 1e-4 it barely moves). rnn_lif (r × 10) spikes in some
+// neurons only: the others' net input is negative.
 func TestSemanticsFixtures(t *testing.T) {
 	const steps = 1000
 	for _, fx := range []struct {
