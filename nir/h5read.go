@@ -1,11 +1,617 @@
 package nir
 
-import "errors"
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scigolib/hdf5"
+)
+
+// This file is the only one that sees github.com/scigolib/hdf5. The
+// library walks groups, inflates chunks and resolves vlen strings; what it
+// does not expose (the stored dtype's signedness, enum and vlen kinds, the
+// filter pipeline) is read from the object header's raw messages here, and
+// the dtype and shape it does expose come from one place, parseInfo.
+
+// hdf5Signature starts every HDF5 file (a user block is not supported).
+const hdf5Signature = "\x89HDF\r\n\x1a\n"
+
+// deflateRatio bounds how much larger than the file a dataset can be:
+// deflate's maximum expansion on inflate is about 1032:1.
+const deflateRatio = 1032
 
 // ReadHDF5 reads the HDF5 file at path into its root group (every group,
 // dataset and attribute). A file that is not HDF5, is truncated or holds a
 // datatype nir does not read is an error naming the file and the object;
 // it never panics.
-func ReadHDF5(path string) (*Group, error) {
-	return nil, errors.New("nir: ReadHDF5 not implemented")
+func ReadHDF5(path string) (g *Group, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte(hdf5Signature)) {
+		return nil, &Error{File: path, Msg: "not an HDF5 file"}
+	}
+	r := &h5reader{path: path, size: int64(len(data)), raw: bytes.NewReader(data)}
+	// scigolib indexes slices by offsets read from the file; a corrupt file
+	// can make it panic, which is a malformed file, not a bug of ours.
+	defer func() {
+		if p := recover(); p != nil {
+			g, err = nil, r.errorf("malformed HDF5 file (reader failed: %v)", p)
+		}
+	}()
+	f, err := hdf5.Open(path)
+	if err != nil {
+		return nil, r.errorf("malformed HDF5 file: %v", err)
+	}
+	defer f.Close()
+	sb := f.Superblock()
+	r.offsetSize, r.lengthSize = int(sb.OffsetSize), int(sb.LengthSize)
+	if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
+		return nil, r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
+	}
+	return r.group(f.Root(), "/")
+}
+
+// h5reader carries the file being read and the object being read (for
+// errors, including a recovered panic).
+type h5reader struct {
+	path       string
+	size       int64
+	raw        *bytes.Reader
+	offsetSize int
+	lengthSize int
+	cur        string // the object being read
+}
+
+func (r *h5reader) errorf(format string, args ...any) error {
+	return &Error{File: r.path, Dataset: r.cur, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *h5reader) group(hg *hdf5.Group, path string) (*Group, error) {
+	r.cur = path
+	g := &Group{Groups: map[string]*Group{}, Datasets: map[string]*Dataset{}, Attrs: map[string]*Dataset{}}
+	attrs, err := hg.Attributes()
+	if err != nil {
+		return nil, r.errorf("reading attributes: %v", err)
+	}
+	for _, a := range attrs {
+		r.cur = path + "@" + a.Name
+		if a.Datatype == nil || a.Dataspace == nil {
+			return nil, r.errorf("attribute without datatype or dataspace")
+		}
+		d, err := r.attribute(rawAttr{
+			class: uint32(a.Datatype.Class), bits: a.Datatype.ClassBitField, size: a.Datatype.Size,
+			scalar: a.Dataspace.Type == 0, simple: a.Dataspace.Type == 1,
+			dims: a.Dataspace.Dimensions, data: a.Data, readValue: a.ReadValue,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := g.Attrs[a.Name]; dup {
+			return nil, r.errorf("duplicate attribute")
+		}
+		g.Attrs[a.Name] = d
+	}
+	for _, c := range hg.Children() {
+		name := c.Name()
+		cpath := strings.TrimSuffix(path, "/") + "/" + name
+		r.cur = cpath
+		if name == "" || strings.Contains(name, "/") {
+			return nil, r.errorf("invalid link name %q", name)
+		}
+		if _, dup := g.Groups[name]; dup {
+			return nil, r.errorf("duplicate link name")
+		}
+		if _, dup := g.Datasets[name]; dup {
+			return nil, r.errorf("duplicate link name")
+		}
+		switch c := c.(type) {
+		case *hdf5.Group:
+			sub, err := r.group(c, cpath)
+			if err != nil {
+				return nil, err
+			}
+			g.Groups[name] = sub
+		case *hdf5.Dataset:
+			d, err := r.dataset(c)
+			if err != nil {
+				return nil, err
+			}
+			g.Datasets[name] = d
+		default:
+			return nil, r.errorf("unsupported HDF5 object %T (a named datatype?)", c)
+		}
+	}
+	return g, nil
+}
+
+// info is a dataset's datatype class and size, dataspace and layout, as
+// Dataset.Info reports them.
+type info struct {
+	class  string // "integer", "float", "string", "class_8" (enum), "class_9" (vlen), …
+	size   int    // element size in bytes
+	scalar bool
+	dims   []int
+	layout string // "contiguous", "chunked", "compact"
+}
+
+// infoRE matches scigolib's Dataset.Info: "Dataset: float (size=4
+// bytes), 2D array [128 x 784], chunked (chunks=[16 196 4])".
+var infoRE = regexp.MustCompile(`^Dataset: (\w+) \(size=(\d+) bytes\), (scalar|null|1D array \[\d+\]|2D array \[\d+ x \d+\]|\d+D array \[[\d ]*\]|\w+), (\w+)`)
+
+// parseInfo is the one place that reads scigolib's Info string.
+func parseInfo(s string) (info, error) {
+	m := infoRE.FindStringSubmatch(s)
+	if m == nil {
+		return info{}, fmt.Errorf("unexpected dataset description %q", s)
+	}
+	in := info{class: m[1], layout: m[4]}
+	var err error
+	if in.size, err = strconv.Atoi(m[2]); err != nil {
+		return info{}, fmt.Errorf("element size in %q: %v", s, err)
+	}
+	space := m[3]
+	switch {
+	case space == "scalar":
+		in.scalar = true
+	case strings.Contains(space, "D array "):
+		body := space[strings.Index(space, "[")+1 : len(space)-1]
+		for _, f := range strings.FieldsFunc(body, func(r rune) bool { return r == ' ' || r == 'x' }) {
+			n, err := strconv.ParseInt(f, 10, 64)
+			if err != nil || n > math.MaxInt32 {
+				return info{}, fmt.Errorf("dimension %q in %q", f, s)
+			}
+			in.dims = append(in.dims, int(n))
+		}
+		if rank, _ := strconv.Atoi(space[:strings.Index(space, "D")]); rank != len(in.dims) {
+			return info{}, fmt.Errorf("rank in %q", s)
+		}
+	default:
+		return info{}, fmt.Errorf("unsupported dataspace %q", space)
+	}
+	return in, nil
+}
+
+func (in info) elements() int64 {
+	n := int64(1)
+	for _, d := range in.dims {
+		n *= int64(d)
+		if n > math.MaxInt32 {
+			return math.MaxInt64
+		}
+	}
+	return n
+}
+
+func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
+	s, err := hd.Info()
+	if err != nil {
+		return nil, r.errorf("reading dataset header: %v", err)
+	}
+	in, err := parseInfo(s)
+	if err != nil {
+		return nil, r.errorf("%v", err)
+	}
+	h, err := r.objHeader(hd.Address())
+	if err != nil {
+		return nil, r.errorf("reading dataset header: %v", err)
+	}
+	d := &Dataset{Gzip: h.gzip}
+	if !in.scalar {
+		d.Shape = slices.Clone(in.dims)
+		if d.Shape == nil {
+			d.Shape = []int{}
+		}
+	}
+	// A dataset cannot hold more bytes than the file could inflate to;
+	// checked before scigolib allocates the values.
+	n := in.elements()
+	limit := r.size
+	if in.layout == "chunked" {
+		limit *= deflateRatio
+	}
+	if n > 0 && (in.size <= 0 || n > limit/int64(in.size)) {
+		return nil, r.errorf("dataset of %d elements of %d bytes cannot fit in a %d-byte file", n, in.size, r.size)
+	}
+	dt := h.dtype
+	if len(dt) < 8 {
+		return nil, r.errorf("dataset has no datatype message")
+	}
+	class, bits := dt[0]&0x0f, dt[1]
+	switch {
+	case in.class == "float" && class == 1 && (in.size == 4 || in.size == 8):
+		d.DType = Float64
+		if in.size == 4 {
+			d.DType = Float32
+		}
+		if n > 0 {
+			if d.Float, err = hd.Read(); err != nil {
+				return nil, r.errorf("reading %s values: %v", d.DType, err)
+			}
+		} else {
+			d.Float = []float64{}
+		}
+	case in.class == "integer" && class == 0 && (in.size == 4 || in.size == 8):
+		if bits&0x08 == 0 {
+			return nil, r.errorf("unsupported unsigned %d-byte integer dataset", in.size)
+		}
+		d.DType = Int64
+		if in.size == 4 {
+			d.DType = Int32
+		}
+		d.Int = []int64{}
+		if n > 0 {
+			f, err := hd.Read()
+			if err != nil {
+				return nil, r.errorf("reading %s values: %v", d.DType, err)
+			}
+			if d.Int, err = exactInts(f); err != nil {
+				return nil, r.errorf("%v", err)
+			}
+		}
+	case in.class == "string" && class == 3:
+		d.DType = String
+		d.Str = []string{}
+		if n > 0 {
+			if d.Str, err = hd.ReadStrings(); err != nil {
+				return nil, r.errorf("reading fixed-length strings: %v", err)
+			}
+		}
+	case in.class == "class_9" && class == 9:
+		if bits&0x0f != 1 {
+			return nil, r.errorf("unsupported variable-length sequence dataset (only strings are read)")
+		}
+		d.DType = String
+		d.Str = []string{}
+		if n > 0 {
+			b, err := hd.ReadVLenBytes()
+			if err != nil {
+				return nil, r.errorf("reading variable-length strings: %v", err)
+			}
+			d.Str = make([]string, len(b))
+			for i, s := range b {
+				d.Str[i] = strings.TrimRight(string(s), "\x00")
+			}
+		}
+	case in.class == "class_8" && class == 8:
+		return nil, r.errorf("unsupported enum dataset (bool): the HDF5 library reads no enum datatype")
+	default:
+		return nil, r.errorf("unsupported datatype %s (size %d)", in.class, in.size)
+	}
+	if got := d.values(); int64(got) != n {
+		return nil, r.errorf("read %d values, the dataspace holds %d", got, n)
+	}
+	return d, nil
+}
+
+func (d *Dataset) values() int {
+	return len(d.Float) + len(d.Int) + len(d.Str)
+}
+
+// exactInts converts scigolib's float64 values back to integers, refusing
+// any that float64 may have rounded (|v| ≥ 2^53).
+func exactInts(f []float64) ([]int64, error) {
+	out := make([]int64, len(f))
+	for i, v := range f {
+		if v != math.Trunc(v) || math.Abs(v) >= 1<<53 {
+			return nil, fmt.Errorf("integer element %d (%g) is beyond 2^53, which this reader cannot hold exactly", i, v)
+		}
+		out[i] = int64(v)
+	}
+	return out, nil
+}
+
+// rawAttr is what scigolib's attribute exposes (its type is internal).
+type rawAttr struct {
+	class, bits uint32
+	size        uint32
+	simple      bool // a simple dataspace (else scalar, or null when dims is nil and !scalar)
+	scalar      bool
+	dims        []uint64
+	data        []byte
+	readValue   func() (any, error)
+}
+
+// attribute decodes a group attribute. Numbers are decoded here from the
+// raw bytes (scigolib's ReadValue assumes little-endian and returns a
+// scalar for shape (1,)); vlen strings go through ReadValue, which
+// resolves the global heap.
+func (r *h5reader) attribute(a rawAttr) (*Dataset, error) {
+	d := &Dataset{}
+	n := int64(1)
+	if !a.scalar {
+		if !a.simple {
+			return nil, r.errorf("unsupported attribute dataspace (null)")
+		}
+		d.Shape = []int{}
+		for _, x := range a.dims {
+			if x > math.MaxInt32 {
+				return nil, r.errorf("attribute dimension %d too large", x)
+			}
+			d.Shape = append(d.Shape, int(x))
+			n *= int64(x)
+			if n > int64(len(a.data))+1 {
+				return nil, r.errorf("attribute of %d elements holds %d bytes", n, len(a.data))
+			}
+		}
+	}
+	order := binary.ByteOrder(binary.LittleEndian)
+	if a.bits&1 != 0 {
+		order = binary.BigEndian
+	}
+	need := func() error {
+		if uint64(n)*uint64(a.size) > uint64(len(a.data)) {
+			return r.errorf("attribute holds %d bytes, its %d elements need %d", len(a.data), n, uint64(n)*uint64(a.size))
+		}
+		return nil
+	}
+	switch {
+	case a.class == 1 && (a.size == 4 || a.size == 8):
+		if err := need(); err != nil {
+			return nil, err
+		}
+		d.DType, d.Float = Float64, make([]float64, n)
+		for i := range d.Float {
+			if a.size == 4 {
+				d.DType = Float32
+				d.Float[i] = float64(math.Float32frombits(order.Uint32(a.data[4*i:])))
+			} else {
+				d.Float[i] = math.Float64frombits(order.Uint64(a.data[8*i:]))
+			}
+		}
+	case a.class == 0 && a.bits&0x08 != 0 && (a.size == 4 || a.size == 8):
+		if err := need(); err != nil {
+			return nil, err
+		}
+		d.DType, d.Int = Int64, make([]int64, n)
+		for i := range d.Int {
+			if a.size == 4 {
+				d.DType = Int32
+				d.Int[i] = int64(int32(order.Uint32(a.data[4*i:])))
+			} else {
+				d.Int[i] = int64(order.Uint64(a.data[8*i:]))
+			}
+		}
+	case a.class == 3 || a.class == 9 && a.bits&0x0f == 1:
+		d.DType, d.Str = String, []string{}
+		if n == 0 {
+			break
+		}
+		v, err := a.readValue()
+		if err != nil {
+			return nil, r.errorf("reading string attribute: %v", err)
+		}
+		switch v := v.(type) {
+		case string:
+			d.Str = []string{v}
+		case []string:
+			d.Str = v
+		default:
+			return nil, r.errorf("string attribute read as %T", v)
+		}
+		if int64(len(d.Str)) != n {
+			return nil, r.errorf("read %d strings, the dataspace holds %d", len(d.Str), n)
+		}
+	default:
+		return nil, r.errorf("unsupported attribute datatype (class %d, size %d)", a.class, a.size)
+	}
+	return d, nil
+}
+
+// header holds the raw messages of an object header that scigolib does
+// not expose.
+type objHeader struct {
+	dtype []byte // the datatype message
+	gzip  bool   // the filter pipeline has deflate
+}
+
+// maxHeaderChunks bounds continuation chains (a corrupt file may loop).
+const maxHeaderChunks = 64
+
+// header reads the object header at addr (version 1, or version 2
+// "OHDR") and collects the messages scigolib does not expose.
+func (r *h5reader) objHeader(addr uint64) (*objHeader, error) {
+	h := &objHeader{}
+	visit := func(typ uint16, data []byte) error {
+		switch typ {
+		case 0x03:
+			h.dtype = data
+		case 0x0b:
+			gz, err := parseFilters(data)
+			if err != nil {
+				return err
+			}
+			h.gzip = gz
+		}
+		return nil
+	}
+	sig := make([]byte, 4)
+	if _, err := r.raw.ReadAt(sig, int64(addr)); err != nil {
+		return nil, fmt.Errorf("object header at %d: %v", addr, err)
+	}
+	if string(sig) == "OHDR" {
+		return h, r.headerV2(addr, visit)
+	}
+	return h, r.headerV1(addr, visit)
+}
+
+type hdrBlock struct{ addr, size uint64 }
+
+func (r *h5reader) read(addr, n uint64) ([]byte, error) {
+	if n > uint64(r.size) || addr > uint64(r.size)-n {
+		return nil, fmt.Errorf("%d bytes at %d beyond the %d-byte file", n, addr, r.size)
+	}
+	b := make([]byte, n)
+	if _, err := r.raw.ReadAt(b, int64(addr)); err != nil && err != io.EOF {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (r *h5reader) uint(b []byte, size int) uint64 {
+	if size == 4 {
+		return uint64(binary.LittleEndian.Uint32(b))
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func (r *h5reader) headerV1(addr uint64, visit func(uint16, []byte) error) error {
+	pre, err := r.read(addr, 16)
+	if err != nil {
+		return err
+	}
+	if pre[0] != 1 {
+		return fmt.Errorf("object header at %d: version %d", addr, pre[0])
+	}
+	left := int(binary.LittleEndian.Uint16(pre[2:]))
+	queue := []hdrBlock{{addr + 16, uint64(binary.LittleEndian.Uint32(pre[8:]))}}
+	for i := 0; i < len(queue) && left > 0; i++ {
+		if i >= maxHeaderChunks {
+			return fmt.Errorf("object header at %d: more than %d continuation blocks", addr, maxHeaderChunks)
+		}
+		b, err := r.read(queue[i].addr, queue[i].size)
+		if err != nil {
+			return err
+		}
+		for len(b) >= 8 && left > 0 {
+			typ, size := binary.LittleEndian.Uint16(b), int(binary.LittleEndian.Uint16(b[2:]))
+			if 8+size > len(b) {
+				return fmt.Errorf("object header at %d: message of %d bytes overruns its block", addr, size)
+			}
+			data := b[8 : 8+size]
+			left--
+			if typ == 0x10 {
+				if size < r.offsetSize+r.lengthSize {
+					return fmt.Errorf("object header at %d: short continuation message", addr)
+				}
+				queue = append(queue, hdrBlock{r.uint(data, r.offsetSize), r.uint(data[r.offsetSize:], r.lengthSize)})
+			} else if err := visit(typ, data); err != nil {
+				return err
+			}
+			b = b[8+size:]
+		}
+	}
+	return nil
+}
+
+func (r *h5reader) headerV2(addr uint64, visit func(uint16, []byte) error) error {
+	pre, err := r.read(addr, 6)
+	if err != nil {
+		return err
+	}
+	if pre[4] != 2 {
+		return fmt.Errorf("object header at %d: version %d", addr, pre[4])
+	}
+	flags := pre[5]
+	off := addr + 6
+	if flags&0x20 != 0 {
+		off += 16
+	}
+	if flags&0x10 != 0 {
+		off += 4
+	}
+	w := 1 << (flags & 3)
+	sz, err := r.read(off, uint64(w))
+	if err != nil {
+		return err
+	}
+	var size uint64
+	for i := w - 1; i >= 0; i-- {
+		size = size<<8 | uint64(sz[i])
+	}
+	queue := []hdrBlock{{off + uint64(w), size}}
+	msgHdr := 4
+	if flags&0x04 != 0 {
+		msgHdr = 6
+	}
+	for i := 0; i < len(queue); i++ {
+		if i >= maxHeaderChunks {
+			return fmt.Errorf("object header at %d: more than %d continuation blocks", addr, maxHeaderChunks)
+		}
+		c := queue[i]
+		if i > 0 { // "OCHK" + messages + checksum
+			if c.size < 8 {
+				return fmt.Errorf("object header at %d: short continuation block", addr)
+			}
+			c.addr, c.size = c.addr+4, c.size-8
+		}
+		b, err := r.read(c.addr, c.size)
+		if err != nil {
+			return err
+		}
+		for len(b) >= msgHdr {
+			typ, size := uint16(b[0]), int(binary.LittleEndian.Uint16(b[1:]))
+			if msgHdr+size > len(b) {
+				return fmt.Errorf("object header at %d: message of %d bytes overruns its block", addr, size)
+			}
+			data := b[msgHdr : msgHdr+size]
+			if typ == 0x10 {
+				if size < r.offsetSize+r.lengthSize {
+					return fmt.Errorf("object header at %d: short continuation message", addr)
+				}
+				queue = append(queue, hdrBlock{r.uint(data, r.offsetSize), r.uint(data[r.offsetSize:], r.lengthSize)})
+			} else if err := visit(typ, data); err != nil {
+				return err
+			}
+			b = b[msgHdr+size:]
+		}
+	}
+	return nil
+}
+
+// parseFilters reports whether a filter pipeline message (version 1 or 2)
+// lists deflate (filter id 1).
+func parseFilters(b []byte) (bool, error) {
+	if len(b) < 2 {
+		return false, fmt.Errorf("short filter pipeline message")
+	}
+	version, n := b[0], int(b[1])
+	switch version {
+	case 1:
+		b = b[min(8, len(b)):]
+	case 2:
+		b = b[2:]
+	default:
+		return false, fmt.Errorf("filter pipeline version %d", version)
+	}
+	gzip := false
+	for range n {
+		if len(b) < 2 {
+			return false, fmt.Errorf("short filter pipeline message")
+		}
+		id := binary.LittleEndian.Uint16(b)
+		hdr, nameLen := 8, 0
+		if version == 1 || id >= 256 {
+			if len(b) < 8 {
+				return false, fmt.Errorf("short filter pipeline message")
+			}
+			nameLen = int(binary.LittleEndian.Uint16(b[2:]))
+		} else {
+			hdr = 6
+		}
+		if len(b) < hdr {
+			return false, fmt.Errorf("short filter pipeline message")
+		}
+		nvals := int(binary.LittleEndian.Uint16(b[hdr-2:]))
+		if version == 1 {
+			nameLen = (nameLen + 7) &^ 7
+			nvals += nvals & 1
+		}
+		skip := hdr + nameLen + 4*nvals
+		if skip > len(b) {
+			return false, fmt.Errorf("short filter pipeline message")
+		}
+		gzip = gzip || id == 1
+		b = b[skip:]
+	}
+	return gzip, nil
 }
