@@ -35,7 +35,9 @@ type param struct {
 	def float64
 }
 
-func req(name string, k kind) param { return param{name: name, kind: k, required: true, def: math.NaN()} }
+func req(name string, k kind) param {
+	return param{name: name, kind: k, required: true, def: math.NaN()}
+}
 func opt(name string, k kind) param { return param{name: name, kind: k, def: math.NaN()} }
 func dflt(name string, v float64) param {
 	return param{name: name, kind: kFloat, def: v}
