@@ -46,120 +46,14 @@ func fixturePath(t *testing.T, name string) string {
 	return p
 }
 
-// fixtureGroup reads a fixture's HDF5 tree with ReadHDF5; while ReadHDF5
-// is a stub, from the JSON dump's file section (skipping fixtures whose
-// dump holds a dataset as a hash only).
+// fixtureGroup reads a fixture's HDF5 tree with ReadHDF5.
 func fixtureGroup(t *testing.T, name string) *nir.Group {
 	t.Helper()
 	g, err := nir.ReadHDF5(fixturePath(t, name))
-	if err == nil {
-		return g
-	}
-	if !strings.Contains(err.Error(), "not implemented") {
+	if err != nil {
 		t.Fatalf("ReadHDF5 %s: %v", name, err)
 	}
-	// TODO(helper C): drop this fallback once ReadHDF5 lands.
-	return jsonGroup(t, name)
-}
-
-type jsonObj struct {
-	Path   string          `json:"path"`
-	Kind   string          `json:"kind"`
-	H5Type string          `json:"h5type"`
-	Shape  []int           `json:"shape"`
-	Value  json.RawMessage `json:"value"`
-	Comp   *string         `json:"compression"`
-	Attrs  map[string]any  `json:"attrs"`
-}
-
-func jsonGroup(t *testing.T, name string) *nir.Group {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixtureDir(t), name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dump struct {
-		File []jsonObj `json:"file"`
-	}
-	if err := json.Unmarshal(data, &dump); err != nil {
-		t.Fatal(err)
-	}
-	newG := func() *nir.Group {
-		return &nir.Group{Groups: map[string]*nir.Group{}, Datasets: map[string]*nir.Dataset{}, Attrs: map[string]*nir.Dataset{}}
-	}
-	root := newG()
-	at := func(path string) (*nir.Group, string) {
-		parts := strings.Split(strings.Trim(path, "/"), "/")
-		g := root
-		for _, p := range parts[:len(parts)-1] {
-			if g.Groups[p] == nil {
-				g.Groups[p] = newG()
-			}
-			g = g.Groups[p]
-		}
-		return g, parts[len(parts)-1]
-	}
-	for _, o := range dump.File {
-		if o.Path == "/" {
-			for k, v := range o.Attrs {
-				if s, ok := v.(string); ok {
-					root.Attrs[k] = &nir.Dataset{DType: nir.String, Str: []string{s}}
-				}
-			}
-			continue
-		}
-		g, last := at(o.Path)
-		if o.Kind == "group" {
-			if g.Groups[last] == nil {
-				g.Groups[last] = newG()
-			}
-			continue
-		}
-		if o.Value == nil {
-			t.Skipf("%s.json holds %s as a hash only (ReadHDF5 not implemented yet)", name, o.Path)
-		}
-		var v any
-		if err := json.Unmarshal(o.Value, &v); err != nil {
-			t.Fatal(err)
-		}
-		var flat []any
-		var walk func(x any)
-		walk = func(x any) {
-			if l, ok := x.([]any); ok {
-				for _, e := range l {
-					walk(e)
-				}
-				return
-			}
-			flat = append(flat, x)
-		}
-		walk(v)
-		d := &nir.Dataset{Shape: o.Shape, Gzip: o.Comp != nil && *o.Comp == "gzip"}
-		for _, x := range flat {
-			switch {
-			case strings.HasPrefix(o.H5Type, "string"):
-				d.DType = nir.String
-				d.Str = append(d.Str, x.(string))
-			case o.H5Type == "int64":
-				d.DType = nir.Int64
-				d.Int = append(d.Int, int64(x.(float64)))
-			case o.H5Type == "float32" || o.H5Type == "float64":
-				d.DType = map[string]nir.DType{"float32": nir.Float32, "float64": nir.Float64}[o.H5Type]
-				f, ok := x.(float64)
-				if !ok {
-					t.Skipf("%s.json: %s has non-numeric value %v", name, o.Path, x)
-				}
-				d.Float = append(d.Float, f)
-			default:
-				t.Skipf("%s.json: %s has h5type %s", name, o.Path, o.H5Type)
-			}
-		}
-		if d.DType == 0 { // an empty dataset
-			d.DType = map[string]nir.DType{"float32": nir.Float32, "float64": nir.Float64, "int64": nir.Int64}[o.H5Type]
-		}
-		g.Datasets[last] = d
-	}
-	return root
+	return g
 }
 
 // decodeFixture reads and decodes fixture name.
@@ -522,9 +416,6 @@ func TestEncodeRoundTrip(t *testing.T) {
 			}
 			f3, err := nir.Read(p)
 			if err != nil {
-				if strings.Contains(err.Error(), "not implemented") {
-					t.Skip("ReadHDF5 not implemented yet")
-				}
 				t.Fatal(err)
 			}
 			clearGzip(f.Root)
