@@ -175,12 +175,20 @@ func (im *importer) params(p *pop) error {
 			p.dflt = append(p.dflt, ps.name)
 		case d.Float == nil:
 			return im.errorf(p.g, ps.name, "%s is %s, not a float array", ps.name, d.DType)
+		case slices.Contains(p.g.n.Defaulted, ps.name) && len(d.Float) == 1:
+			for k := range vals {
+				vals[k] = d.Float[0]
+			}
+			p.dflt = append(p.dflt, ps.name)
 		case len(d.Float) == 1:
 			for k := range vals {
 				vals[k] = d.Float[0]
 			}
 		case len(d.Float) == p.size:
 			copy(vals, d.Float)
+			if slices.Contains(p.g.n.Defaulted, ps.name) {
+				p.dflt = append(p.dflt, ps.name)
+			}
 		default:
 			return im.errorf(p.g, ps.name, "%d values for %d neurons (shape %v)", len(d.Float), p.size, p.g.shape)
 		}
