@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -383,10 +384,17 @@ func roundOut(x float64, up bool) float64 {
 		return 0
 	}
 	e := math.Pow(10, math.Floor(math.Log10(math.Abs(x)))-3)
+	r := math.Floor(x / e)
 	if up {
-		return math.Ceil(x/e) * e
+		r = math.Ceil(x / e)
 	}
-	return math.Floor(x/e) * e
+	// The shortest decimal of r·e, so the source shows 4 digits.
+	for ; ; r = map[bool]float64{true: r + 1, false: r - 1}[up] {
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(r*e, 'g', 4, 64), 64)
+		if up && v >= x || !up && v <= x {
+			return v
+		}
+	}
 }
 
 // depths sets each population's depth: the most edges on a path from an
