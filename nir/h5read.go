@@ -2,6 +2,7 @@ package nir
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -283,7 +284,21 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 			}
 		}
 	case in.class == "class_8" && class == 8:
-		return nil, r.errorf("unsupported enum dataset (bool): the HDF5 library reads no enum datatype")
+		if err := enumBool(dt); err != nil {
+			return nil, r.errorf("unsupported enum dataset: %v", err)
+		}
+		d.DType = Bool
+		raw, err := r.rawData(h, in)
+		if err != nil {
+			return nil, r.errorf("reading bool values: %v", err)
+		}
+		d.Int = make([]int64, len(raw))
+		for i, b := range raw {
+			if b > 1 {
+				return nil, r.errorf("bool element %d is %d, neither FALSE (0) nor TRUE (1)", i, b)
+			}
+			d.Int[i] = int64(b)
+		}
 	default:
 		return nil, r.errorf("unsupported datatype %s (size %d)", in.class, in.size)
 	}
@@ -410,8 +425,10 @@ func (r *h5reader) attribute(a rawAttr) (*Dataset, error) {
 // header holds the raw messages of an object header that scigolib does
 // not expose.
 type objHeader struct {
-	dtype []byte // the datatype message
-	gzip  bool   // the filter pipeline has deflate
+	dtype   []byte   // the datatype message
+	layout  []byte   // the data layout message
+	filters []uint16 // the filter pipeline's filter ids, in order
+	gzip    bool     // the filter pipeline has deflate
 }
 
 // maxHeaderChunks bounds continuation chains (a corrupt file may loop).
@@ -426,11 +443,13 @@ func (r *h5reader) objHeader(addr uint64) (*objHeader, error) {
 		case 0x03:
 			h.dtype = data
 		case 0x0b:
-			gz, err := parseFilters(data)
+			ids, err := parseFilters(data)
 			if err != nil {
 				return err
 			}
-			h.gzip = gz
+			h.filters, h.gzip = ids, slices.Contains(ids, 1)
+		case 0x08:
+			h.layout = data
 		}
 		return nil
 	}
@@ -568,11 +587,11 @@ func (r *h5reader) headerV2(addr uint64, visit func(uint16, []byte) error) error
 	return nil
 }
 
-// parseFilters reports whether a filter pipeline message (version 1 or 2)
-// lists deflate (filter id 1).
-func parseFilters(b []byte) (bool, error) {
+// parseFilters lists the filter ids of a filter pipeline message
+// (version 1 or 2); deflate is 1.
+func parseFilters(b []byte) ([]uint16, error) {
 	if len(b) < 2 {
-		return false, fmt.Errorf("short filter pipeline message")
+		return nil, fmt.Errorf("short filter pipeline message")
 	}
 	version, n := b[0], int(b[1])
 	switch version {
@@ -581,25 +600,25 @@ func parseFilters(b []byte) (bool, error) {
 	case 2:
 		b = b[2:]
 	default:
-		return false, fmt.Errorf("filter pipeline version %d", version)
+		return nil, fmt.Errorf("filter pipeline version %d", version)
 	}
-	gzip := false
+	var ids []uint16
 	for range n {
 		if len(b) < 2 {
-			return false, fmt.Errorf("short filter pipeline message")
+			return nil, fmt.Errorf("short filter pipeline message")
 		}
 		id := binary.LittleEndian.Uint16(b)
 		hdr, nameLen := 8, 0
 		if version == 1 || id >= 256 {
 			if len(b) < 8 {
-				return false, fmt.Errorf("short filter pipeline message")
+				return nil, fmt.Errorf("short filter pipeline message")
 			}
 			nameLen = int(binary.LittleEndian.Uint16(b[2:]))
 		} else {
 			hdr = 6
 		}
 		if len(b) < hdr {
-			return false, fmt.Errorf("short filter pipeline message")
+			return nil, fmt.Errorf("short filter pipeline message")
 		}
 		nvals := int(binary.LittleEndian.Uint16(b[hdr-2:]))
 		if version == 1 {
@@ -608,10 +627,200 @@ func parseFilters(b []byte) (bool, error) {
 		}
 		skip := hdr + nameLen + 4*nvals
 		if skip > len(b) {
-			return false, fmt.Errorf("short filter pipeline message")
+			return nil, fmt.Errorf("short filter pipeline message")
 		}
-		gzip = gzip || id == 1
+		ids = append(ids, id)
 		b = b[skip:]
 	}
-	return gzip, nil
+	return ids, nil
+}
+
+// scigolib reads no enum datatype, so a bool dataset (NIRData's HDF5 enum
+// of int8 {FALSE=0, TRUE=1}) is read here from its layout: compact,
+// contiguous, or chunked through a version-1 B-tree with deflate.
+
+// enumBool checks that datatype message dt is h5py's bool enum.
+func enumBool(dt []byte) error {
+	version := dt[0] >> 4
+	members := int(binary.LittleEndian.Uint16(dt[1:]))
+	if binary.LittleEndian.Uint32(dt[4:]) != 1 || members != 2 || len(dt) < 8+12 {
+		return fmt.Errorf("only the 1-byte {FALSE, TRUE} enum (bool) is read")
+	}
+	base := dt[8:]
+	if base[0]&0x0f != 0 || base[1]&0x08 == 0 || binary.LittleEndian.Uint32(base[4:]) != 1 {
+		return fmt.Errorf("enum base type is not int8")
+	}
+	b := base[12:]
+	var names []string
+	for range members {
+		end := bytes.IndexByte(b, 0)
+		if end < 0 {
+			return fmt.Errorf("short enum datatype message")
+		}
+		names = append(names, string(b[:end]))
+		skip := end + 1
+		if version < 3 {
+			skip = (end + 8) &^ 7
+		}
+		if skip > len(b) {
+			return fmt.Errorf("short enum datatype message")
+		}
+		b = b[skip:]
+	}
+	if len(b) < members {
+		return fmt.Errorf("short enum datatype message")
+	}
+	for i, name := range names {
+		if want := []string{"FALSE", "TRUE"}[b[i]&1]; b[i] > 1 || name != want {
+			return fmt.Errorf("enum member %q = %d is not bool", name, b[i])
+		}
+	}
+	if names[0] == names[1] {
+		return fmt.Errorf("enum members %q repeat", names[0])
+	}
+	return nil
+}
+
+// rawData reads the bytes of a dataset of 1-byte elements in C order.
+func (r *h5reader) rawData(h *objHeader, in info) ([]byte, error) {
+	n := in.elements()
+	l := h.layout
+	if len(l) < 2 || l[0] != 3 {
+		return nil, fmt.Errorf("unsupported data layout message (want version 3)")
+	}
+	for _, id := range h.filters {
+		if id != 1 {
+			return nil, fmt.Errorf("unsupported filter %d", id)
+		}
+	}
+	switch l[1] {
+	case 0: // compact
+		if len(l) < 4 || int64(binary.LittleEndian.Uint16(l[2:])) < n || int64(len(l)-4) < n {
+			return nil, fmt.Errorf("short compact data")
+		}
+		return slices.Clone(l[4 : 4+n]), nil
+	case 1: // contiguous
+		if len(l) < 2+r.offsetSize+r.lengthSize {
+			return nil, fmt.Errorf("short layout message")
+		}
+		addr := r.uint(l[2:], r.offsetSize)
+		if n == 0 {
+			return []byte{}, nil
+		}
+		return r.read(addr, uint64(n))
+	case 2:
+		return r.chunked(l, in, len(h.filters) > 0)
+	}
+	return nil, fmt.Errorf("unsupported layout class %d", l[1])
+}
+
+// chunked assembles a chunked dataset of 1-byte elements.
+func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
+	rank := len(in.dims)
+	if len(l) < 3 || int(l[2]) != rank+1 || len(l) < 3+r.offsetSize+4*(rank+1) {
+		return nil, fmt.Errorf("chunked layout of rank %d for a rank-%d dataspace", int(l[2])-1, rank)
+	}
+	btree := r.uint(l[3:], r.offsetSize)
+	cdims := make([]int, rank)
+	csize := 1
+	for i := range cdims {
+		cdims[i] = int(binary.LittleEndian.Uint32(l[3+r.offsetSize+4*i:]))
+		if cdims[i] <= 0 || cdims[i] > 1<<24 {
+			return nil, fmt.Errorf("chunk dimension %d", cdims[i])
+		}
+		csize *= cdims[i]
+		if csize > 1<<26 {
+			return nil, fmt.Errorf("chunk of more than %d elements", 1<<26)
+		}
+	}
+	out := make([]byte, in.elements())
+	seen := map[uint64]bool{}
+	var walk func(addr uint64, depth int) error
+	walk = func(addr uint64, depth int) error {
+		if depth > 32 || seen[addr] || len(seen) > 1<<16 {
+			return fmt.Errorf("chunk B-tree loops or is too deep")
+		}
+		seen[addr] = true
+		keySize := 8 + 8*(rank+1)
+		hdr, err := r.read(addr, uint64(8+2*r.offsetSize))
+		if err != nil {
+			return err
+		}
+		if string(hdr[:4]) != "TREE" || hdr[4] != 1 {
+			return fmt.Errorf("no chunk B-tree node at %d", addr)
+		}
+		level, entries := int(hdr[5]), int(binary.LittleEndian.Uint16(hdr[6:]))
+		body, err := r.read(addr+uint64(len(hdr)), uint64(entries*(keySize+r.offsetSize)+keySize))
+		if err != nil {
+			return err
+		}
+		for e := range entries {
+			key := body[e*(keySize+r.offsetSize):]
+			child := r.uint(key[keySize:], r.offsetSize)
+			if level > 0 {
+				if err := walk(child, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			size, mask := binary.LittleEndian.Uint32(key), binary.LittleEndian.Uint32(key[4:])
+			off := make([]int, rank)
+			for i := range off {
+				o := binary.LittleEndian.Uint64(key[8+8*i:])
+				if o >= uint64(in.dims[i]) || o%uint64(cdims[i]) != 0 {
+					return fmt.Errorf("chunk offset %d outside dimension %d", o, in.dims[i])
+				}
+				off[i] = int(o)
+			}
+			data, err := r.read(child, uint64(size))
+			if err != nil {
+				return err
+			}
+			if deflate && mask&1 == 0 {
+				zr, err := zlib.NewReader(bytes.NewReader(data))
+				if err != nil {
+					return fmt.Errorf("chunk at %d: %v", child, err)
+				}
+				data, err = io.ReadAll(io.LimitReader(zr, int64(csize)+1))
+				if err != nil {
+					return fmt.Errorf("chunk at %d: %v", child, err)
+				}
+			}
+			if len(data) != csize {
+				return fmt.Errorf("chunk at %d holds %d bytes, want %d", child, len(data), csize)
+			}
+			placeChunk(out, data, in.dims, cdims, off)
+		}
+		return nil
+	}
+	if err := walk(btree, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// placeChunk copies a chunk (C order, chunk dims cdims, at element offset
+// off) into the dataset out (dims), clipping at the dataset's edges.
+func placeChunk(out, chunk []byte, dims, cdims, off []int) {
+	rank := len(dims)
+	idx := make([]int, rank)
+	for c := range chunk {
+		pos, inside := 0, true
+		for i := range rank {
+			x := off[i] + idx[i]
+			if x >= dims[i] {
+				inside = false
+			}
+			pos = pos*dims[i] + x
+		}
+		if inside {
+			out[pos] = chunk[c]
+		}
+		for i := rank - 1; i >= 0; i-- {
+			if idx[i]++; idx[i] < cdims[i] {
+				break
+			}
+			idx[i] = 0
+		}
+	}
 }
