@@ -664,19 +664,58 @@ network H {
 	t.Logf("%d spikes; states differ by at most %g", g.count("lif"), maxStateDiff(want, got, neuronNodes(g), 0))
 }
 
-// importFixture is the fixture as nir.Read reads it; until nir.Read is
-// implemented, the JSON dump's graph.
+// importFixture is the fixture as nir.Read reads it, held to the JSON
+// dump's graph (every node, type and parameter value), which the
+// reference simulates: Import and the reference see the same numbers by
+// two independent readers.
 func importFixture(t *testing.T, name string) *nir.File {
 	t.Helper()
-	return jsonFixture(t, name)
+	f, j := readFixture(t, name), jsonFixture(t, name)
+	if f.Root == nil || f.Root.Graph == nil {
+		t.Fatalf("nir.Read %s.nir: the root is no graph", name)
+	}
+	for _, jn := range j.Root.Graph.Nodes {
+		rn := f.Root.Graph.Node(jn.Name)
+		if rn == nil || rn.Type != jn.Type {
+			t.Fatalf("nir.Read %s.nir: node %s (%s) missing or of another type", name, jn.Name, jn.Type)
+		}
+		for pn, jd := range jn.Params {
+			rd := rn.Params[pn]
+			if rd == nil || !slices.Equal(rd.Float, jd.Float) || !slices.Equal(rd.Int, jd.Int) {
+				t.Fatalf("nir.Read %s.nir: %s.%s differs from the JSON dump's", name, jn.Name, pn)
+			}
+		}
+	}
+	if len(f.Root.Graph.Edges) != len(j.Root.Graph.Edges) {
+		t.Fatalf("nir.Read %s.nir: %d edges, the JSON dump %d", name, len(f.Root.Graph.Edges), len(j.Root.Graph.Edges))
+	}
+	return f
 }
 
 // TestSemanticsTwoLayer: Affine → LIF → Affine → LIF with seeded random
 // weights and per-neuron parameters, imported at dt = 1 ms and run 1,000
-// steps: spikes exact, states to stateTol, both layers spiking.
+// steps: spikes exact, states to stateTol, every neuron of both layers
+// spiking; once in memory and once through a .nir file (nir.Write, then
+// nir.Read).
 func TestSemanticsTwoLayer(t *testing.T) {
-	f := twoLayer(3, 0)
-	checkSemantics(t, semanticCase{name: "two-layer", ref: f, imp: twoLayer(3, 0), dt: 1e-3, p: 0.3, spike: spikesAll}, 1000)
+	t.Run("memory", func(t *testing.T) {
+		checkSemantics(t, semanticCase{name: "two-layer", ref: twoLayer(3, 0), imp: twoLayer(3, 0), dt: 1e-3, p: 0.3, spike: spikesAll}, 1000)
+	})
+	t.Run("file", func(t *testing.T) {
+		b, err := nir.Write(twoLayer(3, 0))
+		if err != nil {
+			t.Fatalf("nir.Write: %v", err)
+		}
+		path := filepath.Join(t.TempDir(), "two_layer.nir")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := nir.Read(path)
+		if err != nil {
+			t.Fatalf("nir.Read of nir.Write's file: %v", err)
+		}
+		checkSemantics(t, semanticCase{name: "two-layer", ref: twoLayer(3, 0), imp: f, dt: 1e-3, p: 0.3, spike: spikesAll}, 1000)
+	})
 }
 
 // withParam returns a copy of f (nodes and parameter maps copied, the
