@@ -105,11 +105,9 @@ func dtMillis(dt float64) (float64, error) {
 	return 0, fmt.Errorf("dt %s s: no time in ms gives it back exactly as dt / second", num(dt))
 }
 
-// num prints a float64 so that parsing it gives it back (shortest digits).
+// num prints a float64 so that parsing it gives it back bit for bit
+// (shortest digits; -0 stays -0).
 func num(v float64) string {
-	if v == 0 {
-		return "0" // also -0
-	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 

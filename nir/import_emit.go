@@ -3,6 +3,7 @@ package nir
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -182,9 +183,11 @@ func (im *importer) emitPop(b *bytes.Buffer, p *pop) {
 	b.WriteString("    }\n")
 }
 
+// uniform reports whether every value of v has v[0]'s bits (0 and -0
+// differ: export recovers the file's values bit for bit).
 func uniform(v []float64) bool {
 	for _, x := range v {
-		if x != v[0] {
+		if math.Float64bits(x) != math.Float64bits(v[0]) {
 			return false
 		}
 	}

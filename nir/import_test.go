@@ -460,7 +460,9 @@ func TestImportErrors(t *testing.T) {
 // that many steps after the edge's own.
 func TestImportDt(t *testing.T) {
 	for _, dt := range []float64{1e-4, 1e-3, 0.0123, 5e-5, 3e-4, 7e-6, 0.1} {
-		f := chain(2, &nir.Node{Name: "delay", Type: "Delay", Params: map[string]*nir.Dataset{"delay": vec(3*dt, 0)}}, lifNode("lif", 0.2, 0.3))
+		lif := lifNode("lif", 0.2, 0.3)
+		lif.Params["v_leak"] = vec(math.Copysign(0, -1), 0) // -0 and 0 differ: both keep their bits
+		f := chain(2, &nir.Node{Name: "delay", Type: "Delay", Params: map[string]*nir.Dataset{"delay": vec(3*dt, 0)}}, lif)
 		imp, err := nir.Import(f, nir.ImportOptions{Dt: dt})
 		if err != nil {
 			t.Fatalf("dt %v: %v", dt, err)
