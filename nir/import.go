@@ -3,6 +3,7 @@ package nir
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -158,12 +159,16 @@ func (im *importer) fileName(parts ...string) string {
 	return strings.Join(append([]string{im.base()}, parts...), "_") + ".csv"
 }
 
+// base is the side files' prefix: Base, else the network's name, else
+// the NIR file's name without its extension.
 func (im *importer) base() string {
 	switch {
 	case im.opt.Base != "":
 		return im.opt.Base
 	case im.opt.Name != "":
 		return im.opt.Name
+	case im.opt.File != "":
+		return ident(strings.TrimSuffix(filepath.Base(im.opt.File), filepath.Ext(im.opt.File)))
 	}
 	return "nir"
 }
