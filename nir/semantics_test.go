@@ -913,9 +913,11 @@ func TestShiftFFN(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: Import: %v", v.what, err)
 		}
-		if len(shiftWarnings(imp)) == 0 {
+		w := shiftWarnings(imp)
+		if len(w) == 0 {
 			t.Errorf("%s: Import gives no warning that the shift is not exact (warnings %q)", v.what, imp.Warnings)
 		}
+		t.Logf("%s: %q", v.what, w)
 	}
 }
 
