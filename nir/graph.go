@@ -136,6 +136,9 @@ func Decode(name string, root *Group) (*File, error) {
 
 // node decodes group g, node name at dotted path.
 func (d *decoder) node(g *Group, name, path string) (*Node, error) {
+	if g == nil {
+		return nil, d.errorf(path, "", "no group")
+	}
 	td := g.Datasets["type"]
 	if td == nil {
 		return nil, d.errorf(path, "type", "missing (every NIR node has a type string)")
@@ -432,6 +435,16 @@ func (d *decoder) infer(n *Node, path string) error {
 	for i, e := range g.Edges {
 		s, sp := resolvePath(g, e.Src)
 		t, tp := resolvePath(g, e.Dst)
+		for _, end := range []struct {
+			n    *Node
+			p    string
+			s    []int
+			what string
+		}{{s, sp, s.Out, "Output"}, {t, tp, t.In, "Input"}} {
+			if end.n.Type == "NIRGraph" && end.s == nil {
+				return d.errorf(join(path, end.p), "edges", "edge %d (%s -> %s) names the nested graph, which has no single %s node to connect", i, e.Src, e.Dst, end.what)
+			}
+		}
 		if !compatible(s.Out, t.In) {
 			return d.errorf(join(path, tp), "edges", "edge %d (%s -> %s): %s's output shape %v does not match %s's input shape %v",
 				i, e.Src, e.Dst, join(path, sp), s.Out, join(path, tp), t.In)

@@ -305,6 +305,14 @@ func TestDecodeErrors(t *testing.T) {
 		}, "", "edges", []string{"(E, 2)", "int64"}},
 		{"lif", func(g *nir.Group) { nodes(g).Groups["lif"].Datasets["tau"] = f32(0.01, 0.01) }, "lif", "tau", []string{"shape [2]", "[3]"}},
 		{"lif", func(g *nir.Group) { nodes(g).Groups["lif"].Datasets["beta"] = f32(1, 1, 1) }, "lif", "beta", []string{"no such parameter", "tau, r, v_leak"}},
+		{"lif", func(g *nir.Group) { nodes(g).Groups["lif"] = nil }, "lif", "", []string{"no group"}},
+		{"nested_subgraph", func(g *nir.Group) {
+			rsnn := nodes(g).Groups["rsnn"]
+			rsnn.Groups["nodes"].Groups["output2"] = rsnn.Groups["nodes"].Groups["output"]
+			e := rsnn.Datasets["edges"]
+			e.Str = append(e.Str, "lif", "output2")
+			e.Shape = []int{e.Shape[0] + 1, 2}
+		}, "rsnn", "edges", []string{"names the nested graph", "no single Output"}},
 	}
 	for i, c := range cases {
 		g := fixtureGroup(t, c.fixture)
