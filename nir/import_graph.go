@@ -202,6 +202,10 @@ func paramShape(n *Node) []int {
 	return best
 }
 
+// maxElements bounds a node's size (the populations irgen accepts are
+// smaller still).
+const maxElements = 1 << 26
+
 func prod(s []int) int {
 	n := 1
 	for _, x := range s {
@@ -252,6 +256,11 @@ func (fl *flat) shapes() error {
 				}
 				in = g.preds[0].shape
 			}
+			for _, d := range in {
+				if d < 0 || d > maxElements || prod(in) > maxElements {
+					return fl.errorf(g.path, "", "input shape %v: more than %d elements (or a negative size)", in, maxElements)
+				}
+			}
 			g.in = in
 			if g.typ == "Delay" {
 				g.shape = in
@@ -270,7 +279,13 @@ func (fl *flat) shapes() error {
 		default:
 			return fl.errorf(g.path, "type", "node type %q cannot be imported", g.typ)
 		}
-		g.size = prod(g.shape)
+		g.size = 1
+		for _, d := range g.shape {
+			if d < 0 || d > maxElements || g.size*d > maxElements {
+				return fl.errorf(g.path, "", "shape %v: more than %d elements (or a negative size)", g.shape, maxElements)
+			}
+			g.size *= d
+		}
 		done[g] = true
 		return nil
 	}

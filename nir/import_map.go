@@ -148,6 +148,8 @@ func (fs *flows) output(g *gnode) (*flow, error) {
 		if f, err = fs.linear(g, in); err != nil {
 			return nil, err
 		}
+	case g.typ == "Output":
+		return nil, fs.fl.errorf(g.path, "", "an Output node feeds another node")
 	default:
 		return nil, fs.fl.errorf(g.path, "type", "node type %q cannot be imported", g.typ)
 	}
@@ -196,6 +198,9 @@ func (fs *flows) delay(g *gnode, in *flow) (*flow, error) {
 	d := g.n.Params["delay"]
 	if d == nil || d.Float == nil {
 		return nil, fs.fl.errorf(g.path, "delay", "no float delay")
+	}
+	if len(d.Float) != 1 && len(d.Float) != g.size {
+		return nil, fs.fl.errorf(g.path, "delay", "%d delays for %d elements", len(d.Float), g.size)
 	}
 	steps := make([]int, g.size)
 	for k := range steps {
