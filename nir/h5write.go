@@ -63,7 +63,7 @@ func WriteHDF5(root *Group) ([]byte, error) {
 	if root == nil {
 		return nil, &Error{Dataset: "/", Msg: "nil root group"}
 	}
-	w := &h5writer{}
+	w := &h5writer{open: map[*Group]bool{}}
 	w.alloc(h5SuperSize)
 	g, err := w.group("/", root)
 	if err != nil {
@@ -80,7 +80,8 @@ func WriteHDF5(root *Group) ([]byte, error) {
 // are known.
 type h5writer struct {
 	buf   []byte
-	vlens []h5vlen // variable-length strings, placed in global heaps last
+	vlens []h5vlen        // variable-length strings, placed in global heaps last
+	open  map[*Group]bool // the groups being written, to refuse a cycle
 }
 
 // h5vlen is a variable-length string and the address of its 16-byte
@@ -260,6 +261,11 @@ func groupNames(path string, g *Group) ([]string, error) {
 // table message and its attributes), its local heap of member names, its
 // members, its symbol-table nodes and B-tree.
 func (w *h5writer) group(path string, g *Group) (h5loc, error) {
+	if w.open[g] {
+		return h5loc{}, &Error{Dataset: path, Msg: "group contains itself"}
+	}
+	w.open[g] = true
+	defer delete(w.open, g)
 	names, err := groupNames(path, g)
 	if err != nil {
 		return h5loc{}, err
@@ -267,6 +273,9 @@ func (w *h5writer) group(path string, g *Group) (h5loc, error) {
 	attrs, err := attrMessages(path, g.Attrs)
 	if err != nil {
 		return h5loc{}, err
+	}
+	if len(attrs) >= 0xffff { // an object header counts its messages in 16 bits
+		return h5loc{}, &Error{Dataset: path, Msg: fmt.Sprintf("%d attributes exceed an object header's %d messages", len(attrs), 0xffff-1)}
 	}
 	msgs := append([]h5msg{{typ: h5MsgStab, data: make([]byte, 16)}}, attrs...)
 	loc := h5loc{group: true, hdr: w.alloc(len(header(msgs)))}

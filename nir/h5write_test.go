@@ -292,6 +292,11 @@ func TestWriteHDF5Errors(t *testing.T) {
 		{"deep", &Group{Groups: map[string]*Group{"a": ds("b", f([]int{2}))}}, `/a/b: float64 dataset`},
 		{"attr", &Group{Attrs: map[string]*Dataset{"x": f([]int{2})}}, `/@x: float64 dataset`},
 		{"attr name", &Group{Attrs: map[string]*Dataset{"": f(nil, 1)}}, `/@: attribute name "" is empty`},
+		{"cycle", func() *Group {
+			g := &Group{Groups: map[string]*Group{"a": {Groups: map[string]*Group{}}}}
+			g.Groups["a"].Groups["b"] = g
+			return g
+		}(), `/a/b: group contains itself`},
 		{"attr size", &Group{Attrs: map[string]*Dataset{"x": f([]int{9000}, make([]float64, 9000)...)}}, `/@x: attribute of \d+ bytes exceeds`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
