@@ -206,6 +206,21 @@ func paramShape(n *Node) []int {
 // smaller still).
 const maxElements = 1 << 26
 
+// sized reports whether shape s has no negative size and at most
+// maxElements elements.
+func sized(s []int) bool {
+	n := 1
+	for _, d := range s {
+		if d < 0 || d > maxElements {
+			return false
+		}
+		if n *= d; n > maxElements {
+			return false
+		}
+	}
+	return true
+}
+
 func prod(s []int) int {
 	n := 1
 	for _, x := range s {
@@ -256,10 +271,8 @@ func (fl *flat) shapes() error {
 				}
 				in = g.preds[0].shape
 			}
-			for _, d := range in {
-				if d < 0 || d > maxElements || prod(in) > maxElements {
-					return fl.errorf(g.path, "", "input shape %v: more than %d elements (or a negative size)", in, maxElements)
-				}
+			if !sized(in) {
+				return fl.errorf(g.path, "", "input shape %v: more than %d elements (or a negative size)", in, maxElements)
 			}
 			g.in = in
 			if g.typ == "Delay" {
@@ -279,13 +292,10 @@ func (fl *flat) shapes() error {
 		default:
 			return fl.errorf(g.path, "type", "node type %q cannot be imported", g.typ)
 		}
-		g.size = 1
-		for _, d := range g.shape {
-			if d < 0 || d > maxElements || g.size*d > maxElements {
-				return fl.errorf(g.path, "", "shape %v: more than %d elements (or a negative size)", g.shape, maxElements)
-			}
-			g.size *= d
+		if !sized(g.shape) {
+			return fl.errorf(g.path, "", "shape %v: more than %d elements (or a negative size)", g.shape, maxElements)
 		}
+		g.size = prod(g.shape)
 		done[g] = true
 		return nil
 	}
