@@ -433,6 +433,9 @@ func TestImportErrors(t *testing.T) {
 		{"format", chain(1, lifNode("lif", 0.01)), nir.ImportOptions{Format: "q40.40"}, "", "", `format "q40.40"`},
 		{"bare linear root", &nir.File{Root: &nir.Node{Type: "Linear", Params: map[string]*nir.Dataset{"weight": vec(1)}}},
 			nir.ImportOptions{}, "", "", "the root is a bare Linear node, not a NIRGraph"},
+		{"negative shape", &nir.File{Root: &nir.Node{Type: "NIRGraph", Graph: &nir.Graph{Nodes: []*nir.Node{
+			{Name: "input", Type: "Input", Params: map[string]*nir.Dataset{"shape": {DType: nir.Int64, Shape: []int{2}, Int: []int64{4, -3}}}}}}}},
+			nir.ImportOptions{}, "input", "", "shape [4 -3]: more than 67108864 elements (or a negative size)"},
 		{"edge to nowhere", &nir.File{Root: &nir.Node{Type: "NIRGraph", Graph: &nir.Graph{
 			Nodes: []*nir.Node{lifNode("lif", 0.01)}, Edges: []nir.Edge{{Src: "lif", Dst: "nowhere"}}}}},
 			nir.ImportOptions{}, "", "edges", `an edge names "nowhere", which is no node of the graph`},
