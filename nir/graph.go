@@ -183,9 +183,15 @@ func (d *decoder) node(g *Group, name, path string) (*Node, error) {
 			return nil, d.errorf(path, p.name, "missing (a %s node requires it)", typ)
 		}
 		if !math.IsNaN(p.def) {
-			ref := n.Params[firstParam[typ]]
+			// NIR's reader: v_reset = zeros_like(v_threshold); the
+			// dataclass broadcasts w_in = 1 to tau_syn's shape.
+			from := "v_threshold"
+			if p.name == "w_in" {
+				from = "tau_syn"
+			}
+			ref := n.Params[from]
 			if ref == nil {
-				return nil, d.errorf(path, p.name, "missing, and no %s to take its shape from", firstParam[typ])
+				return nil, d.errorf(path, p.name, "missing, and no %s to take its shape from", from)
 			}
 			def := &Dataset{DType: ref.DType, Shape: slices.Clone(ref.Shape), Float: make([]float64, ref.Len())}
 			for i := range def.Float {

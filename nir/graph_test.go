@@ -398,8 +398,10 @@ func TestEncodeRoundTrip(t *testing.T) {
 			continue // not a graph (TestDecodeFixtures)
 		}
 		t.Run(name, func(t *testing.T) {
-			_, f := decodeFixture(t, name)
+			g, f := decodeFixture(t, name)
 			enc := nir.Encode(f)
+			// Encode gives back NIR's own tree (minus compression).
+			sameTree(t, "", enc, g)
 			if e := enc.Groups["node"].Datasets["edges"]; f.Root.Type == "NIRGraph" && len(f.Root.Graph.Edges) == 0 &&
 				(e == nil || e.DType != nir.Float64 || !slices.Equal(e.Shape, []int{0})) {
 				t.Errorf("empty edges encoded as %+v, want float64 (0,)", e)
@@ -454,5 +456,37 @@ func clearGroupGzip(g *nir.Group) {
 	}
 	for _, s := range g.Groups {
 		clearGroupGzip(s)
+	}
+}
+
+// sameTree compares HDF5 trees: the same groups and datasets (dtype,
+// shape, values), compression flags and attributes aside.
+func sameTree(t *testing.T, path string, got, want *nir.Group) {
+	t.Helper()
+	keys := func(m any) []string {
+		var out []string
+		for _, k := range reflect.ValueOf(m).MapKeys() {
+			out = append(out, k.String())
+		}
+		slices.Sort(out)
+		return out
+	}
+	if g, w := keys(got.Groups), keys(want.Groups); !slices.Equal(g, w) {
+		t.Errorf("%s/: groups %v, want %v", path, g, w)
+		return
+	}
+	if g, w := keys(got.Datasets), keys(want.Datasets); !slices.Equal(g, w) {
+		t.Errorf("%s/: datasets %v, want %v", path, g, w)
+		return
+	}
+	for k, d := range got.Datasets {
+		w := want.Datasets[k]
+		if d.DType != w.DType || !slices.Equal(shapeOf(d.Shape), shapeOf(w.Shape)) || !slices.Equal(d.Float, w.Float) ||
+			!slices.Equal(d.Int, w.Int) || !slices.Equal(d.Str, w.Str) {
+			t.Errorf("%s/%s: %v %v, want %v %v", path, k, d.DType, d.Shape, w.DType, w.Shape)
+		}
+	}
+	for k, g := range got.Groups {
+		sameTree(t, path+"/"+k, g, want.Groups[k])
 	}
 }
