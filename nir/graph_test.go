@@ -249,6 +249,25 @@ func TestDecodeDefaults(t *testing.T) {
 	if enc.Groups["node"].Groups["nodes"].Groups["lif"].Datasets["v_reset"] != nil {
 		t.Error("Encode wrote the defaulted v_reset")
 	}
+	// CubaLIF without w_in (NIR's dataclass default 1) and v_reset.
+	g, _ = decodeFixture(t, "cubalif")
+	cl := g.Groups["node"].Groups["nodes"].Groups["cubalif"]
+	if cl == nil || cl.Datasets["w_in"] == nil || cl.Datasets["v_reset"] == nil {
+		t.Fatal("cubalif has no nodes/cubalif/w_in or v_reset")
+	}
+	delete(cl.Datasets, "w_in")
+	delete(cl.Datasets, "v_reset")
+	f, err = nir.Decode("x.nir", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n = f.Root.Graph.Node("cubalif")
+	if w, ts := n.Params["w_in"], n.Params["tau_syn"]; w == nil || !slices.Equal(w.Shape, ts.Shape) || !slices.Equal(w.Float, []float64{1, 1, 1, 1}) {
+		t.Errorf("defaulted w_in %+v", w)
+	}
+	if !slices.Equal(n.Defaulted, []string{"w_in", "v_reset"}) {
+		t.Errorf("Defaulted %v, want [w_in v_reset] (NIR's parameter order)", n.Defaulted)
+	}
 }
 
 // TestDecodeErrors: malformed trees (a decoded fixture's Group mutated in
