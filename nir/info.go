@@ -28,11 +28,20 @@ func Describe(f *File, opt ImportOptions) string {
 	if dt == 0 {
 		dt = DefaultDt
 	}
-	version := ""
+	version, root := "", "no root node"
 	if f != nil {
 		version = f.Version
+		if f.Root != nil {
+			root = "root " + f.Root.Type
+			if f.Root.Type != "NIRGraph" {
+				root = "root a bare " + f.Root.Type + " node"
+			}
+		}
 	}
-	fmt.Fprintf(&b, "%s: NIR version %s; imported with dt %s s, method euler\n", file, version, strconv.FormatFloat(dt, 'g', -1, 64))
+	if opt.File != "" {
+		fmt.Fprintf(&b, "%s: ", opt.File)
+	}
+	fmt.Fprintf(&b, "NIR version %s; %s; imported with dt %s s, method euler\n", version, root, strconv.FormatFloat(dt, 'g', -1, 64))
 	fl, err := flatten(file, f)
 	if err == nil {
 		err = fl.shapes()
@@ -42,7 +51,11 @@ func Describe(f *File, opt ImportOptions) string {
 		return b.String()
 	}
 	rows := [][4]string{}
+	byPath := map[string]*gnode{}
 	for _, g := range fl.nodes {
+		byPath[g.path] = g
+	}
+	row := func(g *gnode) {
 		in := g.in
 		if in == nil {
 			in = g.n.In
@@ -52,13 +65,39 @@ func Describe(f *File, opt ImportOptions) string {
 		}
 		rows = append(rows, [4]string{g.path, g.n.Type, fmt.Sprintf("%v -> %v", in, g.shape), becomes(g, dt)})
 	}
+	// The rows follow the file's graphs, a nested NIRGraph's row before
+	// its nodes'.
+	var walk func(g *Graph, prefix string)
+	walk = func(g *Graph, prefix string) {
+		for _, n := range g.Nodes {
+			path := prefix + n.Name
+			if n.Type == "NIRGraph" && n.Graph != nil {
+				rows = append(rows, [4]string{path, n.Type, fmt.Sprintf("%v -> %v", n.In, n.Out),
+					fmt.Sprintf("nested graph of %d nodes, flattened (its Input and Output pass through)", len(n.Graph.Nodes))})
+				walk(n.Graph, path+".")
+				continue
+			}
+			if gn := byPath[path]; gn != nil {
+				row(gn)
+				delete(byPath, path)
+			}
+		}
+	}
+	if f.Root.Type == "NIRGraph" && f.Root.Graph != nil {
+		walk(f.Root.Graph, "")
+	}
+	for _, g := range fl.nodes { // a bare root's Input, node and Output
+		if byPath[g.path] != nil {
+			row(g)
+		}
+	}
 	w := [3]int{}
 	for _, r := range rows {
 		for k := range w {
 			w[k] = max(w[k], len(r[k]))
 		}
 	}
-	fmt.Fprintf(&b, "nodes (%d, nested graphs flattened):\n", len(rows))
+	fmt.Fprintf(&b, "nodes (%d):\n", len(rows))
 	for _, r := range rows {
 		fmt.Fprintf(&b, "  %-*s  %-*s  %-*s  %s\n", w[0], r[0], w[1], r[1], w[2], r[2], r[3])
 	}

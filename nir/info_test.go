@@ -41,7 +41,7 @@ func TestInfoFixtures(t *testing.T) {
 			{"input", "Input [3] -> [3] spike source (AER-in, 3 channels)"},
 			{"lif", "LIF [3] -> [3] population of NIR_LIF (3 neurons; per-neuron tau; uniform r=1, v_leak=0, v_threshold=1, v_reset=0)"},
 			{"output", "Output [3] -> [3] record (Output)"},
-		}, []string{"lif.nir: NIR version 1.0.8", "dt 0.0001 s", "  input -> lif\n", "  lif -> output\n", "recurrent cycles: none", "every node can be imported"}, []string{"cannot honour"}},
+		}, []string{"lif.nir: NIR version 1.0.8", "; root NIRGraph;", "dt 0.0001 s", "  input -> lif\n", "  lif -> output\n", "recurrent cycles: none", "every node can be imported"}, []string{"cannot honour"}},
 		{"ffn_784_128_10", nir.ImportOptions{}, []want{
 			{"fc1", "Affine [784] -> [128] dense projection 784→128 (+ bias drive)"},
 			{"lif1", "LIF [128] -> [128] population of NIR_LIF (128 neurons; uniform tau=0.02,"},
@@ -57,6 +57,7 @@ func TestInfoFixtures(t *testing.T) {
 		}, nil, nil},
 		{"rnn_lif", nir.ImportOptions{}, nil, []string{"recurrent cycles (1;", "  lif <-> w_rec\n"}, []string{"recurrent cycles: none"}},
 		{"nested_subgraph", nir.ImportOptions{}, []want{
+			{"rsnn", "NIRGraph [4] -> [4] nested graph of 4 nodes, flattened"},
 			{"rsnn.input", "Input [4] -> [4] pass-through (the nested graph's input)"},
 			{"rsnn.lif", "CubaLIF [4] -> [4] population of NIR_CubaLIF (4 neurons;"},
 		}, []string{"  rsnn.lif <-> rsnn.w_rec\n", "  fc1 -> rsnn.input\n", "  rsnn.output -> fc2\n"}, nil},
@@ -64,7 +65,7 @@ func TestInfoFixtures(t *testing.T) {
 		{"delay", nir.ImportOptions{Dt: 7e-4}, []want{{"delay", "Delay [3] -> [3] cannot honour: delay 0.001"}},
 			[]string{"s is not a whole number of steps of dt 0.0007 s\n", "\ncannot honour: delay.nir: node delay: delay:"}, []string{"every node can be imported"}},
 		{"scale", nir.ImportOptions{}, []want{{"output", "Output [3] -> [3] record (Output) of a NIR_LinearReadout population (3 values"}}, nil, nil},
-		{"lif_node_only", nir.ImportOptions{}, nil, []string{"warning: the root of lif_node_only.nir is a bare LIF node"}, nil},
+		{"lif_node_only", nir.ImportOptions{}, nil, []string{"; root a bare LIF node;", "warning: the root of lif_node_only.nir is a bare LIF node"}, nil},
 		{"cubali", nir.ImportOptions{}, []want{{"cubali", "CubaLI [2] -> [2] population of NIR_CubaLI (2 neurons; per-neuron tau_syn, tau_mem;"}}, nil, nil},
 	}
 	for _, c := range cases {
@@ -87,6 +88,29 @@ func TestInfoFixtures(t *testing.T) {
 		if again := describe(c.fixture, c.opt); again != out {
 			t.Errorf("%s: Describe is not deterministic", c.fixture)
 		}
+	}
+}
+
+// TestInfoNoName: without a file name the description starts at the
+// version, and the nodes come in the file's order, a nested graph before
+// its nodes.
+func TestInfoNoName(t *testing.T) {
+	_, f := decodeFixture(t, "nested_subgraph")
+	out := nir.Describe(f, nir.ImportOptions{})
+	if !strings.HasPrefix(out, "NIR version ") {
+		t.Errorf("description starts %q", strings.SplitN(out, "\n", 2)[0])
+	}
+	var paths []string
+	for _, l := range strings.Split(out, "\n") {
+		// A node row: "  path type [in] -> [out] …" (an edge row's
+		// second field is the arrow).
+		if fs := strings.Fields(l); strings.HasPrefix(l, "  ") && len(fs) > 3 && fs[1] != "->" && fs[1] != "<->" {
+			paths = append(paths, fs[0])
+		}
+	}
+	want := []string{"fc1", "fc2", "input", "output", "rsnn", "rsnn.input", "rsnn.lif", "rsnn.output", "rsnn.w_rec"}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Errorf("node rows %v, want %v", paths, want)
 	}
 }
 
