@@ -2,6 +2,7 @@ package nir_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -276,4 +277,103 @@ func prodInts(s []int) int {
 		n *= x
 	}
 	return n
+}
+
+// TestExportImportBack: Import of the exported network rebuilds its
+// synapses (pre, post, weight, delay in steps), per-neuron parameters,
+// bias drive and records.
+func TestExportImportBack(t *testing.T) {
+	m := lowerSource(t, exportNet)
+	n := m.Nets[0]
+	f, err := nir.Export(m, n, nir.ExportOptions{Float: nir.Float64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := nir.Import(f, nir.ImportOptions{File: "exp.nir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := lower(t, imp)
+	n2 := m2.Nets[0]
+	type syn struct {
+		pre, post string
+		i, j, d   int32
+		w         float64
+	}
+	synapses := func(n *ir.Net, rename map[string]string) []syn {
+		var out []syn
+		for _, p := range n.Projs {
+			for k := range p.PreIdx {
+				out = append(out, syn{rename[p.Pre], rename[p.Post], p.PreIdx[k], p.PostIdx[k], p.Delay[k], p.W[k]})
+			}
+		}
+		slices.SortFunc(out, func(a, b syn) int {
+			return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
+		})
+		return out
+	}
+	same := map[string]string{}
+	for _, p := range n.Pops {
+		same[p.Name] = p.Name
+	}
+	back := map[string]string{}
+	for pop, node := range imp.Names {
+		back[pop] = node
+	}
+	if want := synapses(n, same); len(want) != 7+8+2 {
+		t.Fatalf("the source network has %d synapses, want 17", len(want))
+	}
+	if got, want := synapses(n2, back), synapses(n, same); !reflect.DeepEqual(got, want) {
+		t.Errorf("reimported synapses\n%v\nwant\n%v", got, want)
+	}
+	// a's per-neuron tau and the bias drive.
+	var a2 *ir.Pop
+	for _, p := range n2.Pops {
+		if back[p.Name] == "a" {
+			a2 = p
+		}
+	}
+	if a2 == nil {
+		t.Fatalf("no population for node a in %v", imp.Names)
+	}
+	if got, want := popValues(m2, a2, "tau"), popValues(m, n.NetPop("a"), "tau"); !slices.Equal(got, want) {
+		t.Errorf("reimported tau %v, want %v", got, want)
+	}
+	drive := make([]float64, 4)
+	for _, d := range n2.Drives {
+		for _, tg := range d.Targets {
+			if tg.Pop == a2.Name {
+				for k := tg.Lo; k < tg.Hi; k++ {
+					drive[k] += d.Value
+				}
+			}
+		}
+	}
+	if !slices.Equal(drive, repeat(0.25, 4)) {
+		t.Errorf("reimported drive into a %v, want 0.25 each", drive)
+	}
+	var recs []string
+	for _, r := range n2.Records {
+		recs = append(recs, fmt.Sprintf("%s %d", back[r.Pop], r.Kind))
+	}
+	slices.Sort(recs)
+	if want := []string{fmt.Sprintf("a %d", ir.RecordSpikes), fmt.Sprintf("c %d", ir.RecordState)}; !slices.Equal(recs, want) {
+		t.Errorf("reimported records %v, want %v", recs, want)
+	}
+}
+
+// popValues is parameter name of population p per neuron.
+func popValues(m *ir.Module, p *ir.Pop, name string) []float64 {
+	fn := m.Func(p.Func)
+	i := slices.IndexFunc(fn.Params, func(q *ir.Param) bool { return q.Name == name })
+	if i < 0 {
+		return nil
+	}
+	out := repeat(fn.Params[i].Value, p.Size)
+	for _, pp := range p.Params {
+		if pp.Index == i {
+			copy(out, pp.Values)
+		}
+	}
+	return out
 }
