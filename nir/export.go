@@ -54,7 +54,8 @@ const readoutModel = "NIR_LinearReadout"
 //     projection with several delays is split per delay ("<proj>_d<k>").
 //
 // Refused, each an *Error naming the population, projection or drive:
-// other models and kinds, plastic projections, projections from a
+// other models and kinds, states that do not start at 0, plastic
+// projections, projections from a
 // readout, Poisson or time-varying drives, drives into a population with
 // no projection, records of a slice of a population.
 func Export(m *ir.Module, n *ir.Net, opt ExportOptions) (*File, error) {
@@ -194,6 +195,17 @@ func (x *exporter) run() error {
 // neuron builds the neuron node of population p.
 func (x *exporter) neuron(p *ir.Pop, fn *ir.Func, typ string) (*Node, error) {
 	node := &Node{Name: p.Name, Type: typ, Params: map[string]*Dataset{}, Metadata: x.popMeta(fn)}
+	// NIR stores no initial state: its neurons start at 0.
+	for _, st := range fn.States {
+		if st.Init != 0 && !st.Refractory {
+			return nil, x.errorf(p.Name, "state %s starts at %v: a NIR node's state starts at 0", st.Name, st.Init)
+		}
+	}
+	for _, in := range p.Init {
+		if slices.ContainsFunc(in.Values, func(v float64) bool { return v != 0 }) {
+			return nil, x.errorf(p.Name, "state %s has per-neuron initial values: a NIR node's state starts at 0", fn.States[in.Index].Name)
+		}
+	}
 	for _, ps := range specs[typ].params {
 		i := slices.IndexFunc(fn.Params, func(q *ir.Param) bool { return q.Name == ps.name })
 		if i < 0 {

@@ -215,6 +215,22 @@ network e {
     proj p = s -> a.x one_to_one { w = 1 }
     record a[0:2] spikes
 }`, "a", "a NIR Output takes a whole node"},
+		{`network e {
+    dt 0.1 ms
+    source s = poisson(rate = 100 Hz, seed = 5)[2]
+    pop a = NIR_LIF[2] {
+        v = 0.5
+    }
+    proj p = s -> a.x one_to_one { w = 1 }
+}`, "a", "starts at 0"},
+		{`network e {
+    dt 0.1 ms
+    source s = poisson(rate = 100 Hz, seed = 5)[2]
+    pop a = NIR_LIF[2] {
+        v = uniform(0, 0.5, seed = 1)
+    }
+    proj p = s -> a.x one_to_one { w = 1 }
+}`, "a", "starts at 0"},
 	}
 	for i, c := range cases {
 		m := lowerSource(t, c.src)
