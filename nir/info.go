@@ -148,7 +148,10 @@ func becomes(g *gnode, dt float64) string {
 	case isNeuronType(n.Type):
 		return population(g)
 	case n.Type == "Affine" || n.Type == "Linear":
-		w := n.Params["weight"]
+		w, err := matrix(n)
+		if err != nil {
+			return "cannot honour: " + err.Error()
+		}
 		s := fmt.Sprintf("dense projection %s→%s", commas(w.Shape[1]), commas(w.Shape[0]))
 		if b, _ := bias(n, w.Shape[0]); b != nil {
 			s += " (+ bias drive)"
@@ -242,6 +245,9 @@ func readout(g *gnode) bool {
 // delayText states a Delay node's projection delay in steps of dt.
 func delayText(g *gnode, dt float64) string {
 	d := g.n.Params["delay"]
+	if d == nil {
+		return "cannot honour: no delay dataset"
+	}
 	var steps []int
 	for _, x := range d.Float {
 		s, err := delaySteps(x, dt, d.DType)
