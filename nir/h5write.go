@@ -225,6 +225,8 @@ func checkName(path, name string) error {
 		return &Error{Dataset: path, Msg: `name "." is reserved`}
 	case strings.ContainsAny(name, "/\x00"):
 		return &Error{Dataset: path, Msg: fmt.Sprintf("name %q contains '/' or NUL", name)}
+	case !utf8.ValidString(name):
+		return &Error{Dataset: path, Msg: fmt.Sprintf("name %q is not valid UTF-8", name)}
 	}
 	return nil
 }
@@ -437,8 +439,8 @@ func attrMessages(path string, attrs map[string]*Dataset) ([]h5msg, error) {
 	var msgs []h5msg
 	for _, name := range names {
 		p := path + "@" + name
-		if name == "" || strings.ContainsRune(name, 0) {
-			return nil, &Error{Dataset: p, Msg: fmt.Sprintf("attribute name %q is empty or contains NUL", name)}
+		if name == "" || strings.ContainsRune(name, 0) || !utf8.ValidString(name) {
+			return nil, &Error{Dataset: p, Msg: fmt.Sprintf("attribute name %q is empty, contains NUL or is not UTF-8", name)}
 		}
 		d := attrs[name]
 		if d == nil {
