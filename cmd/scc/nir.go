@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"scc/fixed"
@@ -374,14 +375,18 @@ func compileNIR(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(name)
-	files := imp.Files
+	src, user := imp.Source, map[string]bool{}
 	if len(opt.Spikes) > 0 {
-		if files, err = nirSpikes(name, imp, opt.Spikes); err != nil {
+		if src, user, err = nirSpikes(name, imp, opt.Spikes); err != nil {
 			return nil, err
 		}
 	}
+	files := imp.Files
 	opt.Dir = dir
 	opt.ReadFile = func(p string) ([]byte, error) {
+		if user[p] {
+			return os.ReadFile(p)
+		}
 		rel, err := filepath.Rel(dir, p)
 		if err == nil {
 			if data, ok := files[filepath.ToSlash(rel)]; ok {
@@ -393,23 +398,24 @@ func compileNIR(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
 		}
 		return nil, &os.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
 	}
-	u, err := compile(name, imp.Source, opt)
+	u, err := compile(name, src, opt)
 	if err := u.report(stderr, err); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
 
-// nirSpikes returns imp's side files with the spike files of the sources
-// --spikes names replaced by the user's files: SOURCE=FILE.csv (the scc
-// source or the NIR Input node it stands for), or FILE.csv alone when the
-// network has one spike source.
-func nirSpikes(name string, imp *nir.Imported, specs []string) (map[string][]byte, error) {
+// nirSpikes returns imp's source with the spike files of the sources
+// --spikes names replaced by the user's files (as absolute paths, so
+// that a diagnostic in one names it), and those paths: SOURCE=FILE.csv
+// (the scc source or the NIR Input node it stands for), or FILE.csv alone
+// when the network has one spike source.
+func nirSpikes(name string, imp *nir.Imported, specs []string) ([]byte, map[string]bool, error) {
 	f, err := parser.ParseFile(name, imp.Source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, nil, fmt.Errorf("%s: %v", name, err)
 	}
-	srcFile := map[string]string{} // source name → its spike file
+	lits := map[string]*lang.String{} // source name → its file setting
 	var names []string
 	for _, d := range f.Decls {
 		net, ok := d.(*lang.Network)
@@ -422,44 +428,54 @@ func nirSpikes(name string, imp *nir.Imported, specs []string) (map[string][]byt
 			}
 			for _, a := range s.Args {
 				if str, ok := a.Value.(*lang.String); ok && a.Name == "file" {
-					srcFile[s.Name] = str.Value
+					lits[s.Name] = str
 					names = append(names, s.Name)
 				}
 			}
 		}
 	}
-	files := map[string][]byte{}
-	for k, v := range imp.Files {
-		files[k] = v
-	}
+	lines := strings.Split(string(imp.Source), "\n")
+	user := map[string]bool{}
+	done := map[string]bool{}
 	for _, spec := range specs {
 		src, file, ok := strings.Cut(spec, "=")
 		if !ok {
 			if len(names) != 1 {
-				return nil, usagef("--spikes %q: the network has %d spike sources (%s); write SOURCE=FILE.csv", spec, len(names), strings.Join(names, ", "))
+				return nil, nil, usagef("--spikes %q: the network has %d spike sources (%s); write SOURCE=FILE.csv", spec, len(names), strings.Join(names, ", "))
 			}
 			src, file = names[0], spec
 		}
-		if _, ok := srcFile[src]; !ok {
+		if _, ok := lits[src]; !ok {
 			for pop, node := range imp.Names {
-				if node == src {
-					if _, ok := srcFile[pop]; ok {
-						src = pop
-					}
+				if _, isSrc := lits[pop]; isSrc && node == src {
+					src = pop
 				}
 			}
 		}
-		side, ok := srcFile[src]
+		lit, ok := lits[src]
 		if !ok {
-			return nil, usagef("--spikes %q: no spike source %q (sources: %s)", spec, src, strings.Join(names, ", "))
+			return nil, nil, usagef("--spikes %q: no spike source %q (sources: %s)", spec, src, strings.Join(names, ", "))
 		}
-		data, err := readSource(file)
+		if done[src] {
+			return nil, nil, usagef("--spikes %q: source %s given twice", spec, src)
+		}
+		done[src] = true
+		abs, err := filepath.Abs(file)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		files[side] = data
+		if _, err := os.Stat(abs); err != nil {
+			return nil, nil, &failure{fmt.Sprintf("--spikes %s: %v", file, errors.Unwrap(err))}
+		}
+		old := strconv.Quote(lit.Value)
+		k := lit.Pos.Line - 1
+		if k < 0 || k >= len(lines) || !strings.Contains(lines[k], old) {
+			return nil, nil, fmt.Errorf("%s: source %s: its file setting %s is not on line %d", name, src, old, lit.Pos.Line)
+		}
+		lines[k] = strings.Replace(lines[k], old, strconv.Quote(abs), 1)
+		user[abs] = true
 	}
-	return files, nil
+	return []byte(strings.Join(lines, "\n")), user, nil
 }
 
 // networkSources returns the source declarations of net.
