@@ -336,25 +336,11 @@ func join(path, name string) string {
 // name first (the braille files name flat nodes "lif1.lif"), else
 // "a.rest" as node rest inside the NIRGraph node a.
 func resolve(g *Graph, name string) *Node {
-	if n := g.Node(name); n != nil {
-		return n
-	}
-	for i := strings.Index(name, "."); i >= 0; {
-		if h := g.Node(name[:i]); h != nil && h.Graph != nil {
-			if n := resolve(h.Graph, name[i+1:]); n != nil {
-				return n
-			}
-		}
-		j := strings.Index(name[i+1:], ".")
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return nil
+	n, _ := resolvePath(g, name)
+	return n
 }
 
-// resolvePath is resolve returning the node's dotted path within g too.
+// resolvePath is resolve, also returning the node's dotted path within g.
 func resolvePath(g *Graph, name string) (*Node, string) {
 	if n := g.Node(name); n != nil {
 		return n, name
