@@ -405,6 +405,21 @@ func TestDecodeDotted(t *testing.T) {
 	if _, err := nir.Decode("nested.nir", g); err != nil {
 		t.Fatalf("dotted edges into the nested graph: %v", err)
 	}
+	// A literal node "rsnn.lif" (a Scale of 5) wins over node lif of the
+	// nested graph rsnn: the edge from fc1 (4 outputs) then mismatches.
+	g = fixtureGroup(t, "nested_subgraph")
+	g.Groups["node"].Groups["nodes"].Groups["rsnn.lif"] = &nir.Group{Datasets: map[string]*nir.Dataset{
+		"type":  {DType: nir.String, Str: []string{"Scale"}},
+		"scale": {DType: nir.Float32, Shape: []int{5}, Float: []float64{1, 1, 1, 1, 1}},
+	}}
+	e = g.Groups["node"].Datasets["edges"]
+	e.Str = append(e.Str, "fc1", "rsnn.lif")
+	e.Shape = []int{e.Shape[0] + 1, 2}
+	_, err = nir.Decode("literal.nir", g)
+	var de *nir.Error
+	if !errors.As(err, &de) || de.Node != "rsnn.lif" || !strings.Contains(de.Msg, "rsnn.lif's input shape [5]") {
+		t.Errorf("edge to the literal rsnn.lif: %v, want the Scale's shape mismatch", err)
+	}
 }
 
 // TestEncodeRoundTrip: Decode(Encode(f)) deep-equals f for every fixture,
