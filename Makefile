@@ -43,7 +43,7 @@ lint:
 # the IR text form (networks included), the data-file readers and the
 # fixed-point arithmetic (crashers land in testdata/fuzz/ and fail `go test`).
 fuzz:
-	@for t in parser:FuzzParse:10000 ir:FuzzParse:120000 fixed:FuzzCast:350000 passes:FuzzPipeline:20000 irgen:FuzzCSV:110000 cmd/scc:FuzzCompile:900; do \
+	@for t in parser:FuzzParse:10000 ir:FuzzParse:120000 fixed:FuzzCast:350000 passes:FuzzPipeline:20000 irgen:FuzzCSV:110000 nir:FuzzRead:3000 cmd/scc:FuzzCompile:900; do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; n=$$(( $${rest##*:} * $(FUZZX) )); \
 	  if grep -qs "func $$fn(" $$pkg/*_test.go; then \
 	    echo "fuzz ./$$pkg $$fn ($${n}x)"; \
@@ -72,11 +72,13 @@ bench-formal:
 # (scripts/synth-report.sh), then the example networks with scc build
 # --report (yosys; the architecture, the device table, cycles per step and
 # real-time factor at 100 MHz): CUBA folded on an xc7a100t, the classifier
-# on an xc7a35t, Brunel (order 250, the file's size) on an xc7a100t, each
+# on an xc7a35t, Brunel (order 250, the file's size) on an xc7a100t, NIR's
+# 784-128-10 fixture (../shared/nir-fixtures, 14-bit words) on an xc7a35t, each
 # synthesized even when the estimate says it does not fit (an explicit
 # --arch with --report). Every network is reported; the target fails if
 # one does not build or its synthesized size does not fit.
-SYNTH_NETS ?= cuba.snn,--arch=folded:1,--target=xc7a100t classifier.snn,--arch=folded:1,--target=xc7a35t brunel.snn,--target=xc7a100t
+SYNTH_NETS ?= cuba.snn,--arch=folded:1,--target=xc7a100t classifier.snn,--arch=folded:1,--target=xc7a35t brunel.snn,--target=xc7a100t \
+	../../shared/nir-fixtures/ffn_784_128_10.nir,--arch=folded:1,--target=xc7a35t,--format=auto:14
 synth-report: build
 	bash scripts/synth-report.sh
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; status=0; \
