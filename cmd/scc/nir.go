@@ -285,7 +285,7 @@ func nirExport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("nir export", flag.ContinueOnError)
 	out := fs.String("o", "", "the .nir to write (- for standard output)")
 	top := fs.String("top", "", "network to export (default: the only one)")
-	dtype := fs.String("dtype", "", "float dtype of every parameter: float32 or float64 (default: as export chooses)")
+	dtype := fs.String("dtype", "", "dtype of every float parameter: float32 (the default, what the torch exporters write) or float64")
 	var params multiFlag
 	fs.Var(&params, "param", "parameter override NAME=VALUE (repeatable)")
 	path, err := onePath(fs, args, stderr, "FILE.snn")
@@ -323,35 +323,15 @@ func nirExport(args []string, stdout, stderr io.Writer) error {
 		}
 		return &failure{fmt.Sprintf("%s: no network to export (name one with --top)", path)}
 	}
-	f, err := nir.Export(u.real, n, nir.ExportOptions{Version: ""})
+	f, err := nir.Export(u.real, n, nir.ExportOptions{Float: dt})
 	if err != nil {
 		return nirFailure(path, err)
-	}
-	if dt != 0 {
-		setFloatDType(f.Root, dt)
 	}
 	data, err := nir.Write(f)
 	if err != nil {
 		return nirFailure(path, err)
 	}
 	return writeOutput(*out, data, stdout)
-}
-
-// setFloatDType stores every float parameter of n and below as dt.
-func setFloatDType(n *nir.Node, dt nir.DType) {
-	if n == nil {
-		return
-	}
-	for _, d := range n.Params {
-		if d != nil && (d.DType == nir.Float32 || d.DType == nir.Float64) {
-			d.DType = dt
-		}
-	}
-	if n.Graph != nil {
-		for _, c := range n.Graph.Nodes {
-			setFloatDType(c, dt)
-		}
-	}
 }
 
 // compileNIR is compileFile for a .nir input: the file is imported (the

@@ -587,6 +587,29 @@ func TestNirExport(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range []struct {
+		flag string
+		want nir.DType
+	}{{"", nir.Float32}, {"float64", nir.Float64}} {
+		path := out
+		if c.flag != "" {
+			path = filepath.Join(filepath.Dir(src), "back64.nir")
+			if code, _, stderr := scc(t, "nir", "export", snn, "-o", path, "--dtype", c.flag); code != 0 {
+				t.Fatalf("export --dtype %s: exit %d\n%s", c.flag, code, stderr)
+			}
+		}
+		f, err := nir.Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range f.Root.Graph.Nodes {
+			for name, d := range n.Params {
+				if (d.DType == nir.Float32 || d.DType == nir.Float64) && d.DType != c.want {
+					t.Errorf("--dtype %q: %s.%s is %v, want %v", c.flag, n.Name, name, d.DType, c.want)
+				}
+			}
+		}
+	}
 	if _, err := exec.LookPath("h5dump"); err == nil {
 		if b, err := exec.Command("h5dump", "-H", out).CombinedOutput(); err != nil {
 			t.Errorf("h5dump rejects the export: %v\n%s", err, b)
