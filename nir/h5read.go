@@ -49,15 +49,16 @@ func ReadHDF5(path string) (g *Group, err error) {
 			g, err = nil, r.errorf("malformed HDF5 file (reader failed: %v)", p)
 		}
 	}()
+	if err := r.checkStructure(); err != nil {
+		return nil, err
+	}
 	f, err := hdf5.Open(path)
 	if err != nil {
 		return nil, r.errorf("malformed HDF5 file: %v", err)
 	}
 	defer f.Close()
-	sb := f.Superblock()
-	r.offsetSize, r.lengthSize = int(sb.OffsetSize), int(sb.LengthSize)
-	if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
-		return nil, r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
+	if sb := f.Superblock(); int(sb.OffsetSize) != r.offsetSize || int(sb.LengthSize) != r.lengthSize {
+		return nil, r.errorf("malformed superblock")
 	}
 	return r.group(f.Root(), "/")
 }
@@ -93,6 +94,9 @@ func (r *h5reader) group(hg *hdf5.Group, path string) (*Group, error) {
 			class: uint32(a.Datatype.Class), bits: a.Datatype.ClassBitField, size: a.Datatype.Size,
 			scalar: a.Dataspace.Type == 0, simple: a.Dataspace.Type == 1,
 			dims: a.Dataspace.Dimensions, data: a.Data, readValue: a.ReadValue,
+			dtype: slices.Concat([]byte{byte(a.Datatype.Class) | a.Datatype.Version<<4,
+				byte(a.Datatype.ClassBitField), byte(a.Datatype.ClassBitField >> 8), byte(a.Datatype.ClassBitField >> 16)},
+				binary.LittleEndian.AppendUint32(nil, a.Datatype.Size), a.Datatype.Properties),
 		})
 		if err != nil {
 			return nil, err
@@ -223,6 +227,11 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 	if n > 0 && (in.size <= 0 || n > limit/int64(in.size)) {
 		return nil, r.errorf("dataset of %d elements of %d bytes cannot fit in a %d-byte file", n, in.size, r.size)
 	}
+	if l := h.layout; n > 0 && len(l) >= 2 && l[0] == 3 && l[1] == 2 {
+		if err := r.chunkTree(l, in, nil); err != nil {
+			return nil, r.errorf("%v", err)
+		}
+	}
 	dt := h.dtype
 	if len(dt) < 8 {
 		return nil, r.errorf("dataset has no datatype message")
@@ -256,7 +265,12 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 				return nil, r.errorf("reading %s values: %v", d.DType, err)
 			}
 			if d.Int, err = exactInts(f); err != nil {
-				return nil, r.errorf("%v", err)
+				// float64 cannot hold it: decode the stored bytes.
+				raw, rerr := r.rawData(h, in, in.size)
+				if rerr != nil {
+					return nil, r.errorf("%v (reading the raw bytes: %v)", err, rerr)
+				}
+				d.Int = decodeInts(raw, in.size, bits&1 != 0)
 			}
 		}
 	case in.class == "string" && class == 3:
@@ -288,7 +302,7 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 			return nil, r.errorf("unsupported enum dataset: %v", err)
 		}
 		d.DType = Bool
-		raw, err := r.rawData(h, in)
+		raw, err := r.rawData(h, in, 1)
 		if err != nil {
 			return nil, r.errorf("reading bool values: %v", err)
 		}
@@ -306,6 +320,23 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 		return nil, r.errorf("read %d values, the dataspace holds %d", got, n)
 	}
 	return d, nil
+}
+
+// decodeInts decodes signed integers of size 4 or 8.
+func decodeInts(raw []byte, size int, bigEndian bool) []int64 {
+	order := binary.ByteOrder(binary.LittleEndian)
+	if bigEndian {
+		order = binary.BigEndian
+	}
+	out := make([]int64, len(raw)/size)
+	for i := range out {
+		if size == 4 {
+			out[i] = int64(int32(order.Uint32(raw[4*i:])))
+		} else {
+			out[i] = int64(order.Uint64(raw[8*i:]))
+		}
+	}
+	return out
 }
 
 func (d *Dataset) values() int {
@@ -334,6 +365,7 @@ type rawAttr struct {
 	dims        []uint64
 	data        []byte
 	readValue   func() (any, error)
+	dtype       []byte // the datatype message, rebuilt (for enums)
 }
 
 // attribute decodes a group attribute. Numbers are decoded here from the
@@ -375,9 +407,11 @@ func (r *h5reader) attribute(a rawAttr) (*Dataset, error) {
 			return nil, err
 		}
 		d.DType, d.Float = Float64, make([]float64, n)
+		if a.size == 4 {
+			d.DType = Float32
+		}
 		for i := range d.Float {
 			if a.size == 4 {
-				d.DType = Float32
 				d.Float[i] = float64(math.Float32frombits(order.Uint32(a.data[4*i:])))
 			} else {
 				d.Float[i] = math.Float64frombits(order.Uint64(a.data[8*i:]))
@@ -388,13 +422,29 @@ func (r *h5reader) attribute(a rawAttr) (*Dataset, error) {
 			return nil, err
 		}
 		d.DType, d.Int = Int64, make([]int64, n)
+		if a.size == 4 {
+			d.DType = Int32
+		}
 		for i := range d.Int {
 			if a.size == 4 {
-				d.DType = Int32
 				d.Int[i] = int64(int32(order.Uint32(a.data[4*i:])))
 			} else {
 				d.Int[i] = int64(order.Uint64(a.data[8*i:]))
 			}
+		}
+	case a.class == 8:
+		if err := enumBool(a.dtype); err != nil {
+			return nil, r.errorf("unsupported enum attribute: %v", err)
+		}
+		if err := need(); err != nil {
+			return nil, err
+		}
+		d.DType, d.Int = Bool, make([]int64, n)
+		for i := range d.Int {
+			if a.data[i] > 1 {
+				return nil, r.errorf("bool element %d is %d, neither FALSE (0) nor TRUE (1)", i, a.data[i])
+			}
+			d.Int[i] = int64(a.data[i])
 		}
 	case a.class == 3 || a.class == 9 && a.bits&0x0f == 1:
 		d.DType, d.Str = String, []string{}
@@ -429,6 +479,8 @@ type objHeader struct {
 	layout  []byte   // the data layout message
 	filters []uint16 // the filter pipeline's filter ids, in order
 	gzip    bool     // the filter pipeline has deflate
+	links   []uint64 // hard link targets (link messages)
+	stab    []byte   // the symbol table message
 }
 
 // maxHeaderChunks bounds continuation chains (a corrupt file may loop).
@@ -450,6 +502,16 @@ func (r *h5reader) objHeader(addr uint64) (*objHeader, error) {
 			h.filters, h.gzip = ids, slices.Contains(ids, 1)
 		case 0x08:
 			h.layout = data
+		case 0x11:
+			h.stab = data
+		case 0x06:
+			addr, ok, err := r.hardLink(data)
+			if err != nil {
+				return err
+			}
+			if ok {
+				h.links = append(h.links, addr)
+			}
 		}
 		return nil
 	}
@@ -641,9 +703,12 @@ func parseFilters(b []byte) ([]uint16, error) {
 
 // enumBool checks that datatype message dt is h5py's bool enum.
 func enumBool(dt []byte) error {
+	if len(dt) < 8+12 {
+		return fmt.Errorf("short enum datatype message")
+	}
 	version := dt[0] >> 4
 	members := int(binary.LittleEndian.Uint16(dt[1:]))
-	if binary.LittleEndian.Uint32(dt[4:]) != 1 || members != 2 || len(dt) < 8+12 {
+	if binary.LittleEndian.Uint32(dt[4:]) != 1 || members != 2 {
 		return fmt.Errorf("only the 1-byte {FALSE, TRUE} enum (bool) is read")
 	}
 	base := dt[8:]
@@ -681,9 +746,10 @@ func enumBool(dt []byte) error {
 	return nil
 }
 
-// rawData reads the bytes of a dataset of 1-byte elements in C order.
-func (r *h5reader) rawData(h *objHeader, in info) ([]byte, error) {
-	n := in.elements()
+// rawData reads the bytes of a dataset of esize-byte elements in C
+// order.
+func (r *h5reader) rawData(h *objHeader, in info, esize int) ([]byte, error) {
+	n := in.elements() * int64(esize)
 	l := h.layout
 	if len(l) < 2 || l[0] != 3 {
 		return nil, fmt.Errorf("unsupported data layout message (want version 3)")
@@ -709,16 +775,53 @@ func (r *h5reader) rawData(h *objHeader, in info) ([]byte, error) {
 		}
 		return r.read(addr, uint64(n))
 	case 2:
-		return r.chunked(l, in, len(h.filters) > 0)
+		return r.chunked(l, in, esize, len(h.filters) > 0)
 	}
 	return nil, fmt.Errorf("unsupported layout class %d", l[1])
 }
 
 // chunked assembles a chunked dataset of 1-byte elements.
-func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
+func (r *h5reader) chunked(l []byte, in info, esize int, deflate bool) ([]byte, error) {
+	out := make([]byte, in.elements()*int64(esize))
+	err := r.chunkTree(l, in, func(cdims []int, csize int, size, mask uint32, child uint64, off []int) error {
+		data, err := r.read(child, uint64(size))
+		if err != nil {
+			return err
+		}
+		if deflate && mask&1 == 0 {
+			zr, err := zlib.NewReader(bytes.NewReader(data))
+			if err != nil {
+				return fmt.Errorf("chunk at %d: %v", child, err)
+			}
+			data, err = io.ReadAll(io.LimitReader(zr, int64(csize*esize)+1))
+			if err != nil {
+				return fmt.Errorf("chunk at %d: %v", child, err)
+			}
+		}
+		if len(data) != csize*esize {
+			return fmt.Errorf("chunk at %d holds %d bytes, want %d", child, len(data), csize*esize)
+		}
+		placeChunk(out, data, esize, in.dims, cdims, off)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// maxChunkNodes bounds the chunk B-tree nodes of one dataset.
+const maxChunkNodes = 1 << 16
+
+// chunkTree walks the version-1 chunk B-tree of chunked layout message l
+// (version 3), calling leaf (when not nil) for each chunk with its size in
+// bytes, filter mask, address and element offset. It checks what
+// scigolib's recursive walk does not: a node is visited once and each
+// child's level is one below its parent's, so a corrupt tree cannot loop.
+func (r *h5reader) chunkTree(l []byte, in info, leaf func(cdims []int, csize int, size, mask uint32, child uint64, off []int) error) error {
 	rank := len(in.dims)
 	if len(l) < 3 || int(l[2]) != rank+1 || len(l) < 3+r.offsetSize+4*(rank+1) {
-		return nil, fmt.Errorf("chunked layout of rank %d for a rank-%d dataspace", int(l[2])-1, rank)
+		return fmt.Errorf("chunked layout of rank %d for a rank-%d dataspace", int(l[2])-1, rank)
 	}
 	btree := r.uint(l[3:], r.offsetSize)
 	cdims := make([]int, rank)
@@ -726,22 +829,21 @@ func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
 	for i := range cdims {
 		cdims[i] = int(binary.LittleEndian.Uint32(l[3+r.offsetSize+4*i:]))
 		if cdims[i] <= 0 || cdims[i] > 1<<24 {
-			return nil, fmt.Errorf("chunk dimension %d", cdims[i])
+			return fmt.Errorf("chunk dimension %d", cdims[i])
 		}
 		csize *= cdims[i]
 		if csize > 1<<26 {
-			return nil, fmt.Errorf("chunk of more than %d elements", 1<<26)
+			return fmt.Errorf("chunk of more than %d elements", 1<<26)
 		}
 	}
-	out := make([]byte, in.elements())
+	keySize := 8 + 8*(rank+1)
 	seen := map[uint64]bool{}
-	var walk func(addr uint64, depth int) error
-	walk = func(addr uint64, depth int) error {
-		if depth > 32 || seen[addr] || len(seen) > 1<<16 {
-			return fmt.Errorf("chunk B-tree loops or is too deep")
+	var walk func(addr uint64, wantLevel int) error
+	walk = func(addr uint64, wantLevel int) error {
+		if seen[addr] || len(seen) >= maxChunkNodes {
+			return fmt.Errorf("chunk B-tree loops or has more than %d nodes", maxChunkNodes)
 		}
 		seen[addr] = true
-		keySize := 8 + 8*(rank+1)
 		hdr, err := r.read(addr, uint64(8+2*r.offsetSize))
 		if err != nil {
 			return err
@@ -750,6 +852,9 @@ func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
 			return fmt.Errorf("no chunk B-tree node at %d", addr)
 		}
 		level, entries := int(hdr[5]), int(binary.LittleEndian.Uint16(hdr[6:]))
+		if wantLevel >= 0 && level != wantLevel {
+			return fmt.Errorf("chunk B-tree node at %d has level %d, want %d", addr, level, wantLevel)
+		}
 		body, err := r.read(addr+uint64(len(hdr)), uint64(entries*(keySize+r.offsetSize)+keySize))
 		if err != nil {
 			return err
@@ -758,12 +863,11 @@ func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
 			key := body[e*(keySize+r.offsetSize):]
 			child := r.uint(key[keySize:], r.offsetSize)
 			if level > 0 {
-				if err := walk(child, depth+1); err != nil {
+				if err := walk(child, level-1); err != nil {
 					return err
 				}
 				continue
 			}
-			size, mask := binary.LittleEndian.Uint32(key), binary.LittleEndian.Uint32(key[4:])
 			off := make([]int, rank)
 			for i := range off {
 				o := binary.LittleEndian.Uint64(key[8+8*i:])
@@ -772,39 +876,24 @@ func (r *h5reader) chunked(l []byte, in info, deflate bool) ([]byte, error) {
 				}
 				off[i] = int(o)
 			}
-			data, err := r.read(child, uint64(size))
-			if err != nil {
-				return err
-			}
-			if deflate && mask&1 == 0 {
-				zr, err := zlib.NewReader(bytes.NewReader(data))
-				if err != nil {
-					return fmt.Errorf("chunk at %d: %v", child, err)
-				}
-				data, err = io.ReadAll(io.LimitReader(zr, int64(csize)+1))
-				if err != nil {
-					return fmt.Errorf("chunk at %d: %v", child, err)
+			if leaf != nil {
+				if err := leaf(cdims, csize, binary.LittleEndian.Uint32(key), binary.LittleEndian.Uint32(key[4:]), child, off); err != nil {
+					return err
 				}
 			}
-			if len(data) != csize {
-				return fmt.Errorf("chunk at %d holds %d bytes, want %d", child, len(data), csize)
-			}
-			placeChunk(out, data, in.dims, cdims, off)
 		}
 		return nil
 	}
-	if err := walk(btree, 0); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return walk(btree, -1)
 }
 
-// placeChunk copies a chunk (C order, chunk dims cdims, at element offset
-// off) into the dataset out (dims), clipping at the dataset's edges.
-func placeChunk(out, chunk []byte, dims, cdims, off []int) {
+// placeChunk copies a chunk of esize-byte elements (C order, chunk dims
+// cdims, at element offset off) into the dataset out (dims), clipping at
+// the dataset's edges.
+func placeChunk(out, chunk []byte, esize int, dims, cdims, off []int) {
 	rank := len(dims)
 	idx := make([]int, rank)
-	for c := range chunk {
+	for c := 0; c < len(chunk)/esize; c++ {
 		pos, inside := 0, true
 		for i := range rank {
 			x := off[i] + idx[i]
@@ -814,7 +903,7 @@ func placeChunk(out, chunk []byte, dims, cdims, off []int) {
 			pos = pos*dims[i] + x
 		}
 		if inside {
-			out[pos] = chunk[c]
+			copy(out[pos*esize:(pos+1)*esize], chunk[c*esize:])
 		}
 		for i := rank - 1; i >= 0; i-- {
 			if idx[i]++; idx[i] < cdims[i] {
@@ -823,4 +912,227 @@ func placeChunk(out, chunk []byte, dims, cdims, off []int) {
 			idx[i] = 0
 		}
 	}
+}
+
+// scigolib loads the whole group tree when it opens a file, recursively
+// and without a cycle check for link messages or for a symbol table
+// entry that points at a symbol table node: a corrupt (or cyclic) file
+// would overflow the stack, which no recover catches. checkStructure walks
+// the same tree first, bounded: each object once, no cycles, depth ≤
+// maxDepth. (Dense link storage, a fractal heap, is not followed: h5py
+// writes it only for libver "latest" groups of many links.)
+
+// maxDepth bounds group nesting.
+const maxDepth = 64
+
+// checkStructure reads the superblock (version 0 or 1, as h5py and nir's
+// writer write; later versions are left to scigolib) and walks the tree.
+func (r *h5reader) checkStructure() error {
+	sb, err := r.read(0, 24)
+	if err != nil {
+		return r.errorf("truncated superblock")
+	}
+	version := sb[8]
+	if version > 1 {
+		// Superblock 2/3: sizes at 9 and 10, root object header after
+		// four addresses.
+		r.offsetSize, r.lengthSize = int(sb[9]), int(sb[10])
+		if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
+			return r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
+		}
+		b, err := r.read(12+3*uint64(r.offsetSize), uint64(r.offsetSize))
+		if err != nil {
+			return r.errorf("truncated superblock")
+		}
+		return r.walk(r.uint(b, r.offsetSize), 0, map[uint64]int{})
+	}
+	r.offsetSize, r.lengthSize = int(sb[13]), int(sb[14])
+	if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
+		return r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
+	}
+	// The root symbol table entry follows 24 (+4 for version 1) bytes and
+	// four addresses.
+	at := uint64(24 + 4*r.offsetSize)
+	if version == 1 {
+		at += 4
+	}
+	e, err := r.read(at, uint64(2*r.offsetSize+24))
+	if err != nil {
+		return r.errorf("truncated superblock")
+	}
+	return r.entry(e, 0, map[uint64]int{})
+}
+
+// entry walks the object of a symbol table entry (link name offset,
+// object header address, cache type, reserved, scratch pad).
+func (r *h5reader) entry(e []byte, depth int, state map[uint64]int) error {
+	o := r.offsetSize
+	addr := r.uint(e[o:], o)
+	if binary.LittleEndian.Uint32(e[2*o:]) == 1 { // cached symbol table
+		btree := r.uint(e[2*o+8:], o)
+		if btree != 0 {
+			if err := r.groupTree(btree, depth+1, state); err != nil {
+				return err
+			}
+		}
+	}
+	return r.walk(addr, depth, state)
+}
+
+// walk checks the object whose header is at addr and what it links to.
+// state: 1 while on the walk's path, 2 when done.
+func (r *h5reader) walk(addr uint64, depth int, state map[uint64]int) error {
+	switch {
+	case state[addr] == 1:
+		return r.errorf("the group at %d contains itself (a link cycle)", addr)
+	case state[addr] == 2:
+		return nil
+	case depth > maxDepth:
+		return r.errorf("groups nested deeper than %d", maxDepth)
+	case len(state) > 1<<20:
+		return r.errorf("more than %d objects", 1<<20)
+	}
+	state[addr] = 1
+	sig, err := r.read(addr, 4)
+	if err != nil {
+		return r.errorf("object header at %d: %v", addr, err)
+	}
+	if string(sig) == "SNOD" || string(sig) == "TREE" || string(sig) == "HEAP" {
+		return r.errorf("a link points at a %s structure, not an object header (at %d)", sig, addr)
+	}
+	h, err := r.objHeader(addr)
+	if err != nil {
+		return r.errorf("%v", err)
+	}
+	for _, l := range h.links {
+		if err := r.walk(l, depth+1, state); err != nil {
+			return err
+		}
+	}
+	if len(h.stab) >= 2*r.offsetSize {
+		if err := r.groupTree(r.uint(h.stab, r.offsetSize), depth+1, state); err != nil {
+			return err
+		}
+	}
+	state[addr] = 2
+	return nil
+}
+
+// groupTree walks a group's version-1 B-tree (type 0) and its symbol table
+// nodes.
+func (r *h5reader) groupTree(addr uint64, depth int, state map[uint64]int) error {
+	key := addr | 1<<63 // B-tree nodes share state with object headers
+	switch {
+	case state[key] == 1:
+		return r.errorf("the group B-tree at %d contains itself", addr)
+	case state[key] == 2:
+		return nil
+	case depth > maxDepth+16:
+		return r.errorf("group B-tree deeper than %d", maxDepth)
+	}
+	state[key] = 1
+	o, l := uint64(r.offsetSize), uint64(r.lengthSize)
+	hdr, err := r.read(addr, 8+2*o)
+	if err != nil {
+		return r.errorf("group B-tree at %d: %v", addr, err)
+	}
+	if string(hdr[:4]) != "TREE" || hdr[4] != 0 {
+		return r.errorf("no group B-tree at %d", addr)
+	}
+	level, n := hdr[5], uint64(binary.LittleEndian.Uint16(hdr[6:]))
+	body, err := r.read(addr+8+2*o, n*(l+o)+l)
+	if err != nil {
+		return r.errorf("group B-tree at %d: %v", addr, err)
+	}
+	for i := range n {
+		child := r.uint(body[i*(l+o)+l:], int(o))
+		if level > 0 {
+			if err := r.groupTree(child, depth+1, state); err != nil {
+				return err
+			}
+			continue
+		}
+		if child == 0 || child == math.MaxUint64 {
+			continue
+		}
+		if err := r.symbolNode(child, depth, state); err != nil {
+			return err
+		}
+	}
+	state[key] = 2
+	return nil
+}
+
+// symbolNode walks the entries of a symbol table node.
+func (r *h5reader) symbolNode(addr uint64, depth int, state map[uint64]int) error {
+	o := uint64(r.offsetSize)
+	hdr, err := r.read(addr, 8)
+	if err != nil {
+		return r.errorf("symbol table node at %d: %v", addr, err)
+	}
+	if string(hdr[:4]) != "SNOD" {
+		return r.errorf("no symbol table node at %d", addr)
+	}
+	n := uint64(binary.LittleEndian.Uint16(hdr[6:]))
+	size := 2*o + 24
+	body, err := r.read(addr+8, n*size)
+	if err != nil {
+		return r.errorf("symbol table node at %d: %v", addr, err)
+	}
+	for i := range n {
+		e := body[i*size : (i+1)*size]
+		if binary.LittleEndian.Uint32(e[2*o:]) == 2 { // soft link
+			continue
+		}
+		if err := r.entry(e, depth+1, state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hardLink decodes a link message; ok is false for a soft or external
+// link.
+func (r *h5reader) hardLink(b []byte) (addr uint64, ok bool, err error) {
+	short := fmt.Errorf("short link message")
+	if len(b) < 2 {
+		return 0, false, short
+	}
+	if b[0] != 1 {
+		return 0, false, fmt.Errorf("link message version %d", b[0])
+	}
+	flags, p := b[1], 2
+	typ := byte(0)
+	if flags&0x08 != 0 {
+		if p >= len(b) {
+			return 0, false, short
+		}
+		typ, p = b[p], p+1
+	}
+	if flags&0x04 != 0 {
+		p += 8
+	}
+	if flags&0x10 != 0 {
+		p++
+	}
+	w := 1 << (flags & 3)
+	if p+w > len(b) {
+		return 0, false, short
+	}
+	var n uint64
+	for i := w - 1; i >= 0; i-- {
+		n = n<<8 | uint64(b[p+i])
+	}
+	p += w
+	if n > uint64(len(b)) || uint64(p)+n > uint64(len(b)) {
+		return 0, false, short
+	}
+	p += int(n)
+	if typ != 0 {
+		return 0, false, nil
+	}
+	if p+r.offsetSize > len(b) {
+		return 0, false, short
+	}
+	return r.uint(b[p:], r.offsetSize), true, nil
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // ReadHDF5 is held to h5py: every fixture's JSON dump (written by h5py
@@ -403,5 +405,21 @@ func TestReadHDF5Errors(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.File != p || e.Msg != "not an HDF5 file" {
 		t.Errorf("ReadHDF5(text) = %v, want *Error{File: %q, Msg: \"not an HDF5 file\"}", err, p)
+	}
+}
+
+// TestReadHDF5Written reads back what nir's own writer writes (every
+// dtype, scalar, empty and N-D shapes, fixed-length strings, attributes,
+// a wide group, bool enums).
+func TestReadHDF5Written(t *testing.T) {
+	for i, want := range allTrees() {
+		got, err := ReadHDF5(writeTemp(t, want))
+		if err != nil {
+			t.Errorf("tree %d: ReadHDF5: %v", i, err)
+			continue
+		}
+		if d := cmp.Diff(want, got, cmpGroups...); d != "" {
+			t.Errorf("tree %d: ReadHDF5(WriteHDF5(g)) differs (-want +got):\n%s", i, d)
+		}
 	}
 }
