@@ -656,3 +656,42 @@ func TestNirWriteAll(t *testing.T) {
 		t.Errorf("g.snn = %q after a good write", b)
 	}
 }
+
+// TestNirSpikes: --spikes gives an Input node its spikes (by the scc
+// source's name, the NIR node's or alone), a bad file is an error naming
+// it, an unknown source bad usage.
+func TestNirSpikes(t *testing.T) {
+	t.Parallel()
+	needImport(t)
+	src := copyFixture(t, "lif.nir")
+	dir := filepath.Dir(src)
+	good := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(good, []byte("step,index\n1,0\n2,1\n2,2\n5,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("step,index\n0,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^\s*input_?\s+3\s+(\d+)\s`)
+	for _, spec := range []string{good, "input=" + good} {
+		code, out, stderr := scc(t, "sim", src, "--spikes", spec, "--steps", "10")
+		if code != 0 {
+			t.Fatalf("--spikes %s: exit %d\n%s", spec, code, stderr)
+		}
+		if m := re.FindStringSubmatch(out); m == nil || m[1] != "4" {
+			t.Errorf("--spikes %s: the source does not spike 4 times:\n%s", spec, out)
+		}
+	}
+	code, out, _ := scc(t, "sim", src, "--steps", "10")
+	if m := re.FindStringSubmatch(out); code != 0 || m == nil || m[1] != "0" {
+		t.Errorf("without --spikes: exit %d, want a silent source:\n%s", code, out)
+	}
+	code, _, stderr := scc(t, "sim", src, "--spikes", bad, "--steps", "10")
+	if code != 1 || !strings.Contains(stderr, bad) {
+		t.Errorf("--spikes of a bad file: exit %d, want 1 naming %s:\n%s", code, bad, stderr)
+	}
+	if code, _, stderr := scc(t, "sim", src, "--spikes", "nosuch="+good); code != 2 {
+		t.Errorf("--spikes of an unknown source: exit %d, want 2\n%s", code, stderr)
+	}
+}
