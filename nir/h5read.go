@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,9 +44,13 @@ func ReadHDF5(path string) (g *Group, err error) {
 	}
 	r := &h5reader{path: path, size: int64(len(data)), raw: bytes.NewReader(data)}
 	// scigolib indexes slices by offsets read from the file; a corrupt file
-	// can make it panic, which is a malformed file, not a bug of ours.
+	// can make it panic, which is a malformed file, not a bug of ours. A
+	// panic in nir's own code is a bug and stays a panic.
 	defer func() {
 		if p := recover(); p != nil {
+			if !panickedIn("github.com/scigolib/hdf5") {
+				panic(p)
+			}
 			g, err = nil, r.errorf("malformed HDF5 file (reader failed: %v)", p)
 		}
 	}()
@@ -61,6 +66,22 @@ func ReadHDF5(path string) (g *Group, err error) {
 		return nil, r.errorf("malformed superblock")
 	}
 	return r.group(f.Root(), "/")
+}
+
+// panickedIn reports whether the panic being recovered was raised in a
+// function of package prefix pkg (called from the deferred function).
+func panickedIn(pkg string) bool {
+	pc := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return strings.HasPrefix(f.Function, pkg)
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // h5reader carries the file being read and the object being read (for
