@@ -203,6 +203,7 @@ func TestReadCorrupt(t *testing.T) {
 	for _, name := range names {
 		b := seeds[name]
 		mustFail(name+" truncated at half", b[:len(b)/2])
+		mustFail(name+" truncated by one byte", b[:len(b)-1])
 		z := slices.Clone(b)
 		clear(z[8:96])
 		mustFail(name+" with a zeroed superblock", z)

@@ -961,27 +961,50 @@ func (r *h5reader) checkStructure() error {
 		if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
 			return r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
 		}
-		b, err := r.read(12+3*uint64(r.offsetSize), uint64(r.offsetSize))
+		b, err := r.read(12, 4*uint64(r.offsetSize))
 		if err != nil {
 			return r.errorf("truncated superblock")
 		}
-		return r.walk(r.uint(b, r.offsetSize), 0, map[uint64]int{})
+		if err := r.checkEOF(r.uint(b, r.offsetSize), r.uint(b[2*r.offsetSize:], r.offsetSize)); err != nil {
+			return err
+		}
+		return r.walk(r.uint(b[3*r.offsetSize:], r.offsetSize), 0, map[uint64]int{})
 	}
 	r.offsetSize, r.lengthSize = int(sb[13]), int(sb[14])
 	if r.offsetSize != 8 && r.offsetSize != 4 || r.lengthSize != 8 && r.lengthSize != 4 {
 		return r.errorf("unsupported superblock (offset size %d, length size %d)", r.offsetSize, r.lengthSize)
 	}
-	// The root symbol table entry follows 24 (+4 for version 1) bytes and
-	// four addresses.
-	at := uint64(24 + 4*r.offsetSize)
+	// Four addresses (base, free space, end of file, driver) follow 24
+	// (+4 for version 1) bytes, then the root symbol table entry.
+	at := uint64(24)
 	if version == 1 {
 		at += 4
 	}
+	addrs, err := r.read(at, 4*uint64(r.offsetSize))
+	if err != nil {
+		return r.errorf("truncated superblock")
+	}
+	if err := r.checkEOF(r.uint(addrs, r.offsetSize), r.uint(addrs[2*r.offsetSize:], r.offsetSize)); err != nil {
+		return err
+	}
+	at += 4 * uint64(r.offsetSize)
 	e, err := r.read(at, uint64(2*r.offsetSize+24))
 	if err != nil {
 		return r.errorf("truncated superblock")
 	}
 	return r.entry(e, 0, map[uint64]int{})
+}
+
+// checkEOF rejects a file shorter than its superblock's end-of-file
+// address (relative to the base address), as libhdf5 does.
+func (r *h5reader) checkEOF(base, eof uint64) error {
+	if base != 0 {
+		return r.errorf("unsupported superblock base address %d (a user block)", base)
+	}
+	if eof > uint64(r.size) {
+		return r.errorf("truncated file: %d bytes, the superblock says %d", r.size, eof)
+	}
+	return nil
 }
 
 // entry walks the object of a symbol table entry (link name offset,
