@@ -227,7 +227,7 @@ func TestNetMiterFake(t *testing.T) {
 		t.Run(fmt.Sprint("mutant=", mutant), func(t *testing.T) {
 			t.Parallel()
 			b := formal.NetCore{Label: "fake2", Top: "Four", Files: []formal.File{{Name: "b.sv", Text: fakeFour("Four", hw, mutant)}}}
-			h, files, err := formal.MiterNet(m, n, a, b)
+			h, files, err := formal.MiterNet(m, n, a, b, formal.MiterEnv{Stall: true})
 			if err != nil {
 				t.Fatal(err)
 			}

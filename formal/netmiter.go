@@ -7,18 +7,36 @@ import (
 	"scc/ir"
 )
 
+// MiterEnv is the environment a network miter drives both cores with.
+type MiterEnv struct {
+	// Spikes sequences the harness: whenever both cores are ready and
+	// idle it offers one slot per neuron of the AER-in populations (in
+	// population and index order), each that neuron's event or none (a
+	// free bit), then gives the step strobe at once. Every spike set of
+	// the inputs reaches the cores, one event per neuron; AER-in words of
+	// no such neuron, and events at other times, are not offered. Without
+	// Stall the cores' schedules then depend on the spikes alone, and
+	// bmc3 reaches about twice as deep (the 4-neuron network of the tests:
+	// 127 cycles in 120 s, against 49 with free timing). Otherwise the timing is free: an event (any word) or the
+	// step strobe at any idle cycle, any number of events per step.
+	Spikes bool
+	// Stall makes AER-out and probe backpressure free on each side; else
+	// both are always ready.
+	Stall bool
+}
+
 // MiterNet returns the miter of two cores a and b of network n (parallel
 // and folded: the same ports, ir.NetHW), named miter_net_<a.Top>, and the
 // files it reads (b's modules renamed with prefix ref_, since both
 // architectures name their top n.ModuleName()). The harness drives both
 // with the same AER-in events (an event is offered to both and held until
 // each has taken it) and the same step strobe, given when both cores are
-// ready and idle and no event is pending; each side has its own free
-// AER-out and probe backpressure. It records each side's AER-out beats and
-// probe words of the step in flight and, one cycle after both have pulsed
-// done, asserts them equal (count, words, last flags), and sat_q and
-// step_q equal. Reset is low for the first cycles, then high.
-func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore) (*Harness, []File, error) {
+// ready and idle and no event is pending, as env says. It records each
+// side's AER-out beats and probe words of the step in flight and, one
+// cycle after both have pulsed done, asserts them equal (count, words,
+// last flags), and sat_q and step_q equal. Reset is low for the first
+// cycles, then high.
+func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore, env MiterEnv) (*Harness, []File, error) {
 	hw, err := checkNet(m, n)
 	if err != nil {
 		return nil, nil, err
@@ -31,7 +49,13 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore) (*Harness, []File, error) {
 	fmt.Fprintf(&s, "  (* anyseq *) wire f_step_req;\n  (* anyseq *) wire f_ev_req;\n  (* anyseq *) wire f_ev_last;\n")
 	fmt.Fprintf(&s, "  (* anyseq *) wire [%d:0] f_ev_data;\n", aw-1)
 	for _, x := range []string{"a", "b"} {
-		fmt.Fprintf(&s, "  (* anyseq *) wire %s_aer_out_ready;\n  (* anyseq *) wire %s_probe_ready;\n", x, x)
+		for _, port := range []string{"aer_out_ready", "probe_ready"} {
+			if env.Stall {
+				fmt.Fprintf(&s, "  (* anyseq *) wire %s_%s;\n", x, port)
+			} else {
+				fmt.Fprintf(&s, "  wire %s_%s = 1'b1;\n", x, port)
+			}
+		}
 	}
 	fmt.Fprintf(&s, "  reg f_ev = 1'b0;\n  reg [%d:0] f_ev_word = %d'd0;\n  reg f_ev_lastr = 1'b0;\n", aw-1, aw)
 	fmt.Fprintf(&s, "  reg f_a_got = 1'b0;\n  reg f_b_got = 1'b0;\n  reg f_in_step = 1'b0;\n  reg f_a_seen = 1'b0;\n  reg f_b_seen = 1'b0;\n")
@@ -47,11 +71,37 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore) (*Harness, []File, error) {
 		insts = append(insts, fmt.Sprintf("  %s %s (%s);\n", top, x, netPorts(&s, hw, x+"_", in)))
 	}
 	fmt.Fprintf(&s, "  wire f_both_idle = a_ready && !a_busy && b_ready && !b_busy;\n")
-	fmt.Fprintf(&s, "  wire f_go = rst_n && !f_in_step && !f_ev && f_both_idle && f_step_req;\n")
+	// When the harness offers an event (f_offer) and when it steps (f_go).
+	word := "f_ev_data"
+	if env.Spikes {
+		var words []uint64
+		for pi, p := range n.Pops {
+			if hw.AERIn[pi] {
+				for i := range p.Size {
+					words = append(words, hw.AERWord(pi, i))
+				}
+			}
+		}
+		sw := bitsFor(int64(len(words)))
+		last := lit64(sw, int64(len(words)))
+		fmt.Fprintf(&s, "  reg [%d:0] f_slot = %d'd0;\n", sw-1, sw)
+		fmt.Fprintf(&s, "  wire f_idle = rst_n && !f_in_step && !f_ev && f_both_idle;\n")
+		fmt.Fprintf(&s, "  wire f_offer = f_idle && f_slot != %s && f_ev_req;\n  wire f_go = f_idle && f_slot == %s;\n", last, last)
+		fmt.Fprintf(&s, "  always @(posedge clk)\n    if (!rst_n || f_go) f_slot <= %d'd0;\n    else if (f_idle) f_slot <= f_slot + %d'd1;\n", sw, sw)
+		fmt.Fprintf(&s, "  reg [%d:0] f_slot_word;\n  always @* begin\n    f_slot_word = %d'd0;\n    case (f_slot)\n", aw-1, aw)
+		for k, w := range words {
+			fmt.Fprintf(&s, "      %s: f_slot_word = %s;\n", lit64(sw, int64(k)), lit64(aw, int64(w)))
+		}
+		fmt.Fprintf(&s, "      default: f_slot_word = %d'd0;\n    endcase\n  end\n", aw)
+		word = "f_slot_word"
+	} else {
+		fmt.Fprintf(&s, "  wire f_go = rst_n && !f_in_step && !f_ev && f_both_idle && f_step_req;\n")
+		fmt.Fprintf(&s, "  wire f_offer = !f_in_step && f_both_idle && f_ev_req && !f_step_req;\n")
+	}
 	fmt.Fprintf(&s, "  wire f_a_in = a_aer_in_valid && a_aer_in_ready;\n  wire f_b_in = b_aer_in_valid && b_aer_in_ready;\n")
 	s.WriteString(strings.Join(insts, ""))
 	fmt.Fprintf(&s, "  wire f_cmp = f_in_step && f_a_seen && f_b_seen;\n")
-	s.WriteString(`  always @(posedge clk) begin
+	fmt.Fprintf(&s, `  always @(posedge clk) begin
     if (!rst_n) begin
       f_ev <= 1'b0;
       f_a_got <= 1'b0;
@@ -64,9 +114,9 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore) (*Harness, []File, error) {
         if (f_a_in) f_a_got <= 1'b1;
         if (f_b_in) f_b_got <= 1'b1;
         if ((f_a_got || f_a_in) && (f_b_got || f_b_in)) f_ev <= 1'b0;
-      end else if (!f_in_step && f_both_idle && f_ev_req && !f_step_req) begin
+      end else if (f_offer) begin
         f_ev <= 1'b1;
-        f_ev_word <= f_ev_data;
+        f_ev_word <= %[1]s;
         f_ev_lastr <= f_ev_last;
         f_a_got <= 1'b0;
         f_b_got <= 1'b0;
@@ -81,7 +131,7 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore) (*Harness, []File, error) {
       end
     end
   end
-`)
+`, word)
 	nOut := 0
 	for pi, p := range n.Pops {
 		if hw.AEROut[pi] {

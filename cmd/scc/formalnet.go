@@ -124,7 +124,7 @@ func runFormalNet(path string, m *ir.Module, n *ir.Net, arch string, depth int, 
 			return err
 		}
 	}
-	h, files, err := formal.MiterNet(m, n, cores["parallel"], cores[folded.label])
+	h, files, err := formal.MiterNet(m, n, cores["parallel"], cores[folded.label], formal.MiterEnv{Stall: true})
 	if err != nil {
 		return err
 	}
