@@ -2,6 +2,7 @@ package formal_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"scc/backend/sv"
 	"scc/formal"
+	"scc/internal/tool"
 	"scc/ir"
 )
 
@@ -121,6 +123,54 @@ func TestNetMiterArch(t *testing.T) {
 			for _, r := range rep.Results {
 				if r.Status == formal.Failed || r.Status == formal.Unknown {
 					t.Errorf("%s: %v on equal networks\n%s", r.Prop.Name, r.Status, reportText(rep))
+				}
+			}
+		})
+	}
+}
+
+// TestNetMiterBound: parallel ≡ folded on the 4-neuron network, driven with
+// every spike set of the source each step (formal.MiterEnv.Spikes), by
+// bmc3 alone (formal.Bound) to a depth of one worst-case folded step after
+// reset and the init sweep (formal.NetDepth): BOUNDED, never FAILED; and
+// FAILED, replayed by yosys' simulator, against a folded core whose spikes
+// land one ring slot late (sv.MutateDelaySlot: the outputs first differ at
+// the end of the second step). Two steps are out of reach of the default
+// run (see TestNetMiterArch).
+func TestNetMiterBound(t *testing.T) {
+	t.Parallel()
+	tool.Need(t, "yosys", "yosys-abc")
+	m, n := compileFour(t)
+	par := archCore(t, m, n, "parallel", sv.NetOptions{Arch: sv.ArchParallel})
+	for _, mut := range []sv.Mutation{sv.MutateNone, sv.MutateDelaySlot} {
+		t.Run(map[sv.Mutation]string{sv.MutateNone: "equal", sv.MutateDelaySlot: "delay-slot"}[mut], func(t *testing.T) {
+			t.Parallel()
+			fold := archCore(t, m, n, "folded", sv.NetOptions{Arch: sv.ArchFolded, Mutate: mut})
+			h, files, err := formal.MiterNet(m, n, par, fold, formal.MiterEnv{Spikes: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			depth := formal.NetDepth(n, fold.Cycles, 1)
+			rep, err := formal.Bound(context.Background(), files, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 5 * time.Minute,
+				Log: func(s string) { t.Log(s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := statuses(rep)
+			if mut != sv.MutateNone {
+				if st["miter_aer_out"] != formal.Failed {
+					t.Errorf("mutant: miter_aer_out %v, want FAILED\n%s", st["miter_aer_out"], reportText(rep))
+				}
+				for _, r := range rep.Results {
+					if r.Status == formal.Failed {
+						t.Logf("%s FAILED at step %d\n%s", r.Prop.Name, r.Step, r.Table)
+					}
+				}
+				return
+			}
+			for _, r := range rep.Results {
+				if r.Status != formal.Bounded || r.Depth != depth-1 {
+					t.Errorf("%s: %v (depth %d) on equal networks, want BOUNDED to %d\n%s", r.Prop.Name, r.Status, r.Depth, depth-1, reportText(rep))
 				}
 			}
 		})
