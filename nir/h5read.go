@@ -309,6 +309,13 @@ func (r *h5reader) dataset(hd *hdf5.Dataset) (*Dataset, error) {
 		d.DType = String
 		d.Str = []string{}
 		if n > 0 {
+			refs, err := r.rawData(h, in, 8+r.offsetSize)
+			if err == nil {
+				err = r.checkGlobalRefs(refs)
+			}
+			if err != nil {
+				return nil, r.errorf("variable-length strings: %v", err)
+			}
 			b, err := hd.ReadVLenBytes()
 			if err != nil {
 				return nil, r.errorf("reading variable-length strings: %v", err)
@@ -471,6 +478,11 @@ func (r *h5reader) attribute(a rawAttr) (*Dataset, error) {
 		d.DType, d.Str = String, []string{}
 		if n == 0 {
 			break
+		}
+		if a.class == 9 {
+			if err := r.checkGlobalRefs(a.data); err != nil {
+				return nil, r.errorf("variable-length string attribute: %v", err)
+			}
 		}
 		v, err := a.readValue()
 		if err != nil {
@@ -897,6 +909,10 @@ func (r *h5reader) chunkTree(l []byte, in info, leaf func(cdims []int, csize int
 				}
 				off[i] = int(o)
 			}
+			size := uint64(binary.LittleEndian.Uint32(key))
+			if size > uint64(r.size) || child > uint64(r.size)-size {
+				return fmt.Errorf("chunk of %d bytes at %d beyond the %d-byte file", size, child, r.size)
+			}
 			if leaf != nil {
 				if err := leaf(cdims, csize, binary.LittleEndian.Uint32(key), binary.LittleEndian.Uint32(key[4:]), child, off); err != nil {
 					return err
@@ -1007,6 +1023,44 @@ func (r *h5reader) checkEOF(base, eof uint64) error {
 	return nil
 }
 
+// checkHeap checks a local heap's data segment lies in the file (scigolib
+// allocates its size unchecked).
+func (r *h5reader) checkHeap(addr uint64) error {
+	o, l := uint64(r.offsetSize), uint64(r.lengthSize)
+	b, err := r.read(addr, 8+2*l+o)
+	if err != nil || string(b[:4]) != "HEAP" {
+		return r.errorf("no local heap at %d", addr)
+	}
+	size, data := r.uint(b[8:], int(l)), r.uint(b[8+2*l:], int(o))
+	if size > uint64(r.size) || data > uint64(r.size)-size {
+		return r.errorf("local heap at %d: %d bytes at %d beyond the %d-byte file", addr, size, data, r.size)
+	}
+	return nil
+}
+
+// checkGlobalRefs checks the global heap collections that vlen elements
+// (length, collection address, index) refer to lie in the file (scigolib
+// allocates a collection's size unchecked).
+func (r *h5reader) checkGlobalRefs(raw []byte) error {
+	esize := 8 + r.offsetSize
+	seen := map[uint64]bool{}
+	for i := 0; i+esize <= len(raw); i += esize {
+		addr := r.uint(raw[i+4:], r.offsetSize)
+		if addr == 0 || seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		b, err := r.read(addr, 8+uint64(r.lengthSize))
+		if err != nil || string(b[:4]) != "GCOL" {
+			return fmt.Errorf("no global heap collection at %d", addr)
+		}
+		if size := r.uint(b[8:], r.lengthSize); size > uint64(r.size) || addr > uint64(r.size)-size {
+			return fmt.Errorf("global heap collection at %d: %d bytes beyond the %d-byte file", addr, size, r.size)
+		}
+	}
+	return nil
+}
+
 // entry walks the object of a symbol table entry (link name offset,
 // object header address, cache type, reserved, scratch pad).
 func (r *h5reader) entry(e []byte, depth int, state map[uint64]int) error {
@@ -1015,6 +1069,9 @@ func (r *h5reader) entry(e []byte, depth int, state map[uint64]int) error {
 	if binary.LittleEndian.Uint32(e[2*o:]) == 1 { // cached symbol table
 		btree := r.uint(e[2*o+8:], o)
 		if btree != 0 {
+			if err := r.checkHeap(r.uint(e[2*o+8+o:], o)); err != nil {
+				return err
+			}
 			if err := r.groupTree(btree, depth+1, state); err != nil {
 				return err
 			}
@@ -1054,6 +1111,9 @@ func (r *h5reader) walk(addr uint64, depth int, state map[uint64]int) error {
 		}
 	}
 	if len(h.stab) >= 2*r.offsetSize {
+		if err := r.checkHeap(r.uint(h.stab[r.offsetSize:], r.offsetSize)); err != nil {
+			return err
+		}
 		if err := r.groupTree(r.uint(h.stab, r.offsetSize), depth+1, state); err != nil {
 			return err
 		}
