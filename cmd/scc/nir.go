@@ -91,13 +91,10 @@ func nirMethod(m string) (string, error) {
 	return "", usagef("--method %q: NIR import integrates with euler (forward Euler, what every exporter assumes)", m)
 }
 
-// nirRead reads a NIR file (a variable for tests).
-var nirRead = nir.Read
-
 // readNIR reads path; a malformed file is a failure printing the
 // *nir.Error (file: node: dataset: what).
 func readNIR(path string) (*nir.File, error) {
-	f, err := nirRead(path)
+	f, err := nir.Read(path)
 	if err != nil {
 		return nil, nirFailure(path, err)
 	}
