@@ -47,6 +47,12 @@ func (p *pipelineFlags) opts() (compileOpts, error) {
 			return o, usagef("--dt %q: expected a positive time such as 0.1ms", p.dt)
 		}
 		o.Dt = dt
+		// A .nir input's step, exact in seconds (a unit parseSeconds does
+		// not know is converted from ms).
+		o.NIR.Dt = dt / 1000
+		if s, err := parseSeconds(p.dt); err == nil {
+			o.NIR.Dt = s
+		}
 	}
 	params, err := parseParams(p.params)
 	if err != nil {

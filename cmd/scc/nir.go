@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,11 +64,11 @@ func (f *nirImportFlags) register(fs *flag.FlagSet, all bool) {
 func (f *nirImportFlags) options() (nir.ImportOptions, error) {
 	var o nir.ImportOptions
 	if f.dt != "" {
-		dt, err := parseQuantity(f.dt)
-		if err != nil || dt <= 0 {
-			return o, usagef("--dt %q: expected a positive time such as 0.1ms", f.dt)
+		dt, err := parseSeconds(f.dt)
+		if err != nil {
+			return o, usagef("--dt: %v", err)
 		}
-		o.Dt = dt / 1000 // canonical ms → NIR's seconds
+		o.Dt = dt
 	}
 	m, err := nirMethod(f.method)
 	if err != nil {
@@ -338,10 +340,7 @@ func nirExport(args []string, stdout, stderr io.Writer) error {
 // the same bytes. Diagnostics point into the generated source.
 func compileNIR(path string, opt compileOpts, stderr io.Writer) (*unit, error) {
 	nopt := opt.NIR
-	if opt.Dt != 0 {
-		nopt.Dt = opt.Dt / 1000
-		opt.Dt = 0
-	}
+	opt.Dt = 0 // the import's step (opt.NIR.Dt, exact in seconds) is the network's dt
 	if opt.Format != nil && nopt.Format == "" {
 		nopt.Format = opt.Format.String()
 		opt.Format = nil
@@ -464,4 +463,36 @@ func networkSources(net *lang.Network) []*lang.Source {
 		}
 	}
 	return out
+}
+
+// parseSeconds reads a step length for a NIR import (NIR's times are in
+// seconds) exactly: the decimal number is scaled by its unit in rational
+// arithmetic and rounded once, so "0.1ms" and "1e-4s" are both the double
+// nearest 1e-4 (0.1 ms converted through float64 milliseconds would be one
+// ulp above it, and the models' step h would differ from the dt a user
+// compares with). A bare number is in ms, as --dt is everywhere.
+func parseSeconds(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && strings.IndexByte("+-.0123456789eE", t[i]) >= 0 {
+		if (t[i] == 'e' || t[i] == 'E') && (i+1 >= len(t) || strings.IndexByte("+-0123456789", t[i+1]) < 0) {
+			break
+		}
+		i++
+	}
+	r, ok := new(big.Rat).SetString(t[:i])
+	if !ok || i == 0 {
+		return 0, fmt.Errorf("%q is not a time such as 0.1ms or 1e-4s", s)
+	}
+	scale := map[string]int64{"": 1000, "ms": 1000, "msecond": 1000, "s": 1, "second": 1, "us": 1000000, "usecond": 1000000}
+	d, ok := scale[strings.TrimSpace(t[i:])]
+	if !ok {
+		return 0, fmt.Errorf("%q: unit %q is not a time unit (s, ms, us)", s, strings.TrimSpace(t[i:]))
+	}
+	r.Quo(r, new(big.Rat).SetInt64(d))
+	x, _ := r.Float64()
+	if r.Sign() <= 0 || x == 0 || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("%q is not a positive time", s)
+	}
+	return x, nil
 }

@@ -695,3 +695,26 @@ func TestNirSpikes(t *testing.T) {
 		t.Errorf("--spikes of an unknown source: exit %d, want 2\n%s", code, stderr)
 	}
 }
+
+// TestParseSeconds: a NIR step is the double nearest the decimal time,
+// whatever its unit (0.03 ms through float64 milliseconds is one ulp off).
+func TestParseSeconds(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64
+	}{{"0.1ms", 1e-4}, {"1e-4s", 1e-4}, {"0.1", 1e-4}, {"100us", 1e-4}, {"0.3 ms", 3e-4}, {"5ms", 5e-3}, {"1.5e2us", 1.5e-4}, {"0.03ms", 3e-5}, {"0.06 ms", 6e-5}} {
+		got, err := parseSeconds(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("parseSeconds(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+	ms := 0.03 // a variable: constant arithmetic would be exact
+	if ms/1000 == 3e-5 {
+		t.Errorf("0.03/1000 is 3e-5 here: the test no longer shows the ulp it guards against")
+	}
+	for _, bad := range []string{"", "ms", "-1ms", "0s", "1 mV", "x"} {
+		if _, err := parseSeconds(bad); err == nil {
+			t.Errorf("parseSeconds(%q): no error", bad)
+		}
+	}
+}
