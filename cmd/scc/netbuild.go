@@ -433,8 +433,15 @@ func checkFit(u *unit, n *ir.Net, opt sv.NetOptions, est sv.Estimate, d synth.De
 	for _, s := range short {
 		parts = append(parts, fmt.Sprintf("%s (%s)", s, largest(placed, s.Resource, d.Family)))
 	}
-	return &failure{fmt.Sprintf("%s: network %s does not fit %s in --arch %s: %s",
-		u.name, n.Name, d.Name, archName(opt), strings.Join(parts, "; "))}
+	hint := ""
+	for _, m := range est.Memories {
+		if strings.HasSuffix(m.Name, ".syn") && m.Bits > 12 {
+			hint = fmt.Sprintf("; the synapse memories hold weights in their ports' format (%s: %d bits): a narrower --format (auto:N, N < %d) shrinks them", m.Name, m.Bits, m.Bits)
+			break
+		}
+	}
+	return &failure{fmt.Sprintf("%s: network %s does not fit %s in --arch %s: %s%s",
+		u.name, n.Name, d.Name, archName(opt), strings.Join(parts, "; "), hint)}
 }
 
 // memories converts the estimate's memories for synth.Pack.
