@@ -48,6 +48,13 @@ func (r *h5reader) objHeader(addr uint64) (*objHeader, error) {
 			h.layout = data
 		case 0x11:
 			h.stab = data
+		case 0x02: // link info: dense storage when it has a fractal heap
+			if len(data) < 2 {
+				return fmt.Errorf("short link info message")
+			}
+			if at := 2 + 8*int(data[1]&1); len(data) >= at+r.offsetSize && r.uint(data[at:], r.offsetSize) != math.MaxUint64 {
+				r.dense = true
+			}
 		case 0x06:
 			addr, ok, err := r.hardLink(data)
 			if err != nil {
@@ -616,6 +623,7 @@ func (r *h5reader) walk(addr uint64, depth int, state map[uint64]int) error {
 	if err != nil {
 		return r.errorf("%v", err)
 	}
+	r.links += len(h.links)
 	for _, l := range h.links {
 		if err := r.walk(l, depth+1, state); err != nil {
 			return err
@@ -699,6 +707,7 @@ func (r *h5reader) symbolNode(addr uint64, depth int, state map[uint64]int) erro
 		if binary.LittleEndian.Uint32(e[2*o:]) == 2 { // soft link
 			continue
 		}
+		r.links++
 		if err := r.entry(e, depth+1, state); err != nil {
 			return err
 		}

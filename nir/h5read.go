@@ -63,7 +63,17 @@ func ReadHDF5(path string) (g *Group, err error) {
 	if sb := f.Superblock(); int(sb.OffsetSize) != r.offsetSize || int(sb.LengthSize) != r.lengthSize {
 		return nil, r.errorf("malformed superblock")
 	}
-	return r.group(f.Root(), "/")
+	g, err = r.group(f.Root(), "/")
+	if err != nil {
+		return nil, err
+	}
+	// scigolib skips a link whose object it cannot load; a file it reads
+	// only in part is an error, not a smaller file.
+	if !r.dense && r.children != r.links {
+		r.cur = ""
+		return nil, r.errorf("malformed HDF5 file: the file has %d links, %d could be loaded", r.links, r.children)
+	}
+	return g, nil
 }
 
 // panickedIn reports whether the panic being recovered was raised in a
@@ -91,6 +101,9 @@ type h5reader struct {
 	offsetSize int
 	lengthSize int
 	cur        string // the object being read
+	links      int    // links the structure walk counted
+	dense      bool   // it met dense link storage, which it does not follow
+	children   int    // links scigolib loaded
 }
 
 func (r *h5reader) errorf(format string, args ...any) error {
@@ -126,6 +139,7 @@ func (r *h5reader) group(hg *hdf5.Group, path string) (*Group, error) {
 		g.Attrs[a.Name] = d
 	}
 	for _, c := range hg.Children() {
+		r.children++
 		name := c.Name()
 		cpath := strings.TrimSuffix(path, "/") + "/" + name
 		r.cur = cpath
