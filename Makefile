@@ -9,7 +9,7 @@ BIN     := bin/scc
 # (golang/go#75804, fixed in Go 1.27). FUZZX scales every count.
 FUZZX   ?= 1
 
-.PHONY: all build demo test lint fuzz bench bench-formal synth-report clean
+.PHONY: all build demo test lint fuzz bench bench-formal prove-tables synth-report clean
 
 all: build
 
@@ -67,6 +67,12 @@ bench:
 FORMAL_MODELS ?= (lif|qif|izhikevich|fitzhugh_nagumo|hindmarsh_rose|seed_lif|coba_lif|delta_lif|brunel_lif|cuba_lif|coba_exp_lif)$$
 bench-formal:
 	$(GO) test -run '^$$' -bench 'Prove/$(FORMAL_MODELS)' -benchtime 1x -timeout 0 ./formal
+
+# The proof of the table models (ExpIF: dprove over its ROMs as logic,
+# minutes), which TestModelsProve leaves out of `make test` because its
+# verdict there would depend on the machine's load (formal/prove_test.go).
+prove-tables:
+	SCC_FORMAL_TABLES=1 $(GO) test -count=1 -run 'TestModelsProve' -v -timeout 0 ./formal
 
 # Synthesis report (long: minutes to hours): the hdl/ library per module
 # (scripts/synth-report.sh), then the example networks with scc build

@@ -42,15 +42,23 @@ var issueModels = []string{"lif.snn", "qif.snn", "izhikevich.snn", "fitzhugh_nag
 // AIGER build and dprove each take a minute or more on a shared core.
 const tableTimeout = 300 * time.Second
 
+// tablesEnv names the environment variable that adds the table models
+// (ExpIF) to TestModelsProve. Their proof needs dprove over the table ROMs
+// as logic: about 250 s on a quiet machine, but on a loaded one (measured:
+// 8 other test processes on 2 cores) the engines hit tableTimeout and the
+// verdict is BOUNDED, not PROVEN, so in `make test` the outcome would
+// depend on the load. `make prove-tables` (and bench-formal) sets it.
+const tablesEnv = "SCC_FORMAL_TABLES"
+
 // TestModelsProve proves the generated properties of the issue models:
 // every one must be PROVEN (BMC from reset and k-induction). The models are
-// proven in parallel (solverTimeout leaves room for a shared core).
+// proven in parallel (solverTimeout leaves room for a shared core). The
+// table models run only with SCC_FORMAL_TABLES=1 (tablesEnv).
 func TestModelsProve(t *testing.T) {
 	t.Parallel()
 	tool.Need(t, "yosys", "yosys-smtbmc", "z3")
 	for _, name := range issueModels {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			f, rtl := compileModel(t, name)
 			timeout := solverTimeout
 			for _, v := range f.Entry().Values {
@@ -58,6 +66,10 @@ func TestModelsProve(t *testing.T) {
 					timeout = tableTimeout
 				}
 			}
+			if timeout == tableTimeout && os.Getenv(tablesEnv) == "" {
+				t.Skipf("a table model: set %s=1 (make prove-tables) for its proof, which takes minutes", tablesEnv)
+			}
+			t.Parallel()
 			rep := proveWithin(t, f, rtl, testDepth, timeout)
 			for _, r := range rep.Results {
 				switch r.Status {
