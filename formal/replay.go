@@ -14,7 +14,8 @@ import (
 	"scc/internal/tool"
 )
 
-// Bound checks every property of h by bmc3 alone (yosys-abc) to opt.Depth
+// Bound checks every property of h by bmc3 alone (yosys-abc, after
+// signal correspondence) to opt.Depth
 // steps from reset: for a harness no engine can prove (a miter of two
 // architectures), racing k-induction and PDR only spends the budget.
 // Every property is Bounded to the depth when bmc3 completed all its frames
@@ -74,10 +75,25 @@ func Bound(ctx context.Context, rtl []File, h *Harness, opt Options) (*Report, e
 		cmd += fmt.Sprintf(" -T %d", int(math.Ceil(opt.Timeout.Seconds())))
 	}
 	t0 := time.Now()
-	text, err := d.runGroup(ctx, abcPath, []string{"-c", fmt.Sprintf("read_aiger %s; fold; strash; %s; write_cex -a %s", aig, cmd, aiw)})
+	// Signal correspondence first (scorr merges the signals equal in every
+	// reachable state: the same traces from reset, half the search); its
+	// witness names the reduced model's latches, so a counterexample is
+	// found again on the model as built, whose witness the replay reads.
+	text, err := d.runGroup(ctx, abcPath, []string{"-c", fmt.Sprintf("read_aiger %s; fold; strash; dc2; scorr; dc2; %s -g", aig, cmd)})
 	os.WriteFile(filepath.Join(dir, base+".log"), []byte(text), 0o644)
 	if err != nil {
 		return rep, fmt.Errorf("formal: yosys-abc bmc3: %v\n%s", err, lastLines(text, 20))
+	}
+	if m := reAbcCex.FindStringSubmatch(text); m != nil {
+		frame, _ := strconv.Atoi(m[2])
+		text, err = d.runGroup(ctx, abcPath, []string{"-c", fmt.Sprintf("read_aiger %s; fold; strash; bmc3 -F %d -v; write_cex -a %s", aig, frame+1, aiw)})
+		os.WriteFile(filepath.Join(dir, base+".cex.log"), []byte(text), 0o644)
+		if err != nil {
+			return rep, fmt.Errorf("formal: yosys-abc bmc3: %v\n%s", err, lastLines(text, 20))
+		}
+		if !reAbcCex.MatchString(text) {
+			return rep, fmt.Errorf("formal: bmc3 finds the counterexample of frame %d after scorr only; see %s", frame, filepath.Join(dir, base+".cex.log"))
+		}
 	}
 	log := func(s string) {
 		if opt.Log != nil {
