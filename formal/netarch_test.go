@@ -178,3 +178,34 @@ func TestNetMiterBound(t *testing.T) {
 		})
 	}
 }
+
+// TestNetDoneWithinFolded: on the folded core (whose worst-case step,
+// sv.EstimateNet's cycles, is longer than TestNetPropsArch's short BMC),
+// bmc3 holds every property of GenerateNet's harness, done_within among
+// them, over reset, the init sweep and one worst-case step: BOUNDED to
+// that depth, never FAILED.
+func TestNetDoneWithinFolded(t *testing.T) {
+	t.Parallel()
+	tool.Need(t, "yosys", "yosys-abc")
+	m, n := compileFour(t)
+	fold := archCore(t, m, n, "folded", sv.NetOptions{Arch: sv.ArchFolded})
+	h, err := formal.GenerateNet(m, n, fold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	depth := formal.NetDepth(n, fold.Cycles, 1)
+	rep, err := formal.Bound(context.Background(), fold.Files, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 3 * time.Minute,
+		Log: func(s string) { t.Log(s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := statuses(rep)
+	if _, ok := st["done_within"]; !ok {
+		t.Fatalf("no done_within property\n%s", reportText(rep))
+	}
+	for _, r := range rep.Results {
+		if r.Status != formal.Bounded || r.Depth != depth-1 {
+			t.Errorf("%s: %v (depth %d), want BOUNDED to %d (%d cycles per worst-case step)\n%s", r.Prop.Name, r.Status, r.Depth, depth-1, fold.Cycles, reportText(rep))
+		}
+	}
+}
