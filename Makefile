@@ -40,14 +40,15 @@ lint:
 	$(GO) vet ./...
 
 # Brief fuzzing of the front end (network grammar included), the compiler,
+# the NIR reader and writer,
 # the IR text form (networks included), the data-file readers and the
 # fixed-point arithmetic (crashers land in testdata/fuzz/ and fail `go test`).
 fuzz:
-	@for t in parser:FuzzParse:10000 ir:FuzzParse:120000 fixed:FuzzCast:350000 passes:FuzzPipeline:20000 irgen:FuzzCSV:110000 nir:FuzzRead:3000 cmd/scc:FuzzCompile:900; do \
+	@for t in parser:FuzzParse:10000 ir:FuzzParse:120000 fixed:FuzzCast:350000 passes:FuzzPipeline:20000 irgen:FuzzCSV:110000 nir:FuzzRead:6000 nir:FuzzWriteHDF5:20000 cmd/scc:FuzzCompile:900; do \
 	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; n=$$(( $${rest##*:} * $(FUZZX) )); \
 	  if grep -qs "func $$fn(" $$pkg/*_test.go; then \
 	    echo "fuzz ./$$pkg $$fn ($${n}x)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $${n}x ./$$pkg || exit 1; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $${n}x -fuzzminimizetime 10x ./$$pkg || exit 1; \
 	  fi; \
 	done
 
