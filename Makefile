@@ -29,9 +29,11 @@ demo: build
 # iverilog, verilator, yosys, z3, mlir-opt-16), then short fuzzing runs.
 # Budget: 10 minutes on two cores. Each test binary shares its simulator
 # builds (testbenches.BuildCache) and runs independent simulator jobs in
-# parallel; pure duration runs belong in bench and bench-formal.
+# parallel; pure duration runs belong in bench and bench-formal. Verilator
+# compiles model code at -O0 here (testbenches.OptFastEnv): the runs are
+# short, and compiling dominates them.
 test: lint
-	$(GO) test -count=1 -timeout 60m ./...
+	SCC_VERILATOR_OPT_FAST=-O0 $(GO) test -count=1 -timeout 60m ./...
 	$(MAKE) fuzz
 
 lint:
