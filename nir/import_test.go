@@ -66,38 +66,7 @@ func lower(t *testing.T, imp *nir.Imported) *ir.Module {
 			}
 		}
 	}
-	for _, lf := range models.Names() {
-		src, err := models.Source(lf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		libf, err := parser.ParseFile("models/"+lf, src)
-		if err != nil {
-			t.Fatalf("models/%s: %v", lf, err)
-		}
-		for _, d := range libf.Decls {
-			if m, ok := d.(*lang.Model); ok && slices.Contains(wanted, m.Name) && !declared[m.Name] {
-				declared[m.Name] = true
-				f.Decls = append(f.Decls, m)
-			}
-		}
-	}
-	info, err := lang.Check(f)
-	if err != nil {
-		t.Fatalf("the imported source does not check: %v\n%s", err, imp.Source)
-	}
-	m, err := irgen.Lower(f, info, irgen.Options{ReadFile: func(n string) ([]byte, error) {
-		if b, ok := imp.Files[filepath.Clean(n)]; ok {
-			return b, nil
-		}
-		return nil, &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
-	}})
-	if err != nil {
-		t.Fatalf("irgen: %v\n%s", err, imp.Source)
-	}
-	if len(m.Nets) != 1 {
-		t.Fatalf("irgen made %d networks, want 1", len(m.Nets))
-	}
+	m := lowerImported(t, f, imp, imp.Files, wanted, declared)
 	return m
 }
 
@@ -752,4 +721,45 @@ func TestImportBitTrue(t *testing.T) {
 			t.Logf("spikes: float64 %v, bit-true %v", counts[0], counts[1])
 		})
 	}
+}
+
+// lowerImported adds the library models of wanted that f does not declare
+// (as scc does for a source), checks f and lowers it with irgen, serving
+// files as the imported source's side files: the real-phase module of its
+// one network.
+func lowerImported(t *testing.T, f *lang.File, imp *nir.Imported, files map[string][]byte, wanted []string, declared map[string]bool) *ir.Module {
+	t.Helper()
+	for _, lf := range models.Names() {
+		src, err := models.Source(lf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		libf, err := parser.ParseFile("models/"+lf, src)
+		if err != nil {
+			t.Fatalf("models/%s: %v", lf, err)
+		}
+		for _, d := range libf.Decls {
+			if m, ok := d.(*lang.Model); ok && slices.Contains(wanted, m.Name) && !declared[m.Name] {
+				declared[m.Name] = true
+				f.Decls = append(f.Decls, m)
+			}
+		}
+	}
+	info, err := lang.Check(f)
+	if err != nil {
+		t.Fatalf("the imported source does not check: %v\n%s", err, imp.Source)
+	}
+	m, err := irgen.Lower(f, info, irgen.Options{ReadFile: func(n string) ([]byte, error) {
+		if b, ok := files[filepath.Clean(n)]; ok {
+			return b, nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
+	}})
+	if err != nil {
+		t.Fatalf("irgen: %v\n%s", err, imp.Source)
+	}
+	if len(m.Nets) != 1 {
+		t.Fatalf("irgen made %d networks, want 1", len(m.Nets))
+	}
+	return m
 }

@@ -20,9 +20,7 @@ import (
 	"testing"
 
 	"scc/ir"
-	"scc/irgen"
 	"scc/lang"
-	"scc/models"
 	"scc/nir"
 	"scc/parser"
 	"scc/sim"
@@ -230,38 +228,7 @@ func compile(t *testing.T, g *refGraph, imp *nir.Imported, spikes map[string][][
 	if nets != 1 {
 		t.Fatalf("the imported source declares %d networks, want 1", nets)
 	}
-	for _, lf := range models.Names() {
-		src, err := models.Source(lf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		libf, err := parser.ParseFile("models/"+lf, src)
-		if err != nil {
-			t.Fatalf("models/%s: %v", lf, err)
-		}
-		for _, d := range libf.Decls {
-			if m, ok := d.(*lang.Model); ok && slices.Contains(wanted, m.Name) && !declared[m.Name] {
-				declared[m.Name] = true
-				f.Decls = append(f.Decls, m)
-			}
-		}
-	}
-	info, err := lang.Check(f)
-	if err != nil {
-		t.Fatalf("the imported source does not check: %v\n%s", err, imp.Source)
-	}
-	m, err := irgen.Lower(f, info, irgen.Options{ReadFile: func(n string) ([]byte, error) {
-		if b, ok := files[filepath.Clean(n)]; ok {
-			return b, nil
-		}
-		return nil, &fs.PathError{Op: "open", Path: n, Err: fs.ErrNotExist}
-	}})
-	if err != nil {
-		t.Fatalf("irgen: %v\n%s", err, imp.Source)
-	}
-	if len(m.Nets) != 1 {
-		t.Fatalf("irgen made %d networks, want 1", len(m.Nets))
-	}
+	m := lowerImported(t, f, imp, files, wanted, declared)
 	return &compiled{mod: m, net: m.Nets[0]}
 }
 
