@@ -247,19 +247,11 @@ func (u *unit) printDiag(w io.Writer, d *lang.Error, prefix string) {
 // parseQuantity reads a number with an optional unit (`20ms`, `20 ms`,
 // `-65*mV`, `0.1`) and returns it in canonical units.
 func parseQuantity(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	i := 0
-	for i < len(t) && strings.IndexByte("+-.0123456789eE", t[i]) >= 0 {
-		if (t[i] == 'e' || t[i] == 'E') && (i+1 >= len(t) || strings.IndexByte("+-0123456789", t[i+1]) < 0) {
-			break
-		}
-		i++
-	}
-	x, err := strconv.ParseFloat(t[:i], 64)
+	num, u := splitQuantity(s)
+	x, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, fmt.Errorf("%q is not a number with an optional unit (e.g. 20ms, -65 mV)", s)
 	}
-	u := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t[i:]), "*"))
 	if u == "" {
 		return x, nil
 	}
@@ -268,6 +260,20 @@ func parseQuantity(s string) (float64, error) {
 		return 0, fmt.Errorf("%q: unknown unit %q", s, u)
 	}
 	return x * unit.Factor, nil
+}
+
+// splitQuantity splits "20ms", "-65 mV" or "2 * ms" into its number and
+// its unit ("" when none).
+func splitQuantity(s string) (num, unit string) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && strings.IndexByte("+-.0123456789eE", t[i]) >= 0 {
+		if (t[i] == 'e' || t[i] == 'E') && (i+1 >= len(t) || strings.IndexByte("+-0123456789", t[i+1]) < 0) {
+			break
+		}
+		i++
+	}
+	return t[:i], strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t[i:]), "*"))
 }
 
 // parseParams reads NAME=VALUE overrides.

@@ -472,22 +472,15 @@ func networkSources(net *lang.Network) []*lang.Source {
 // ulp above it, and the models' step h would differ from the dt a user
 // compares with). A bare number is in ms, as --dt is everywhere.
 func parseSeconds(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	i := 0
-	for i < len(t) && strings.IndexByte("+-.0123456789eE", t[i]) >= 0 {
-		if (t[i] == 'e' || t[i] == 'E') && (i+1 >= len(t) || strings.IndexByte("+-0123456789", t[i+1]) < 0) {
-			break
-		}
-		i++
-	}
-	r, ok := new(big.Rat).SetString(t[:i])
-	if !ok || i == 0 {
+	num, unit := splitQuantity(s)
+	r, ok := new(big.Rat).SetString(num)
+	if !ok || num == "" {
 		return 0, fmt.Errorf("%q is not a time such as 0.1ms or 1e-4s", s)
 	}
 	scale := map[string]int64{"": 1000, "ms": 1000, "msecond": 1000, "s": 1, "second": 1, "us": 1000000, "usecond": 1000000}
-	d, ok := scale[strings.TrimSpace(t[i:])]
+	d, ok := scale[unit]
 	if !ok {
-		return 0, fmt.Errorf("%q: unit %q is not a time unit (s, ms, us)", s, strings.TrimSpace(t[i:]))
+		return 0, fmt.Errorf("%q: unit %q is not a time unit (s, ms, us)", s, unit)
 	}
 	r.Quo(r, new(big.Rat).SetInt64(d))
 	x, _ := r.Float64()
