@@ -37,6 +37,9 @@ type printer struct {
 	phase Phase
 	m     *Module // resolves a network's state, parameter and input names
 	buf   []byte  // scratch for numbers (net_print.go)
+	// canon prints the canonical form Fingerprint hashes: no positions,
+	// no parameter values, no initial state values.
+	canon bool
 }
 
 func (p *printer) f(format string, args ...any) { fmt.Fprintf(p, format, args...) }
@@ -58,7 +61,7 @@ func (p *printer) module(m *Module) {
 func FormatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func (p *printer) pos(pos lang.Pos) {
-	if pos.IsValid() {
+	if pos.IsValid() && !p.canon {
 		p.f(" @%d:%d", pos.Line, pos.Col)
 	}
 }
@@ -79,14 +82,20 @@ func (p *printer) fn(f *Func) {
 	}
 	p.f("  round %s\n  overflow %s\n", f.Round, f.Overflow)
 	for _, q := range f.Params {
-		p.f("  param %s = %s", strconv.Quote(q.Name), FormatFloat(q.Value))
+		p.f("  param %s", strconv.Quote(q.Name))
+		if !p.canon {
+			p.f(" = %s", FormatFloat(q.Value))
+		}
 		p.rng(q.Range)
 		p.pos(q.Pos)
 		p.f("\n")
 	}
 	for _, s := range f.States {
-		p.f("  state %s : %s = %s", strconv.Quote(s.Name), s.Type, FormatFloat(s.Init))
-		if s.Type.Kind == KFixed {
+		p.f("  state %s : %s", strconv.Quote(s.Name), s.Type)
+		if !p.canon {
+			p.f(" = %s", FormatFloat(s.Init))
+		}
+		if s.Type.Kind == KFixed && !p.canon {
 			p.f(" raw %d", s.InitRaw)
 		}
 		p.rng(s.Range)
