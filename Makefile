@@ -34,6 +34,7 @@ demo: build
 # short, and compiling dominates them.
 test: lint
 	SCC_VERILATOR_OPT_FAST=-O0 $(GO) test -count=1 -timeout 60m ./...
+	GOEXPERIMENT=simd $(GO) test -count=1 ./runtime/...
 	$(MAKE) fuzz
 
 lint:
