@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"scc/fixed"
+	"scc/ir"
+	rt "scc/runtime"
+	"scc/runtime/kernels"
+	"scc/sim"
+)
+
+// kernelPopRows are the population rows of scripts/bench-kernels.sh (issue
+// 13 item 5): the model file and the population size.
+var kernelPopRows = []struct {
+	file string
+	n    int
+}{
+	{"lif.snn", 1 << 20},
+	{"izhikevich.snn", 1 << 20},
+	{"hodgkin_huxley.snn", 100_000},
+	{"seed_lif.snn", 1 << 20},
+}
+
+// seedInputs are SeedLIF's held inputs (its raw Q8.8 inputs declare no
+// range); scripts/brian2/models.py feeds its Brian2 form the same: leak
+// 1/16, gain 1, no noise, I_t uniform in [0, 0.25].
+var seedInputs = map[string][2]float64{
+	"leak_k": {0.0625, 0.0625}, "gain_k": {1, 1}, "noise_in": {0, 0}, "I_t": {0, 0.25},
+}
+
+// BenchmarkKernelPop runs each row's population one step per iteration:
+// the generated kernel (runtime/kernels, the Spec whose fingerprint is the
+// compiled model's, i.e. variant "default") on its best path over rt.Pool
+// with all cores ("all") and with one ("1core"); when no kernel is
+// registered for the model, the batched interpreter sim.BatchFixed (one
+// goroutine), named "interp". Every neuron's input is held at a word drawn
+// uniformly from the input's declared range (SeedLIF: seedInputs), as
+// scripts/brian2/models.py does for Brian2. Reports neuron-updates/s (wall)
+// and, from 100 untimed steps after, spikes per neuron and step.
+// Sub-benchmarks: <Model>/<path>/<cores>, path an ISA or "interp".
+func BenchmarkKernelPop(b *testing.B) {
+	// One line on standard output for scripts/bench-kernels.sh (a benchmark
+	// parent's b.Log is not printed when its sub-benchmarks pass).
+	fmt.Printf("kernel-features: %s; GOMAXPROCS %d; %d kernels registered\n", kernels.Features(), runtime.GOMAXPROCS(0), len(kernels.All()))
+	for _, row := range kernelPopRows {
+		path := filepath.Join("..", "..", "models", row.file)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := compile(path, src, compileOpts{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := u.mod.Funcs[0]
+		words := popInputs(b, f, row.n)
+		spec := kernels.Lookup(f.Fingerprint())
+		if spec == nil {
+			b.Run(f.Name+"/interp/1core", func(b *testing.B) { benchInterpPop(b, f, row.n, words) })
+			continue
+		}
+		for _, cores := range []int{runtime.GOMAXPROCS(0), 1} {
+			name := "all"
+			if cores == 1 {
+				name = "1core"
+			}
+			b.Run(fmt.Sprintf("%s/%s/%s", f.Name, kernels.Best(spec), name), func(b *testing.B) {
+				benchKernelPop(b, spec, f, row.n, cores, words)
+			})
+		}
+	}
+}
+
+// popInputs draws each input's held words: uniform over the declared
+// range in real units, encoded in the input's format (clamped to it).
+func popInputs(b *testing.B, f *ir.Func, n int) [][]int64 {
+	r := rand.New(rand.NewPCG(1, 13))
+	out := make([][]int64, len(f.Inputs))
+	for k, in := range f.Inputs {
+		fm := in.Type.Fmt
+		var lo, hi float64
+		if in.Range != nil {
+			lo, hi = in.Range.Lo, in.Range.Hi
+		} else if s, ok := seedInputs[in.Name]; ok && f.Name == "SeedLIF" {
+			lo, hi = s[0], s[1]
+		} else {
+			b.Fatalf("%s: input %s has no declared range and no held value here", f.Name, in.Name)
+		}
+		out[k] = make([]int64, n)
+		for i := range out[k] {
+			w, err := fixed.Encode(lo+(hi-lo)*r.Float64(), fm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out[k][i] = min(max(w, fm.Min()), fm.Max())
+		}
+	}
+	return out
+}
+
+func benchKernelPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, words [][]int64) {
+	p := spec.New(n)
+	if err := p.SetISA(kernels.Best(spec)); err != nil {
+		b.Fatal(err)
+	}
+	for k, c := range spec.Inputs {
+		idx := -1
+		for j, in := range f.Inputs {
+			if in.Name == c.Name {
+				idx = j
+			}
+		}
+		if idx < 0 {
+			b.Fatalf("%s: kernel input %q is not an input of the model", spec.Model, c.Name)
+		}
+		setColumn(p.Input(k), words[idx])
+	}
+	pool := rt.NewPool(cores)
+	defer pool.Close()
+	grain := 64 * 64
+	b.ResetTimer()
+	for b.Loop() {
+		pool.Run(p, n, grain)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
+	spikes := 0
+	for range 100 {
+		pool.Run(p, n, grain)
+		for _, w := range p.Spikes() {
+			spikes += bits.OnesCount64(w)
+		}
+	}
+	b.ReportMetric(float64(spikes)/100/float64(n), "spikes/neuron-step")
+}
+
+func benchInterpPop(b *testing.B, f *ir.Func, n int, words [][]int64) {
+	m, err := sim.NewBatchFixed(f, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for k := range m.In {
+		copy(m.In[k], words[k])
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		m.Step()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
+	spikes := 0
+	for range 10 {
+		m.Step()
+		for _, s := range m.Spike {
+			if s {
+				spikes++
+			}
+		}
+	}
+	b.ReportMetric(float64(spikes)/10/float64(n), "spikes/neuron-step")
+}
+
+// setColumn stores raw words into a kernel column ([]int8 … []int64).
+func setColumn(col any, w []int64) {
+	switch c := col.(type) {
+	case []int8:
+		for i := range c {
+			c[i] = int8(w[i])
+		}
+	case []int16:
+		for i := range c {
+			c[i] = int16(w[i])
+		}
+	case []int32:
+		for i := range c {
+			c[i] = int32(w[i])
+		}
+	case []int64:
+		copy(c, w)
+	default:
+		panic(fmt.Sprintf("setColumn: column of type %T", col))
+	}
+}
