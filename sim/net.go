@@ -17,6 +17,17 @@ type NetOptions struct {
 	// Steps, when not 0, is the expected run length: record buffers are
 	// sized for it up front so Step does not grow them.
 	Steps int
+	// Engine selects what Step runs (netrt.go): "" or "auto" runtime's
+	// network runner when the net is bit-true and every neuron population
+	// has a generated kernel, else the interpreter; "interp" the
+	// interpreter; "runtime" the runner (bit-true nets only; populations
+	// without a kernel run their batched interpreter inside it).
+	Engine string
+	// Workers is the runner's worker count (0: from the net's size and
+	// GOMAXPROCS); ISA the kernels' path ("": the best this CPU runs;
+	// "portable", "avx2", "avx512").
+	Workers int
+	ISA     string
 }
 
 // Net runs an ir.Net in its module's phase: float64 (weights W, values)
@@ -38,6 +49,7 @@ type Net struct {
 	traces  []*netTrace
 	records []*RecordData
 	popIdx  map[string]int
+	eng     *netEngine // the runtime engine (netrt.go); nil: the interpreter
 }
 
 type netPop struct {
@@ -236,6 +248,9 @@ func NewNet(m *ir.Module, n *ir.Net, opt NetOptions) (*Net, error) {
 		if err := s.newRecord(r, opt); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.useEngine(opt); err != nil {
+		return nil, err
 	}
 	s.Reset()
 	return s, nil
@@ -765,6 +780,9 @@ func (s *Net) Reset() {
 		r.Values = r.Values[:0]
 		r.Bins = r.Bins[:0]
 	}
+	if s.eng != nil {
+		s.eng.r.Reset()
+	}
 }
 
 // T returns the number of the last step taken (0 after Reset).
@@ -784,6 +802,9 @@ func (s *Net) Run(steps int) error {
 // rule 1. An assertion that fails in a neuron is returned (the step is
 // complete nonetheless).
 func (s *Net) Step() error {
+	if s.eng != nil {
+		return s.stepRT()
+	}
 	s.t++
 	t := s.t
 	slot := t % s.RingSize

@@ -86,6 +86,7 @@ func (s *Net) Saturated() []SatFlag {
 // StateWords returns the committed raw words of state st of every neuron
 // of population p (fixed phase; nil otherwise). Do not modify.
 func (s *Net) StateWords(p, st int) []int64 {
+	s.syncState(p, st)
 	if bf := s.pops[p].bf; bf != nil {
 		return bf.State[st]
 	}

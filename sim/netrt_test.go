@@ -1,0 +1,145 @@
+package sim_test
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+
+	"scc/ir"
+	"scc/sim"
+)
+
+// engineNets returns a Net per engine option (the first the
+// interpreter).
+func newEngines(t testing.TB, m *ir.Module, n *ir.Net, steps int, opts ...sim.NetOptions) []*sim.Net {
+	t.Helper()
+	var out []*sim.Net
+	for _, o := range append([]sim.NetOptions{{Engine: sim.EngineInterp}}, opts...) {
+		o.Steps = steps
+		s, err := sim.NewNet(m, n, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		out = append(out, s)
+	}
+	if out[0].Engine() != sim.EngineInterp {
+		t.Fatalf("engine %q, want interp", out[0].Engine())
+	}
+	return out
+}
+
+// compareEngines steps the interpreter (nets[0]) and every other net
+// steps times and fails at the first difference: step errors, spikes of
+// every population, every state word of every neuron (every step when
+// every is 1, else every every steps), saturation flags; at the end
+// the records, plastic weights and traces.
+func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
+	t.Helper()
+	ref := nets[0]
+	n := ref.N
+	for step := 1; step <= steps; step++ {
+		e0 := ref.Step()
+		for k, s := range nets[1:] {
+			e := s.Step()
+			if fmt.Sprint(e) != fmt.Sprint(e0) {
+				t.Fatalf("net %d step %d: error %v, interpreter %v", k+1, step, e, e0)
+			}
+			for p, pop := range n.Pops {
+				if got, want := s.Spikes(p), ref.Spikes(p); !slices.Equal(got, want) {
+					t.Fatalf("net %d (%s) step %d: %s spikes %v, interpreter %v", k+1, s.EngineDetail(), step, pop.Name, got, want)
+				}
+				if pop.Kind != ir.PopNeuron || step%every != 0 && step != steps {
+					continue
+				}
+				for st := range ref.M.Func(pop.Func).States {
+					got, want := s.StateWords(p, st), ref.StateWords(p, st)
+					if !slices.Equal(got, want) {
+						for i := range want {
+							if got[i] != want[i] {
+								t.Fatalf("net %d (%s) step %d: %s[%d] state %d = %d, interpreter %d", k+1, s.EngineDetail(), step, pop.Name, i, st, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+			if got, want := s.Saturated(), ref.Saturated(); !slices.Equal(got, want) {
+				t.Fatalf("net %d step %d: saturated %v, interpreter %v", k+1, step, got, want)
+			}
+		}
+	}
+	for k, s := range nets[1:] {
+		for r, rd := range s.Records() {
+			w := ref.Records()[r]
+			if !slices.Equal(rd.Spikes, w.Spikes) || !slices.Equal(rd.Steps, w.Steps) || !slices.Equal(rd.Words, w.Words) || !slices.Equal(rd.Bins, w.Bins) {
+				t.Fatalf("net %d: record %d (%s of %s) differs", k+1, r, rd.Rec.Kind, rd.Rec.Pop)
+			}
+		}
+		for j, p := range n.Projs {
+			got, _ := s.Weights(j)
+			want, _ := ref.Weights(j)
+			if !slices.Equal(got, want) {
+				t.Fatalf("net %d: weights of %s differ", k+1, p.Name)
+			}
+		}
+		for _, r := range n.Rules {
+			for _, pop := range n.Pops {
+				for _, pre := range []bool{true, false} {
+					if !slices.Equal(s.TraceWords(r.Name, pop.Name, pre), ref.TraceWords(r.Name, pop.Name, pre)) {
+						t.Fatalf("net %d: trace of %s on %s differs", k+1, r.Name, pop.Name)
+					}
+				}
+			}
+		}
+		for p := range n.Pops {
+			if s.Count(p) != ref.Count(p) || s.T() != ref.T() {
+				t.Fatalf("net %d: population %d: count %d at %d, interpreter %d at %d", k+1, p, s.Count(p), s.T(), ref.Count(p), ref.T())
+			}
+		}
+	}
+}
+
+// TestNetRuntimeEndToEnd: the e2e network (every item kind: per-neuron
+// initial values, a windowed Poisson source, STDP with delays 1..4, both
+// drive kinds, records) runs identically on the interpreter and on the
+// runtime engine with 1 and 3 workers, every step.
+func TestNetRuntimeEndToEnd(t *testing.T) {
+	model, err := os.ReadFile("../models/delta_lif.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := append(model, e2eNet...)
+	src = append(src, `
+network E2EDrive {
+    dt 0.1 ms
+    pop a = DeltaLIF[70]
+    drive c = current(3 mV) -> a[0:40].J
+    drive d = current(-2 mV) -> a[20:70].J
+    record a spikes
+}
+`...)
+	_, fix, _ := compileModule(t, "e2e.snn", src, false)
+	for _, n := range fix.Nets {
+		t.Run(n.Name, func(t *testing.T) {
+			nets := newEngines(t, fix, n, 3000,
+				sim.NetOptions{Engine: sim.EngineRuntime, Workers: 1},
+				sim.NetOptions{Engine: sim.EngineRuntime, Workers: 3})
+			for _, s := range nets[1:] {
+				if s.Engine() != sim.EngineRuntime {
+					t.Fatalf("engine %q", s.Engine())
+				}
+				t.Log(s.EngineDetail())
+			}
+			compareEngines(t, nets, 3000, 1)
+			var total int64
+			for p := range n.Pops {
+				total += nets[0].Count(p)
+			}
+			t.Logf("%d spikes, t=%d", total, nets[1].T())
+			if total == 0 {
+				t.Fatal("no spikes: the comparison proves little")
+			}
+		})
+	}
+}
