@@ -24,8 +24,8 @@ type NetOptions struct {
 	// without a kernel run their batched interpreter inside it).
 	Engine string
 	// Workers is the runner's worker count (0: from the net's size and
-	// GOMAXPROCS); ISA the kernels' path ("": the best this CPU runs;
-	// "portable", "avx2", "avx512").
+	// GOMAXPROCS); ISA caps the kernels' paths ("": the best this CPU
+	// runs; "portable", "avx2", "avx512": the fastest path at most that).
 	Workers int
 	ISA     string
 }

@@ -140,7 +140,7 @@ func (s *Net) useEngine(opt NetOptions) error {
 			} else {
 				a := &batchPop{bf: np.bf, init: np.initW, spk: make([]uint64, rt.Words(np.p.Size))}
 				ps.Pop, ps.Serial, ps.Reset, ps.Err = a, true, a.reset, a.error
-				desc = append(desc, np.p.Name+" interpreted")
+				desc = append(desc, np.p.Name+" "+np.fn.Name+" interpreted")
 			}
 		default:
 			src := np.p.Source
@@ -239,13 +239,16 @@ func newKernelPop(ks *kernels.Spec, np *netPop, isa int) (kernels.Pop, error) {
 	}
 	kp := ks.New(p.Size)
 	want := kernels.Best(ks)
-	if isa >= 0 {
-		want = kernels.ISA(isa)
+	if isa >= 0 { // the fastest path at most isa
+		want = kernels.Portable
+		for _, i := range ks.ISAs {
+			if kernels.Available(i) && i <= kernels.ISA(isa) && i > want {
+				want = i
+			}
+		}
 	}
 	if err := kp.SetISA(want); err != nil {
-		if isa >= 0 {
-			return nil, fmt.Errorf("%v: sim: population %s: %v", p.Pos, p.Name, err)
-		}
+		return nil, fmt.Errorf("%v: sim: population %s: %v", p.Pos, p.Name, err)
 	}
 	if len(cs) > 0 {
 		vals := f.ParamDefaults()

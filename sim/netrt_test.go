@@ -143,3 +143,48 @@ network E2EDrive {
 		})
 	}
 }
+
+// compileExample compiles examples/<name> with the library model file
+// model.
+func compileExample(t testing.TB, name, model string) *ir.Module {
+	t.Helper()
+	m, err := os.ReadFile("../models/" + model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := os.ReadFile("../examples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fix, _ := compileModule(t, name, append(m, n...), false)
+	return fix
+}
+
+// TestNetRuntimeBenchmarks: the benchmark networks (CUBA, Brunel) run
+// identically on the interpreter and the runtime engine (1 and 2
+// workers) for 1,000 steps: every spike every step, every state word
+// every 10 steps and at the end, the records.
+func TestNetRuntimeBenchmarks(t *testing.T) {
+	for _, c := range [][2]string{{"cuba.snn", "cuba_lif.snn"}, {"brunel.snn", "brunel_lif.snn"}} {
+		t.Run(c[0], func(t *testing.T) {
+			fix := compileExample(t, c[0], c[1])
+			n := fix.Nets[0]
+			nets := newEngines(t, fix, n, 1000,
+				sim.NetOptions{Workers: 1},
+				sim.NetOptions{Engine: sim.EngineRuntime, Workers: 2})
+			for _, s := range nets[1:] {
+				t.Log(s.EngineDetail())
+				if s.Engine() != sim.EngineRuntime {
+					t.Errorf("auto ran %s; every population of %s has a kernel", s.Engine(), n.Name)
+				}
+			}
+			compareEngines(t, nets, 1000, 10)
+			for p, pop := range n.Pops {
+				t.Logf("%s: %d spikes", pop.Name, nets[0].Count(p))
+				if nets[0].Count(p) == 0 {
+					t.Errorf("%s: no spikes", pop.Name)
+				}
+			}
+		})
+	}
+}
