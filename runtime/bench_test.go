@@ -39,9 +39,25 @@ func benchPairs(b *testing.B, words, pairs int, f func(a, c []uint64) int) {
 	}
 }
 
+// vectorPaths are the forced-path variants of the scc benchmarks: each
+// runs with the AND+popcount and LIF kernels forced to one path, and is
+// skipped when this build or CPU lacks it.
+var vectorPaths = []simdPath{pathPortable, pathAVX2, pathAVX512}
+
+// onPath runs the benchmark body f with the kernels forced to path p.
+func onPath(b *testing.B, p simdPath, f func(b *testing.B)) {
+	restore, err := setPaths(p, p)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer restore()
+	f(b)
+}
+
 func BenchmarkAndPopcount(b *testing.B) {
-	// A batch of 4096 pairs of 1024-bit streams (1 MiB, in L2/L3), and one
-	// pair of 1M-word streams (16 MiB, memory).
+	b.Log(Features())
+	// A batch of 4096 pairs of 1024-bit streams (1 MiB, in L2/L3), one pair
+	// of 1K-word streams (L1) and one of 1M-word streams (16 MiB, memory).
 	r := rand.New(rand.NewPCG(1, 1))
 	const words, pairs = 16, 4096
 	a, c := randWords(r, words*pairs), randWords(r, words*pairs)
@@ -53,6 +69,11 @@ func BenchmarkAndPopcount(b *testing.B) {
 		b.ReportMetric(float64(b.N)*words*pairs*64/b.Elapsed().Seconds()/1e9, "Gbit/s")
 	}
 	b.Run("1024bit/scc", func(b *testing.B) { batch(b, func() { AndPopcountBatch(dst, a, c, words) }) })
+	for _, p := range vectorPaths {
+		b.Run("1024bit/"+p.String(), func(b *testing.B) {
+			onPath(b, p, func(b *testing.B) { batch(b, func() { AndPopcountBatch(dst, a, c, words) }) })
+		})
+	}
 	b.Run("1024bit/go", func(b *testing.B) {
 		batch(b, func() {
 			for p := range dst {
@@ -60,7 +81,21 @@ func BenchmarkAndPopcount(b *testing.B) {
 			}
 		})
 	})
+	// One pair of 1K-word streams (8 KiB each, in L1): the kernels' compute
+	// ceiling.
+	b.Run("1Kword/scc", func(b *testing.B) { benchPairs(b, 1<<10, 1, AndPopcount) })
+	for _, p := range vectorPaths {
+		b.Run("1Kword/"+p.String(), func(b *testing.B) {
+			onPath(b, p, func(b *testing.B) { benchPairs(b, 1<<10, 1, AndPopcount) })
+		})
+	}
+	b.Run("1Kword/go", func(b *testing.B) { benchPairs(b, 1<<10, 1, AndPopcountGo) })
 	b.Run("1Mword/scc", func(b *testing.B) { benchPairs(b, 1<<20, 1, AndPopcount) })
+	for _, p := range vectorPaths {
+		b.Run("1Mword/"+p.String(), func(b *testing.B) {
+			onPath(b, p, func(b *testing.B) { benchPairs(b, 1<<20, 1, AndPopcount) })
+		})
+	}
 	b.Run("1Mword/go", func(b *testing.B) { benchPairs(b, 1<<20, 1, AndPopcountGo) })
 }
 
@@ -92,6 +127,18 @@ func BenchmarkDenseCounts(b *testing.B) {
 		defer p.Close()
 		run(b, p, nil)
 	})
+	for _, pa := range vectorPaths {
+		b.Run("784x128x1024/"+pa.String()+"-1core", func(b *testing.B) {
+			onPath(b, pa, func(b *testing.B) { run(b, nil, nil) })
+		})
+		b.Run("784x128x1024/"+pa.String()+"-allcores", func(b *testing.B) {
+			onPath(b, pa, func(b *testing.B) {
+				p := NewPool(runtime.GOMAXPROCS(0))
+				defer p.Close()
+				run(b, p, nil)
+			})
+		})
+	}
 	b.Run("784x128x1024/go", func(b *testing.B) { run(b, nil, AndPopcountGo) })
 }
 
@@ -177,21 +224,27 @@ func BenchmarkLIFPop(b *testing.B) {
 		}
 		return q, in
 	}
+	step := func(b *testing.B, cores int) {
+		q, in := mk()
+		pool := NewPool(cores)
+		defer pool.Close()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			q.StepPool(pool, in, nil)
+		}
+		b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "updates/s")
+	}
 	for _, c := range []struct {
 		name  string
 		cores int
-	}{{"1M/scc-1core", 1}, {"1M/scc-allcores", runtime.GOMAXPROCS(0)}} {
-		b.Run(c.name, func(b *testing.B) {
-			q, in := mk()
-			pool := NewPool(c.cores)
-			defer pool.Close()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				q.StepPool(pool, in, nil)
-			}
-			b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "updates/s")
-		})
+	}{{"1core", 1}, {"allcores", runtime.GOMAXPROCS(0)}} {
+		b.Run("1M/scc-"+c.name, func(b *testing.B) { step(b, c.cores) })
+		for _, p := range vectorPaths {
+			b.Run("1M/"+p.String()+"-"+c.name, func(b *testing.B) {
+				onPath(b, p, func(b *testing.B) { step(b, c.cores) })
+			})
+		}
 	}
 	b.Run("1M/go", func(b *testing.B) {
 		q, in := mk()

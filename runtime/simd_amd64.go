@@ -3,51 +3,154 @@
 package rt
 
 import (
+	"fmt"
 	"math/bits"
 	"simd/archsimd"
 )
 
-// haveSIMD reports AVX-512 with VPOPCNTQ; without it the portable kernels
-// run (see simd_other.go for builds without GOEXPERIMENT=simd).
-var haveSIMD = archsimd.X86.AVX512() && archsimd.X86.AVX512VPOPCNTDQ()
+// Run-time dispatch. The AND+popcount kernels take AVX-512 when the CPU has
+// VPOPCNTQ (AVX512VPOPCNTDQ), else the AVX2 nibble-table kernels, else the
+// portable ones; the LIF block takes AVX-512, else AVX2, else portable. See
+// simd_other.go for builds without GOEXPERIMENT=simd.
+var popPath, lifPath = bestPaths()
 
-// simdMinWords is the shortest stream the vector kernel takes.
+// haveSIMD reports that a vector AND+popcount path runs (stream.go's
+// dispatch); haveAVX512 (the name predates the AVX2 path) that a vector LIF
+// block runs (pop.go's dispatch). setPaths keeps them in step.
+var (
+	haveSIMD   = popPath != pathPortable
+	haveAVX512 = lifPath != pathPortable
+)
+
+func bestPaths() (pop, lif simdPath) {
+	for p := numPaths - 1; p > pathPortable; p-- {
+		if pop == pathPortable && popAvailable(p) {
+			pop = p
+		}
+		if lif == pathPortable && lifAvailable(p) {
+			lif = p
+		}
+	}
+	return pop, lif
+}
+
+func popAvailable(p simdPath) bool {
+	switch p {
+	case pathPortable:
+		return true
+	case pathAVX2:
+		return archsimd.X86.AVX2()
+	case pathAVX512:
+		return archsimd.X86.AVX512() && archsimd.X86.AVX512VPOPCNTDQ()
+	}
+	return false
+}
+
+func lifAvailable(p simdPath) bool {
+	switch p {
+	case pathPortable:
+		return true
+	case pathAVX2:
+		return archsimd.X86.AVX2()
+	case pathAVX512:
+		return archsimd.X86.AVX512()
+	}
+	return false
+}
+
+func currentPaths() (pop, lif simdPath) { return popPath, lifPath }
+
+func cpuFeatures() string {
+	s := "GOEXPERIMENT=simd:"
+	if archsimd.X86.AVX2() {
+		s += " avx2"
+	}
+	if archsimd.X86.AVX512() {
+		s += " avx512"
+	}
+	if archsimd.X86.AVX512VPOPCNTDQ() {
+		s += " avx512vpopcntdq"
+	}
+	return s
+}
+
+// setPaths is the test hook that forces the AND+popcount and LIF paths; it
+// fails when the CPU lacks one, and restore brings back the previous ones.
+// Not safe to call while kernels run.
+func setPaths(pop, lif simdPath) (restore func(), err error) {
+	if !popAvailable(pop) || !lifAvailable(lif) {
+		return nil, fmt.Errorf("rt: paths %v/%v not available on this CPU (%s)", pop, lif, cpuFeatures())
+	}
+	oldPop, oldLIF := popPath, lifPath
+	set := func(pop, lif simdPath) {
+		popPath, lifPath = pop, lif
+		haveSIMD, haveAVX512 = pop != pathPortable, lif != pathPortable
+	}
+	set(pop, lif)
+	return func() { set(oldPop, oldLIF) }, nil
+}
+
+// simdMinWords is the shortest stream the vector kernels take.
 const simdMinWords = 16
 
-// andPopcountSIMD is AndPopcount on 512-bit vectors: VPANDQ, VPOPCNTQ and
-// VPADDQ into two accumulators, 16 words per iteration.
+// andPopcountSIMD is AndPopcount on the vector path that runs.
 func andPopcountSIMD(a, b []uint64) int {
+	if popPath == pathAVX512 {
+		return andPopcount512(a, b)
+	}
+	return andPopcountAVX2(a, b)
+}
+
+// andPopcount512 is AndPopcount on 512-bit vectors: VPANDQ, VPOPCNTQ and
+// VPADDQ into two accumulators, 32 words per iteration, then 8.
+func andPopcount512(a, b []uint64) int {
 	b = b[:len(a)]
 	var acc0, acc1 archsimd.Uint64x8
 	i := 0
-	for ; i+16 <= len(a); i += 16 {
-		x0 := archsimd.LoadUint64x8((*[8]uint64)(a[i : i+8]))
-		y0 := archsimd.LoadUint64x8((*[8]uint64)(b[i : i+8]))
-		x1 := archsimd.LoadUint64x8((*[8]uint64)(a[i+8 : i+16]))
-		y1 := archsimd.LoadUint64x8((*[8]uint64)(b[i+8 : i+16]))
-		acc0 = acc0.Add(x0.And(y0).OnesCount())
-		acc1 = acc1.Add(x1.And(y1).OnesCount())
+	for ; i+32 <= len(a); i += 32 {
+		x, y := (*[32]uint64)(a[i:i+32]), (*[32]uint64)(b[i:i+32])
+		acc0 = acc0.Add(and8(x[0:8], y[0:8]).OnesCount())
+		acc1 = acc1.Add(and8(x[8:16], y[8:16]).OnesCount())
+		acc0 = acc0.Add(and8(x[16:24], y[16:24]).OnesCount())
+		acc1 = acc1.Add(and8(x[24:32], y[24:32]).OnesCount())
 	}
-	var lanes [8]uint64
-	acc0.Add(acc1).Store(&lanes)
-	n := 0
-	for _, v := range lanes {
-		n += int(v)
+	for ; i+8 <= len(a); i += 8 {
+		acc0 = acc0.Add(and8(a[i:i+8], b[i:i+8]).OnesCount())
 	}
+	n := int(sum512(acc0.Add(acc1)))
+	archsimd.ClearAVXUpperBits()
 	for ; i < len(a); i++ {
 		n += bits.OnesCount64(a[i] & b[i])
 	}
 	return n
 }
 
-// haveAVX512 gates the 512-bit LIF kernel.
-var haveAVX512 = archsimd.X86.AVX512()
+// and8 loads 8 words of a and b (len 8 each) and returns their AND.
+func and8(a, b []uint64) archsimd.Uint64x8 {
+	return archsimd.LoadUint64x8((*[8]uint64)(a)).And(archsimd.LoadUint64x8((*[8]uint64)(b)))
+}
 
-// lifBlockSIMD steps the 64 neurons [lo, lo+64) in four groups of 16 int32
+// sum512 adds the 8 lanes of v.
+func sum512(v archsimd.Uint64x8) uint64 {
+	h := v.GetLo().Add(v.GetHi())
+	q := h.GetLo().Add(h.GetHi())
+	return q.GetElem(0) + q.GetElem(1)
+}
+
+// lifBlockSIMD steps the 64 neurons [lo, lo+64) on the vector path that
+// runs and returns their spike bits.
+func (q *LIFPop) lifBlockSIMD(lo int) uint64 {
+	if lifPath == pathAVX512 {
+		return q.lifBlock512(lo)
+	}
+	return q.lifBlockAVX2(lo)
+}
+
+// lifBlock512 steps the 64 neurons [lo, lo+64) in four groups of 16 int32
 // lanes and returns their spike bits. It computes exactly what block does:
 // the products fit int32, and the final sum is wrapped to 16 bits (by a
 // shift pair) before the threshold compare.
-func (q *LIFPop) lifBlockSIMD(lo int) uint64 {
+func (q *LIFPop) lifBlock512(lo int) uint64 {
 	rest := archsimd.BroadcastInt32x16(int32(q.VRest))
 	reset := archsimd.BroadcastInt32x16(int32(q.VReset))
 	th := archsimd.BroadcastInt32x16(int32(q.VThreshold))
@@ -75,21 +178,30 @@ func (q *LIFPop) lifBlockSIMD(lo int) uint64 {
 		nc.AsUint32x16().Store((*[16]uint32)(q.Counter[i : i+16]))
 		spikes |= uint64(fire.ToBits()) << (16 * g)
 	}
+	archsimd.ClearAVXUpperBits()
 	return spikes
 }
 
-// andPopcountBatchSIMD is AndPopcountBatch for words a multiple of 8.
+// andPopcountBatchSIMD is AndPopcountBatch for words a multiple of 8 on the
+// vector path that runs.
 func andPopcountBatchSIMD(dst []int32, a, b []uint64, words int) {
-	var lanes [8]uint64
+	if popPath == pathAVX512 {
+		andPopcountBatch512(dst, a, b, words)
+		return
+	}
+	andPopcountBatchAVX2(dst, a, b, words)
+}
+
+// andPopcountBatch512 is AndPopcountBatch on 512-bit vectors for words a
+// multiple of 8.
+func andPopcountBatch512(dst []int32, a, b []uint64, words int) {
 	for p := range dst {
 		x, y := a[p*words:(p+1)*words], b[p*words:(p+1)*words]
 		var acc archsimd.Uint64x8
 		for k := 0; k+8 <= words; k += 8 {
-			xv := archsimd.LoadUint64x8((*[8]uint64)(x[k : k+8]))
-			yv := archsimd.LoadUint64x8((*[8]uint64)(y[k : k+8]))
-			acc = acc.Add(xv.And(yv).OnesCount())
+			acc = acc.Add(and8(x[k:k+8], y[k:k+8]).OnesCount())
 		}
-		acc.Store(&lanes)
-		dst[p] = int32(lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7])
+		dst[p] = int32(sum512(acc))
 	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -1,0 +1,146 @@
+//go:build goexperiment.simd && amd64
+
+package rt
+
+import (
+	"math/bits"
+	"simd/archsimd"
+)
+
+// AVX2 has no vector popcount, so the AVX2 kernels count bits with the
+// nibble table (Mula): VPSHUFB looks up the popcount of each low and high
+// nibble in a 16-entry table, the byte counts add up in byte lanes, and
+// VPSADBW against zero sums each 8 bytes into a 64-bit lane.
+
+// nibbleCounts is the popcount of 0..15, once per 128-bit lane (VPSHUFB
+// looks up within each lane).
+var nibbleCounts = [32]uint8{
+	0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+	0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+}
+
+// nibbles returns the per-byte popcount of v (each byte 0..8). The high
+// nibbles come from a signed 16-bit shift (VPSRAW): the bits it shifts in
+// are masked off, and it avoids the legacy-SSE encoding Go 1.26 emits for
+// constant shifts of unsigned vectors (DESIGN §8).
+func nibbles(v, lut, low archsimd.Uint8x32) archsimd.Uint8x32 {
+	lo := v.And(low).AsInt8x32()
+	hi := v.AsInt16x16().ShiftAllRight(4).AsUint8x32().And(low).AsInt8x32()
+	return lut.PermuteOrZeroGrouped(lo).Add(lut.PermuteOrZeroGrouped(hi))
+}
+
+// and4 loads 4 words of a and b (array pointers, so no bounds checks) and
+// returns their AND.
+func and4(a, b *[4]uint64) archsimd.Uint8x32 {
+	return archsimd.LoadUint64x4(a).And(archsimd.LoadUint64x4(b)).AsUint8x32()
+}
+
+// andPopcountAVX2 is AndPopcount on 256-bit vectors, 16 words per
+// iteration: the four byte-count vectors add to at most 32 per byte before
+// VPSADBW folds them into the 64-bit accumulator.
+func andPopcountAVX2(a, b []uint64) int {
+	b = b[:len(a)]
+	lut := archsimd.LoadUint8x32(&nibbleCounts)
+	low := archsimd.BroadcastUint8x32(0x0f)
+	var zero archsimd.Uint8x32
+	var acc archsimd.Uint64x4
+	i := 0
+	for ; i+16 <= len(a); i += 16 {
+		x, y := (*[16]uint64)(a[i:i+16]), (*[16]uint64)(b[i:i+16])
+		c0 := nibbles(and4((*[4]uint64)(x[0:4]), (*[4]uint64)(y[0:4])), lut, low)
+		c1 := nibbles(and4((*[4]uint64)(x[4:8]), (*[4]uint64)(y[4:8])), lut, low)
+		c2 := nibbles(and4((*[4]uint64)(x[8:12]), (*[4]uint64)(y[8:12])), lut, low)
+		c3 := nibbles(and4((*[4]uint64)(x[12:16]), (*[4]uint64)(y[12:16])), lut, low)
+		acc = acc.Add(c0.Add(c1).Add(c2.Add(c3)).SumAbsDiff(zero).AsUint64x4())
+	}
+	for ; i+4 <= len(a); i += 4 {
+		c := nibbles(and4((*[4]uint64)(a[i:i+4]), (*[4]uint64)(b[i:i+4])), lut, low)
+		acc = acc.Add(c.SumAbsDiff(zero).AsUint64x4())
+	}
+	n := int(sum256(acc))
+	archsimd.ClearAVXUpperBits()
+	for ; i < len(a); i++ {
+		n += bits.OnesCount64(a[i] & b[i])
+	}
+	return n
+}
+
+// andPopcountBatchAVX2 is AndPopcountBatch on 256-bit vectors for words a
+// multiple of 8: byte counts of each pair add up (at most 8·words/4 per
+// byte, so words ≤ 124 per fold) and one VPSADBW folds them.
+func andPopcountBatchAVX2(dst []int32, a, b []uint64, words int) {
+	if words > 124 {
+		for p := range dst {
+			dst[p] = int32(andPopcountAVX2(a[p*words:(p+1)*words], b[p*words:(p+1)*words]))
+		}
+		return
+	}
+	lut := archsimd.LoadUint8x32(&nibbleCounts)
+	low := archsimd.BroadcastUint8x32(0x0f)
+	var zero archsimd.Uint8x32
+	for p := range dst {
+		x, y := a[p*words:(p+1)*words], b[p*words:(p+1)*words]
+		var c0, c1 archsimd.Uint8x32
+		for k := 0; k+8 <= len(x); k += 8 {
+			xk, yk := (*[8]uint64)(x[k:k+8]), (*[8]uint64)(y[k:k+8])
+			c0 = c0.Add(nibbles(and4((*[4]uint64)(xk[0:4]), (*[4]uint64)(yk[0:4])), lut, low))
+			c1 = c1.Add(nibbles(and4((*[4]uint64)(xk[4:8]), (*[4]uint64)(yk[4:8])), lut, low))
+		}
+		dst[p] = int32(sum256(c0.Add(c1).SumAbsDiff(zero).AsUint64x4()))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// sum256 adds the 4 lanes of v.
+func sum256(v archsimd.Uint64x4) uint64 {
+	h := v.GetLo().Add(v.GetHi())
+	return h.GetElem(0) + h.GetElem(1)
+}
+
+// lifBlockAVX2 is lifBlock512 on 256-bit vectors: eight groups of 8 int32
+// lanes, stored back to int16 in pairs of groups by VPACKSSDW (exact: every
+// lane is already a sign-extended 16-bit value) after VPERM2I128 has put
+// the halves in the order the per-128-bit-lane pack expects.
+func (q *LIFPop) lifBlockAVX2(lo int) uint64 {
+	rest := archsimd.BroadcastInt32x8(int32(q.VRest))
+	reset := archsimd.BroadcastInt32x8(int32(q.VReset))
+	th := archsimd.BroadcastInt32x8(int32(q.VThreshold))
+	rp := archsimd.BroadcastUint32x8(q.Refractory)
+	// (V_REST − v)·leak = V_REST·leak − v·leak, exact in int32. The
+	// products come from VPMADDWD: an int32 lane holding a sign-extended
+	// int16 x is the int16 pair (x, sign), and the pair (k, 0) makes x·k.
+	restLeak := archsimd.BroadcastInt32x8(int32(q.VRest) * int32(q.Leak))
+	leak := archsimd.BroadcastInt32x8(int32(uint16(q.Leak))).AsInt16x16()
+	gain := archsimd.BroadcastInt32x8(int32(uint16(q.Gain))).AsInt16x16()
+	one := archsimd.BroadcastUint32x8(1)
+	var zero archsimd.Uint32x8
+	var spikes uint64
+	var va archsimd.Int32x8 // the first half of a 16-neuron group, until stored
+	for k := 0; k < 8; k++ {
+		i := lo + 8*k
+		v := archsimd.LoadInt16x8((*[8]int16)(q.V[i : i+8])).ExtendToInt32()
+		in := archsimd.LoadInt16x8((*[8]int16)(q.in[i : i+8])).ExtendToInt32()
+		c := archsimd.LoadUint32x8((*[8]uint32)(q.Counter[i : i+8]))
+		dLeak := restLeak.Sub(v.AsInt16x16().DotProductPairs(leak)).ShiftAllRight(8)
+		next := v.Add(dLeak).Add(in.AsInt16x16().DotProductPairs(gain).ShiftAllRight(8))
+		if q.noise != nil {
+			next = next.Add(archsimd.LoadInt16x8((*[8]int16)(q.noise[i : i+8])).ExtendToInt32())
+		}
+		next = next.ShiftAllLeft(16).ShiftAllRight(16)
+		idle := c.Equal(zero)
+		fire := next.GreaterEqual(th).And(idle)
+		nv := reset.Merge(next, fire).Merge(rest, idle)
+		// max(c, 1) − 1 counts down and stays 0; a firing neuron (c = 0) loads rp.
+		nc := c.Max(one).Sub(one).Or(rp.Masked(fire))
+		nc.Store((*[8]uint32)(q.Counter[i : i+8]))
+		spikes |= uint64(fire.ToBits()) << (8 * k)
+		if k&1 == 0 {
+			va = nv
+			continue
+		}
+		lo4, hi4 := va.Select128FromPair(0, 2, nv), va.Select128FromPair(1, 3, nv)
+		lo4.SaturateToInt16ConcatGrouped(hi4).Store((*[16]int16)(q.V[i-8 : i+8]))
+	}
+	archsimd.ClearAVXUpperBits()
+	return spikes
+}
