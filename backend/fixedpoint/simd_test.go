@@ -1,0 +1,471 @@
+package fixedpoint
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"scc/ir"
+	"scc/irgen"
+	"scc/lang"
+	"scc/models"
+	"scc/parser"
+	"scc/passes"
+	"scc/sim"
+)
+
+// simdCompile compiles library file file in variant ("default" or
+// "generic") to its one fixed Func, or returns nil when the file holds no
+// single model.
+func simdCompile(t *testing.T, file, variant string) *ir.Func {
+	t.Helper()
+	src, err := models.Source(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf, err := parser.ParseFile("models/"+file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := lang.Check(lf)
+	if err != nil {
+		return nil // a network over other library models: not a kernel here
+	}
+	m, err := irgen.Lower(lf, info, irgen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := passes.Run(m, passes.Options{Check: true, KeepParams: variant == "generic"}); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(m.Funcs) != 1 {
+		return nil
+	}
+	return m.Funcs[0]
+}
+
+// simdRequired are the models that must have vector paths (issue 13).
+var simdRequired = []string{"lif.snn", "qif.snn", "izhikevich.snn", "fitzhugh_nagumo.snn", "seed_lif.snn"}
+
+type simdKernel struct {
+	File, Variant, Type string
+	F                   *ir.Func
+}
+
+func simdKernels(t *testing.T) []simdKernel {
+	var out []simdKernel
+	for _, file := range models.Names() {
+		if !strings.HasSuffix(file, ".snn") {
+			continue
+		}
+		for _, variant := range []string{"default", "generic"} {
+			f := simdCompile(t, file, variant)
+			if f == nil || (variant == "generic" && len(coefs(f)) == 0) {
+				continue
+			}
+			name := strings.NewReplacer(".snn", "", "_", "").Replace(file)
+			out = append(out, simdKernel{file, variant, "T" + name + variant, f})
+		}
+	}
+	return out
+}
+
+// TestGoSIMDCoverage: the required models get vector paths, in both
+// variants, and the output is a simd-only file filling the vec table.
+func TestGoSIMDCoverage(t *testing.T) {
+	got := map[string]bool{}
+	for _, k := range simdKernels(t) {
+		src, err := GoSIMD(k.F, GoOptions{Package: "kernels", Type: k.Type, Variant: k.Variant, Source: k.File})
+		if err != nil {
+			t.Fatalf("%s %s: %v", k.File, k.Variant, err)
+		}
+		if src == nil {
+			t.Logf("%s %s: portable only", k.File, k.Variant)
+			continue
+		}
+		s := string(src)
+		for _, want := range []string{"//go:build goexperiment.simd && amd64", "vec" + k.Type + "[AVX2] = ", "vec" + k.Type + "[AVX512] = ", "DO NOT EDIT."} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s %s: output lacks %q", k.File, k.Variant, want)
+			}
+		}
+		got[k.File+" "+k.Variant] = true
+	}
+	for _, f := range simdRequired {
+		if !got[f+" default"] {
+			t.Errorf("%s: no vector path", f)
+		}
+	}
+}
+
+// simdRand is the xorshift64 both sides of TestGoSIMDEquivalence draw from.
+type simdRand struct{ x uint64 }
+
+func (r *simdRand) next() uint64 {
+	r.x ^= r.x << 13
+	r.x ^= r.x >> 7
+	r.x ^= r.x << 17
+	return r.x
+}
+
+// word returns a random word in [lo, hi]: half of them from the whole
+// range, half from its sixteenth around zero (where models live).
+func (r *simdRand) word(lo, hi int64) int64 {
+	if r.next()&1 == 0 {
+		lo, hi = lo/16, hi/16
+	}
+	return lo + int64(r.next()%uint64(hi-lo+1))
+}
+
+// simdCol is a column of the scratch kernel: its element bits and word
+// range.
+type simdCol struct {
+	Bits   int
+	Lo, Hi int64
+}
+
+func simdColOf(t ir.Type) simdCol {
+	c := simdCol{Bits: laneBits(t), Lo: 0, Hi: 1}
+	if t.Kind == ir.KFixed {
+		c.Lo, c.Hi = t.Fmt.Min(), t.Fmt.Max()
+	}
+	return c
+}
+
+// simdCase is one kernel of the scratch program.
+type simdCase struct {
+	Type                  string
+	States, Inputs, Coefs []simdCol
+	Init, Coef            [][]int64 // [col][neuron]
+	Seed                  uint64
+	params                [][]float64 // per neuron (generic Funcs)
+}
+
+const simdN, simdSteps = 256, 300
+
+// TestGoSIMDEquivalence builds a scratch program from the vector paths of
+// every kernel GoSIMD takes (a struct per the layout contract, no portable
+// loop) under GOEXPERIMENT=simd, runs it on AVX2 and AVX-512 (those the
+// CPU has) for 300 steps of random inputs on 256 neurons with random
+// initial states and per-neuron parameters, and compares every state word
+// and spike with sim.Fixed.
+func TestGoSIMDEquivalence(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("vector paths are amd64 only")
+	}
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	dir := t.TempDir()
+	if d := os.Getenv("SCC_SIMD_DIR"); d != "" { // keep the program for a look
+		dir = d
+	}
+	var cases []simdCase
+	var kernels []simdKernel
+	var prog strings.Builder
+	prog.WriteString("//go:build goexperiment.simd && amd64\n\npackage main\n")
+	prog.WriteString(simdMain)
+	rnd := simdRand{x: 0x9e3779b97f4a7c15}
+	for _, k := range simdKernels(t) {
+		src, err := GoSIMD(k.F, GoOptions{Package: "main", Type: k.Type, Variant: k.Variant, Source: k.File})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src == nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, k.Type+".go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := simdCase{Type: k.Type, Seed: rnd.next() | 1}
+		fmt.Fprintf(&prog, "type %s struct {\n\tn   int\n\tisa ISA\n", k.Type)
+		for i, s := range k.F.States {
+			c.States = append(c.States, simdColOf(s.Type))
+			fmt.Fprintf(&prog, "\tS%d []int%d\n", i, laneBits(s.Type))
+		}
+		for i, in := range k.F.Inputs {
+			c.Inputs = append(c.Inputs, simdColOf(in.Type))
+			fmt.Fprintf(&prog, "\tI%d []int%d\n", i, laneBits(in.Type))
+		}
+		for i, v := range coefs(k.F) {
+			c.Coefs = append(c.Coefs, simdColOf(v.Type))
+			fmt.Fprintf(&prog, "\tC%d []int%d\n", i, laneBits(v.Type))
+		}
+		fmt.Fprintf(&prog, "\tSpk []uint64\n}\n\nvar vec%s [NumISA]func(p *%s, lo, hi int) int\n\n", k.Type, k.Type)
+		for _, col := range c.States {
+			w := make([]int64, simdN)
+			for i := range w {
+				w[i] = rnd.word(col.Lo, col.Hi)
+			}
+			c.Init = append(c.Init, w)
+		}
+		c.Coef = make([][]int64, len(c.Coefs))
+		cs := coefs(k.F)
+		for i := 0; i < simdN && len(cs) > 0; i++ {
+			vals, words := simdParamWords(t, k.F, &rnd)
+			c.params = append(c.params, vals)
+			for j, v := range cs {
+				c.Coef[j] = append(c.Coef[j], words[v.ID])
+			}
+		}
+		cases = append(cases, c)
+		kernels = append(kernels, k)
+	}
+	prog.WriteString("var kernels = map[string]func(c *Case) [][]int64{\n")
+	for _, c := range cases {
+		fmt.Fprintf(&prog, "\t%q: func(c *Case) [][]int64 {\n\t\tp := &%s{n: N, Spk: make([]uint64, N/64)}\n", c.Type, c.Type)
+		var cols []string
+		for i, col := range c.States {
+			fmt.Fprintf(&prog, "\t\tp.S%d = fill[int%d](c.Init[%d])\n", i, col.Bits, i)
+			cols = append(cols, fmt.Sprintf("widen(p.S%d)", i))
+		}
+		for i, col := range c.Coefs {
+			fmt.Fprintf(&prog, "\t\tp.C%d = fill[int%d](c.Coef[%d])\n", i, col.Bits, i)
+		}
+		for i, col := range c.Inputs {
+			fmt.Fprintf(&prog, "\t\tp.I%d = make([]int%d, N)\n", i, col.Bits)
+		}
+		fmt.Fprintf(&prog, "\t\tr := rng{c.Seed}\n\t\tvar out [][]int64\n\t\tfor s := 0; s < Steps; s++ {\n")
+		for i := range c.Inputs {
+			fmt.Fprintf(&prog, "\t\t\tfor j := range p.I%d {\n\t\t\t\tp.I%d[j] = int%d(r.word(c.Inputs[%d].Lo, c.Inputs[%d].Hi))\n\t\t\t}\n", i, i, c.Inputs[i].Bits, i, i)
+		}
+		fmt.Fprintf(&prog, "\t\t\tif got := vec%s[c.isa](p, 0, N); got != N {\n\t\t\t\tpanic(\"stopped early\")\n\t\t\t}\n", c.Type)
+		fmt.Fprintf(&prog, "\t\t\tout = append(out, spikes(p.Spk))\n\t\t}\n\t\treturn append(out, %s)\n\t},\n", strings.Join(append(cols, "nil")[:len(cols)], ", "))
+	}
+	prog.WriteString("}\n")
+	files := map[string]string{
+		"go.mod":  "module simdscratch\n\ngo 1.26\n",
+		"main.go": prog.String(),
+	}
+	for n, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, _ := json.Marshal(cases)
+	if err := os.WriteFile(filepath.Join(dir, "cases.json"), in, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "run", ".", "cases.json")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd", "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		msg := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg = string(ee.Stderr)
+		}
+		t.Fatalf("scratch program: %v\n%s", err, msg)
+	}
+	var res map[string]map[string][][]int64 // type → isa → per step spikes, then states
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		k := kernels[i]
+		want := simdReference(t, k.F, c)
+		if len(res[c.Type]) == 0 {
+			t.Errorf("%s %s: no ISA ran", k.File, k.Variant)
+		}
+		for isa, got := range res[c.Type] {
+			simdCompare(t, fmt.Sprintf("%s %s %s", k.File, k.Variant, isa), k.F, got, want)
+		}
+	}
+}
+
+func simdCompare(t *testing.T, what string, f *ir.Func, got, want [][]int64) {
+	t.Helper()
+	for s := 0; s < simdSteps; s++ {
+		for w := range want[s] {
+			if got[s][w] != want[s][w] {
+				t.Errorf("%s: step %d spike word %d = %#x, want %#x", what, s+1, w, got[s][w], want[s][w])
+				return
+			}
+		}
+	}
+	for k := range f.States {
+		g, w := got[simdSteps+k], want[simdSteps+k]
+		for i := range w {
+			if g[i] != w[i] {
+				t.Errorf("%s: state %q of neuron %d after %d steps = %d, want %d", what, f.States[k].Name, i, simdSteps, g[i], w[i])
+				return
+			}
+		}
+	}
+}
+
+// simdParamWords draws parameter values within their ranges (the default
+// when a parameter has none) and returns them and the coef words.
+func simdParamWords(t *testing.T, f *ir.Func, rnd *simdRand) ([]float64, []int64) {
+	vals := f.ParamDefaults()
+	for i, p := range f.Params {
+		if p.Range != nil {
+			u := float64(rnd.next()>>11) / (1 << 53)
+			vals[i] = p.Range.Lo + u*(p.Range.Hi-p.Range.Lo)
+		}
+	}
+	words, err := ir.ParamWords(f, vals)
+	if err != nil {
+		// A derived value left its sized range: the defaults always fit.
+		vals = f.ParamDefaults()
+		if words, err = ir.ParamWords(f, vals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return vals, words
+}
+
+// simdReference runs c on sim.Fixed, one interpreter per neuron.
+func simdReference(t *testing.T, f *ir.Func, c simdCase) [][]int64 {
+	ms := make([]*sim.Fixed, simdN)
+	cs := coefs(f)
+	for i := range ms {
+		m, err := sim.NewFixed(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) > 0 {
+			if err := m.SetParams(c.params[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for k := range f.States {
+			m.State[k] = c.Init[k][i]
+		}
+		ms[i] = m
+	}
+	r := simdRand{c.Seed}
+	in := make([][]int64, simdN)
+	for i := range in {
+		in[i] = make([]int64, len(f.Inputs))
+	}
+	var out [][]int64
+	for s := 0; s < simdSteps; s++ {
+		for k, col := range c.Inputs {
+			for i := range in {
+				in[i][k] = r.word(col.Lo, col.Hi)
+			}
+		}
+		spk := make([]int64, simdN/64)
+		for i, m := range ms {
+			_ = m.Step(in[i]) // assertions are not the kernels' business
+			if m.Spike {
+				spk[i/64] |= int64(uint64(1) << (i % 64))
+			}
+		}
+		out = append(out, spk)
+	}
+	for k := range f.States {
+		w := make([]int64, simdN)
+		for i, m := range ms {
+			w[i] = m.State[k]
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// simdMain is the scratch program's fixed part.
+const simdMain = `
+import (
+	"encoding/json"
+	"os"
+	"simd/archsimd"
+)
+
+type ISA uint8
+
+const (
+	Portable ISA = iota
+	AVX2
+	AVX512
+	NumISA
+)
+
+const N, Steps = 256, 300
+
+type Col struct {
+	Bits   int
+	Lo, Hi int64
+}
+
+type Case struct {
+	Type                  string
+	States, Inputs, Coefs []Col
+	Init, Coef            [][]int64
+	Seed                  uint64
+	isa                   ISA
+}
+
+type rng struct{ x uint64 }
+
+func (r *rng) next() uint64 {
+	r.x ^= r.x << 13
+	r.x ^= r.x >> 7
+	r.x ^= r.x << 17
+	return r.x
+}
+
+func (r *rng) word(lo, hi int64) int64 {
+	if r.next()&1 == 0 {
+		lo, hi = lo/16, hi/16
+	}
+	return lo + int64(r.next()%uint64(hi-lo+1))
+}
+
+type word interface{ ~int8 | ~int16 | ~int32 | ~int64 }
+
+func fill[T word](w []int64) []T {
+	out := make([]T, len(w))
+	for i, x := range w {
+		out[i] = T(x)
+	}
+	return out
+}
+
+func widen[T word](w []T) []int64 {
+	out := make([]int64, len(w))
+	for i, x := range w {
+		out[i] = int64(x)
+	}
+	return out
+}
+
+func spikes(s []uint64) []int64 {
+	out := make([]int64, len(s))
+	for i, x := range s {
+		out[i] = int64(x)
+	}
+	return out
+}
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	var cases []*Case
+	if err := json.Unmarshal(data, &cases); err != nil {
+		panic(err)
+	}
+	res := map[string]map[string][][]int64{}
+	for _, c := range cases {
+		res[c.Type] = map[string][][]int64{}
+		if archsimd.X86.AVX2() {
+			c.isa = AVX2
+			res[c.Type]["avx2"] = kernels[c.Type](c)
+		}
+		if archsimd.X86.AVX512() {
+			c.isa = AVX512
+			res[c.Type]["avx512"] = kernels[c.Type](c)
+		}
+	}
+	json.NewEncoder(os.Stdout).Encode(res)
+}
+
+`
