@@ -30,13 +30,12 @@ func newEngines(t testing.TB, m *ir.Module, n *ir.Net, steps int, opts ...sim.Ne
 	return out
 }
 
-// compareEngines steps the interpreter (nets[0]) and every other net
-// steps times and fails at the first difference: step errors, spikes of
+// diffEngines steps the interpreter (nets[0]) and every other net
+// steps times and returns the first difference: step errors, spikes of
 // every population, every state word of every neuron (every step when
 // every is 1, else every every steps), saturation flags; at the end
 // the records, plastic weights and traces.
-func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
-	t.Helper()
+func diffEngines(nets []*sim.Net, steps, every int) error {
 	ref := nets[0]
 	n := ref.N
 	for step := 1; step <= steps; step++ {
@@ -44,11 +43,11 @@ func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
 		for k, s := range nets[1:] {
 			e := s.Step()
 			if fmt.Sprint(e) != fmt.Sprint(e0) {
-				t.Fatalf("net %d step %d: error %v, interpreter %v", k+1, step, e, e0)
+				return fmt.Errorf("net %d step %d: error %v, interpreter %v", k+1, step, e, e0)
 			}
 			for p, pop := range n.Pops {
 				if got, want := s.Spikes(p), ref.Spikes(p); !slices.Equal(got, want) {
-					t.Fatalf("net %d (%s) step %d: %s spikes %v, interpreter %v", k+1, s.EngineDetail(), step, pop.Name, got, want)
+					return fmt.Errorf("net %d (%s) step %d: %s spikes %v, interpreter %v", k+1, s.EngineDetail(), step, pop.Name, got, want)
 				}
 				if pop.Kind != ir.PopNeuron || step%every != 0 && step != steps {
 					continue
@@ -58,14 +57,14 @@ func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
 					if !slices.Equal(got, want) {
 						for i := range want {
 							if got[i] != want[i] {
-								t.Fatalf("net %d (%s) step %d: %s[%d] state %d = %d, interpreter %d", k+1, s.EngineDetail(), step, pop.Name, i, st, got[i], want[i])
+								return fmt.Errorf("net %d (%s) step %d: %s[%d] state %d = %d, interpreter %d", k+1, s.EngineDetail(), step, pop.Name, i, st, got[i], want[i])
 							}
 						}
 					}
 				}
 			}
 			if got, want := s.Saturated(), ref.Saturated(); !slices.Equal(got, want) {
-				t.Fatalf("net %d step %d: saturated %v, interpreter %v", k+1, step, got, want)
+				return fmt.Errorf("net %d step %d: saturated %v, interpreter %v", k+1, step, got, want)
 			}
 		}
 	}
@@ -73,29 +72,77 @@ func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
 		for r, rd := range s.Records() {
 			w := ref.Records()[r]
 			if !slices.Equal(rd.Spikes, w.Spikes) || !slices.Equal(rd.Steps, w.Steps) || !slices.Equal(rd.Words, w.Words) || !slices.Equal(rd.Bins, w.Bins) {
-				t.Fatalf("net %d: record %d (%s of %s) differs", k+1, r, rd.Rec.Kind, rd.Rec.Pop)
+				return fmt.Errorf("net %d: record %d (%s of %s) differs", k+1, r, rd.Rec.Kind, rd.Rec.Pop)
 			}
 		}
 		for j, p := range n.Projs {
 			got, _ := s.Weights(j)
 			want, _ := ref.Weights(j)
 			if !slices.Equal(got, want) {
-				t.Fatalf("net %d: weights of %s differ", k+1, p.Name)
+				return fmt.Errorf("net %d: weights of %s differ", k+1, p.Name)
 			}
 		}
 		for _, r := range n.Rules {
 			for _, pop := range n.Pops {
 				for _, pre := range []bool{true, false} {
 					if !slices.Equal(s.TraceWords(r.Name, pop.Name, pre), ref.TraceWords(r.Name, pop.Name, pre)) {
-						t.Fatalf("net %d: trace of %s on %s differs", k+1, r.Name, pop.Name)
+						return fmt.Errorf("net %d: trace of %s on %s differs", k+1, r.Name, pop.Name)
 					}
 				}
 			}
 		}
 		for p := range n.Pops {
 			if s.Count(p) != ref.Count(p) || s.T() != ref.T() {
-				t.Fatalf("net %d: population %d: count %d at %d, interpreter %d at %d", k+1, p, s.Count(p), s.T(), ref.Count(p), ref.T())
+				return fmt.Errorf("net %d: population %d: count %d at %d, interpreter %d at %d", k+1, p, s.Count(p), s.T(), ref.Count(p), ref.T())
 			}
+		}
+	}
+	return nil
+}
+
+// compareEngines fails t at diffEngines' difference.
+func compareEngines(t testing.TB, nets []*sim.Net, steps, every int) {
+	t.Helper()
+	if err := diffEngines(nets, steps, every); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNetRuntimeCompareCatches: the comparison finds a difference: the
+// runtime net of CUBA with the weights of one projection one ulp larger,
+// or one neuron's initial v 64 ulp off.
+func TestNetRuntimeCompareCatches(t *testing.T) {
+	fix := compileExample(t, "cuba.snn", "cuba_lif.snn")
+	n := fix.Nets[0]
+	for _, mut := range []string{"weight", "init"} {
+		c := n.Clone()
+		switch mut {
+		case "weight":
+			p := c.Projs[0]
+			p.Words = slices.Clone(p.Words)
+			for k := range p.Words {
+				p.Words[k]++
+			}
+		case "init":
+			in := *c.Pops[0].Init[0]
+			in.Words = slices.Clone(in.Words)
+			in.Words[7] += 64
+			c.Pops[0].Init[0] = &in
+		}
+		a, err := sim.NewNet(fix, n, sim.NetOptions{Engine: sim.EngineInterp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := sim.NewNet(fix, c, sim.NetOptions{Engine: sim.EngineRuntime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = diffEngines([]*sim.Net{a, b}, 300, 1)
+		b.Close()
+		if err == nil {
+			t.Errorf("%s: no difference found", mut)
+		} else {
+			t.Logf("%s: %v", mut, err)
 		}
 	}
 }
@@ -172,11 +219,17 @@ func TestNetRuntimeBenchmarks(t *testing.T) {
 			nets := newEngines(t, fix, n, 1000,
 				sim.NetOptions{Workers: 1},
 				sim.NetOptions{Engine: sim.EngineRuntime, Workers: 2})
+			want := sim.EngineRuntime
+			for _, p := range n.Pops {
+				if sim.KernelFor(fix.Func(p.Func)) == nil {
+					want = sim.EngineInterp
+				}
+			}
 			for _, s := range nets[1:] {
 				t.Log(s.EngineDetail())
-				if s.Engine() != sim.EngineRuntime {
-					t.Errorf("auto ran %s; every population of %s has a kernel", s.Engine(), n.Name)
-				}
+			}
+			if got := nets[1].Engine(); got != want {
+				t.Errorf("auto ran %s, want %s (every population has a kernel: %v)", got, want, want == sim.EngineRuntime)
 			}
 			compareEngines(t, nets, 1000, 10)
 			for p, pop := range n.Pops {
