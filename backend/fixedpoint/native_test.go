@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"scc/internal/tool"
 	"scc/ir"
 	"scc/irgen"
 	"scc/lang"
@@ -101,14 +102,11 @@ func natLibrary(t testing.TB) []*natCase {
 	return cases
 }
 
-// natTool skips the test when a tool is missing.
+// natTool skips the test when a tool is missing (fails it under CI,
+// where .ci/run installs gcc and llvm-14).
 func natTool(t testing.TB, tools ...string) {
 	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (.ci/run installs it): %v", tool, err)
-		}
-	}
+	tool.Need(t, tools...)
 }
 
 // natDriver is the C driver of case c: it reads the population size, the

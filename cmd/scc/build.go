@@ -84,7 +84,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	var pf pipelineFlags
 	pf.register(fs)
 	out := fs.String("o", "", "output file (default: standard output)")
-	emit := fs.String("emit", "", "output kind: sv, mlir, mlir-generic, ir, snn (default: from -o's extension, else sv)")
+	emit := fs.String("emit", "", "output kind: sv, mlir, mlir-generic, ir, snn, c, llvm (default: from -o's extension, else sv)")
 	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error; for a network: synthesize it for --target (yosys) and print its size, cycles per step and real-time factor")
 	var nf netFlags
 	nf.register(fs)
@@ -130,10 +130,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 func emitKind(emit, out string) (string, error) {
 	if emit != "" {
 		switch emit {
-		case "sv", "mlir", "mlir-generic", "ir", "snn":
+		case "sv", "mlir", "mlir-generic", "ir", "snn", "c", "llvm":
 			return emit, nil
 		}
-		return "", usagef("--emit %q: expected sv, mlir, mlir-generic, ir or snn", emit)
+		return "", usagef("--emit %q: expected sv, mlir, mlir-generic, ir, snn, c or llvm", emit)
 	}
 	switch {
 	case hasExt(out, ".mlir"):
@@ -142,6 +142,10 @@ func emitKind(emit, out string) (string, error) {
 		return "ir", nil
 	case hasExt(out, ".snn"):
 		return "snn", nil
+	case hasExt(out, ".c"):
+		return "c", nil
+	case hasExt(out, ".ll"):
+		return "llvm", nil
 	}
 	return "sv", nil
 }
@@ -152,6 +156,9 @@ func emitUnit(u *unit, emit, out, top string, stdout io.Writer) error {
 	kind, err := emitKind(emit, out)
 	if err != nil {
 		return err
+	}
+	if kind == "c" || kind == "llvm" {
+		return emitNative(u, kind, out, top, stdout) // emitc.go
 	}
 	n := pickNetwork(u.mod, top)
 	if n != nil && hasNeurons(n) && kind != "ir" && kind != "snn" {
