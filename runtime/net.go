@@ -91,6 +91,7 @@ type ProjSpec struct {
 	RowStart        []int32 // len pre size + 1
 	Dst, Delay      []int32 // delays 1 … RingSize-1
 	W               []int64 // weight words; plastic: Syn[0]
+	D0              int32   // the delay of every synapse (0: they differ)
 	// Plastic projections (Rule ≥ 0): the synapse states (Syn[0] is W),
 	// their reset values (W0 for Syn[0], SynInit[k] for Syn[k]), the
 	// synapses by post neuron (CSR positions ColSyn, pre neurons ColPre)
@@ -281,7 +282,7 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 			return nil, fmt.Errorf("rt: projection %s: its target has no ring", p.Name)
 		}
 		for _, d := range p.Delay {
-			if d < 1 || int(d) >= s.spec.RingSize {
+			if d < 1 || int(d) >= s.spec.RingSize || p.D0 != 0 && d != p.D0 {
 				return nil, fmt.Errorf("rt: projection %s: delay %d outside 1..%d", p.Name, d, s.spec.RingSize-1)
 			}
 		}
@@ -458,6 +459,21 @@ func (s *Net) Step() error {
 		p := &s.spec.Projs[i]
 		ring := s.pops[p.Post].ports[p.Port].ring
 		list := s.pops[p.Pre].list
+		if p.D0 > 0 { // one delay: one slot
+			sl := s.slot + int(p.D0)
+			if sl >= s.spec.RingSize {
+				sl -= s.spec.RingSize
+			}
+			a := ring[sl]
+			for _, j := range list {
+				lo, hi := p.RowStart[j], p.RowStart[j+1]
+				ws := p.W[lo:hi]
+				for q, i := range p.Dst[lo:hi] {
+					a[i] += ws[q]
+				}
+			}
+			continue
+		}
 		for _, j := range list {
 			lo, hi := p.RowStart[j], p.RowStart[j+1]
 			ws, ds := p.W[lo:hi], p.Delay[lo:hi]
@@ -573,9 +589,16 @@ func gatherCol[T int8 | int16 | int32 | int64](in []T, a, x []int64, lo, hi int6
 	return sat
 }
 
-// poissonCount is #{k : u ≥ tab[k]} for an ascending table.
+// poissonCount is #{k : u ≥ tab[k]} for an ascending table: a linear
+// scan over the first entries (most draws of a small mean stop there),
+// then a binary search.
 func poissonCount(tab []uint32, u uint32) int {
-	lo, hi := 0, len(tab)
+	for k := range min(len(tab), 4) {
+		if tab[k] > u {
+			return k
+		}
+	}
+	lo, hi := min(len(tab), 4), len(tab)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if tab[m] <= u {

@@ -170,7 +170,7 @@ func (s *Net) useEngine(opt NetOptions) error {
 	}
 	for _, p := range s.projs {
 		ps := rt.ProjSpec{Name: p.p.Name, Pre: s.popIdx[p.pre.p.Name], Post: s.popIdx[p.post.p.Name], Port: p.port,
-			RowStart: p.rowStart, Dst: p.dst, Delay: p.delay, W: p.w, Rule: -1, PreTrace: -1, PostTrace: -1}
+			RowStart: p.rowStart, Dst: p.dst, Delay: p.delay, W: p.w, D0: p.d0, Rule: -1, PreTrace: -1, PostTrace: -1}
 		if p.rule != nil {
 			ps.Rule = ruleIdx[p.rule]
 			ps.W0, ps.Syn = p.w0, p.syn
