@@ -40,7 +40,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"build", "scc build FILE.snn [-o OUT] [--emit sv|mlir|mlir-generic|ir|snn|c|llvm] [--top NAME] [--format q8.8] [--dt T] [--param NAME=VALUE] [--report] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--target DEVICE] [--wrap axi] [--measure N]", runBuild},
-		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
+		{"sim", "scc sim FILE.snn [--steps N] [--input SPEC] [--float] [--engine auto|interp|runtime] [--workers N] [--vcd F] [--csv F|DIR] [--plot F.svg|F.png] [--top NAME]", runSim},
 		{"nir", nirUsage, runNir},
 		{"net", "scc net export FILE.snn -o DIR [--steps N] | scc net info FILE.snn [--top NET]", runNet},
 		{"cosim", "scc cosim FILE.snn [--sim iverilog|verilator] [--arch parallel|folded[:P]] [--lanes P] [--storage auto|dense|csr|procedural|PROJ=KIND,...] [--steps N] [--seed S] [--top NAME] [--keep DIR]", runCosim},

@@ -25,6 +25,8 @@ type netRunOpts struct {
 	float          bool
 	csvDir, vcd    string
 	plot           string
+	engine         string // auto, interp or runtime
+	workers        int
 	stdout, stderr io.Writer
 	path           string
 }
@@ -48,10 +50,11 @@ func simNetwork(u *unit, n *ir.Net, o netRunOpts) error {
 	if words > maxRecordWords {
 		return usagef("%d steps: the state records of %s would hold %.3g words (at most %d); record fewer neurons, every more steps or run fewer steps", o.steps, n.Name, words, maxRecordWords)
 	}
-	s, err := sim.NewNet(m, n, sim.NetOptions{Steps: o.steps})
+	s, err := sim.NewNet(m, n, sim.NetOptions{Steps: o.steps, Engine: o.engine, Workers: o.workers})
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	log := sim.NewNetLog(s)
 	keep := o.csvDir != "" || o.vcd != "" || o.plot != ""
 	add, finish := progress(o.stderr, o.steps, "sim "+n.Name)
@@ -95,7 +98,11 @@ func printNetSummary(w io.Writer, s *sim.Net, mode string, steps int) {
 	if sources > 0 {
 		src = fmt.Sprintf(" and %d source neurons", sources)
 	}
-	fmt.Fprintf(w, "sim network %s: %d steps of %s ms (%s), %d neurons%s\n", n.Name, steps, ir.FormatFloat(n.Dt), mode, neurons, src)
+	detail, kernels, _ := strings.Cut(s.EngineDetail(), ": ")
+	fmt.Fprintf(w, "sim network %s: %d steps of %s ms (%s, %s), %d neurons%s\n", n.Name, steps, ir.FormatFloat(n.Dt), mode, detail, neurons, src)
+	if kernels != "" {
+		fmt.Fprintf(w, "kernels: %s\n", kernels)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "population\tsize\tspikes\trate (Hz)\tISI CV\t")
 	for p, pop := range n.Pops {

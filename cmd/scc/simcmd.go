@@ -25,12 +25,25 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	vcd := fs.String("vcd", "", "write a VCD trace to this file")
 	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output); for a network, a directory: spikes.csv (step,pop,index) and one CSV per record")
 	plot := fs.String("plot", "", "network: draw spike raster, recorded traces and rates to this .svg or .png")
+	engine := fs.String("engine", "auto", "network: auto (the runtime when every population has a generated kernel), interp or runtime")
+	workers := fs.Int("workers", 0, "network, runtime engine: worker goroutines (0: from the network's size)")
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
 	}
 	if *steps < 0 {
 		return usagef("--steps must be ≥ 0")
+	}
+	switch *engine {
+	case "auto", sim.EngineInterp, sim.EngineRuntime:
+	default:
+		return usagef("--engine %q: expected auto, interp or runtime", *engine)
+	}
+	if *workers < 0 {
+		return usagef("--workers must be ≥ 0")
+	}
+	if *float && *engine == sim.EngineRuntime {
+		return usagef("--engine runtime runs the bit-true model; --float runs the interpreter")
 	}
 	opt, err := pf.opts()
 	if err != nil {
@@ -42,7 +55,10 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	}
 	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
 		return simNetwork(u, n, netRunOpts{steps: *steps, float: *float, csvDir: *csvOut, vcd: *vcd, plot: *plot,
-			stdout: stdout, stderr: stderr, path: path})
+			engine: *engine, workers: *workers, stdout: stdout, stderr: stderr, path: path})
+	}
+	if *engine == sim.EngineRuntime || *workers != 0 {
+		return usagef("--engine runtime and --workers run networks; %s has none (name one with --top)", path)
 	}
 	if *plot != "" {
 		return usagef("--plot draws networks; %s has none (name one with --top)", path)
