@@ -106,20 +106,24 @@ func andPopcountSIMD(a, b []uint64) int {
 func andPopcount512(a, b []uint64) int {
 	b = b[:len(a)]
 	var acc0, acc1 archsimd.Uint64x8
-	i := 0
-	for ; i+32 <= len(a); i += 32 {
-		x, y := (*[32]uint64)(a[i:i+32]), (*[32]uint64)(b[i:i+32])
+	// The loops advance the slices so that the constant offsets fold into
+	// the loads (see andPopcountAVX2).
+	for len(a) >= 32 && len(b) >= 32 {
+		x, y := (*[32]uint64)(a), (*[32]uint64)(b)
 		acc0 = acc0.Add(and8(x[0:8], y[0:8]).OnesCount())
 		acc1 = acc1.Add(and8(x[8:16], y[8:16]).OnesCount())
 		acc0 = acc0.Add(and8(x[16:24], y[16:24]).OnesCount())
 		acc1 = acc1.Add(and8(x[24:32], y[24:32]).OnesCount())
+		a, b = a[32:], b[32:]
 	}
-	for ; i+8 <= len(a); i += 8 {
-		acc0 = acc0.Add(and8(a[i:i+8], b[i:i+8]).OnesCount())
+	for len(a) >= 8 && len(b) >= 8 {
+		acc0 = acc0.Add(and8(a[:8], b[:8]).OnesCount())
+		a, b = a[8:], b[8:]
 	}
 	n := int(sum512(acc0.Add(acc1)))
 	archsimd.ClearAVXUpperBits()
-	for ; i < len(a); i++ {
+	b = b[:len(a)]
+	for i := range a {
 		n += bits.OnesCount64(a[i] & b[i])
 	}
 	return n
@@ -198,8 +202,9 @@ func andPopcountBatch512(dst []int32, a, b []uint64, words int) {
 	for p := range dst {
 		x, y := a[p*words:(p+1)*words], b[p*words:(p+1)*words]
 		var acc archsimd.Uint64x8
-		for k := 0; k+8 <= words; k += 8 {
-			acc = acc.Add(and8(x[k:k+8], y[k:k+8]).OnesCount())
+		for len(x) >= 8 && len(y) >= 8 {
+			acc = acc.Add(and8(x[:8], y[:8]).OnesCount())
+			x, y = x[8:], y[8:]
 		}
 		dst[p] = int32(sum512(acc))
 	}
