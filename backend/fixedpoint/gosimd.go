@@ -790,12 +790,19 @@ func (g *vgen) storeCol(col string, cb int, xs []string) {
 	arr := func(lo, n, bits int) string {
 		return fmt.Sprintf("(*[%d]int%d)(%s)", n, bits, sl(col, lo, n))
 	}
-	// AVX2 byte gather: the low byte of each int16 of a (into bytes 0..7)
-	// and b (into bytes 8..15).
-	bytes := func(a, b string) string {
-		lo := g.hoisted("archsimd.LoadInt8x16(&[16]int8{0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1})")
-		hi := g.hoisted("archsimd.LoadInt8x16(&[16]int8{-1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14})")
-		return fmt.Sprintf("%s.AsInt8x16().PermuteOrZero(%s).Or(%s.AsInt8x16().PermuteOrZero(%s))", a, lo, b, hi)
+	// AVX2 narrowing of two Int32x8 (neurons 0..7, 8..15) in 256-bit ops
+	// only (a 128-bit constant kept across the loop is reloaded with a
+	// legacy-SSE MOVUPS, which stalls while the upper halves are dirty):
+	// VPACKSSDW interleaves the halves' 128-bit lanes, VPERMD restores the
+	// order; for bytes VPSHUFB first takes each int16's low byte.
+	pack16 := func(a, b string) string {
+		idx := g.hoisted("archsimd.LoadUint32x8(&[8]uint32{0, 1, 4, 5, 2, 3, 6, 7})")
+		return fmt.Sprintf("%s.SaturateToInt16ConcatGrouped(%s).AsInt32x8().Permute(%s).AsInt16x16()", a, b, idx)
+	}
+	pack8 := func(a, b string) string {
+		sh := g.hoisted("archsimd.LoadInt8x32(&[32]int8{0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1})")
+		idx := g.hoisted("archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 0, 4, 1, 5})")
+		return fmt.Sprintf("%s.SaturateToInt16ConcatGrouped(%s).AsInt8x32().PermuteOrZeroGrouped(%s).AsInt32x8().Permute(%s).GetLo().AsInt8x16()", a, b, sh, idx)
 	}
 	switch {
 	case g.isa == "AVX512" && g.L == 32:
@@ -821,14 +828,11 @@ func (g *vgen) storeCol(col string, cb int, xs []string) {
 			}
 		}
 	case g.isa == "AVX2" && g.L == 32:
-		pack := func(x string) string { return fmt.Sprintf("%s.GetLo().SaturateToInt16Concat(%s.GetHi())", x, x) }
 		switch cb {
 		case 8:
-			g.st("%s.Store(%s)", bytes(pack(xs[0]), pack(xs[1])), arr(0, 16, 8))
+			g.st("%s.Store(%s)", pack8(xs[0], xs[1]), arr(0, 16, 8))
 		case 16:
-			for k := 0; k < 2; k++ {
-				g.st("%s.Store(%s)", pack(xs[k]), arr(8*k, 8, 16))
-			}
+			g.st("%s.Store(%s)", pack16(xs[0], xs[1]), arr(0, 16, 16))
 		case 32:
 			for k := 0; k < 2; k++ {
 				g.st("%s.Store(%s)", xs[k], arr(8*k, 8, 32))
@@ -842,23 +846,22 @@ func (g *vgen) storeCol(col string, cb int, xs []string) {
 			return
 		}
 		even := g.hoisted("archsimd.LoadUint32x8(&[8]uint32{0, 2, 4, 6, 0, 2, 4, 6})")
-		d := make([]string, 4)
+		d := make([]string, 4) // the low dwords of lanes k in the low half
 		for k := 0; k < 4; k++ {
-			d[k] = fmt.Sprintf("%s.AsInt32x8().Permute(%s).GetLo()", xs[k], even)
+			d[k] = fmt.Sprintf("%s.AsInt32x8().Permute(%s)", xs[k], even)
 		}
-		switch cb {
-		case 32:
+		if cb == 32 {
 			for k := 0; k < 4; k++ {
-				g.st("%s.Store(%s)", d[k], arr(4*k, 4, 32))
+				g.st("%s.GetLo().Store(%s)", d[k], arr(4*k, 4, 32))
 			}
-		case 16:
-			for h := 0; h < 2; h++ {
-				g.st("%s.SaturateToInt16Concat(%s).Store(%s)", d[2*h], d[2*h+1], arr(8*h, 8, 16))
-			}
-		case 8:
-			a := fmt.Sprintf("%s.SaturateToInt16Concat(%s)", d[0], d[1])
-			b := fmt.Sprintf("%s.SaturateToInt16Concat(%s)", d[2], d[3])
-			g.st("%s.Store(%s)", bytes(a, b), arr(0, 16, 8))
+			return
+		}
+		h0 := fmt.Sprintf("%s.SetHi(%s.GetLo())", d[0], d[1])
+		h1 := fmt.Sprintf("%s.SetHi(%s.GetLo())", d[2], d[3])
+		if cb == 16 {
+			g.st("%s.Store(%s)", pack16(h0, h1), arr(0, 16, 16))
+		} else {
+			g.st("%s.Store(%s)", pack8(h0, h1), arr(0, 16, 8))
 		}
 	}
 }
