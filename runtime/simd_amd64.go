@@ -163,23 +163,31 @@ func (q *LIFPop) lifBlock512(lo int) uint64 {
 	gain := archsimd.BroadcastInt32x16(int32(q.Gain))
 	one := archsimd.BroadcastInt32x16(1)
 	var zero archsimd.Int32x16
+	// Array pointers held in locals: no bounds checks, and no reloads of
+	// q's slices after each store.
+	vs, ins := (*[64]int16)(q.V[lo:lo+64]), (*[64]int16)(q.in[lo:lo+64])
+	cs := (*[64]uint32)(q.Counter[lo : lo+64])
+	var ns *[64]int16
+	if q.noise != nil {
+		ns = (*[64]int16)(q.noise[lo : lo+64])
+	}
 	var spikes uint64
 	for g := 0; g < 4; g++ {
-		i := lo + 16*g
-		v := archsimd.LoadInt16x16((*[16]int16)(q.V[i : i+16])).ExtendToInt32()
-		in := archsimd.LoadInt16x16((*[16]int16)(q.in[i : i+16])).ExtendToInt32()
-		c := archsimd.LoadUint32x16((*[16]uint32)(q.Counter[i : i+16])).AsInt32x16()
+		i := 16 * g
+		v := archsimd.LoadInt16x16((*[16]int16)(vs[i : i+16])).ExtendToInt32()
+		in := archsimd.LoadInt16x16((*[16]int16)(ins[i : i+16])).ExtendToInt32()
+		c := archsimd.LoadUint32x16((*[16]uint32)(cs[i : i+16])).AsInt32x16()
 		next := v.Add(rest.Sub(v).Mul(leak).ShiftAllRight(8)).Add(in.Mul(gain).ShiftAllRight(8))
-		if q.noise != nil {
-			next = next.Add(archsimd.LoadInt16x16((*[16]int16)(q.noise[i : i+16])).ExtendToInt32())
+		if ns != nil {
+			next = next.Add(archsimd.LoadInt16x16((*[16]int16)(ns[i : i+16])).ExtendToInt32())
 		}
 		next = next.ShiftAllLeft(16).ShiftAllRight(16)
 		refr := c.NotEqual(zero)
 		fire := next.GreaterEqual(th).And(c.Equal(zero))
 		nv := rest.Merge(reset.Merge(next, fire), refr)
 		nc := c.Sub(one).Merge(rp.Merge(zero, fire), refr)
-		nv.TruncateToInt16().Store((*[16]int16)(q.V[i : i+16]))
-		nc.AsUint32x16().Store((*[16]uint32)(q.Counter[i : i+16]))
+		nv.TruncateToInt16().Store((*[16]int16)(vs[i : i+16]))
+		nc.AsUint32x16().Store((*[16]uint32)(cs[i : i+16]))
 		spikes |= uint64(fire.ToBits()) << (16 * g)
 	}
 	archsimd.ClearAVXUpperBits()

@@ -152,17 +152,25 @@ func (q *LIFPop) lifBlockAVX2(lo int) uint64 {
 	gain := archsimd.BroadcastInt32x8(int32(uint16(q.Gain))).AsInt16x16()
 	one := archsimd.BroadcastUint32x8(1)
 	var zero archsimd.Uint32x8
+	// Array pointers held in locals: no bounds checks, and no reloads of
+	// q's slices after each store.
+	vs, ins := (*[64]int16)(q.V[lo:lo+64]), (*[64]int16)(q.in[lo:lo+64])
+	cs := (*[64]uint32)(q.Counter[lo : lo+64])
+	var ns *[64]int16
+	if q.noise != nil {
+		ns = (*[64]int16)(q.noise[lo : lo+64])
+	}
 	var spikes uint64
 	var va archsimd.Int32x8 // the first half of a 16-neuron group, until stored
 	for k := 0; k < 8; k++ {
-		i := lo + 8*k
-		v := archsimd.LoadInt16x8((*[8]int16)(q.V[i : i+8])).ExtendToInt32()
-		in := archsimd.LoadInt16x8((*[8]int16)(q.in[i : i+8])).ExtendToInt32()
-		c := archsimd.LoadUint32x8((*[8]uint32)(q.Counter[i : i+8]))
+		i := 8 * k
+		v := archsimd.LoadInt16x8((*[8]int16)(vs[i : i+8])).ExtendToInt32()
+		in := archsimd.LoadInt16x8((*[8]int16)(ins[i : i+8])).ExtendToInt32()
+		c := archsimd.LoadUint32x8((*[8]uint32)(cs[i : i+8]))
 		dLeak := restLeak.Sub(v.AsInt16x16().DotProductPairs(leak)).ShiftAllRight(8)
 		next := v.Add(dLeak).Add(in.AsInt16x16().DotProductPairs(gain).ShiftAllRight(8))
-		if q.noise != nil {
-			next = next.Add(archsimd.LoadInt16x8((*[8]int16)(q.noise[i : i+8])).ExtendToInt32())
+		if ns != nil {
+			next = next.Add(archsimd.LoadInt16x8((*[8]int16)(ns[i : i+8])).ExtendToInt32())
 		}
 		next = next.ShiftAllLeft(16).ShiftAllRight(16)
 		idle := c.Equal(zero)
@@ -170,14 +178,14 @@ func (q *LIFPop) lifBlockAVX2(lo int) uint64 {
 		nv := reset.Merge(next, fire).Merge(rest, idle)
 		// max(c, 1) − 1 counts down and stays 0; a firing neuron (c = 0) loads rp.
 		nc := c.Max(one).Sub(one).Or(rp.Masked(fire))
-		nc.Store((*[8]uint32)(q.Counter[i : i+8]))
+		nc.Store((*[8]uint32)(cs[i : i+8]))
 		spikes |= uint64(fire.ToBits()) << (8 * k)
 		if k&1 == 0 {
 			va = nv
 			continue
 		}
 		lo4, hi4 := va.Select128FromPair(0, 2, nv), va.Select128FromPair(1, 3, nv)
-		lo4.SaturateToInt16ConcatGrouped(hi4).Store((*[16]int16)(q.V[i-8 : i+8]))
+		lo4.SaturateToInt16ConcatGrouped(hi4).Store((*[16]int16)(vs[i-8 : i+8]))
 	}
 	archsimd.ClearAVXUpperBits()
 	return spikes
