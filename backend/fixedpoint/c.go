@@ -243,6 +243,7 @@ func (c *cWriter) stepBody() error {
 	line := -1
 	var nexts []*ir.Value
 	var spike *ir.Value
+	uses := f.Uses()
 	for _, v := range f.Entry().Values {
 		if v.Pos.Line != line && v.Pos.IsValid() {
 			line = v.Pos.Line
@@ -287,6 +288,9 @@ func (c *cWriter) stepBody() error {
 			e = c.cast(a(0), ft(0), v.Type.Fmt, v.Round, v.Overflow)
 		case ir.OpTable:
 			c.tableOp(v)
+			if uses[v.ID] == 0 {
+				c.b("(void)%s;", c.v(v))
+			}
 			continue
 		case ir.OpNext:
 			nexts = append(nexts, v)
@@ -301,6 +305,9 @@ func (c *cWriter) stepBody() error {
 			return fmt.Errorf("fixedpoint: %v: op %v has no C lowering", v.Pos, v.Op)
 		}
 		c.b("const int64_t %s = %s; /* %s */", c.v(v), e, v.Type)
+		if uses[v.ID] == 0 {
+			c.b("(void)%s;", c.v(v))
+		}
 	}
 	c.b("/* commit */")
 	for _, v := range nexts {
@@ -349,6 +356,9 @@ func (c *cWriter) compare(v *ir.Value) string {
 	op := map[ir.Op]string{ir.OpLt: "<", ir.OpLe: "<=", ir.OpGt: ">", ir.OpGe: ">=", ir.OpEq: "==", ir.OpNe: "!="}[v.Op]
 	x, y := v.Args[0], v.Args[1]
 	a, b := c.v(x), c.v(y)
+	if x == y { // gcc warns on a self-comparison
+		return map[bool]string{true: "1", false: "0"}[v.Op == ir.OpLe || v.Op == ir.OpGe || v.Op == ir.OpEq]
+	}
 	if x.Type.Kind != ir.KFixed || y.Type.Kind != ir.KFixed {
 		return fmt.Sprintf("%s %s %s", a, op, b)
 	}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"testing"
 
+	"scc/fixed"
 	"scc/internal/tool"
 	"scc/ir"
 	"scc/irgen"
@@ -67,6 +69,10 @@ type natCase struct {
 	// (the mutation check).
 	interp   *ir.Func
 	in, want []byte // stdin and the interpreter's output (natRun)
+	// steps (natSteps when 0) and the raw range of input k
+	// (sim.InputRange when nil).
+	steps   int
+	inRange func(k int) (lo, hi int64)
 }
 
 // natLibrary returns a case per Func of every library model, specialised
@@ -196,7 +202,15 @@ func natRun(t testing.TB, c *natCase) {
 		interp = f
 	}
 	var ib, wb bytes.Buffer
-	fmt.Fprintf(&ib, "%d %d\n", natNeurons, natSteps)
+	steps := natSteps
+	if c.steps > 0 {
+		steps = c.steps
+	}
+	inRange := c.inRange
+	if inRange == nil {
+		inRange = func(k int) (int64, int64) { return sim.InputRange(f, k) }
+	}
+	fmt.Fprintf(&ib, "%d %d\n", natNeurons, steps)
 	ms := make([]*sim.Fixed, natNeurons+1) // the last: neuron 0 again
 	for i := range ms {
 		m, err := sim.NewFixed(interp)
@@ -242,11 +256,14 @@ func natRun(t testing.TB, c *natCase) {
 			wb.WriteString("0\n")
 		}
 	}
-	for range natSteps {
+	for range steps {
 		for i := range natNeurons {
 			for k := range f.Inputs {
-				lo, hi := sim.InputRange(f, k)
-				x := lo + rng.Int64N(hi-lo+1)
+				lo, hi := inRange(k)
+				x := int64(rng.Uint64()) // the whole int64 range
+				if span := uint64(hi) - uint64(lo); span != math.MaxUint64 {
+					x = int64(uint64(lo) + rng.Uint64N(span+1))
+				}
 				switch rng.IntN(32) {
 				case 0:
 					x = lo
@@ -365,4 +382,171 @@ func natStateNames(f *ir.Func) string {
 		s = append(s, st.Name)
 	}
 	return strings.Join(s, ", ")
+}
+
+// natRandomFunc builds a random fixed-phase Func over three inputs of
+// random formats (widths up to 64, fraction bits far apart) that uses
+// every fixed op with random result formats: casts with every rounding
+// and overflow mode, shifts of 64 bits and more, comparisons that leave
+// int64 when aligned, division, tables, wrapping arithmetic. Every value
+// is committed to a state of its own, so the comparison sees each one.
+func natRandomFunc(seed uint64) *ir.Func {
+	rng := rand.New(rand.NewPCG(seed, 77))
+	f := ir.NewFunc(fmt.Sprintf("Ops%d", seed), lang.Pos{})
+	f.Dt = 0.1
+	b := f.Entry()
+	line := 0
+	val := func(op ir.Op, t ir.Type, args ...*ir.Value) *ir.Value {
+		line++
+		return b.NewValue(lang.Pos{File: "ops.snn", Line: line, Col: 1}, op, t, args...)
+	}
+	format := func(w, frac int) fixed.Format {
+		signed := rng.IntN(4) != 0 || w == 64
+		return fixed.Format{Signed: signed, Int: w - frac, Frac: frac}
+	}
+	randFmt := func(maxW, frac int) fixed.Format { return format(1+rng.IntN(maxW), frac) }
+	clamp := func(frac int) int { return min(max(frac, -30), 100) }
+	var pool, bools []*ir.Value
+	pick := func() *ir.Value {
+		if rng.IntN(2) == 0 && len(pool) > 4 {
+			return pool[len(pool)-1-rng.IntN(4)]
+		}
+		return pool[rng.IntN(len(pool))]
+	}
+	word := func(fm fixed.Format) int64 {
+		if span := uint64(fm.Max()) - uint64(fm.Min()); span != math.MaxUint64 {
+			return int64(uint64(fm.Min()) + rng.Uint64N(span+1))
+		}
+		return int64(rng.Uint64())
+	}
+	for k := range 3 {
+		fm := randFmt(64, rng.IntN(80)-20)
+		f.Inputs = append(f.Inputs, &ir.Input{Name: fmt.Sprintf("x%d", k), Type: ir.Fix(fm)})
+		v := val(ir.OpInput, ir.Fix(fm))
+		v.AuxInt = int64(k)
+		pool = append(pool, v)
+	}
+	for range 40 {
+		a, c := pick(), pick()
+		af, cf := a.Type.Fmt, c.Type.Fmt
+		switch rng.IntN(10) {
+		case 0, 1:
+			v := val(ir.OpCast, ir.Fix(randFmt(64, clamp(af.Frac+rng.IntN(161)-80))), a)
+			v.Round = fixed.Round(rng.IntN(4))
+			v.Overflow = fixed.Overflow(rng.IntN(2))
+			pool = append(pool, v)
+		case 2:
+			op := ir.OpAdd
+			if rng.IntN(2) == 0 {
+				op = ir.OpSub
+			}
+			pool = append(pool, val(op, ir.Fix(randFmt(64, max(af.Frac, cf.Frac))), a, c))
+		case 3:
+			if af.Width()+cf.Width() <= 64 {
+				pool = append(pool, val(ir.OpMul, ir.Fix(randFmt(64, af.Frac+cf.Frac)), a, c))
+			} else {
+				pool = append(pool, val(ir.OpNeg, ir.Fix(randFmt(64, af.Frac)), a))
+			}
+		case 4:
+			sh := rng.IntN(121) - 60 // keeps LLVM's 128-bit path
+			if fr := af.Frac + sh - cf.Frac; fr == clamp(fr) {
+				pool = append(pool, val(ir.OpDiv, ir.Fix(randFmt(64, fr)), a, c))
+			}
+		case 5, 6:
+			op := []ir.Op{ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe}[rng.IntN(6)]
+			bools = append(bools, val(op, ir.Bool, a, c))
+		case 7:
+			k := val(ir.OpConst, a.Type)
+			k.AuxInt = word(af)
+			if len(bools) > 0 {
+				pool = append(pool, val(ir.OpSelect, a.Type, bools[rng.IntN(len(bools))], a, k))
+			} else {
+				pool = append(pool, k)
+			}
+		case 8:
+			if len(bools) >= 2 {
+				x, y := bools[rng.IntN(len(bools))], bools[rng.IntN(len(bools))]
+				op := []ir.Op{ir.OpAnd, ir.OpOr, ir.OpEq, ir.OpNe}[rng.IntN(4)]
+				bools = append(bools, val(op, ir.Bool, x, y), val(ir.OpNot, ir.Bool, x))
+			}
+		case 9:
+			if af.Width() > 40 {
+				continue
+			}
+			out := randFmt(36, rng.IntN(30)-4)
+			t := &fixed.Table{Lo: word(af), Shift: rng.IntN(fixed.MaxTableShift + 1), Y: make([]int64, 2+rng.IntN(20))}
+			for i := range t.Y {
+				t.Y[i] = word(out)
+			}
+			v := val(ir.OpTable, ir.Fix(out), a)
+			v.Table = t
+			pool = append(pool, v)
+		}
+	}
+	one, zero := val(ir.OpConst, ir.Fix(fixed.UQ(1, 0))), val(ir.OpConst, ir.Fix(fixed.UQ(1, 0)))
+	one.AuxInt = 1
+	for _, c := range bools { // states hold numbers: a bool as a word
+		pool = append(pool, val(ir.OpSelect, one.Type, c, one, zero))
+	}
+	for _, v := range pool[3:] {
+		k := len(f.States)
+		f.States = append(f.States, &ir.State{Name: fmt.Sprintf("r%d", k), Type: v.Type})
+		n := val(ir.OpNext, ir.Void, v)
+		n.AuxInt = int64(k)
+	}
+	if len(bools) > 0 {
+		val(ir.OpSpike, ir.Void, bools[len(bools)-1])
+	}
+	return f
+}
+
+// TestNativeOps runs random Funcs of every fixed op (natRandomFunc) on
+// random words over their inputs' whole formats through the C and the
+// LLVM output, against sim.Fixed: the paths the library models do not
+// reach (rounding modes, wrapping casts, shifts past 63 bits, exact
+// comparisons, long division).
+func TestNativeOps(t *testing.T) {
+	natTool(t, "gcc", "opt-14", "llc-14")
+	var cases []*natCase
+	for seed := range uint64(6) {
+		f := natRandomFunc(seed)
+		if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
+			t.Fatalf("seed %d: %v\n%s", seed, err, f)
+		}
+		c := &natCase{name: fmt.Sprintf("ops%d", seed), f: f, prefix: fmt.Sprintf("o%d", seed), seed: seed, steps: 300,
+			inRange: func(k int) (int64, int64) { return f.Inputs[k].Type.Fmt.Min(), f.Inputs[k].Type.Fmt.Max() }}
+		natRun(t, c)
+		cases = append(cases, c)
+	}
+	drivers := make(map[*natCase]string)
+	for _, c := range cases {
+		drivers[c] = natDriver(t, c)
+	}
+	root := t.TempDir()
+	errs := natParallel(cases, func(c *natCase) error {
+		dir := filepath.Join(root, c.name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		driver := drivers[c]
+		prog, err := natBuildC(dir, c, driver)
+		if err != nil {
+			return err
+		}
+		if err := natCompare(c, prog); err != nil {
+			return fmt.Errorf("C: %v", err)
+		}
+		if prog, err = natBuildLLVM(dir, c, driver); err != nil {
+			return err
+		}
+		if err := natCompare(c, prog); err != nil {
+			return fmt.Errorf("LLVM: %v", err)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("%s: %v\n%s", cases[i].name, err, cases[i].f)
+		}
+	}
 }
