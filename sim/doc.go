@@ -56,7 +56,13 @@
 // clock. Net does not run extern populations yet (NewNet rejects them with
 // a positioned error): an SC layer's clock is not the network's step.
 //
-// Imports: ir, lang, fixed, runtime (the RNG streams).
+// NetOptions.Engine runs the same Step on runtime's network runner
+// instead (netrt.go): generated kernels (runtime/kernels, picked by the
+// Func's fingerprint) over a worker pool, bit-exact with the interpreter;
+// the default runs it when every neuron population has a kernel.
+//
+// Imports: ir, lang, fixed, runtime (the RNG streams, the network runner),
+// runtime/kernels.
 //
 // Invariants: Step never allocates (Net.Step too, once NetOptions.Steps has
 // sized the record buffers); identical inputs give identical traces; Fixed
