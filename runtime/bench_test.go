@@ -1,8 +1,10 @@
 package rt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -54,8 +56,12 @@ func onPath(b *testing.B, p simdPath, f func(b *testing.B)) {
 	f(b)
 }
 
+// printFeatures prints the dispatched paths and CPU features once per run
+// (b.Log of a benchmark with sub-benchmarks is not shown).
+var printFeatures = sync.OnceFunc(func() { fmt.Println("rt features:", Features()) })
+
 func BenchmarkAndPopcount(b *testing.B) {
-	b.Log(Features())
+	printFeatures()
 	// A batch of 4096 pairs of 1024-bit streams (1 MiB, in L2/L3), one pair
 	// of 1K-word streams (L1) and one of 1M-word streams (16 MiB, memory).
 	r := rand.New(rand.NewPCG(1, 1))
@@ -102,6 +108,7 @@ func BenchmarkAndPopcount(b *testing.B) {
 // BenchmarkDenseCounts is the rate-domain 784×128 SC layer over 1024-bit
 // streams: 100 M AND+popcount operand bits per call.
 func BenchmarkDenseCounts(b *testing.B) {
+	printFeatures()
 	const nIn, nOut, words = 784, 128, 16
 	r := rand.New(rand.NewPCG(2, 2))
 	x, w := randWords(r, nIn*words), randWords(r, nOut*nIn*words)
@@ -211,6 +218,7 @@ func BenchmarkDenseLayer(b *testing.B) {
 // BenchmarkLIFPop steps a 1M-neuron Q8.8 LIF population (DESIGN §8 target
 // ≥ 2e9 neuron-updates/s).
 func BenchmarkLIFPop(b *testing.B) {
+	printFeatures()
 	const n = 1 << 20
 	r := rand.New(rand.NewPCG(4, 4))
 	p := DefaultLIFParams()

@@ -103,10 +103,11 @@ func andPopcountAVX2(a, b []uint64) int {
 }
 
 // andPopcountBatchAVX2 is AndPopcountBatch on 256-bit vectors for words a
-// multiple of 8: byte counts of each pair add up (at most 8·words/4 per
-// byte, so words ≤ 124 per fold) and one VPSADBW folds them.
+// multiple of 8: the byte counts of a pair add up in two vectors (at most
+// 2·words per byte, so words ≤ 127) and one VPSADBW folds them. Longer
+// streams take andPopcountAVX2.
 func andPopcountBatchAVX2(dst []int32, a, b []uint64, words int) {
-	if words > 124 {
+	if words > 127 {
 		for p := range dst {
 			dst[p] = int32(andPopcountAVX2(a[p*words:(p+1)*words], b[p*words:(p+1)*words]))
 		}
