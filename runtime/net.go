@@ -381,7 +381,7 @@ func (s *Net) Reset() {
 // parallel population, over the index space.
 type parRun struct{ s *Net }
 
-func (r parRun) Range(lo, hi int) {
+func (r *parRun) Range(lo, hi int) {
 	for _, np := range r.s.par {
 		a, b := max(lo, np.base), min(hi, np.base+np.Size)
 		if a < b {
@@ -410,7 +410,7 @@ func (s *Net) Step() error {
 	}
 	// 1-2. Gather and update.
 	if s.span > 0 {
-		s.pool.Run(s.run, s.span, 64)
+		s.pool.Run(&s.run, s.span, 64)
 	}
 	var err error
 	for _, np := range s.pops {

@@ -31,6 +31,7 @@ type netEngine struct {
 	r      *rt.Net
 	kpops  []kernels.Pop   // per population: its kernel, or nil
 	kspecs []*kernels.Spec // per population: its kernel's spec, or nil
+	kstate [][]any         // per population: its kernel's state columns (boxed once: no allocation per read)
 	detail string
 }
 
@@ -95,7 +96,7 @@ func (s *Net) useEngine(opt NetOptions) error {
 			return fmt.Errorf("sim: unknown ISA %q (want portable, avx2 or avx512)", opt.ISA)
 		}
 	}
-	e := &netEngine{kpops: make([]kernels.Pop, len(s.pops)), kspecs: make([]*kernels.Spec, len(s.pops))}
+	e := &netEngine{kpops: make([]kernels.Pop, len(s.pops)), kspecs: make([]*kernels.Spec, len(s.pops)), kstate: make([][]any, len(s.pops))}
 	spec := &rt.NetSpec{RingSize: s.RingSize}
 	var desc []string
 	span := 0
@@ -123,6 +124,9 @@ func (s *Net) useEngine(opt NetOptions) error {
 			}
 			if kp != nil {
 				e.kpops[i], e.kspecs[i] = kp, ks
+				for k := range np.fn.States {
+					e.kstate[i] = append(e.kstate[i], kp.State(k))
+				}
 				init := np.initW
 				f := np.fn
 				ps.Pop = kp
@@ -320,9 +324,9 @@ func (s *Net) stepRT() error {
 	for _, r := range s.records {
 		if rec := r.Rec; rec.Kind == ir.RecordState && t%rec.Every == 0 {
 			k := s.popIdx[rec.Pop]
-			if kp := s.eng.kpops[k]; kp != nil {
+			if cols := s.eng.kstate[k]; cols != nil {
 				for _, v := range rec.Vars {
-					readCol(s.pops[k].bf.State[v][rec.Lo:rec.Hi], kp.State(v), rec.Lo)
+					readCol(s.pops[k].bf.State[v][rec.Lo:rec.Hi], cols[v], rec.Lo)
 				}
 			}
 		}
@@ -334,9 +338,8 @@ func (s *Net) stepRT() error {
 // syncState copies state st of population p from its kernel into the
 // BatchFixed columns StateWords returns.
 func (s *Net) syncState(p, st int) {
-	if s.eng != nil && s.eng.kpops[p] != nil {
-		col := s.pops[p].bf.State[st]
-		readCol(col, s.eng.kpops[p].State(st), 0)
+	if s.eng != nil && s.eng.kstate[p] != nil {
+		readCol(s.pops[p].bf.State[st], s.eng.kstate[p][st], 0)
 	}
 }
 
