@@ -395,7 +395,7 @@ func (c *cWriter) cast(x string, from, to fixed.Format, m fixed.Round, o fixed.O
 		if m == fixed.Floor {
 			q = fmt.Sprintf("(%s < 0 ? INT64_C(-1) : INT64_C(0))", x)
 		} else {
-			q = "INT64_C(0)" // |x| ≤ 2^63 ≤ half: every mode rounds to 0
+			q = fmt.Sprintf("(%s & INT64_C(0))", x) // |x| ≤ 2^63 ≤ half: every mode rounds to 0
 		}
 	case s > 0:
 		if m == fixed.Floor {

@@ -431,7 +431,11 @@ func natRandomFunc(seed uint64) *ir.Func {
 		af, cf := a.Type.Fmt, c.Type.Fmt
 		switch rng.IntN(10) {
 		case 0, 1:
-			v := val(ir.OpCast, ir.Fix(randFmt(64, clamp(af.Frac+rng.IntN(161)-80))), a)
+			d := rng.IntN(161) - 80
+			if rng.IntN(3) == 0 { // a shift of 60 to 80 bits
+				d = (60 + rng.IntN(21)) * (1 - 2*rng.IntN(2))
+			}
+			v := val(ir.OpCast, ir.Fix(randFmt(64, clamp(af.Frac+d))), a)
 			v.Round = fixed.Round(rng.IntN(4))
 			v.Overflow = fixed.Overflow(rng.IntN(2))
 			pool = append(pool, v)
@@ -482,6 +486,12 @@ func natRandomFunc(seed uint64) *ir.Func {
 			v.Table = t
 			pool = append(pool, v)
 		}
+	}
+	for m := range fixed.Round(4) { // right shifts of 64 bits and more
+		a := pool[rng.IntN(3)]
+		v := val(ir.OpCast, ir.Fix(randFmt(64, a.Type.Fmt.Frac-64-rng.IntN(8))), a)
+		v.Round, v.Overflow = m, fixed.Overflow(rng.IntN(2))
+		pool = append(pool, v)
 	}
 	one, zero := val(ir.OpConst, ir.Fix(fixed.UQ(1, 0))), val(ir.OpConst, ir.Fix(fixed.UQ(1, 0)))
 	one.AuxInt = 1
