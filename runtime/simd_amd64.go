@@ -151,18 +151,20 @@ func (q *LIFPop) lifBlockSIMD(lo int) uint64 {
 }
 
 // lifBlock512 steps the 64 neurons [lo, lo+64) in four groups of 16 int32
-// lanes and returns their spike bits. It computes exactly what block does:
-// the products fit int32, and the final sum is wrapped to 16 bits (by a
-// shift pair) before the threshold compare.
+// lanes and returns their spike bits. It computes exactly what block does,
+// with the arithmetic of lifBlockAVX2: VPMADDWD products (exact in int32),
+// the sum wrapped to 16 bits by a shift pair before the threshold compare,
+// and the counter update max(c, 1) − 1 | (fire ? rp : 0).
 func (q *LIFPop) lifBlock512(lo int) uint64 {
 	rest := archsimd.BroadcastInt32x16(int32(q.VRest))
 	reset := archsimd.BroadcastInt32x16(int32(q.VReset))
 	th := archsimd.BroadcastInt32x16(int32(q.VThreshold))
-	rp := archsimd.BroadcastInt32x16(int32(q.Refractory))
-	leak := archsimd.BroadcastInt32x16(int32(q.Leak))
-	gain := archsimd.BroadcastInt32x16(int32(q.Gain))
-	one := archsimd.BroadcastInt32x16(1)
-	var zero archsimd.Int32x16
+	rp := archsimd.BroadcastUint32x16(q.Refractory)
+	restLeak := archsimd.BroadcastInt32x16(int32(q.VRest) * int32(q.Leak))
+	leak := archsimd.BroadcastInt32x16(int32(uint16(q.Leak))).AsInt16x32()
+	gain := archsimd.BroadcastInt32x16(int32(uint16(q.Gain))).AsInt16x32()
+	one := archsimd.BroadcastUint32x16(1)
+	var zero archsimd.Uint32x16
 	// Array pointers held in locals: no bounds checks, and no reloads of
 	// q's slices after each store.
 	vs, ins := (*[64]int16)(q.V[lo:lo+64]), (*[64]int16)(q.in[lo:lo+64])
@@ -176,18 +178,19 @@ func (q *LIFPop) lifBlock512(lo int) uint64 {
 		i := 16 * g
 		v := archsimd.LoadInt16x16((*[16]int16)(vs[i : i+16])).ExtendToInt32()
 		in := archsimd.LoadInt16x16((*[16]int16)(ins[i : i+16])).ExtendToInt32()
-		c := archsimd.LoadUint32x16((*[16]uint32)(cs[i : i+16])).AsInt32x16()
-		next := v.Add(rest.Sub(v).Mul(leak).ShiftAllRight(8)).Add(in.Mul(gain).ShiftAllRight(8))
+		c := archsimd.LoadUint32x16((*[16]uint32)(cs[i : i+16]))
+		dLeak := restLeak.Sub(v.AsInt16x32().DotProductPairs(leak)).ShiftAllRight(8)
+		next := v.Add(dLeak).Add(in.AsInt16x32().DotProductPairs(gain).ShiftAllRight(8))
 		if ns != nil {
 			next = next.Add(archsimd.LoadInt16x16((*[16]int16)(ns[i : i+16])).ExtendToInt32())
 		}
 		next = next.ShiftAllLeft(16).ShiftAllRight(16)
-		refr := c.NotEqual(zero)
-		fire := next.GreaterEqual(th).And(c.Equal(zero))
-		nv := rest.Merge(reset.Merge(next, fire), refr)
-		nc := c.Sub(one).Merge(rp.Merge(zero, fire), refr)
+		idle := c.Equal(zero)
+		fire := next.GreaterEqual(th).And(idle)
+		nv := reset.Merge(next, fire).Merge(rest, idle)
+		nc := c.Max(one).Sub(one).Or(rp.Masked(fire))
 		nv.TruncateToInt16().Store((*[16]int16)(vs[i : i+16]))
-		nc.AsUint32x16().Store((*[16]uint32)(cs[i : i+16]))
+		nc.Store((*[16]uint32)(cs[i : i+16]))
 		spikes |= uint64(fire.ToBits()) << (16 * g)
 	}
 	archsimd.ClearAVXUpperBits()
