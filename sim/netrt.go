@@ -106,6 +106,7 @@ func (s *Net) useEngine(opt NetOptions) error {
 		case np.layer != nil:
 			a := &layerPop{l: np.layer, n: np.p.Size, spk: make([]uint64, rt.Words(np.p.Size))}
 			ps.Pop, ps.Serial, ps.Reset = a, true, a.reset
+			desc = append(desc, np.p.Name+" SC layer")
 		case np.fn != nil:
 			for p := range np.fn.Inputs {
 				var ring [][]int64

@@ -241,3 +241,54 @@ func TestNetRuntimeBenchmarks(t *testing.T) {
 		})
 	}
 }
+
+// TestNetRuntimeAdapters: populations without a kernel run inside the
+// runner identically with the interpreter: an SC layer (extern
+// population) projecting on a counter model, and a model whose assertion
+// fails (the step errors are the interpreter's, word for word).
+func TestNetRuntimeAdapters(t *testing.T) {
+	src := []byte(`model Count {
+    format q20.4
+    input J in [0, 8]
+    state n = 0 in [0, 100000]
+    n' = n + J
+    assert n < 40
+}
+network N {
+    layer L = sc_dense(inputs = 3, neurons = 2, length = 300) {
+        x = [200, 90, 160]
+        w = [[255, 128, 64], [100, 250, 30]]
+        y = [0, 1]
+        leak = 0.078125
+        gain = 1
+    }
+    pop c = Count[2]
+    proj p = L -> c.J one_to_one { w = 1; delay 2 steps }
+    record c n every 1 steps
+}
+`)
+	_, fix, _ := compileModule(t, "layer.snn", src, false)
+	n := fix.Nets[0]
+	nets := newEngines(t, fix, n, 400, sim.NetOptions{}, sim.NetOptions{Engine: sim.EngineRuntime, Workers: 2})
+	if nets[1].Engine() != sim.EngineInterp {
+		t.Errorf("auto ran %s on a net with an SC layer", nets[1].Engine())
+	}
+	t.Log(nets[2].EngineDetail())
+	errs := 0
+	for range 400 {
+		e0, e1 := nets[0].Step(), nets[2].Step()
+		if fmt.Sprint(e0) != fmt.Sprint(e1) {
+			t.Fatalf("step %d: error %v, interpreter %v", nets[0].T(), e1, e0)
+		}
+		if e0 != nil {
+			errs++
+		}
+		if !slices.Equal(nets[0].Spikes(0), nets[2].Spikes(0)) || !slices.Equal(nets[0].StateWords(1, 0), nets[2].StateWords(1, 0)) {
+			t.Fatalf("step %d differs", nets[0].T())
+		}
+	}
+	if errs == 0 || nets[0].Count(0) == 0 {
+		t.Fatalf("%d failing steps, %d layer spikes: the test proves little", errs, nets[0].Count(0))
+	}
+	t.Logf("%d steps failed the assertion in both", errs)
+}
