@@ -108,10 +108,19 @@ func natLibrary(t testing.TB) []*natCase {
 	return cases
 }
 
-// natTool skips the test when a tool is missing (fails it under CI,
-// where .ci/run installs gcc and llvm-14).
+// natTool skips the test when a tool is missing, or fails it under CI
+// (tool.Need), where .ci/run installs gcc and llvm-14 (opt-14, llc-14).
 func natTool(t testing.TB, tools ...string) {
 	t.Helper()
+	for _, name := range tools {
+		if _, err := exec.LookPath(name); err != nil && strings.HasSuffix(name, "-14") {
+			msg := fmt.Sprintf("%s not found on PATH; install it with: apt-get install -y llvm-14", name)
+			if os.Getenv("CI") != "" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
 	tool.Need(t, tools...)
 }
 
