@@ -10,13 +10,13 @@ import (
 	"scc/sim"
 )
 
-// TestSimEngine: `scc sim` on the CUBA and STDP examples with --engine
+// TestSimEngine: `scc sim` on the network examples with --engine
 // interp, runtime and auto (and two workers) writes identical CSVs
 // (spikes, records, final weights) and the same population table; the
 // summary line names the engine, auto picks the runtime exactly when
 // every population has a generated kernel.
 func TestSimEngine(t *testing.T) {
-	for _, ex := range []string{"cuba.snn", "stdp.snn"} {
+	for _, ex := range []string{"cuba.snn", "stdp.snn", "brunel.snn", "classifier.snn", "synfire.snn", "coba.snn"} {
 		t.Run(ex, func(t *testing.T) {
 			path := filepath.Join("..", "..", "examples", ex)
 			u, err := compileFile(path, compileOpts{Dir: filepath.Dir(path)}, io.Discard)
@@ -34,7 +34,7 @@ func TestSimEngine(t *testing.T) {
 			var wantTable string
 			for _, args := range [][]string{{"--engine", "interp"}, {"--engine", "runtime"}, {"--engine", "runtime", "--workers", "2"}, nil} {
 				dir := t.TempDir()
-				code, out, errs := scc(t, append([]string{"sim", path, "--steps", "600", "--csv", dir}, args...)...)
+				code, out, errs := scc(t, append([]string{"sim", path, "--steps", "300", "--csv", dir}, args...)...)
 				if code != 0 {
 					t.Fatalf("%v: exit %d\n%s%s", args, code, out, errs)
 				}
