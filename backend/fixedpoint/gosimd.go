@@ -260,10 +260,15 @@ type vgen struct {
 	ncons  int
 	tmp    int
 	cols   map[string][]string // column → per-vector names, loaded once
+	// neg marks bool values whose emitted mask holds the negation (a ne
+	// is an eq, a not is free): pos materialises the value itself.
+	neg map[int]bool
+	// spikeMasks are the spike op's masks, one per vector.
+	spikeMasks []string
 }
 
 func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (string, error) {
-	g := &vgen{f: f, iv: iv, isa: isa, L: L, consts: map[string]string{}, cols: map[string][]string{}}
+	g := &vgen{f: f, iv: iv, isa: isa, L: L, consts: map[string]string{}, cols: map[string][]string{}, neg: map[int]bool{}}
 	bits := 256
 	if isa == "AVX512" {
 		bits = 512
@@ -278,6 +283,15 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 		for _, v := range b.Values {
 			if v.Type.Kind == ir.KFixed && !typeIval(v.Type).within(lane) {
 				return "", errLane
+			}
+		}
+	}
+	// An unsigned column as wide as its lane would need zero-extending
+	// loads: no library model has one.
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if (v.Op == ir.OpState || v.Op == ir.OpInput || v.Op == ir.OpCoef) && v.Type.Kind == ir.KFixed && !v.Type.Fmt.Signed && v.Type.Fmt.Width() == laneBits(v.Type) {
+				return "", errNoVec
 			}
 		}
 	}
@@ -314,7 +328,7 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 			if k > 0 {
 				sh = fmt.Sprintf("(g + %d)", k*g.N)
 			}
-			fmt.Fprintf(&w, "\t\t\tspk |= uint64(%s.ToBits()) << %s\n", g.name(spike.Args[0], k), sh)
+			fmt.Fprintf(&w, "\t\t\tspk |= uint64(%s.ToBits()) << %s\n", g.spikeMasks[k], sh)
 		}
 	}
 	w.WriteString("\t\t}\n")
@@ -416,9 +430,21 @@ func (g *vgen) tmpOf(expr string) string {
 
 func (g *vgen) toInt(m string) string { return m + ".To" + g.vt + "()" }
 
+// pos returns vector k of bool v as a mask holding v (not its negation).
+func (g *vgen) pos(v *ir.Value, k int) string {
+	n := g.name(v, k)
+	if !g.neg[v.ID] {
+		return n
+	}
+	return g.tmpOf(fmt.Sprintf("%s.Equal(%s)", g.toInt(n), g.zero()))
+}
+
 func (g *vgen) shl(x string, s int) string {
 	if s == 0 {
 		return x
+	}
+	if g.isa == "AVX512" {
+		return fmt.Sprintf("%s.ShiftLeft(%s)", x, g.konst(int64(s)))
 	}
 	return fmt.Sprintf("%s.ShiftAllLeft(%d)", x, s)
 }
@@ -449,6 +475,12 @@ func (g *vgen) sra(x string, s int) string {
 		cnt := g.hoisted(fmt.Sprintf("archsimd.BroadcastUint64x4(%d)", s))
 		m := g.konst(int64(1) << uint(63-s))
 		return fmt.Sprintf("%s.AsUint64x4().ShiftRight(%s).AsInt64x4().Xor(%s).Sub(%s)", x, cnt, m, m)
+	}
+	if g.isa == "AVX512" {
+		// A shift by a count vector (VPSRAVD/Q): Go 1.26 fuses an
+		// immediate shift feeding a Merge into a masked shift the
+		// assembler rejects.
+		return fmt.Sprintf("%s.ShiftRight(%s)", x, g.konst(int64(s)))
 	}
 	return fmt.Sprintf("%s.ShiftAllRight(%d)", x, s)
 }
@@ -525,8 +557,10 @@ func (g *vgen) value(v *ir.Value) error {
 			continue // hoisted where it is used (name)
 		case ir.OpState:
 			e = g.load(fmt.Sprintf("S%d", v.AuxInt), g.f.States[v.AuxInt].Type, k)
+			g.neg[v.ID] = v.Type.Kind == ir.KBool
 		case ir.OpInput:
 			e = g.load(fmt.Sprintf("I%d", v.AuxInt), g.f.Inputs[v.AuxInt].Type, k)
+			g.neg[v.ID] = v.Type.Kind == ir.KBool
 		case ir.OpCoef:
 			idx := -1
 			for i, c := range coefs(g.f) {
@@ -535,6 +569,7 @@ func (g *vgen) value(v *ir.Value) error {
 				}
 			}
 			e = g.load(fmt.Sprintf("C%d", idx), v.Type, k)
+			g.neg[v.ID] = v.Type.Kind == ir.KBool
 		case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpNeg:
 			var r string
 			switch v.Op {
@@ -556,35 +591,52 @@ func (g *vgen) value(v *ir.Value) error {
 			}
 			e = g.wrap(g.tmpOf(r), g.iv.exact[v.ID], v.Type)
 		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
-			var x, y string
+			var x, y func() string
 			t0, t1 := v.Args[0].Type, v.Args[1].Type
 			switch {
 			case t0.Kind == ir.KBool && t1.Kind == ir.KBool:
-				x = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(a(0))))
-				y = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(a(1))))
+				x0 := g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(g.pos(v.Args[0], k))))
+				y0 := g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(g.pos(v.Args[1], k))))
+				x = func() string { return x0 }
+				y = func() string { return y0 }
 			case t0.Kind == ir.KFixed && t1.Kind == ir.KFixed:
 				m := max(t0.Fmt.Frac, t1.Fmt.Frac)
 				s0, s1 := m-t0.Fmt.Frac, m-t1.Fmt.Frac
 				if s0 >= g.L || s1 >= g.L || !g.iv.val[v.Args[0].ID].shl(s0).within(lane) || !g.iv.val[v.Args[1].ID].shl(s1).within(lane) {
 					return errLane
 				}
-				x, y = g.aligned(v.Args[0], k, s0), g.aligned(v.Args[1], k, s1)
+				x = func() string { return g.aligned(v.Args[0], k, s0) }
+				y = func() string { return g.aligned(v.Args[1], k, s1) }
 			default:
 				return errNoVec
 			}
-			m := map[ir.Op]string{ir.OpLt: "Less", ir.OpLe: "LessEqual", ir.OpGt: "Greater", ir.OpGe: "GreaterEqual", ir.OpEq: "Equal", ir.OpNe: "NotEqual"}[v.Op]
-			e = fmt.Sprintf("%s.%s(%s)", x, m, y)
-		case ir.OpAnd:
-			e = fmt.Sprintf("%s.And(%s)", a(0), a(1))
-		case ir.OpOr:
-			e = fmt.Sprintf("%s.Or(%s)", a(0), a(1))
+			e = g.compare(v, k, x, y)
+		case ir.OpAnd, ir.OpOr:
+			n0, n1 := g.neg[v.Args[0].ID], g.neg[v.Args[1].ID]
+			op := map[ir.Op]string{ir.OpAnd: "And", ir.OpOr: "Or"}[v.Op]
+			switch {
+			case n0 && n1: // De Morgan: ¬a ∧ ¬b = ¬(a ∨ b)
+				op = map[ir.Op]string{ir.OpAnd: "Or", ir.OpOr: "And"}[v.Op]
+				g.neg[v.ID] = true
+				e = fmt.Sprintf("%s.%s(%s)", a(0), op, a(1))
+			default:
+				e = fmt.Sprintf("%s.%s(%s)", g.pos(v.Args[0], k), op, g.pos(v.Args[1], k))
+			}
 		case ir.OpNot:
-			e = fmt.Sprintf("%s.Equal(%s)", g.toInt(a(0)), g.zero())
+			g.neg[v.ID] = !g.neg[v.Args[0].ID]
+			e = a(0)
 		case ir.OpSelect:
-			if v.Type.Kind == ir.KBool {
-				e = fmt.Sprintf("%s.Merge(%s, %s).ToMask()", g.toInt(a(1)), g.toInt(a(2)), a(0))
-			} else {
-				e = fmt.Sprintf("%s.Merge(%s, %s)", a(1), a(2), a(0))
+			c, x, y := a(0), v.Args[1], v.Args[2]
+			if g.neg[v.Args[0].ID] {
+				x, y = y, x
+			}
+			switch {
+			case v.Type.Kind == ir.KBool:
+				e = fmt.Sprintf("%s.Merge(%s, %s).ToMask()", g.toInt(g.pos(x, k)), g.toInt(g.pos(y, k)), c)
+			case y.Op == ir.OpConst && y.AuxInt == 0:
+				e = fmt.Sprintf("%s.Masked(%s)", g.name(x, k), c) // c ? x : 0
+			default:
+				e = fmt.Sprintf("%s.Merge(%s, %s)", g.name(x, k), g.name(y, k), c)
 			}
 		case ir.OpCast:
 			r, err := g.cast(v, k)
@@ -596,11 +648,12 @@ func (g *vgen) value(v *ir.Value) error {
 			st := g.f.States[v.AuxInt]
 			x := a(0)
 			if st.Type.Kind == ir.KBool {
-				x = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(x)))
+				x = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), g.toInt(g.pos(v.Args[0], k))))
 			}
 			g.storeVec(fmt.Sprintf("S%d", v.AuxInt), st.Type, k, x)
 			continue
 		case ir.OpSpike:
+			g.spikeMasks = append(g.spikeMasks, g.pos(v.Args[0], k))
 			continue
 		default:
 			return errNoVec
@@ -608,6 +661,57 @@ func (g *vgen) value(v *ir.Value) error {
 		g.emit(out, e)
 	}
 	return nil
+}
+
+// compare returns the mask of compare v on the aligned operands x, y
+// (vector k): one VPCMPGT or VPCMPEQ where it can (a ge or le with a
+// constant side moves the constant by one; a ne is an eq, marked negated).
+func (g *vgen) compare(v *ir.Value, k int, x, y func() string) string {
+	lane := laneIval(g.L)
+	cst := func(i int) (int64, bool) {
+		a := v.Args[i]
+		if a.Op != ir.OpConst || a.Type.Kind != ir.KFixed {
+			return 0, false
+		}
+		m := max(v.Args[0].Type.Fmt.Frac, v.Args[1].Type.Fmt.Frac)
+		c := new(big.Int).Lsh(bi(a.AuxInt), uint(m-a.Type.Fmt.Frac))
+		lo, hi := new(big.Int).Add(lane.lo, bi(1)), new(big.Int).Sub(lane.hi, bi(1))
+		if c.Cmp(lo) < 0 || c.Cmp(hi) > 0 {
+			return 0, false
+		}
+		return c.Int64(), true
+	}
+	c0, ok0 := cst(0)
+	c1, ok1 := cst(1)
+	if v.Args[0].Type.Kind == ir.KBool {
+		ok0, ok1 = false, false
+	}
+	switch v.Op {
+	case ir.OpGt:
+		return fmt.Sprintf("%s.Greater(%s)", x(), y())
+	case ir.OpLt:
+		return fmt.Sprintf("%s.Greater(%s)", y(), x())
+	case ir.OpGe: // x ≥ y
+		switch {
+		case ok1:
+			return fmt.Sprintf("%s.Greater(%s)", x(), g.konst(c1-1))
+		case ok0:
+			return fmt.Sprintf("%s.Greater(%s)", g.konst(c0+1), y())
+		}
+		return fmt.Sprintf("%s.GreaterEqual(%s)", x(), y())
+	case ir.OpLe: // x ≤ y
+		switch {
+		case ok1:
+			return fmt.Sprintf("%s.Greater(%s)", g.konst(c1+1), x())
+		case ok0:
+			return fmt.Sprintf("%s.Greater(%s)", y(), g.konst(c0-1))
+		}
+		return fmt.Sprintf("%s.LessEqual(%s)", x(), y())
+	case ir.OpEq:
+		return fmt.Sprintf("%s.Equal(%s)", x(), y())
+	}
+	g.neg[v.ID] = true
+	return fmt.Sprintf("%s.Equal(%s)", x(), y())
 }
 
 func (g *vgen) cast(v *ir.Value, k int) (string, error) {
@@ -672,7 +776,7 @@ func (g *vgen) load(col string, t ir.Type, k int) string {
 	}
 	e := vs[k]
 	if t.Kind == ir.KBool {
-		return fmt.Sprintf("%s.NotEqual(%s)", e, g.zero())
+		return fmt.Sprintf("%s.Equal(%s)", e, g.zero()) // negated: the caller marks it
 	}
 	return e
 }

@@ -72,8 +72,142 @@ func simdKernels(t *testing.T) []simdKernel {
 			out = append(out, simdKernel{file, variant, "T" + name + variant, f})
 		}
 	}
+	m, err := ir.Parse(simdSynthetic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Funcs {
+		if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, simdKernel{"synthetic", "default", "T" + f.Name, f})
+	}
 	return out
 }
+
+// simdSynthetic holds two Funcs that take what the library models do not:
+// every rounding mode, saturating left shifts, unsigned wraps, compares
+// with constants on either side and between fractions, negated masks (ne,
+// not) in and, or and select, in int32 lanes (Synth32) and int64 lanes
+// (Synth64, with a multiply of operands beyond int32).
+const simdSynthetic = `module "synthetic.snn" fixed
+
+func Synth32 {
+  dt 1
+  format q8.8
+  round floor
+  overflow sat
+  state "a" : q8.8 = 0 raw 0
+  state "b" : q4.12 = 0 raw 0
+  input "x" : q8.8
+  input "y" : q2.14
+b0:
+  v0 = state "a" : q8.8
+  v1 = state "b" : q4.12
+  v3 = input "x" : q8.8
+  v4 = input "y" : q2.14
+  v46 = const 0 : q2.14
+  v5 = lt v4, v46 : bool
+  v6 = cast v4 half_up wrap : q2.8
+  v7 = cast v4 half_even sat : q2.8
+  v8 = cast v4 zero sat : q2.8
+  v9 = add v6, v7 : q3.8
+  v10 = add v9, v8 : q4.8
+  v11 = cast v3 floor sat : q4.12
+  v12 = sub v1, v11 : q5.12
+  v13 = mul v10, v4 : q6.22
+  v14 = cast v13 half_even wrap : q4.12
+  v15 = neg v0 : q9.8
+  v16 = cast v15 zero sat : q8.8
+  v17 = lt v3, v0 : bool
+  v19 = const 100 : q8.8
+  v18 = ge v16, v19 : bool
+  v20 = le v19, v3 : bool
+  v21 = ne v14, v1 : bool
+  v22 = eq v3, v19 : bool
+  v23 = and v17, v21 : bool
+  v2 = gt v0, v1 : bool
+  v24 = not v2 : bool
+  v25 = or v24, v5 : bool
+  v28 = and v21, v5 : bool
+  v29 = select v25, v18, v20 : bool
+  v30 = or v29, v22 : bool
+  v31 = select v23, v16, v0 : q8.8
+  v32 = select v28, v14, v1 : q4.12
+  v33 = gt v31, v3 : bool
+  v34 = or v30, v33 : bool
+  v35 = cast v3 floor wrap : uq4.8
+  v36 = cast v35 floor sat : q8.8
+  v37 = add v36, v31 : q9.8
+  v38 = cast v37 half_up sat : q8.8
+  v39 = cast v12 zero wrap : q4.12
+  v40 = gt v39, v1 : bool
+  v41 = select v40, v39, v32 : q4.12
+  v42 = next "a", v38
+  v43 = next "b", v41
+  v45 = spike v34
+}
+
+func Synth64 {
+  dt 1
+  format q8.8
+  round floor
+  overflow sat
+  state "a" : q8.8 = 0 raw 0
+  state "b" : q4.12 = 0 raw 0
+  input "x" : q8.8
+  input "y" : q2.14
+b0:
+  v0 = state "a" : q8.8
+  v1 = state "b" : q4.12
+  v3 = input "x" : q8.8
+  v4 = input "y" : q2.14
+  v46 = const 0 : q2.14
+  v5 = lt v4, v46 : bool
+  v6 = cast v4 half_up wrap : q2.8
+  v7 = cast v4 half_even sat : q2.8
+  v8 = cast v4 zero sat : q2.8
+  v9 = add v6, v7 : q3.8
+  v10 = add v9, v8 : q4.8
+  v11 = cast v3 floor sat : q4.12
+  v12 = sub v1, v11 : q5.12
+  v13 = mul v12, v4 : q7.26
+  v14 = cast v13 half_even wrap : q4.12
+  v47 = const 77 : q1.7
+  v48 = mul v13, v47 : q8.33
+  v49 = cast v48 floor wrap : q4.12
+  v15 = neg v0 : q9.8
+  v16 = cast v15 zero sat : q8.8
+  v17 = lt v3, v0 : bool
+  v19 = const 100 : q8.8
+  v18 = ge v16, v19 : bool
+  v20 = le v19, v3 : bool
+  v21 = ne v14, v1 : bool
+  v22 = eq v3, v19 : bool
+  v23 = and v17, v21 : bool
+  v2 = gt v0, v1 : bool
+  v24 = not v2 : bool
+  v25 = or v24, v5 : bool
+  v28 = and v21, v5 : bool
+  v29 = select v25, v18, v20 : bool
+  v30 = or v29, v22 : bool
+  v31 = select v23, v16, v0 : q8.8
+  v32 = select v28, v14, v1 : q4.12
+  v33 = gt v31, v3 : bool
+  v34 = or v30, v33 : bool
+  v35 = cast v3 floor wrap : uq4.8
+  v36 = cast v35 floor sat : q8.8
+  v37 = add v36, v31 : q9.8
+  v38 = cast v37 half_up sat : q8.8
+  v39 = cast v12 zero wrap : q4.12
+  v40 = gt v39, v1 : bool
+  v41 = select v40, v39, v32 : q4.12
+  v42 = next "a", v38
+  v51 = select v5, v49, v41 : q4.12
+  v43 = next "b", v51
+  v45 = spike v34
+}
+`
 
 // TestGoSIMDCoverage: the required models get vector paths, in both
 // variants, and the output is a simd-only file filling the vec table.
@@ -96,7 +230,7 @@ func TestGoSIMDCoverage(t *testing.T) {
 		}
 		got[k.File+" "+k.Variant] = true
 	}
-	for _, f := range simdRequired {
+	for _, f := range append(simdRequired, "synthetic") {
 		if !got[f+" default"] {
 			t.Errorf("%s: no vector path", f)
 		}
@@ -273,7 +407,7 @@ func TestGoSIMDEquivalence(t *testing.T) {
 			t.Errorf("%s %s: no ISA ran", k.File, k.Variant)
 		}
 		for isa, got := range res[c.Type] {
-			simdCompare(t, fmt.Sprintf("%s %s %s", k.File, k.Variant, isa), k.F, got, want)
+			simdCompare(t, fmt.Sprintf("%s %s (%s) %s", k.File, k.Variant, k.F.Name, isa), k.F, got, want)
 		}
 	}
 }
