@@ -16,7 +16,7 @@ import (
 // summary line names the engine, auto picks the runtime exactly when
 // every population has a generated kernel.
 func TestSimEngine(t *testing.T) {
-	for _, ex := range []string{"cuba.snn", "stdp.snn", "brunel.snn", "classifier.snn", "synfire.snn", "coba.snn"} {
+	for _, ex := range []string{"cuba.snn", "stdp.snn", "brunel.snn", "classifier.snn", "synfire.snn"} {
 		t.Run(ex, func(t *testing.T) {
 			path := filepath.Join("..", "..", "examples", ex)
 			u, err := compileFile(path, compileOpts{Dir: filepath.Dir(path)}, io.Discard)
