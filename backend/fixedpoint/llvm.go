@@ -306,6 +306,9 @@ func (l *llWriter) cast(x value.Value, from, to fixed.Format, m fixed.Round, o f
 		}
 	case s > 0:
 		q = l.sar(x, s)
+		if m == fixed.Floor {
+			break
+		}
 		rem := l.b.NewAnd(x, i64(int64(uint64(1)<<uint(s)-1)))
 		half := i64(int64(uint64(1) << uint(s-1)))
 		var up value.Value
