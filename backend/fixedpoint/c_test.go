@@ -60,18 +60,18 @@ func natRanged(t testing.TB) []*natCase {
 	return cases
 }
 
-// TestCLibrary compiles the C of every library model (specialised, and
-// generic with per-neuron coefficient columns) with gcc -O2 and compares
-// the programs with sim.Fixed on every state word and spike of a small
-// population for natSteps steps of random input.
-func TestCLibrary(t *testing.T) {
+// TestNativeLibrary compiles the C of every library model (specialised,
+// and generic with per-neuron coefficient columns) with gcc -O2, and its
+// LLVM IR with opt-14 -O3 and llc-14, links each with the same C driver,
+// and compares the programs with sim.Fixed on every state word and spike
+// of a small population for natSteps steps of random input.
+func TestNativeLibrary(t *testing.T) {
 	natTool(t, "gcc")
+	withLLVM := natLLVM(t)
 	cases := append(natLibrary(t), natRanged(t)...)
-	for _, c := range cases {
-		natRun(t, c)
-	}
 	drivers := make(map[*natCase]string)
 	for _, c := range cases {
+		natRun(t, c)
 		drivers[c] = natDriver(t, c)
 	}
 	root := t.TempDir()
@@ -84,14 +84,26 @@ func TestCLibrary(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return natCompare(c, prog)
+		if err := natCompare(c, prog); err != nil {
+			return fmt.Errorf("C: %v", err)
+		}
+		if !withLLVM {
+			return nil
+		}
+		if prog, err = natBuildLLVM(dir, c, drivers[c]); err != nil {
+			return err
+		}
+		if err := natCompare(c, prog); err != nil {
+			return fmt.Errorf("LLVM: %v", err)
+		}
+		return nil
 	})
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("%s: %v", cases[i].name, err)
 		}
 	}
-	t.Logf("%d models × %d neurons × %d steps compared", len(cases), natNeurons, natSteps)
+	t.Logf("%d models × %d neurons × %d steps compared (LLVM too: %v)", len(cases), natNeurons, natSteps, withLLVM)
 }
 
 // natMutant returns a copy of f with the first constant that is not 0

@@ -18,13 +18,13 @@ func natBuildLLVM(dir string, c *natCase, driver string) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "model.ll"), src.Bytes(), 0o644); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver), 0o644); err != nil {
+	if err := natDriverObj(dir, driver); err != nil {
 		return "", err
 	}
 	steps := [][]string{
 		{"opt-14", "-O3", "model.ll", "-o", "model.bc"},
 		{"llc-14", "-O2", "-filetype=obj", "-relocation-model=pic", "model.bc", "-o", "model.o"},
-		{"gcc", "-std=c99", "-O2", "-Wall", "-Werror", "-o", "prog_ll", "driver.c", "model.o"},
+		{"gcc", "-o", "prog_ll", "driver.o", "model.o"},
 	}
 	for _, s := range steps {
 		if err := natExec(dir, s[0], s[1:]...); err != nil {
@@ -32,35 +32,6 @@ func natBuildLLVM(dir string, c *natCase, driver string) (string, error) {
 		}
 	}
 	return filepath.Join(dir, "prog_ll"), nil
-}
-
-// TestLLVMLibrary: as TestCLibrary, through LLVM IR.
-func TestLLVMLibrary(t *testing.T) {
-	natTool(t, "gcc", "opt-14", "llc-14")
-	cases := append(natLibrary(t), natRanged(t)...)
-	drivers := make(map[*natCase]string)
-	for _, c := range cases {
-		natRun(t, c)
-		drivers[c] = natDriver(t, c)
-	}
-	root := t.TempDir()
-	errs := natParallel(cases, func(c *natCase) error {
-		dir := filepath.Join(root, c.name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		prog, err := natBuildLLVM(dir, c, drivers[c])
-		if err != nil {
-			return err
-		}
-		return natCompare(c, prog)
-	})
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("%s: %v", cases[i].name, err)
-		}
-	}
-	t.Logf("%d models × %d neurons × %d steps compared", len(cases), natNeurons, natSteps)
 }
 
 // TestLLVMMutation: the LLVM comparison catches a mutated interpreter.

@@ -343,10 +343,39 @@ func natBuildC(dir string, c *natCase, driver string) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "model.c"), src.Bytes(), 0o644); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver), 0o644); err != nil {
+	if err := natDriverObj(dir, driver); err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "prog_c"), natExec(dir, "gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", "prog_c", "driver.c", "model.c")
+	return filepath.Join(dir, "prog_c"), natExec(dir, "gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", "prog_c", "driver.o", "model.c")
+}
+
+// natDriverObj compiles the driver into dir/driver.o once: the C and the
+// LLVM program of a case link the same object.
+func natDriverObj(dir, driver string) error {
+	if _, err := os.Stat(filepath.Join(dir, "driver.o")); err == nil {
+		return nil
+	}
+	if err := os.WriteFile(filepath.Join(dir, "driver.c"), []byte(driver), 0o644); err != nil {
+		return err
+	}
+	return natExec(dir, "gcc", "-std=c99", "-O2", "-Wall", "-Werror", "-c", "-o", "driver.o", "driver.c")
+}
+
+// natLLVM reports whether opt-14 and llc-14 are installed; under CI a
+// missing one fails the test (.ci/run installs llvm-14).
+func natLLVM(t testing.TB) bool {
+	t.Helper()
+	for _, name := range []string{"opt-14", "llc-14"} {
+		if _, err := exec.LookPath(name); err != nil {
+			msg := fmt.Sprintf("%s not found on PATH (install it with: apt-get install -y llvm-14): the LLVM half is not run", name)
+			if os.Getenv("CI") != "" {
+				t.Fatal(msg)
+			}
+			t.Log(msg)
+			return false
+		}
+	}
+	return true
 }
 
 // natCompare runs prog on case c's input and reports the first line that
