@@ -155,9 +155,24 @@ func TestPathsLIFPop(t *testing.T) {
 	})
 }
 
-// TestPathsForceable checks the test hook itself: a forced path is the
-// one Features reports, and an unavailable one is refused.
+// TestPathsForceable checks the test hook itself: the start-up dispatch
+// took the best path that setPaths accepts, a forced path is the one
+// Features reports, and an unavailable one is refused.
 func TestPathsForceable(t *testing.T) {
+	pop, lif := currentPaths()
+	for p := pop + 1; p < numPaths; p++ {
+		if restore, err := setPaths(p, lif); err == nil {
+			restore()
+			t.Errorf("dispatch chose AND+popcount path %v, but %v runs here", pop, p)
+		}
+	}
+	for p := lif + 1; p < numPaths; p++ {
+		if restore, err := setPaths(pop, p); err == nil {
+			restore()
+			t.Errorf("dispatch chose LIF path %v, but %v runs here", lif, p)
+		}
+	}
+	t.Log(Features())
 	if _, err := setPaths(numPaths, numPaths); err == nil {
 		t.Fatal("setPaths accepted a path that does not exist")
 	}
