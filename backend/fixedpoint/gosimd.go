@@ -380,7 +380,19 @@ func (g *vgen) konst(x int64) string {
 	}
 	n := fmt.Sprintf("k%d", g.ncons)
 	g.ncons++
-	fmt.Fprintf(&g.hoist, "\t%s := archsimd.Broadcast%s(%d)\n", n, g.vt, x)
+	// A load of a full-width array, not a Broadcast: Go 1.26 keeps a
+	// broadcast's 128-bit source in a spill slot and re-broadcasts it in
+	// the loop after a legacy-SSE MOVUPS reload (a stall with dirty upper
+	// halves).
+	if x == 0 {
+		fmt.Fprintf(&g.hoist, "\t%s := archsimd.%s{}\n", n, g.vt)
+	} else {
+		elems := make([]string, g.N)
+		for i := range elems {
+			elems[i] = fmt.Sprint(x)
+		}
+		fmt.Fprintf(&g.hoist, "\t%s := archsimd.Load%s(&[%d]int%d{%s})\n", n, g.vt, g.N, g.L, strings.Join(elems, ", "))
+	}
 	g.consts[key] = n
 	return n
 }
@@ -472,7 +484,7 @@ func (g *vgen) sra(x string, s int) string {
 	s = min(s, g.L-1)
 	if g.L == 64 && g.isa == "AVX2" {
 		// srl(x, s) ^ m - m with m = 2^(63-s) sign-extends the logical shift.
-		cnt := g.hoisted(fmt.Sprintf("archsimd.BroadcastUint64x4(%d)", s))
+		cnt := g.hoisted(fmt.Sprintf("archsimd.LoadUint64x4(&[4]uint64{%d, %d, %d, %d})", s, s, s, s))
 		m := g.konst(int64(1) << uint(63-s))
 		return fmt.Sprintf("%s.AsUint64x4().ShiftRight(%s).AsInt64x4().Xor(%s).Sub(%s)", x, cnt, m, m)
 	}
