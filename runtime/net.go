@@ -195,6 +195,18 @@ type netPort struct {
 	i64    []int64
 	drives []portDrive
 	sat    atomic.Bool
+	// Sparse gather (a ring and no drive): touched[slot] lists the
+	// neurons whose slot entry propagate made nonzero, unless it passed
+	// limit (dense[slot]: gather the whole slot). nz lists the input
+	// entries the last sparse gather wrote (inDense: the last gather was
+	// dense, any entry may be nonzero); sparse marks this step's gather
+	// done before the parallel part.
+	touched [][]int32
+	dense   []bool
+	limit   int
+	nz      []int32
+	inDense bool
+	sparse  bool
 }
 
 // portDrive is one drive target on a port: neurons [lo, hi), stream k0
@@ -210,6 +222,10 @@ type netDrive struct {
 	rng []uint32
 	cur int64 // current: this step's word
 }
+
+// sparseGather enables the sparse gather of ports without drives (tests
+// turn it off to compare).
+var sparseGather = true
 
 // NewNet checks spec and returns a reset runner stepping over a pool of
 // workers (< 1: 1). Close releases the pool.
@@ -227,6 +243,15 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 			}
 			for k, port := range ps.Ports {
 				q := &netPort{lo: port.Lo, hi: port.Hi, ring: port.Ring, x: port.X}
+				if q.ring != nil && q.x == nil && sparseGather {
+					q.limit = ps.Size / 8
+					q.touched = make([][]int32, s.spec.RingSize)
+					for k := range q.touched {
+						q.touched[k] = make([]int32, 0, q.limit)
+					}
+					q.dense = make([]bool, s.spec.RingSize)
+					q.nz = make([]int32, 0, q.limit)
+				}
 				if q.ring != nil && len(q.ring) != s.spec.RingSize {
 					return nil, fmt.Errorf("rt: population %s port %d: %d ring slots, want %d", ps.Name, k, len(q.ring), s.spec.RingSize)
 				}
@@ -356,6 +381,11 @@ func (s *Net) Reset() {
 			clear(q.i32)
 			clear(q.i64)
 			q.sat.Store(false)
+			for k := range q.touched {
+				q.touched[k] = q.touched[k][:0]
+			}
+			clear(q.dense)
+			q.nz, q.inDense, q.sparse = q.nz[:0], false, false
 		}
 	}
 	for _, d := range s.drives {
@@ -408,9 +438,25 @@ func (s *Net) Step() error {
 			}
 		}
 	}
-	// 1-2. Gather and update.
+	// 1-2. Gather and update: sparse ports first, the rest in the
+	// parallel part.
+	for _, np := range s.pops {
+		for _, q := range np.ports {
+			q.sparse = q.touched != nil && !q.dense[s.slot]
+			if q.sparse {
+				q.gatherSparse(s.slot)
+			}
+		}
+	}
 	if s.span > 0 {
 		s.pool.Run(&s.run, s.span, 64)
+	}
+	for _, np := range s.pops {
+		for _, q := range np.ports {
+			if !q.sparse {
+				q.denseDone(s.slot)
+			}
+		}
 	}
 	var err error
 	for _, np := range s.pops {
@@ -457,32 +503,62 @@ func (s *Net) Step() error {
 	// 4. Propagate.
 	for i := range s.spec.Projs {
 		p := &s.spec.Projs[i]
-		ring := s.pops[p.Post].ports[p.Port].ring
+		q := s.pops[p.Post].ports[p.Port]
 		list := s.pops[p.Pre].list
+		if len(list) == 0 {
+			continue
+		}
 		if p.D0 > 0 { // one delay: one slot
 			sl := s.slot + int(p.D0)
 			if sl >= s.spec.RingSize {
 				sl -= s.spec.RingSize
 			}
-			a := ring[sl]
+			a := q.ring[sl]
+			if q.touched == nil || q.dense[sl] {
+				for _, j := range list {
+					lo, hi := p.RowStart[j], p.RowStart[j+1]
+					ws := p.W[lo:hi]
+					for k, i := range p.Dst[lo:hi] {
+						a[i] += ws[k]
+					}
+				}
+				continue
+			}
+			t, dense := q.touched[sl], false
 			for _, j := range list {
 				lo, hi := p.RowStart[j], p.RowStart[j+1]
 				ws := p.W[lo:hi]
-				for q, i := range p.Dst[lo:hi] {
-					a[i] += ws[q]
+				for k, i := range p.Dst[lo:hi] {
+					if a[i] == 0 && !dense {
+						if len(t) == q.limit {
+							dense = true
+						} else {
+							t = append(t, i)
+						}
+					}
+					a[i] += ws[k]
 				}
 			}
+			q.touched[sl], q.dense[sl] = t, dense
 			continue
 		}
 		for _, j := range list {
 			lo, hi := p.RowStart[j], p.RowStart[j+1]
 			ws, ds := p.W[lo:hi], p.Delay[lo:hi]
-			for q, i := range p.Dst[lo:hi] {
-				sl := s.slot + int(ds[q])
+			for k, i := range p.Dst[lo:hi] {
+				sl := s.slot + int(ds[k])
 				if sl >= s.spec.RingSize {
 					sl -= s.spec.RingSize
 				}
-				ring[sl][i] += ws[q]
+				a := q.ring[sl]
+				if q.touched != nil && a[i] == 0 && !q.dense[sl] {
+					if len(q.touched[sl]) == q.limit {
+						q.dense[sl] = true
+					} else {
+						q.touched[sl] = append(q.touched[sl], i)
+					}
+				}
+				a[i] += ws[k]
 			}
 		}
 	}
@@ -529,6 +605,9 @@ func (np *netPop) gather(lo, hi, slot int) {
 				x[i] += int64(poissonCount(d.Table, u)) * d.WWord
 			}
 		}
+		if q.sparse {
+			continue
+		}
 		var a, x []int64
 		if q.ring != nil {
 			a = q.ring[slot][lo:hi]
@@ -551,6 +630,65 @@ func (np *netPop) gather(lo, hi, slot int) {
 			q.sat.Store(true)
 		}
 	}
+}
+
+// dense marks a dense gather of neurons [lo, hi) of a sparse-capable port
+// (called from gather's callers once per step): its slot's list is reset.
+func (q *netPort) denseDone(slot int) {
+	if q.touched != nil {
+		q.touched[slot] = q.touched[slot][:0]
+		q.dense[slot] = false
+		q.inDense = true
+	}
+}
+
+// gatherSparse is gather of a port whose slot holds few nonzero entries:
+// the input entries the last gather set are cleared, the touched ones
+// written (sat(A)) and their slot entries cleared.
+func (q *netPort) gatherSparse(slot int) {
+	a := q.ring[slot]
+	t := q.touched[slot]
+	var sat bool
+	switch {
+	case q.i16 != nil:
+		sat = sparseCol(q.i16, a, t, q)
+	case q.i32 != nil:
+		sat = sparseCol(q.i32, a, t, q)
+	case q.i8 != nil:
+		sat = sparseCol(q.i8, a, t, q)
+	default:
+		sat = sparseCol(q.i64, a, t, q)
+	}
+	for _, i := range t {
+		a[i] = 0
+	}
+	q.touched[slot] = t[:0]
+	if sat {
+		q.sat.Store(true)
+	}
+}
+
+func sparseCol[T int8 | int16 | int32 | int64](in []T, a []int64, t []int32, q *netPort) bool {
+	if q.inDense {
+		clear(in)
+		q.inDense = false
+	} else {
+		for _, i := range q.nz {
+			in[i] = 0
+		}
+	}
+	q.nz = q.nz[:0]
+	sat := false
+	for _, i := range t { // a repeated index writes the same word
+		v := a[i]
+		if v < q.lo || v > q.hi {
+			sat = true
+			v = min(max(v, q.lo), q.hi)
+		}
+		in[i] = T(v)
+	}
+	q.nz = append(q.nz, t...)
+	return sat
 }
 
 // gatherCol computes in = sat(a + x) (nil: 0), clears a and x and reports
