@@ -10,6 +10,10 @@
 //   - cycle models of every SC module of hdl/ (encoder, CORDIV, LIF, firing-
 //     rate bank, dense layer core, dense matrix layer) and fast batched
 //     equivalents of the dense layers and the LIF population.
+//   - the network runner (net.go): DESIGN §4.1's step over plain data
+//     (NetSpec: populations behind NetPop, CSR synapses, delay rings,
+//     drives, traces, rule Funcs behind EventFunc) that sim builds from an
+//     ir.Net and checks against its interpreter.
 //
 // It may import only the standard library (DESIGN §1 allows scc/fixed; the
 // SC and LIF arithmetic here is integer-exact and needs none of it). It never
