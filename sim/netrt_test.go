@@ -150,7 +150,7 @@ func TestNetRuntimeCompareCatches(t *testing.T) {
 // TestNetRuntimeEndToEnd: the e2e network (every item kind: per-neuron
 // initial values, a windowed Poisson source, STDP with delays 1..4, both
 // drive kinds, records) runs identically on the interpreter and on the
-// runtime engine with 1 and 3 workers, every step.
+// runtime engine with 1 and 3 workers, every step, also after Resets.
 func TestNetRuntimeEndToEnd(t *testing.T) {
 	model, err := os.ReadFile("../models/delta_lif.snn")
 	if err != nil {
@@ -177,6 +177,14 @@ network E2EDrive {
 					t.Fatalf("engine %q", s.Engine())
 				}
 				t.Log(s.EngineDetail())
+			}
+			compareEngines(t, nets, 3000, 1)
+			for _, s := range nets {
+				s.Reset()
+			}
+			compareEngines(t, nets, 500, 1) // Reset returns both engines to t = 0
+			for _, s := range nets {
+				s.Reset()
 			}
 			compareEngines(t, nets, 3000, 1)
 			var total int64
