@@ -265,10 +265,12 @@ type vgen struct {
 	neg map[int]bool
 	// spikeMasks are the spike op's masks, one per vector.
 	spikeMasks []string
+	colBits    map[string]int // columns used, by name: element bits
+	colOrder   []string
 }
 
 func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (string, error) {
-	g := &vgen{f: f, iv: iv, isa: isa, L: L, consts: map[string]string{}, cols: map[string][]string{}, neg: map[int]bool{}}
+	g := &vgen{f: f, iv: iv, isa: isa, L: L, consts: map[string]string{}, cols: map[string][]string{}, neg: map[int]bool{}, colBits: map[string]int{}}
 	bits := 256
 	if isa == "AVX512" {
 		bits = 512
@@ -315,23 +317,26 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 	fmt.Fprintf(&w, "// %s steps whole 64-neuron words of p from lo while they end at or\n// before hi on %s in int%d lanes, and returns where it stopped.\n", fn, isa, L)
 	fmt.Fprintf(&w, "func %s(p *%s, lo, hi int) int {\n", fn, opt.Type)
 	w.WriteString(g.hoist.String())
+	// Per word, an array pointer per column; the four groups of 16 are
+	// unrolled with constant offsets j, so no access needs a bounds check.
 	w.WriteString("\ti := lo\n\tfor ; i+64 <= hi; i += 64 {\n")
+	for _, c := range g.colOrder {
+		fmt.Fprintf(&w, "\t\tw%s := (*[64]int%d)(p.%s[i : i+64])\n", c, g.colBits[c], c)
+	}
 	if spike != nil {
 		w.WriteString("\t\tvar spk uint64\n")
 	}
-	w.WriteString("\t\tfor g := 0; g < 64; g += 16 {\n\t\t\tj := i + g\n")
-	w.WriteString(g.body.String())
-	w.WriteString(g.stores.String())
-	if spike != nil {
-		for k := 0; k < g.K; k++ {
-			sh := "g"
-			if k > 0 {
-				sh = fmt.Sprintf("(g + %d)", k*g.N)
+	for j := 0; j < 64; j += 16 {
+		fmt.Fprintf(&w, "\t\t{\n\t\t\tconst j = %d\n", j)
+		w.WriteString(g.body.String())
+		w.WriteString(g.stores.String())
+		if spike != nil {
+			for k := 0; k < g.K; k++ {
+				fmt.Fprintf(&w, "\t\t\tspk |= uint64(%s.ToBits()) << (j + %d)\n", g.spikeMasks[k], k*g.N)
 			}
-			fmt.Fprintf(&w, "\t\t\tspk |= uint64(%s.ToBits()) << %s\n", g.spikeMasks[k], sh)
 		}
+		w.WriteString("\t\t}\n")
 	}
-	w.WriteString("\t\t}\n")
 	if spike != nil {
 		w.WriteString("\t\tp.Spk[i>>6] = spk\n")
 	} else {
@@ -795,14 +800,24 @@ func (g *vgen) load(col string, t ir.Type, k int) string {
 
 func sl(col string, lo, n int) string {
 	if lo == 0 {
-		return fmt.Sprintf("p.%s[j:j+%d]", col, n)
+		return fmt.Sprintf("w%s[j:j+%d]", col, n)
 	}
-	return fmt.Sprintf("p.%s[j+%d:j+%d]", col, lo, lo+n)
+	return fmt.Sprintf("w%s[j+%d:j+%d]", col, lo, lo+n)
+}
+
+// useCol notes that the path reads or writes column col (element bits
+// cb): the word loop takes an array pointer to it.
+func (g *vgen) useCol(col string, cb int) {
+	if _, ok := g.colBits[col]; !ok {
+		g.colBits[col] = cb
+		g.colOrder = append(g.colOrder, col)
+	}
 }
 
 // loadCol emits the loads of a group of 16 words of column col (element
 // bits cb) into K vectors and returns their names.
 func (g *vgen) loadCol(col string, cb int) []string {
+	g.useCol(col, cb)
 	out := make([]string, g.K)
 	c := strings.ToLower(col)
 	arr := func(lo, n, bits int) string {
@@ -903,6 +918,7 @@ func (g *vgen) st(format string, a ...any) {
 }
 
 func (g *vgen) storeCol(col string, cb int, xs []string) {
+	g.useCol(col, cb)
 	arr := func(lo, n, bits int) string {
 		return fmt.Sprintf("(*[%d]int%d)(%s)", n, bits, sl(col, lo, n))
 	}
