@@ -173,6 +173,7 @@ type Net struct {
 	// preB, postB: per projection the batches of its rule's on pre and
 	// on post (nil: static, or the rule has no such Func).
 	preB, postB []*batch
+	workers     int
 	closed      atomic.Bool
 }
 
@@ -330,7 +331,10 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 		s.preB = append(s.preB, a)
 		s.postB = append(s.postB, b)
 	}
-	s.pool = NewPool(workers)
+	s.workers = max(workers, 1)
+	if s.workers > 1 { // one worker: the stepping goroutine, no pool
+		s.pool = NewPool(s.workers)
+	}
 	s.run.s = s
 	s.Reset()
 	return s, nil
@@ -345,7 +349,7 @@ func (s *Net) Close() {
 }
 
 // Workers returns the number of workers.
-func (s *Net) Workers() int { return s.pool.Workers() }
+func (s *Net) Workers() int { return s.workers }
 
 // T returns the number of the last step taken.
 func (s *Net) T() int { return s.t }
