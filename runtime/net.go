@@ -287,6 +287,9 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 		d := &netDrive{DriveSpec: &s.spec.Drives[i]}
 		k := 0
 		for _, tg := range d.Targets {
+			if tg.Pop < 0 || tg.Pop >= len(s.pops) || tg.Lo < 0 || tg.Lo > tg.Hi || tg.Hi > s.pops[tg.Pop].Size {
+				return nil, fmt.Errorf("rt: drive %d: bad target (population %d, neurons %d..%d)", i, tg.Pop, tg.Lo, tg.Hi)
+			}
 			np := s.pops[tg.Pop]
 			if np.Pop == nil || tg.Port >= len(np.ports) || np.ports[tg.Port].x == nil {
 				return nil, fmt.Errorf("rt: drive %d: target %s port %d has no drive term", i, np.Name, tg.Port)
@@ -304,6 +307,9 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 		s.drives = append(s.drives, d)
 	}
 	for _, p := range s.spec.Projs {
+		if p.Pre < 0 || p.Pre >= len(s.pops) || len(p.RowStart) != s.pops[p.Pre].Size+1 {
+			return nil, fmt.Errorf("rt: projection %s: bad pre population or row index", p.Name)
+		}
 		if p.Post < 0 || p.Post >= len(s.pops) || s.pops[p.Post].Pop == nil || p.Port >= len(s.pops[p.Post].ports) || s.pops[p.Post].ports[p.Port].ring == nil {
 			return nil, fmt.Errorf("rt: projection %s: its target has no ring", p.Name)
 		}
