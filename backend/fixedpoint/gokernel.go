@@ -717,10 +717,10 @@ func (p *%s) SetISA(i ISA) error {
 	if g.spike != nil {
 		if g.isK[g.spike.ID] {
 			if g.k[g.spike.ID] != 0 {
-				pr("spk |= 1 << uint(j)\n")
+				pr("spk |= 1 << (uint(j) & 63)\n")
 			}
 		} else {
-			pr("spk |= uint64(%s) << uint(j)\n", g.lit(g.spike))
+			pr("spk |= uint64(%s) << (uint(j) & 63)\n", g.lit(g.spike))
 		}
 	}
 	pr("\t\t}\n\t\tp.Spk[w>>6] = spk\n\t}\n}\n\n")

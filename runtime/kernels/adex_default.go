@@ -175,7 +175,7 @@ func (p *AdExDefault) Range(lo, hi int) {
 			}
 			s0[j] = int32(v42)
 			s1[j] = int32(v50)
-			spk |= uint64(v31) << uint(j)
+			spk |= uint64(v31) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -299,7 +299,7 @@ func (p *AdExGeneric) Range(lo, hi int) {
 			}
 			s0[j] = int32(v74)
 			s1[j] = int32(v82)
-			spk |= uint64(v65) << uint(j)
+			spk |= uint64(v65) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -149,7 +149,7 @@ func (p *BrunelLIFDefault) Range(lo, hi int) {
 			v33 := v32 & v12
 			s0[j] = int32(v22)
 			s1[j] = int8(v30)
-			spk |= uint64(v33) << uint(j)
+			spk |= uint64(v33) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -183,7 +183,7 @@ func (p *BrunelLIFGeneric) Range(lo, hi int) {
 			v39 := v38 & v19
 			s0[j] = int32(v28)
 			s1[j] = int8(v36)
-			spk |= uint64(v39) << uint(j)
+			spk |= uint64(v39) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

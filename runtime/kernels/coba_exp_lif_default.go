@@ -232,7 +232,7 @@ func (p *CobaExpLIFDefault) Range(lo, hi int) {
 			s1[j] = int32(v60)
 			s2[j] = int32(v67)
 			s3[j] = int8(v75)
-			spk |= uint64(v78) << uint(j)
+			spk |= uint64(v78) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

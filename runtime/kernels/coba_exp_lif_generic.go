@@ -322,7 +322,7 @@ func (p *CobaExpLIFGeneric) Range(lo, hi int) {
 			s1[j] = int32(v78)
 			s2[j] = int32(v85)
 			s3[j] = int8(v93)
-			spk |= uint64(v96) << uint(j)
+			spk |= uint64(v96) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

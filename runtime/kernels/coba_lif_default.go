@@ -222,7 +222,7 @@ func (p *CobaLIFDefault) Range(lo, hi int) {
 			s1[j] = int32(v62)
 			s2[j] = int32(v69)
 			s3[j] = int8(v76)
-			spk |= uint64(v79) << uint(j)
+			spk |= uint64(v79) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

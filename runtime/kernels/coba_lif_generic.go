@@ -311,7 +311,7 @@ func (p *CobaLIFGeneric) Range(lo, hi int) {
 			s1[j] = int32(v81)
 			s2[j] = int32(v88)
 			s3[j] = int8(v95)
-			spk |= uint64(v98) << uint(j)
+			spk |= uint64(v98) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -449,7 +449,7 @@ func (p *ConnorStevensDefault) Range(lo, hi int) {
 			s4[j] = int32(v156)
 			s5[j] = int32(v163)
 			s6[j] = int32(v170)
-			spk |= uint64(v128) << uint(j)
+			spk |= uint64(v128) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -539,7 +539,7 @@ func (p *ConnorStevensGeneric) Range(lo, hi int) {
 			s4[j] = int32(v165)
 			s5[j] = int32(v172)
 			s6[j] = int32(v179)
-			spk |= uint64(v137) << uint(j)
+			spk |= uint64(v137) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -225,7 +225,7 @@ func (p *CubaLIFDefault) Range(lo, hi int) {
 			s1[j] = int32(v53)
 			s2[j] = int32(v60)
 			s3[j] = int8(v68)
-			spk |= uint64(v71) << uint(j)
+			spk |= uint64(v71) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

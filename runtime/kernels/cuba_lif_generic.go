@@ -307,7 +307,7 @@ func (p *CubaLIFGeneric) Range(lo, hi int) {
 			s1[j] = int32(v82)
 			s2[j] = int32(v89)
 			s3[j] = int8(v97)
-			spk |= uint64(v100) << uint(j)
+			spk |= uint64(v100) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

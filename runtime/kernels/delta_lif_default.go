@@ -152,7 +152,7 @@ func (p *DeltaLIFDefault) Range(lo, hi int) {
 			v34 := v33 & v15
 			s0[j] = int16(v24)
 			s1[j] = int8(v31)
-			spk |= uint64(v34) << uint(j)
+			spk |= uint64(v34) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

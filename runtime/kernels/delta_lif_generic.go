@@ -201,7 +201,7 @@ func (p *DeltaLIFGeneric) Range(lo, hi int) {
 			v53 := v52 & v35
 			s0[j] = int16(v43)
 			s1[j] = int8(v50)
-			spk |= uint64(v53) << uint(j)
+			spk |= uint64(v53) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

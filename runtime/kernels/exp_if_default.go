@@ -159,7 +159,7 @@ func (p *ExpIFDefault) Range(lo, hi int) {
 			v36 := v35 & v16
 			s0[j] = int32(v26)
 			s1[j] = int8(v33)
-			spk |= uint64(v36) << uint(j)
+			spk |= uint64(v36) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -243,7 +243,7 @@ func (p *ExpIFGeneric) Range(lo, hi int) {
 			v59 := v58 & v40
 			s0[j] = int32(v49)
 			s1[j] = int8(v56)
-			spk |= uint64(v59) << uint(j)
+			spk |= uint64(v59) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

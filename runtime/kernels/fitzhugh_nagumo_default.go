@@ -131,7 +131,7 @@ func (p *FitzHughNagumoDefault) Range(lo, hi int) {
 			}
 			s0[j] = int16(v32)
 			s1[j] = int16(v29)
-			spk |= uint64(v30) << uint(j)
+			spk |= uint64(v30) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

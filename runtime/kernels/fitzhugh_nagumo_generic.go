@@ -165,7 +165,7 @@ func (p *FitzHughNagumoGeneric) Range(lo, hi int) {
 			}
 			s0[j] = int16(v37)
 			s1[j] = int16(v34)
-			spk |= uint64(v35) << uint(j)
+			spk |= uint64(v35) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

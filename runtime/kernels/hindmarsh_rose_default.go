@@ -151,7 +151,7 @@ func (p *HindmarshRoseDefault) Range(lo, hi int) {
 			s0[j] = int16(v43)
 			s1[j] = int16(v44)
 			s2[j] = int16(v45)
-			spk |= uint64(v46) << uint(j)
+			spk |= uint64(v46) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

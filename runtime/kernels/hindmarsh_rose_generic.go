@@ -194,7 +194,7 @@ func (p *HindmarshRoseGeneric) Range(lo, hi int) {
 			s0[j] = int16(v49)
 			s1[j] = int16(v50)
 			s2[j] = int16(v51)
-			spk |= uint64(v52) << uint(j)
+			spk |= uint64(v52) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

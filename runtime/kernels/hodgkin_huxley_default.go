@@ -316,7 +316,7 @@ func (p *HodgkinHuxleyDefault) Range(lo, hi int) {
 			s2[j] = int32(v109)
 			s3[j] = int32(v116)
 			s4[j] = int32(v123)
-			spk |= uint64(v95) << uint(j)
+			spk |= uint64(v95) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -386,7 +386,7 @@ func (p *HodgkinHuxleyGeneric) Range(lo, hi int) {
 			s2[j] = int32(v116)
 			s3[j] = int32(v123)
 			s4[j] = int32(v130)
-			spk |= uint64(v102) << uint(j)
+			spk |= uint64(v102) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

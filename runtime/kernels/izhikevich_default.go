@@ -174,7 +174,7 @@ func (p *IzhikevichDefault) Range(lo, hi int) {
 			}
 			s0[j] = int32(v45)
 			s1[j] = int32(v53)
-			spk |= uint64(v34) << uint(j)
+			spk |= uint64(v34) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

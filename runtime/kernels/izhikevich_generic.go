@@ -217,7 +217,7 @@ func (p *IzhikevichGeneric) Range(lo, hi int) {
 			}
 			s0[j] = int32(v51)
 			s1[j] = int32(v59)
-			spk |= uint64(v42) << uint(j)
+			spk |= uint64(v42) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -135,7 +135,7 @@ func (p *LIFDefault) Range(lo, hi int) {
 			v28 := v27 & v14
 			s0[j] = int16(v17)
 			s1[j] = int8(v25)
-			spk |= uint64(v28) << uint(j)
+			spk |= uint64(v28) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -188,7 +188,7 @@ func (p *LIFGeneric) Range(lo, hi int) {
 			v38 := v37 & v25
 			s0[j] = int16(v27)
 			s1[j] = int8(v35)
-			spk |= uint64(v38) << uint(j)
+			spk |= uint64(v38) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

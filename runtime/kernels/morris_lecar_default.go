@@ -196,7 +196,7 @@ func (p *MorrisLecarDefault) Range(lo, hi int) {
 			s0[j] = int32(v47)
 			s1[j] = int32(v0)
 			s2[j] = int32(v55)
-			spk |= uint64(v41) << uint(j)
+			spk |= uint64(v41) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -374,7 +374,7 @@ func (p *MorrisLecarGeneric) Range(lo, hi int) {
 			s0[j] = int32(v116)
 			s1[j] = int32(v30)
 			s2[j] = int32(v124)
-			spk |= uint64(v110) << uint(j)
+			spk |= uint64(v110) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

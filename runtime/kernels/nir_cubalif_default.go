@@ -122,7 +122,7 @@ func (p *NIR_CubaLIFDefault) Range(lo, hi int) {
 			}
 			s0[j] = int32(v18)
 			s1[j] = int32(v25)
-			spk |= uint64(v21) << uint(j)
+			spk |= uint64(v21) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -192,7 +192,7 @@ func (p *NIR_CubaLIFGeneric) Range(lo, hi int) {
 			}
 			s0[j] = int32(v37)
 			s1[j] = int32(v41)
-			spk |= uint64(v39) << uint(j)
+			spk |= uint64(v39) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -111,7 +111,7 @@ func (p *NIR_IFDefault) Range(lo, hi int) {
 				v14 = 805306368
 			}
 			s0[j] = int32(v14)
-			spk |= uint64(v9) << uint(j)
+			spk |= uint64(v9) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -140,7 +140,7 @@ func (p *NIR_IFGeneric) Range(lo, hi int) {
 				v19 = 805306368
 			}
 			s0[j] = int32(v19)
-			spk |= uint64(v15) << uint(j)
+			spk |= uint64(v15) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -106,7 +106,7 @@ func (p *NIR_LIFDefault) Range(lo, hi int) {
 				v15 = 0
 			}
 			s0[j] = int32(v15)
-			spk |= uint64(v12) << uint(j)
+			spk |= uint64(v12) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

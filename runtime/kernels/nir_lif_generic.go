@@ -154,7 +154,7 @@ func (p *NIR_LIFGeneric) Range(lo, hi int) {
 				v25 = v9
 			}
 			s0[j] = int32(v25)
-			spk |= uint64(v24) << uint(j)
+			spk |= uint64(v24) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

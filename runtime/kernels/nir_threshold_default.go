@@ -82,7 +82,7 @@ func (p *NIR_ThresholdDefault) Range(lo, hi int) {
 			if v1 > 65536 {
 				v3 = 1
 			}
-			spk |= uint64(v3) << uint(j)
+			spk |= uint64(v3) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -95,7 +95,7 @@ func (p *NIR_ThresholdGeneric) Range(lo, hi int) {
 			if v3 > v1 {
 				v4 = 1
 			}
-			spk |= uint64(v4) << uint(j)
+			spk |= uint64(v4) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -126,7 +126,7 @@ func (p *QIFDefault) Range(lo, hi int) {
 				v26 = 10240
 			}
 			s0[j] = int16(v26)
-			spk |= uint64(v18) << uint(j)
+			spk |= uint64(v18) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -187,7 +187,7 @@ func (p *QIFGeneric) Range(lo, hi int) {
 				v34 = 10240
 			}
 			s0[j] = int16(v34)
-			spk |= uint64(v27) << uint(j)
+			spk |= uint64(v27) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

@@ -180,7 +180,7 @@ func (p *SeedLIFGeneric) Range(lo, hi int) {
 			v36 := v35 & v23
 			s0[j] = int16(v25)
 			s1[j] = int8(v33)
-			spk |= uint64(v36) << uint(j)
+			spk |= uint64(v36) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

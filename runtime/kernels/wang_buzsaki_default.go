@@ -265,7 +265,7 @@ func (p *WangBuzsakiDefault) Range(lo, hi int) {
 			s1[j] = int32(v0)
 			s2[j] = int32(v91)
 			s3[j] = int32(v98)
-			spk |= uint64(v77) << uint(j)
+			spk |= uint64(v77) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}

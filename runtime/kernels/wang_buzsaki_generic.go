@@ -351,7 +351,7 @@ func (p *WangBuzsakiGeneric) Range(lo, hi int) {
 			s1[j] = int32(v14)
 			s2[j] = int32(v105)
 			s3[j] = int32(v112)
-			spk |= uint64(v91) << uint(j)
+			spk |= uint64(v91) << (uint(j) & 63)
 		}
 		p.Spk[w>>6] = spk
 	}
