@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -14,7 +16,27 @@ import (
 	rt "scc/runtime"
 	"scc/runtime/kernels"
 	"scc/sim"
+	"syscall"
 )
+
+// cpuSeconds is this process's user+system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + 1e-6*float64(t.Usec) }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// reportWork reports work per wall second and per CPU second of the
+// process (the latter holds on a loaded machine: one core's work).
+func reportWork(b *testing.B, c0, work float64, unit string) {
+	b.ReportMetric(work/b.Elapsed().Seconds(), unit+"/s")
+	if c := cpuSeconds() - c0; c > 0 {
+		b.ReportMetric(work/c, unit+"/cpu-s")
+	}
+}
 
 // kernelPopRows are the population rows of scripts/bench-kernels.sh (issue
 // 13 item 5): the model file and the population size.
@@ -43,12 +65,13 @@ var seedInputs = map[string][2]float64{
 // goroutine), named "interp". Every neuron's input is held at a word drawn
 // uniformly from the input's declared range (SeedLIF: seedInputs), as
 // scripts/brian2/models.py does for Brian2. Reports neuron-updates/s (wall)
-// and, from 100 untimed steps after, spikes per neuron and step.
+// and per CPU second and, from 100 untimed steps after, spikes per
+// neuron and step.
 // Sub-benchmarks: <Model>/<path>/<cores>, path an ISA or "interp".
 func BenchmarkKernelPop(b *testing.B) {
 	// One line on standard output for scripts/bench-kernels.sh (a benchmark
 	// parent's b.Log is not printed when its sub-benchmarks pass).
-	fmt.Printf("kernel-features: %s; GOMAXPROCS %d; %d kernels registered\n", kernels.Features(), runtime.GOMAXPROCS(0), len(kernels.All()))
+	fmt.Printf("kernel-features: kernels %s; rt %s; GOMAXPROCS %d; %d kernels registered\n", kernels.Features(), rt.Features(), runtime.GOMAXPROCS(0), len(kernels.All()))
 	for _, row := range kernelPopRows {
 		path := filepath.Join("..", "..", "models", row.file)
 		src, err := os.ReadFile(path)
@@ -126,11 +149,12 @@ func benchKernelPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, 
 	defer pool.Close()
 	grain := 64 * 64
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for b.Loop() {
 		pool.Run(p, n, grain)
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
+	reportWork(b, c0, float64(n)*float64(b.N), "neuron-updates")
 	spikes := 0
 	for range 100 {
 		pool.Run(p, n, grain)
@@ -150,11 +174,12 @@ func benchInterpPop(b *testing.B, f *ir.Func, n int, words [][]int64) {
 		copy(m.In[k], words[k])
 	}
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for b.Loop() {
 		m.Step()
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
+	reportWork(b, c0, float64(n)*float64(b.N), "neuron-updates")
 	spikes := 0
 	for range 10 {
 		m.Step()
@@ -186,5 +211,81 @@ func setColumn(col any, w []int64) {
 		copy(c, w)
 	default:
 		panic(fmt.Sprintf("setColumn: column of type %T", col))
+	}
+}
+
+// kernelNetRows are the network rows of scripts/bench-kernels.sh: the
+// file (from cmd/scc) and the warm-up steps run before timing.
+var kernelNetRows = []struct {
+	file string
+	warm int
+}{
+	{"../../examples/cuba.snn", 500},
+	{"../../scripts/brian2/brunel2500.snn", 500},
+}
+
+// BenchmarkKernelNet steps each row's network, bit-true, one step per
+// iteration, after a warm-up, on the runtime engine (sim.NetOptions
+// Engine "runtime": rt.Net over the generated kernels, workers from the
+// net's size) or, when it does not take the network, the interpreter:
+// sub-benchmarks <Net>/<engine>. Reports steps and synaptic events (each
+// spike times its neuron's out-degree) per wall and per CPU second.
+func BenchmarkKernelNet(b *testing.B) {
+	for _, row := range kernelNetRows {
+		src, err := os.ReadFile(row.file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := compile(row.file, src, compileOpts{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := pickNetwork(u.mod, "")
+		if n == nil {
+			b.Fatalf("%s: no network", row.file)
+		}
+		s, err := sim.NewNet(u.mod, n, sim.NetOptions{Engine: "runtime"})
+		if err != nil {
+			b.Logf("%s: runtime engine: %v; the interpreter runs", n.Name, err)
+			if s, err = sim.NewNet(u.mod, n, sim.NetOptions{Engine: "interp"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		fmt.Printf("kernel-net %s: engine %s: %s\n", n.Name, s.Engine(), s.EngineDetail())
+		deg := make([][]float64, len(n.Pops))
+		for p, pop := range n.Pops {
+			deg[p] = make([]float64, pop.Size)
+			for _, pr := range n.Projs {
+				if pr.Pre == pop.Name {
+					for _, i := range pr.PreIdx {
+						deg[p][i]++
+					}
+				}
+			}
+		}
+		b.Run(n.Name+"/"+s.Engine(), func(b *testing.B) {
+			for range row.warm {
+				if err := s.Step(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			events := 0.0
+			b.ResetTimer()
+			c0 := cpuSeconds()
+			for b.Loop() {
+				if err := s.Step(); err != nil {
+					b.Fatal(err)
+				}
+				for p := range n.Pops {
+					for _, i := range s.Spikes(p) {
+						events += deg[p][i]
+					}
+				}
+			}
+			b.StopTimer()
+			reportWork(b, c0, float64(b.N), "steps")
+			reportWork(b, c0, events, "syn-events")
+		})
+		s.Close()
 	}
 }

@@ -19,14 +19,16 @@ compilation and set-up. cython: Network.run timed in Python after a
 warm-up run that fills Brian2's code cache. cpp_standalone: one build
 whose main() runs A steps and then B steps, with clock_gettime marks
 (process CPU and monotonic wall) inserted around each run
-(device.insert_code), so one compile serves both lengths; T OpenMP threads
-(default 1). Each spike increments a counter (nspk) in the reset, so the
-activity is reported too (spikes per neuron and step over both runs).
+(device.insert_code), so one compile serves both lengths; one thread
+(Brian2's default) unless --threads T > 1 (T OpenMP threads). Each
+spike increments a counter (nspk) in the reset, so the activity is
+reported too (spikes per neuron and step over both runs).
 
 The last line on standard output is a JSON object: model, n, target,
 threads, steps, wall_s and cpu_s of the two runs, marginal wall and CPU
-seconds per step, updates_per_s (N over the marginal wall seconds),
-spikes_per_step_neuron, build_s (cpp_standalone), dt_ms.
+seconds per step, updates_per_s and updates_per_cpu_s (N over the
+marginal wall and CPU seconds), spikes_per_step_neuron, build_s
+(cpp_standalone), dt_ms.
 """
 
 import argparse
@@ -141,7 +143,8 @@ def main():
     if a.target == 'cpp_standalone':
         build = a.build or tempfile.mkdtemp(prefix='scc_brian2_models_')
         b2.set_device('cpp_standalone', directory=build, build_on_run=False)
-        b2.prefs.devices.cpp_standalone.openmp_threads = a.threads
+        # 0: no OpenMP (Brian2's default, one thread); T > 1: T OpenMP threads.
+        b2.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0
     else:
         b2.prefs.codegen.target = 'cython'
     b2.defaultclock.dt = m['dt_ms'] * b2.ms
@@ -203,6 +206,7 @@ def main():
     out['marginal_wall_s'] = (wall[1] - wall[0]) / ds
     out['marginal_cpu_s'] = (cpu[1] - cpu[0]) / ds
     out['updates_per_s'] = a.n / out['marginal_wall_s'] if out['marginal_wall_s'] > 0 else float('nan')
+    out['updates_per_cpu_s'] = a.n / out['marginal_cpu_s'] if out['marginal_cpu_s'] > 0 else float('nan')
     out['spikes_per_step_neuron'] = nspk / total / a.n
     print(json.dumps(out))
 
