@@ -9,7 +9,7 @@ BIN     := bin/scc
 # (golang/go#75804, fixed in Go 1.27). FUZZX scales every count.
 FUZZX   ?= 1
 
-.PHONY: all build demo test lint fuzz bench bench-formal prove-tables synth-report clean
+.PHONY: all build demo test lint fuzz bench bench-detail bench-formal prove-tables synth-report clean
 
 all: build
 
@@ -55,13 +55,23 @@ fuzz:
 	  fi; \
 	done
 
-# Runtime kernels against plain-Go baselines (scripts/bench.sh), then compile
-# time per model and golden-model steps per second, the network golden model
-# against Brian2 (scripts/bench-net.sh) and the network RTL under Verilator
-# against the golden model (scripts/bench-netrtl.sh).
+# One table (scripts/bench-kernels.sh, ~10 minutes on two cores): the
+# generated kernels (LIF, Izhikevich, HH, seed LIF populations), the runtime
+# engine (CUBA, Brunel at order 2,500) and the SC layer, each against its
+# peer measured in the same run: Brian2 cython and cpp_standalone on the
+# same model or instance, Verilator on CUBA's RTL, the plain Go loop; with
+# the targets met or missed and the CPU features used.
 bench:
+	bash scripts/bench-kernels.sh
+
+# The per-area tables behind it: runtime kernels against plain-Go baselines
+# (scripts/bench.sh), compile time per model and golden-model steps per
+# second, the network golden model against Brian2 (scripts/bench-net.sh)
+# and the network RTL under Verilator against the golden model
+# (scripts/bench-netrtl.sh).
+bench-detail:
 	bash scripts/bench.sh
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./cmd/scc
+	$(GO) test -run '^$$' -bench . -skip 'Kernel(Pop|Net)' -benchtime 2s ./cmd/scc
 	bash scripts/bench-net.sh
 	bash scripts/bench-netrtl.sh
 
