@@ -21,7 +21,11 @@ import (
 // inputs and coefficients, which hold words of their formats, and the
 // ops' exact arithmetic), so it leaves out a wrap or a clamp only where the
 // interval proves it the identity; values of constants alone are folded
-// with the fixed package itself.
+// with the fixed package itself. A Func with an assertion is rejected (a
+// population cannot report a failed one), and so is an op whose exact
+// result would need more than int64 arithmetic in a way the generator
+// does not express (a cast dropping 62 or more fraction bits, a division
+// or comparison whose aligned operands leave int64): the error says which.
 func goKernel(f *ir.Func, opt GoOptions) ([]byte, error) {
 	if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
 		return nil, fmt.Errorf("fixedpoint: %v", err)
@@ -165,8 +169,14 @@ func (g *kgen) analyse() error {
 			return fmt.Errorf("state %q has no next", f.States[i].Name)
 		}
 	}
-	// Liveness: what next and spike need (assertions are not checked by
-	// kernels: the population interface has no way to report them).
+	for _, v := range g.order {
+		if v.Op == ir.OpAssert {
+			// A population has no way to report a failed assertion, so a
+			// Func with one runs on the interpreter, which does.
+			return fmt.Errorf("%v: the kernel of a model with an assertion cannot report it (the interpreter does)", v.Pos)
+		}
+	}
+	// Liveness: what next and spike need.
 	for i := len(g.order) - 1; i >= 0; i-- {
 		v := g.order[i]
 		if v.Op == ir.OpNext || v.Op == ir.OpSpike {

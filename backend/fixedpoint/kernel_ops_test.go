@@ -383,3 +383,25 @@ func opsCompare(f *ir.Func, c opsCase, got opsOut) string {
 	}
 	return ""
 }
+
+// TestGoKernelRejects: what the generator cannot express is an error
+// naming the op, never a wrong kernel.
+func TestGoKernelRejects(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"assert", "  v2 = lt v0, v1 : bool\n  v3 = assert v2\n  v4 = next \"a\", v0\n", "assertion"},
+		{"cast-shift-62", "  v2 = cast v1 floor sat : q8.8\n  v4 = next \"a\", v2\n", "dropping"},
+	} {
+		src := "module \"r.snn\" fixed\n\nfunc R {\n  dt 1\n  format q8.8\n  round floor\n  overflow sat\n  state \"a\" : q8.8 = 0 raw 0\n  input \"x\" : q-50.114\nb0:\n  v0 = state \"a\" : q8.8\n  v1 = input \"x\" : q-50.114\n" + c.body + "}\n"
+		if c.name == "assert" {
+			src = strings.Replace(src, "q-50.114", "q8.8", -1)
+		}
+		m, err := ir.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		_, err = fixedpoint.GoKernel(m.Funcs[0], fixedpoint.GoOptions{Type: "R", Variant: "default", Source: "r.snn"})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: GoKernel error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+}

@@ -171,8 +171,13 @@ func Kernels() ([]*Kernel, error) {
 			if err != nil {
 				return nil, err
 			}
-			if variant == "generic" && !hasCoef(f) {
+			if variant == "generic" && !hasOp(f, ir.OpCoef) {
 				continue // it would equal the default kernel
+			}
+			if hasOp(f, ir.OpAssert) {
+				// GoKernel rejects assertions (a population cannot
+				// report one): such a model runs on the interpreter.
+				continue
 			}
 			out = append(out, &Kernel{File: file, Variant: variant, Type: TypeName(f, variant), Func: f})
 		}
@@ -180,10 +185,10 @@ func Kernels() ([]*Kernel, error) {
 	return out, nil
 }
 
-func hasCoef(f *ir.Func) bool {
+func hasOp(f *ir.Func, op ir.Op) bool {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == ir.OpCoef {
+			if v.Op == op {
 				return true
 			}
 		}
