@@ -14,35 +14,38 @@ func init() {
 // deltaLIFDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int32 lanes, and returns where it stopped.
 func deltaLIFDefaultAVX2(p *DeltaLIFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x8(0)
-	k1 := archsimd.BroadcastInt32x8(-17920)
-	k2 := archsimd.BroadcastInt32x8(32442)
-	k3 := archsimd.BroadcastInt32x8(32767)
-	k4 := archsimd.BroadcastInt32x8(1)
-	k5 := archsimd.BroadcastInt32x8(16384)
-	k6 := archsimd.BroadcastInt32x8(-32768)
-	k7 := archsimd.BroadcastInt32x8(-14081)
-	k8 := archsimd.BroadcastInt32x8(-25600)
-	k9 := archsimd.BroadcastInt32x8(-14080)
+	k0 := archsimd.Int32x8{}
+	k1 := archsimd.LoadInt32x8(&[8]int32{-17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920})
+	k2 := archsimd.LoadInt32x8(&[8]int32{32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442})
+	k3 := archsimd.LoadInt32x8(&[8]int32{32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767})
+	k4 := archsimd.LoadInt32x8(&[8]int32{1, 1, 1, 1, 1, 1, 1, 1})
+	k5 := archsimd.LoadInt32x8(&[8]int32{16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384})
+	k6 := archsimd.LoadInt32x8(&[8]int32{-32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768})
+	k7 := archsimd.LoadInt32x8(&[8]int32{-14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081})
+	k8 := archsimd.LoadInt32x8(&[8]int32{-25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600})
+	k9 := archsimd.LoadInt32x8(&[8]int32{-14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080})
 	k10 := archsimd.LoadUint32x8(&[8]uint32{0, 1, 4, 5, 2, 3, 6, 7})
-	k11 := archsimd.BroadcastInt32x8(20)
-	k12 := archsimd.BroadcastInt32x8(-32)
+	k11 := archsimd.LoadInt32x8(&[8]int32{20, 20, 20, 20, 20, 20, 20, 20})
+	k12 := archsimd.LoadInt32x8(&[8]int32{-32, -32, -32, -32, -32, -32, -32, -32})
 	k13 := archsimd.LoadInt8x32(&[32]int8{0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1})
 	k14 := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 0, 4, 1, 5})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS1 := (*[64]int8)(p.S1[i : i+64])
+		wS0 := (*[64]int16)(p.S0[i : i+64])
+		wI0 := (*[64]int16)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			t1 := archsimd.LoadInt8x16((*[16]int8)(p.S1[j : j+16])).ExtendToInt16()
+		{
+			const j = 0
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
 			s1_0 := t1.GetLo().ExtendToInt32()
 			s1_1 := t1.GetHi().ExtendToInt32()
 			v0_0 := s1_0
 			v0_1 := s1_1
 			v2_0 := v0_0.Equal(k0)
 			v2_1 := v0_1.Equal(k0)
-			s0_0 := archsimd.LoadInt16x8((*[8]int16)(p.S0[j : j+8])).ExtendToInt32()
-			s0_1 := archsimd.LoadInt16x8((*[8]int16)(p.S0[j+8 : j+16])).ExtendToInt32()
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
 			v4_0 := s0_0
 			v4_1 := s0_1
 			t2 := v4_0.Sub(k1)
@@ -65,8 +68,8 @@ func deltaLIFDefaultAVX2(p *DeltaLIFDefault, lo, hi int) int {
 			v9_0 := t12
 			t13 := k1.Add(v8_1)
 			v9_1 := t13
-			i0_0 := archsimd.LoadInt16x8((*[8]int16)(p.I0[j : j+8])).ExtendToInt32()
-			i0_1 := archsimd.LoadInt16x8((*[8]int16)(p.I0[j+8 : j+16])).ExtendToInt32()
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
 			v11_0 := i0_0
 			v11_1 := i0_1
 			t14 := v9_0.Add(v11_0)
@@ -113,10 +116,268 @@ func deltaLIFDefaultAVX2(p *DeltaLIFDefault, lo, hi int) int {
 			v33_1 := v2_1
 			v34_0 := v33_0.And(v15_0)
 			v34_1 := v33_1.And(v15_1)
-			v24_0.SaturateToInt16ConcatGrouped(v24_1).AsInt32x8().Permute(k10).AsInt16x16().Store((*[16]int16)(p.S0[j : j+16]))
-			v31_0.SaturateToInt16ConcatGrouped(v31_1).AsInt8x32().PermuteOrZeroGrouped(k13).AsInt32x8().Permute(k14).GetLo().AsInt8x16().Store((*[16]int8)(p.S1[j : j+16]))
-			spk |= uint64(v34_0.ToBits()) << g
-			spk |= uint64(v34_1.ToBits()) << (g + 8)
+			v24_0.SaturateToInt16ConcatGrouped(v24_1).AsInt32x8().Permute(k10).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.SaturateToInt16ConcatGrouped(v31_1).AsInt8x32().PermuteOrZeroGrouped(k13).AsInt32x8().Permute(k14).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+			spk |= uint64(v34_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 16
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			v4_1 := s0_1
+			t2 := v4_0.Sub(k1)
+			v5_0 := t2
+			t3 := v4_1.Sub(k1)
+			v5_1 := t3
+			t4 := v5_0.Mul(k2)
+			v7_0 := t4
+			t5 := v5_1.Mul(k2)
+			v7_1 := t5
+			t6 := v7_0.ShiftAllRight(15)
+			t7 := v7_0.And(k3)
+			t8 := t6.Sub(t7.Add(t6.And(k4)).Greater(k5).ToInt32x8())
+			v8_0 := t8
+			t9 := v7_1.ShiftAllRight(15)
+			t10 := v7_1.And(k3)
+			t11 := t9.Sub(t10.Add(t9.And(k4)).Greater(k5).ToInt32x8())
+			v8_1 := t11
+			t12 := k1.Add(v8_0)
+			v9_0 := t12
+			t13 := k1.Add(v8_1)
+			v9_1 := t13
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			v11_1 := i0_1
+			t14 := v9_0.Add(v11_0)
+			v12_0 := t14
+			t15 := v9_1.Add(v11_1)
+			v12_1 := t15
+			t16 := v12_0
+			t17 := t16.Min(k3)
+			v13_0 := t17.Max(k6)
+			t18 := v12_1
+			t19 := t18.Min(k3)
+			v13_1 := t19.Max(k6)
+			v15_0 := v13_0.Greater(k7)
+			v15_1 := v13_1.Greater(k7)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v17_1 := k1.Merge(v13_1, v15_1)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v18_1 := v17_1.Merge(v4_1, v2_1)
+			v20_0 := k8.Greater(v18_0)
+			v20_1 := k8.Greater(v18_1)
+			v21_0 := k8.Merge(v18_0, v20_0)
+			v21_1 := k8.Merge(v18_1, v20_1)
+			v23_0 := v21_0.Greater(k9)
+			v23_1 := v21_1.Greater(k9)
+			v24_0 := k9.Merge(v21_0, v23_0)
+			v24_1 := k9.Merge(v21_1, v23_1)
+			t20 := v0_0.Sub(k4)
+			v26_0 := t20
+			t21 := v0_1.Sub(k4)
+			v26_1 := t21
+			v28_0 := k11.Masked(v15_0)
+			v28_1 := k11.Masked(v15_1)
+			t22 := v28_0
+			v29_0 := t22
+			t23 := v28_1
+			v29_1 := t23
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			v30_1 := v29_1.Merge(v26_1, v2_1)
+			t24 := v30_0
+			v31_0 := t24.Max(k12)
+			t25 := v30_1
+			v31_1 := t25.Max(k12)
+			v33_0 := v2_0
+			v33_1 := v2_1
+			v34_0 := v33_0.And(v15_0)
+			v34_1 := v33_1.And(v15_1)
+			v24_0.SaturateToInt16ConcatGrouped(v24_1).AsInt32x8().Permute(k10).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.SaturateToInt16ConcatGrouped(v31_1).AsInt8x32().PermuteOrZeroGrouped(k13).AsInt32x8().Permute(k14).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+			spk |= uint64(v34_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 32
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			v4_1 := s0_1
+			t2 := v4_0.Sub(k1)
+			v5_0 := t2
+			t3 := v4_1.Sub(k1)
+			v5_1 := t3
+			t4 := v5_0.Mul(k2)
+			v7_0 := t4
+			t5 := v5_1.Mul(k2)
+			v7_1 := t5
+			t6 := v7_0.ShiftAllRight(15)
+			t7 := v7_0.And(k3)
+			t8 := t6.Sub(t7.Add(t6.And(k4)).Greater(k5).ToInt32x8())
+			v8_0 := t8
+			t9 := v7_1.ShiftAllRight(15)
+			t10 := v7_1.And(k3)
+			t11 := t9.Sub(t10.Add(t9.And(k4)).Greater(k5).ToInt32x8())
+			v8_1 := t11
+			t12 := k1.Add(v8_0)
+			v9_0 := t12
+			t13 := k1.Add(v8_1)
+			v9_1 := t13
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			v11_1 := i0_1
+			t14 := v9_0.Add(v11_0)
+			v12_0 := t14
+			t15 := v9_1.Add(v11_1)
+			v12_1 := t15
+			t16 := v12_0
+			t17 := t16.Min(k3)
+			v13_0 := t17.Max(k6)
+			t18 := v12_1
+			t19 := t18.Min(k3)
+			v13_1 := t19.Max(k6)
+			v15_0 := v13_0.Greater(k7)
+			v15_1 := v13_1.Greater(k7)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v17_1 := k1.Merge(v13_1, v15_1)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v18_1 := v17_1.Merge(v4_1, v2_1)
+			v20_0 := k8.Greater(v18_0)
+			v20_1 := k8.Greater(v18_1)
+			v21_0 := k8.Merge(v18_0, v20_0)
+			v21_1 := k8.Merge(v18_1, v20_1)
+			v23_0 := v21_0.Greater(k9)
+			v23_1 := v21_1.Greater(k9)
+			v24_0 := k9.Merge(v21_0, v23_0)
+			v24_1 := k9.Merge(v21_1, v23_1)
+			t20 := v0_0.Sub(k4)
+			v26_0 := t20
+			t21 := v0_1.Sub(k4)
+			v26_1 := t21
+			v28_0 := k11.Masked(v15_0)
+			v28_1 := k11.Masked(v15_1)
+			t22 := v28_0
+			v29_0 := t22
+			t23 := v28_1
+			v29_1 := t23
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			v30_1 := v29_1.Merge(v26_1, v2_1)
+			t24 := v30_0
+			v31_0 := t24.Max(k12)
+			t25 := v30_1
+			v31_1 := t25.Max(k12)
+			v33_0 := v2_0
+			v33_1 := v2_1
+			v34_0 := v33_0.And(v15_0)
+			v34_1 := v33_1.And(v15_1)
+			v24_0.SaturateToInt16ConcatGrouped(v24_1).AsInt32x8().Permute(k10).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.SaturateToInt16ConcatGrouped(v31_1).AsInt8x32().PermuteOrZeroGrouped(k13).AsInt32x8().Permute(k14).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+			spk |= uint64(v34_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 48
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			v4_1 := s0_1
+			t2 := v4_0.Sub(k1)
+			v5_0 := t2
+			t3 := v4_1.Sub(k1)
+			v5_1 := t3
+			t4 := v5_0.Mul(k2)
+			v7_0 := t4
+			t5 := v5_1.Mul(k2)
+			v7_1 := t5
+			t6 := v7_0.ShiftAllRight(15)
+			t7 := v7_0.And(k3)
+			t8 := t6.Sub(t7.Add(t6.And(k4)).Greater(k5).ToInt32x8())
+			v8_0 := t8
+			t9 := v7_1.ShiftAllRight(15)
+			t10 := v7_1.And(k3)
+			t11 := t9.Sub(t10.Add(t9.And(k4)).Greater(k5).ToInt32x8())
+			v8_1 := t11
+			t12 := k1.Add(v8_0)
+			v9_0 := t12
+			t13 := k1.Add(v8_1)
+			v9_1 := t13
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			v11_1 := i0_1
+			t14 := v9_0.Add(v11_0)
+			v12_0 := t14
+			t15 := v9_1.Add(v11_1)
+			v12_1 := t15
+			t16 := v12_0
+			t17 := t16.Min(k3)
+			v13_0 := t17.Max(k6)
+			t18 := v12_1
+			t19 := t18.Min(k3)
+			v13_1 := t19.Max(k6)
+			v15_0 := v13_0.Greater(k7)
+			v15_1 := v13_1.Greater(k7)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v17_1 := k1.Merge(v13_1, v15_1)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v18_1 := v17_1.Merge(v4_1, v2_1)
+			v20_0 := k8.Greater(v18_0)
+			v20_1 := k8.Greater(v18_1)
+			v21_0 := k8.Merge(v18_0, v20_0)
+			v21_1 := k8.Merge(v18_1, v20_1)
+			v23_0 := v21_0.Greater(k9)
+			v23_1 := v21_1.Greater(k9)
+			v24_0 := k9.Merge(v21_0, v23_0)
+			v24_1 := k9.Merge(v21_1, v23_1)
+			t20 := v0_0.Sub(k4)
+			v26_0 := t20
+			t21 := v0_1.Sub(k4)
+			v26_1 := t21
+			v28_0 := k11.Masked(v15_0)
+			v28_1 := k11.Masked(v15_1)
+			t22 := v28_0
+			v29_0 := t22
+			t23 := v28_1
+			v29_1 := t23
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			v30_1 := v29_1.Merge(v26_1, v2_1)
+			t24 := v30_0
+			v31_0 := t24.Max(k12)
+			t25 := v30_1
+			v31_1 := t25.Max(k12)
+			v33_0 := v2_0
+			v33_1 := v2_1
+			v34_0 := v33_0.And(v15_0)
+			v34_1 := v33_1.And(v15_1)
+			v24_0.SaturateToInt16ConcatGrouped(v24_1).AsInt32x8().Permute(k10).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.SaturateToInt16ConcatGrouped(v31_1).AsInt8x32().PermuteOrZeroGrouped(k13).AsInt32x8().Permute(k14).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+			spk |= uint64(v34_1.ToBits()) << (j + 8)
 		}
 		p.Spk[i>>6] = spk
 	}
@@ -126,28 +387,31 @@ func deltaLIFDefaultAVX2(p *DeltaLIFDefault, lo, hi int) int {
 // deltaLIFDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int32 lanes, and returns where it stopped.
 func deltaLIFDefaultAVX512(p *DeltaLIFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x16(0)
-	k1 := archsimd.BroadcastInt32x16(-17920)
-	k2 := archsimd.BroadcastInt32x16(32442)
-	k3 := archsimd.BroadcastInt32x16(15)
-	k4 := archsimd.BroadcastInt32x16(32767)
-	k5 := archsimd.BroadcastInt32x16(1)
-	k6 := archsimd.BroadcastInt32x16(16384)
-	k7 := archsimd.BroadcastInt32x16(-32768)
-	k8 := archsimd.BroadcastInt32x16(-14081)
-	k9 := archsimd.BroadcastInt32x16(-25600)
-	k10 := archsimd.BroadcastInt32x16(-14080)
-	k11 := archsimd.BroadcastInt32x16(20)
-	k12 := archsimd.BroadcastInt32x16(-32)
+	k0 := archsimd.Int32x16{}
+	k1 := archsimd.LoadInt32x16(&[16]int32{-17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920})
+	k2 := archsimd.LoadInt32x16(&[16]int32{32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442, 32442})
+	k3 := archsimd.LoadInt32x16(&[16]int32{15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15})
+	k4 := archsimd.LoadInt32x16(&[16]int32{32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767})
+	k5 := archsimd.LoadInt32x16(&[16]int32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	k6 := archsimd.LoadInt32x16(&[16]int32{16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384})
+	k7 := archsimd.LoadInt32x16(&[16]int32{-32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768})
+	k8 := archsimd.LoadInt32x16(&[16]int32{-14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081, -14081})
+	k9 := archsimd.LoadInt32x16(&[16]int32{-25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600, -25600})
+	k10 := archsimd.LoadInt32x16(&[16]int32{-14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080, -14080})
+	k11 := archsimd.LoadInt32x16(&[16]int32{20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20})
+	k12 := archsimd.LoadInt32x16(&[16]int32{-32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS1 := (*[64]int8)(p.S1[i : i+64])
+		wS0 := (*[64]int16)(p.S0[i : i+64])
+		wI0 := (*[64]int16)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s1_0 := archsimd.LoadInt8x16((*[16]int8)(p.S1[j : j+16])).ExtendToInt32()
+		{
+			const j = 0
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
 			v0_0 := s1_0
 			v2_0 := v0_0.Equal(k0)
-			s0_0 := archsimd.LoadInt16x16((*[16]int16)(p.S0[j : j+16])).ExtendToInt32()
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
 			v4_0 := s0_0
 			t1 := v4_0.Sub(k1)
 			v5_0 := t1
@@ -159,7 +423,7 @@ func deltaLIFDefaultAVX512(p *DeltaLIFDefault, lo, hi int) int {
 			v8_0 := t5
 			t6 := k1.Add(v8_0)
 			v9_0 := t6
-			i0_0 := archsimd.LoadInt16x16((*[16]int16)(p.I0[j : j+16])).ExtendToInt32()
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
 			v11_0 := i0_0
 			t7 := v9_0.Add(v11_0)
 			v12_0 := t7
@@ -183,9 +447,144 @@ func deltaLIFDefaultAVX512(p *DeltaLIFDefault, lo, hi int) int {
 			v31_0 := t12.Max(k12)
 			v33_0 := v2_0
 			v34_0 := v33_0.And(v15_0)
-			v24_0.TruncateToInt16().Store((*[16]int16)(p.S0[j : j+16]))
-			v31_0.TruncateToInt8().Store((*[16]int8)(p.S1[j : j+16]))
-			spk |= uint64(v34_0.ToBits()) << g
+			v24_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 16
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			t1 := v4_0.Sub(k1)
+			v5_0 := t1
+			t2 := v5_0.Mul(k2)
+			v7_0 := t2
+			t3 := v7_0.ShiftRight(k3)
+			t4 := v7_0.And(k4)
+			t5 := t3.Sub(t4.Add(t3.And(k5)).Greater(k6).ToInt32x16())
+			v8_0 := t5
+			t6 := k1.Add(v8_0)
+			v9_0 := t6
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			t7 := v9_0.Add(v11_0)
+			v12_0 := t7
+			t8 := v12_0
+			t9 := t8.Min(k4)
+			v13_0 := t9.Max(k7)
+			v15_0 := v13_0.Greater(k8)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v20_0 := k9.Greater(v18_0)
+			v21_0 := k9.Merge(v18_0, v20_0)
+			v23_0 := v21_0.Greater(k10)
+			v24_0 := k10.Merge(v21_0, v23_0)
+			t10 := v0_0.Sub(k5)
+			v26_0 := t10
+			v28_0 := k11.Masked(v15_0)
+			t11 := v28_0
+			v29_0 := t11
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			t12 := v30_0
+			v31_0 := t12.Max(k12)
+			v33_0 := v2_0
+			v34_0 := v33_0.And(v15_0)
+			v24_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 32
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			t1 := v4_0.Sub(k1)
+			v5_0 := t1
+			t2 := v5_0.Mul(k2)
+			v7_0 := t2
+			t3 := v7_0.ShiftRight(k3)
+			t4 := v7_0.And(k4)
+			t5 := t3.Sub(t4.Add(t3.And(k5)).Greater(k6).ToInt32x16())
+			v8_0 := t5
+			t6 := k1.Add(v8_0)
+			v9_0 := t6
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			t7 := v9_0.Add(v11_0)
+			v12_0 := t7
+			t8 := v12_0
+			t9 := t8.Min(k4)
+			v13_0 := t9.Max(k7)
+			v15_0 := v13_0.Greater(k8)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v20_0 := k9.Greater(v18_0)
+			v21_0 := k9.Merge(v18_0, v20_0)
+			v23_0 := v21_0.Greater(k10)
+			v24_0 := k10.Merge(v21_0, v23_0)
+			t10 := v0_0.Sub(k5)
+			v26_0 := t10
+			v28_0 := k11.Masked(v15_0)
+			t11 := v28_0
+			v29_0 := t11
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			t12 := v30_0
+			v31_0 := t12.Max(k12)
+			v33_0 := v2_0
+			v34_0 := v33_0.And(v15_0)
+			v24_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 48
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v4_0 := s0_0
+			t1 := v4_0.Sub(k1)
+			v5_0 := t1
+			t2 := v5_0.Mul(k2)
+			v7_0 := t2
+			t3 := v7_0.ShiftRight(k3)
+			t4 := v7_0.And(k4)
+			t5 := t3.Sub(t4.Add(t3.And(k5)).Greater(k6).ToInt32x16())
+			v8_0 := t5
+			t6 := k1.Add(v8_0)
+			v9_0 := t6
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v11_0 := i0_0
+			t7 := v9_0.Add(v11_0)
+			v12_0 := t7
+			t8 := v12_0
+			t9 := t8.Min(k4)
+			v13_0 := t9.Max(k7)
+			v15_0 := v13_0.Greater(k8)
+			v17_0 := k1.Merge(v13_0, v15_0)
+			v18_0 := v17_0.Merge(v4_0, v2_0)
+			v20_0 := k9.Greater(v18_0)
+			v21_0 := k9.Merge(v18_0, v20_0)
+			v23_0 := v21_0.Greater(k10)
+			v24_0 := k10.Merge(v21_0, v23_0)
+			t10 := v0_0.Sub(k5)
+			v26_0 := t10
+			v28_0 := k11.Masked(v15_0)
+			t11 := v28_0
+			v29_0 := t11
+			v30_0 := v29_0.Merge(v26_0, v2_0)
+			t12 := v30_0
+			v31_0 := t12.Max(k12)
+			v33_0 := v2_0
+			v34_0 := v33_0.And(v15_0)
+			v24_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v31_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v34_0.ToBits()) << (j + 0)
 		}
 		p.Spk[i>>6] = spk
 	}

@@ -14,41 +14,44 @@ func init() {
 // lifDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int32 lanes, and returns where it stopped.
 func lifDefaultAVX2(p *LIFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x8(0)
-	k1 := archsimd.BroadcastInt32x8(-16640)
-	k2 := archsimd.BroadcastInt32x8(20972)
-	k3 := archsimd.BroadcastInt32x8(32767)
-	k4 := archsimd.BroadcastInt32x8(-32768)
-	k5 := archsimd.BroadcastInt32x8(-12801)
-	k6 := archsimd.BroadcastInt32x8(-17920)
+	k0 := archsimd.Int32x8{}
+	k1 := archsimd.LoadInt32x8(&[8]int32{-16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640})
+	k2 := archsimd.LoadInt32x8(&[8]int32{20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972})
+	k3 := archsimd.LoadInt32x8(&[8]int32{32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767})
+	k4 := archsimd.LoadInt32x8(&[8]int32{-32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768})
+	k5 := archsimd.LoadInt32x8(&[8]int32{-12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801})
+	k6 := archsimd.LoadInt32x8(&[8]int32{-17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920})
 	k7 := archsimd.LoadUint32x8(&[8]uint32{0, 1, 4, 5, 2, 3, 6, 7})
-	k8 := archsimd.BroadcastInt32x8(1)
-	k9 := archsimd.BroadcastInt32x8(20)
-	k10 := archsimd.BroadcastInt32x8(-32)
+	k8 := archsimd.LoadInt32x8(&[8]int32{1, 1, 1, 1, 1, 1, 1, 1})
+	k9 := archsimd.LoadInt32x8(&[8]int32{20, 20, 20, 20, 20, 20, 20, 20})
+	k10 := archsimd.LoadInt32x8(&[8]int32{-32, -32, -32, -32, -32, -32, -32, -32})
 	k11 := archsimd.LoadInt8x32(&[32]int8{0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1})
 	k12 := archsimd.LoadUint32x8(&[8]uint32{0, 4, 1, 5, 0, 4, 1, 5})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS1 := (*[64]int8)(p.S1[i : i+64])
+		wS0 := (*[64]int16)(p.S0[i : i+64])
+		wI0 := (*[64]int16)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			t1 := archsimd.LoadInt8x16((*[16]int8)(p.S1[j : j+16])).ExtendToInt16()
+		{
+			const j = 0
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
 			s1_0 := t1.GetLo().ExtendToInt32()
 			s1_1 := t1.GetHi().ExtendToInt32()
 			v0_0 := s1_0
 			v0_1 := s1_1
 			v2_0 := v0_0.Equal(k0)
 			v2_1 := v0_1.Equal(k0)
-			s0_0 := archsimd.LoadInt16x8((*[8]int16)(p.S0[j : j+8])).ExtendToInt32()
-			s0_1 := archsimd.LoadInt16x8((*[8]int16)(p.S0[j+8 : j+16])).ExtendToInt32()
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
 			v3_0 := s0_0
 			v3_1 := s0_1
 			t2 := k1.Sub(v3_0)
 			v5_0 := t2
 			t3 := k1.Sub(v3_1)
 			v5_1 := t3
-			i0_0 := archsimd.LoadInt16x8((*[8]int16)(p.I0[j : j+8])).ExtendToInt32()
-			i0_1 := archsimd.LoadInt16x8((*[8]int16)(p.I0[j+8 : j+16])).ExtendToInt32()
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
 			v6_0 := i0_0
 			v6_1 := i0_1
 			t4 := v5_0.Add(v6_0)
@@ -99,10 +102,232 @@ func lifDefaultAVX2(p *LIFDefault, lo, hi int) int {
 			v27_1 := v2_1
 			v28_0 := v27_0.And(v14_0)
 			v28_1 := v27_1.And(v14_1)
-			v17_0.SaturateToInt16ConcatGrouped(v17_1).AsInt32x8().Permute(k7).AsInt16x16().Store((*[16]int16)(p.S0[j : j+16]))
-			v25_0.SaturateToInt16ConcatGrouped(v25_1).AsInt8x32().PermuteOrZeroGrouped(k11).AsInt32x8().Permute(k12).GetLo().AsInt8x16().Store((*[16]int8)(p.S1[j : j+16]))
-			spk |= uint64(v28_0.ToBits()) << g
-			spk |= uint64(v28_1.ToBits()) << (g + 8)
+			v17_0.SaturateToInt16ConcatGrouped(v17_1).AsInt32x8().Permute(k7).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.SaturateToInt16ConcatGrouped(v25_1).AsInt8x32().PermuteOrZeroGrouped(k11).AsInt32x8().Permute(k12).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+			spk |= uint64(v28_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 16
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			t2 := k1.Sub(v3_0)
+			v5_0 := t2
+			t3 := k1.Sub(v3_1)
+			v5_1 := t3
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			v6_1 := i0_1
+			t4 := v5_0.Add(v6_0)
+			v7_0 := t4
+			t5 := v5_1.Add(v6_1)
+			v7_1 := t5
+			t6 := v7_0.Mul(k2)
+			v9_0 := t6
+			t7 := v7_1.Mul(k2)
+			v9_1 := t7
+			t8 := v9_0.ShiftAllRight(22)
+			v10_0 := t8
+			t9 := v9_1.ShiftAllRight(22)
+			v10_1 := t9
+			t10 := v3_0.Add(v10_0)
+			v11_0 := t10
+			t11 := v3_1.Add(v10_1)
+			v11_1 := t11
+			t12 := v11_0
+			t13 := t12.Min(k3)
+			v12_0 := t13.Max(k4)
+			t14 := v11_1
+			t15 := t14.Min(k3)
+			v12_1 := t15.Max(k4)
+			v14_0 := v12_0.Greater(k5)
+			v14_1 := v12_1.Greater(k5)
+			v16_0 := k6.Merge(v12_0, v14_0)
+			v16_1 := k6.Merge(v12_1, v14_1)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			v17_1 := v16_1.Merge(v3_1, v2_1)
+			t16 := v0_0.Sub(k8)
+			v20_0 := t16
+			t17 := v0_1.Sub(k8)
+			v20_1 := t17
+			v22_0 := k9.Masked(v14_0)
+			v22_1 := k9.Masked(v14_1)
+			t18 := v22_0
+			v23_0 := t18
+			t19 := v22_1
+			v23_1 := t19
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			v24_1 := v23_1.Merge(v20_1, v2_1)
+			t20 := v24_0
+			v25_0 := t20.Max(k10)
+			t21 := v24_1
+			v25_1 := t21.Max(k10)
+			v27_0 := v2_0
+			v27_1 := v2_1
+			v28_0 := v27_0.And(v14_0)
+			v28_1 := v27_1.And(v14_1)
+			v17_0.SaturateToInt16ConcatGrouped(v17_1).AsInt32x8().Permute(k7).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.SaturateToInt16ConcatGrouped(v25_1).AsInt8x32().PermuteOrZeroGrouped(k11).AsInt32x8().Permute(k12).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+			spk |= uint64(v28_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 32
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			t2 := k1.Sub(v3_0)
+			v5_0 := t2
+			t3 := k1.Sub(v3_1)
+			v5_1 := t3
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			v6_1 := i0_1
+			t4 := v5_0.Add(v6_0)
+			v7_0 := t4
+			t5 := v5_1.Add(v6_1)
+			v7_1 := t5
+			t6 := v7_0.Mul(k2)
+			v9_0 := t6
+			t7 := v7_1.Mul(k2)
+			v9_1 := t7
+			t8 := v9_0.ShiftAllRight(22)
+			v10_0 := t8
+			t9 := v9_1.ShiftAllRight(22)
+			v10_1 := t9
+			t10 := v3_0.Add(v10_0)
+			v11_0 := t10
+			t11 := v3_1.Add(v10_1)
+			v11_1 := t11
+			t12 := v11_0
+			t13 := t12.Min(k3)
+			v12_0 := t13.Max(k4)
+			t14 := v11_1
+			t15 := t14.Min(k3)
+			v12_1 := t15.Max(k4)
+			v14_0 := v12_0.Greater(k5)
+			v14_1 := v12_1.Greater(k5)
+			v16_0 := k6.Merge(v12_0, v14_0)
+			v16_1 := k6.Merge(v12_1, v14_1)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			v17_1 := v16_1.Merge(v3_1, v2_1)
+			t16 := v0_0.Sub(k8)
+			v20_0 := t16
+			t17 := v0_1.Sub(k8)
+			v20_1 := t17
+			v22_0 := k9.Masked(v14_0)
+			v22_1 := k9.Masked(v14_1)
+			t18 := v22_0
+			v23_0 := t18
+			t19 := v22_1
+			v23_1 := t19
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			v24_1 := v23_1.Merge(v20_1, v2_1)
+			t20 := v24_0
+			v25_0 := t20.Max(k10)
+			t21 := v24_1
+			v25_1 := t21.Max(k10)
+			v27_0 := v2_0
+			v27_1 := v2_1
+			v28_0 := v27_0.And(v14_0)
+			v28_1 := v27_1.And(v14_1)
+			v17_0.SaturateToInt16ConcatGrouped(v17_1).AsInt32x8().Permute(k7).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.SaturateToInt16ConcatGrouped(v25_1).AsInt8x32().PermuteOrZeroGrouped(k11).AsInt32x8().Permute(k12).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+			spk |= uint64(v28_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 48
+			t1 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt16()
+			s1_0 := t1.GetLo().ExtendToInt32()
+			s1_1 := t1.GetHi().ExtendToInt32()
+			v0_0 := s1_0
+			v0_1 := s1_1
+			v2_0 := v0_0.Equal(k0)
+			v2_1 := v0_1.Equal(k0)
+			s0_0 := archsimd.LoadInt16x8((*[8]int16)(wS0[j : j+8])).ExtendToInt32()
+			s0_1 := archsimd.LoadInt16x8((*[8]int16)(wS0[j+8 : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			t2 := k1.Sub(v3_0)
+			v5_0 := t2
+			t3 := k1.Sub(v3_1)
+			v5_1 := t3
+			i0_0 := archsimd.LoadInt16x8((*[8]int16)(wI0[j : j+8])).ExtendToInt32()
+			i0_1 := archsimd.LoadInt16x8((*[8]int16)(wI0[j+8 : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			v6_1 := i0_1
+			t4 := v5_0.Add(v6_0)
+			v7_0 := t4
+			t5 := v5_1.Add(v6_1)
+			v7_1 := t5
+			t6 := v7_0.Mul(k2)
+			v9_0 := t6
+			t7 := v7_1.Mul(k2)
+			v9_1 := t7
+			t8 := v9_0.ShiftAllRight(22)
+			v10_0 := t8
+			t9 := v9_1.ShiftAllRight(22)
+			v10_1 := t9
+			t10 := v3_0.Add(v10_0)
+			v11_0 := t10
+			t11 := v3_1.Add(v10_1)
+			v11_1 := t11
+			t12 := v11_0
+			t13 := t12.Min(k3)
+			v12_0 := t13.Max(k4)
+			t14 := v11_1
+			t15 := t14.Min(k3)
+			v12_1 := t15.Max(k4)
+			v14_0 := v12_0.Greater(k5)
+			v14_1 := v12_1.Greater(k5)
+			v16_0 := k6.Merge(v12_0, v14_0)
+			v16_1 := k6.Merge(v12_1, v14_1)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			v17_1 := v16_1.Merge(v3_1, v2_1)
+			t16 := v0_0.Sub(k8)
+			v20_0 := t16
+			t17 := v0_1.Sub(k8)
+			v20_1 := t17
+			v22_0 := k9.Masked(v14_0)
+			v22_1 := k9.Masked(v14_1)
+			t18 := v22_0
+			v23_0 := t18
+			t19 := v22_1
+			v23_1 := t19
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			v24_1 := v23_1.Merge(v20_1, v2_1)
+			t20 := v24_0
+			v25_0 := t20.Max(k10)
+			t21 := v24_1
+			v25_1 := t21.Max(k10)
+			v27_0 := v2_0
+			v27_1 := v2_1
+			v28_0 := v27_0.And(v14_0)
+			v28_1 := v27_1.And(v14_1)
+			v17_0.SaturateToInt16ConcatGrouped(v17_1).AsInt32x8().Permute(k7).AsInt16x16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.SaturateToInt16ConcatGrouped(v25_1).AsInt8x32().PermuteOrZeroGrouped(k11).AsInt32x8().Permute(k12).GetLo().AsInt8x16().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+			spk |= uint64(v28_1.ToBits()) << (j + 8)
 		}
 		p.Spk[i>>6] = spk
 	}
@@ -112,30 +337,33 @@ func lifDefaultAVX2(p *LIFDefault, lo, hi int) int {
 // lifDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int32 lanes, and returns where it stopped.
 func lifDefaultAVX512(p *LIFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x16(0)
-	k1 := archsimd.BroadcastInt32x16(-16640)
-	k2 := archsimd.BroadcastInt32x16(20972)
-	k3 := archsimd.BroadcastInt32x16(22)
-	k4 := archsimd.BroadcastInt32x16(32767)
-	k5 := archsimd.BroadcastInt32x16(-32768)
-	k6 := archsimd.BroadcastInt32x16(-12801)
-	k7 := archsimd.BroadcastInt32x16(-17920)
-	k8 := archsimd.BroadcastInt32x16(1)
-	k9 := archsimd.BroadcastInt32x16(20)
-	k10 := archsimd.BroadcastInt32x16(-32)
+	k0 := archsimd.Int32x16{}
+	k1 := archsimd.LoadInt32x16(&[16]int32{-16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640, -16640})
+	k2 := archsimd.LoadInt32x16(&[16]int32{20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972, 20972})
+	k3 := archsimd.LoadInt32x16(&[16]int32{22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22})
+	k4 := archsimd.LoadInt32x16(&[16]int32{32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767})
+	k5 := archsimd.LoadInt32x16(&[16]int32{-32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768})
+	k6 := archsimd.LoadInt32x16(&[16]int32{-12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801, -12801})
+	k7 := archsimd.LoadInt32x16(&[16]int32{-17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920, -17920})
+	k8 := archsimd.LoadInt32x16(&[16]int32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	k9 := archsimd.LoadInt32x16(&[16]int32{20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20})
+	k10 := archsimd.LoadInt32x16(&[16]int32{-32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS1 := (*[64]int8)(p.S1[i : i+64])
+		wS0 := (*[64]int16)(p.S0[i : i+64])
+		wI0 := (*[64]int16)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s1_0 := archsimd.LoadInt8x16((*[16]int8)(p.S1[j : j+16])).ExtendToInt32()
+		{
+			const j = 0
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
 			v0_0 := s1_0
 			v2_0 := v0_0.Equal(k0)
-			s0_0 := archsimd.LoadInt16x16((*[16]int16)(p.S0[j : j+16])).ExtendToInt32()
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
 			v3_0 := s0_0
 			t1 := k1.Sub(v3_0)
 			v5_0 := t1
-			i0_0 := archsimd.LoadInt16x16((*[16]int16)(p.I0[j : j+16])).ExtendToInt32()
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
 			v6_0 := i0_0
 			t2 := v5_0.Add(v6_0)
 			v7_0 := t2
@@ -161,9 +389,126 @@ func lifDefaultAVX512(p *LIFDefault, lo, hi int) int {
 			v25_0 := t10.Max(k10)
 			v27_0 := v2_0
 			v28_0 := v27_0.And(v14_0)
-			v17_0.TruncateToInt16().Store((*[16]int16)(p.S0[j : j+16]))
-			v25_0.TruncateToInt8().Store((*[16]int8)(p.S1[j : j+16]))
-			spk |= uint64(v28_0.ToBits()) << g
+			v17_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 16
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			t1 := k1.Sub(v3_0)
+			v5_0 := t1
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			t2 := v5_0.Add(v6_0)
+			v7_0 := t2
+			t3 := v7_0.Mul(k2)
+			v9_0 := t3
+			t4 := v9_0.ShiftRight(k3)
+			v10_0 := t4
+			t5 := v3_0.Add(v10_0)
+			v11_0 := t5
+			t6 := v11_0
+			t7 := t6.Min(k4)
+			v12_0 := t7.Max(k5)
+			v14_0 := v12_0.Greater(k6)
+			v16_0 := k7.Merge(v12_0, v14_0)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			t8 := v0_0.Sub(k8)
+			v20_0 := t8
+			v22_0 := k9.Masked(v14_0)
+			t9 := v22_0
+			v23_0 := t9
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			t10 := v24_0
+			v25_0 := t10.Max(k10)
+			v27_0 := v2_0
+			v28_0 := v27_0.And(v14_0)
+			v17_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 32
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			t1 := k1.Sub(v3_0)
+			v5_0 := t1
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			t2 := v5_0.Add(v6_0)
+			v7_0 := t2
+			t3 := v7_0.Mul(k2)
+			v9_0 := t3
+			t4 := v9_0.ShiftRight(k3)
+			v10_0 := t4
+			t5 := v3_0.Add(v10_0)
+			v11_0 := t5
+			t6 := v11_0
+			t7 := t6.Min(k4)
+			v12_0 := t7.Max(k5)
+			v14_0 := v12_0.Greater(k6)
+			v16_0 := k7.Merge(v12_0, v14_0)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			t8 := v0_0.Sub(k8)
+			v20_0 := t8
+			v22_0 := k9.Masked(v14_0)
+			t9 := v22_0
+			v23_0 := t9
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			t10 := v24_0
+			v25_0 := t10.Max(k10)
+			v27_0 := v2_0
+			v28_0 := v27_0.And(v14_0)
+			v17_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 48
+			s1_0 := archsimd.LoadInt8x16((*[16]int8)(wS1[j : j+16])).ExtendToInt32()
+			v0_0 := s1_0
+			v2_0 := v0_0.Equal(k0)
+			s0_0 := archsimd.LoadInt16x16((*[16]int16)(wS0[j : j+16])).ExtendToInt32()
+			v3_0 := s0_0
+			t1 := k1.Sub(v3_0)
+			v5_0 := t1
+			i0_0 := archsimd.LoadInt16x16((*[16]int16)(wI0[j : j+16])).ExtendToInt32()
+			v6_0 := i0_0
+			t2 := v5_0.Add(v6_0)
+			v7_0 := t2
+			t3 := v7_0.Mul(k2)
+			v9_0 := t3
+			t4 := v9_0.ShiftRight(k3)
+			v10_0 := t4
+			t5 := v3_0.Add(v10_0)
+			v11_0 := t5
+			t6 := v11_0
+			t7 := t6.Min(k4)
+			v12_0 := t7.Max(k5)
+			v14_0 := v12_0.Greater(k6)
+			v16_0 := k7.Merge(v12_0, v14_0)
+			v17_0 := v16_0.Merge(v3_0, v2_0)
+			t8 := v0_0.Sub(k8)
+			v20_0 := t8
+			v22_0 := k9.Masked(v14_0)
+			t9 := v22_0
+			v23_0 := t9
+			v24_0 := v23_0.Merge(v20_0, v2_0)
+			t10 := v24_0
+			v25_0 := t10.Max(k10)
+			v27_0 := v2_0
+			v28_0 := v27_0.And(v14_0)
+			v17_0.TruncateToInt16().Store((*[16]int16)(wS0[j : j+16]))
+			v25_0.TruncateToInt8().Store((*[16]int8)(wS1[j : j+16]))
+			spk |= uint64(v28_0.ToBits()) << (j + 0)
 		}
 		p.Spk[i>>6] = spk
 	}

@@ -14,33 +14,36 @@ func init() {
 // nir_CubaLIDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int64 lanes, and returns where it stopped.
 func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x4(0)
-	k1 := archsimd.BroadcastInt64x4(262143)
-	k2 := archsimd.BroadcastInt64x4(-262144)
-	k3 := archsimd.BroadcastUint64x4(1)
-	k4 := archsimd.BroadcastInt64x4(4611686018427387904)
-	k5 := archsimd.BroadcastInt64x4(1374389535)
-	k6 := archsimd.BroadcastUint64x4(31)
-	k7 := archsimd.BroadcastInt64x4(4294967296)
-	k8 := archsimd.BroadcastUint64x4(2)
-	k9 := archsimd.BroadcastInt64x4(2305843009213693952)
-	k10 := archsimd.BroadcastUint64x4(30)
-	k11 := archsimd.BroadcastInt64x4(8589934592)
-	k12 := archsimd.BroadcastUint64x4(4)
-	k13 := archsimd.BroadcastInt64x4(576460752303423488)
-	k14 := archsimd.BroadcastInt64x4(2147483647)
-	k15 := archsimd.BroadcastInt64x4(-2147483648)
-	k16 := archsimd.BroadcastUint64x4(6)
-	k17 := archsimd.BroadcastInt64x4(144115188075855872)
+	k0 := archsimd.Int64x4{}
+	k1 := archsimd.LoadInt64x4(&[4]int64{262143, 262143, 262143, 262143})
+	k2 := archsimd.LoadInt64x4(&[4]int64{-262144, -262144, -262144, -262144})
+	k3 := archsimd.LoadUint64x4(&[4]uint64{1, 1, 1, 1})
+	k4 := archsimd.LoadInt64x4(&[4]int64{4611686018427387904, 4611686018427387904, 4611686018427387904, 4611686018427387904})
+	k5 := archsimd.LoadInt64x4(&[4]int64{1374389535, 1374389535, 1374389535, 1374389535})
+	k6 := archsimd.LoadUint64x4(&[4]uint64{31, 31, 31, 31})
+	k7 := archsimd.LoadInt64x4(&[4]int64{4294967296, 4294967296, 4294967296, 4294967296})
+	k8 := archsimd.LoadUint64x4(&[4]uint64{2, 2, 2, 2})
+	k9 := archsimd.LoadInt64x4(&[4]int64{2305843009213693952, 2305843009213693952, 2305843009213693952, 2305843009213693952})
+	k10 := archsimd.LoadUint64x4(&[4]uint64{30, 30, 30, 30})
+	k11 := archsimd.LoadInt64x4(&[4]int64{8589934592, 8589934592, 8589934592, 8589934592})
+	k12 := archsimd.LoadUint64x4(&[4]uint64{4, 4, 4, 4})
+	k13 := archsimd.LoadInt64x4(&[4]int64{576460752303423488, 576460752303423488, 576460752303423488, 576460752303423488})
+	k14 := archsimd.LoadInt64x4(&[4]int64{2147483647, 2147483647, 2147483647, 2147483647})
+	k15 := archsimd.LoadInt64x4(&[4]int64{-2147483648, -2147483648, -2147483648, -2147483648})
+	k16 := archsimd.LoadUint64x4(&[4]uint64{6, 6, 6, 6})
+	k17 := archsimd.LoadInt64x4(&[4]int64{144115188075855872, 144115188075855872, 144115188075855872, 144115188075855872})
 	k18 := archsimd.LoadUint32x8(&[8]uint32{0, 2, 4, 6, 0, 2, 4, 6})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j : j+4])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+4 : j+8])).ExtendToInt64()
-			s0_2 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+8 : j+12])).ExtendToInt64()
-			s0_3 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+12 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wS1 := (*[64]int32)(p.S1[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
 			v0_2 := s0_2
@@ -53,10 +56,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			v1_2 := t3
 			t4 := k0.Sub(v0_3)
 			v1_3 := t4
-			i0_0 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j : j+4])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+4 : j+8])).ExtendToInt64()
-			i0_2 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+8 : j+12])).ExtendToInt64()
-			i0_3 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+12 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
 			v2_0 := i0_0
 			v2_1 := i0_1
 			v2_2 := i0_2
@@ -113,10 +116,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			v9_2 := t31
 			t32 := v0_3.ShiftAllLeft(4).Add(v8_3)
 			v9_3 := t32
-			s1_0 := archsimd.LoadInt32x4((*[4]int32)(p.S1[j : j+4])).ExtendToInt64()
-			s1_1 := archsimd.LoadInt32x4((*[4]int32)(p.S1[j+4 : j+8])).ExtendToInt64()
-			s1_2 := archsimd.LoadInt32x4((*[4]int32)(p.S1[j+8 : j+12])).ExtendToInt64()
-			s1_3 := archsimd.LoadInt32x4((*[4]int32)(p.S1[j+12 : j+16])).ExtendToInt64()
+			s1_0 := archsimd.LoadInt32x4((*[4]int32)(wS1[j : j+4])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+4 : j+8])).ExtendToInt64()
+			s1_2 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+8 : j+12])).ExtendToInt64()
+			s1_3 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+12 : j+16])).ExtendToInt64()
 			v10_0 := s1_0
 			v10_1 := s1_1
 			v10_2 := s1_2
@@ -193,14 +196,515 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
 			t72 := k14.Merge(t71, t71.Greater(k14))
 			v19_3 := k15.Merge(t72, k15.Greater(t72))
-			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S0[j : j+4]))
-			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S0[j+4 : j+8]))
-			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S0[j+8 : j+12]))
-			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S0[j+12 : j+16]))
-			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S1[j : j+4]))
-			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S1[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S1[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(p.S1[j+12 : j+16]))
+			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
+			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
+			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
+			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(4).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(4).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(4).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(4).Add(v8_3)
+			v9_3 := t32
+			s1_0 := archsimd.LoadInt32x4((*[4]int32)(wS1[j : j+4])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+4 : j+8])).ExtendToInt64()
+			s1_2 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+8 : j+12])).ExtendToInt64()
+			s1_3 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+12 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			v10_2 := s1_2
+			v10_3 := s1_3
+			t33 := k0.Sub(v10_0)
+			v11_0 := t33
+			t34 := k0.Sub(v10_1)
+			v11_1 := t34
+			t35 := k0.Sub(v10_2)
+			v11_2 := t35
+			t36 := k0.Sub(v10_3)
+			v11_3 := t36
+			t37 := v11_0.ShiftAllLeft(1).Add(v0_0)
+			v12_0 := t37
+			t38 := v11_1.ShiftAllLeft(1).Add(v0_1)
+			v12_1 := t38
+			t39 := v11_2.ShiftAllLeft(1).Add(v0_2)
+			v12_2 := t39
+			t40 := v11_3.ShiftAllLeft(1).Add(v0_3)
+			v12_3 := t40
+			t41 := v12_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_0 := t41
+			t42 := v12_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_1 := t42
+			t43 := v12_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_2 := t43
+			t44 := v12_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_3 := t44
+			t45 := v13_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_0 := t45
+			t46 := v13_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_1 := t46
+			t47 := v13_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_2 := t47
+			t48 := v13_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_3 := t48
+			t49 := v15_0.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_0 := t49
+			t50 := v15_1.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_1 := t50
+			t51 := v15_2.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_2 := t51
+			t52 := v15_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_3 := t52
+			t53 := v10_0.ShiftAllLeft(6).Add(v16_0)
+			v17_0 := t53
+			t54 := v10_1.ShiftAllLeft(6).Add(v16_1)
+			v17_1 := t54
+			t55 := v10_2.ShiftAllLeft(6).Add(v16_2)
+			v17_2 := t55
+			t56 := v10_3.ShiftAllLeft(6).Add(v16_3)
+			v17_3 := t56
+			t57 := v9_0.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t58 := k14.Merge(t57, t57.Greater(k14))
+			v18_0 := k15.Merge(t58, k15.Greater(t58))
+			t59 := v9_1.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t60 := k14.Merge(t59, t59.Greater(k14))
+			v18_1 := k15.Merge(t60, k15.Greater(t60))
+			t61 := v9_2.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t62 := k14.Merge(t61, t61.Greater(k14))
+			v18_2 := k15.Merge(t62, k15.Greater(t62))
+			t63 := v9_3.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t64 := k14.Merge(t63, t63.Greater(k14))
+			v18_3 := k15.Merge(t64, k15.Greater(t64))
+			t65 := v17_0.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t66 := k14.Merge(t65, t65.Greater(k14))
+			v19_0 := k15.Merge(t66, k15.Greater(t66))
+			t67 := v17_1.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t68 := k14.Merge(t67, t67.Greater(k14))
+			v19_1 := k15.Merge(t68, k15.Greater(t68))
+			t69 := v17_2.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t70 := k14.Merge(t69, t69.Greater(k14))
+			v19_2 := k15.Merge(t70, k15.Greater(t70))
+			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t72 := k14.Merge(t71, t71.Greater(k14))
+			v19_3 := k15.Merge(t72, k15.Greater(t72))
+			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
+			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
+			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
+			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(4).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(4).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(4).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(4).Add(v8_3)
+			v9_3 := t32
+			s1_0 := archsimd.LoadInt32x4((*[4]int32)(wS1[j : j+4])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+4 : j+8])).ExtendToInt64()
+			s1_2 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+8 : j+12])).ExtendToInt64()
+			s1_3 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+12 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			v10_2 := s1_2
+			v10_3 := s1_3
+			t33 := k0.Sub(v10_0)
+			v11_0 := t33
+			t34 := k0.Sub(v10_1)
+			v11_1 := t34
+			t35 := k0.Sub(v10_2)
+			v11_2 := t35
+			t36 := k0.Sub(v10_3)
+			v11_3 := t36
+			t37 := v11_0.ShiftAllLeft(1).Add(v0_0)
+			v12_0 := t37
+			t38 := v11_1.ShiftAllLeft(1).Add(v0_1)
+			v12_1 := t38
+			t39 := v11_2.ShiftAllLeft(1).Add(v0_2)
+			v12_2 := t39
+			t40 := v11_3.ShiftAllLeft(1).Add(v0_3)
+			v12_3 := t40
+			t41 := v12_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_0 := t41
+			t42 := v12_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_1 := t42
+			t43 := v12_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_2 := t43
+			t44 := v12_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_3 := t44
+			t45 := v13_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_0 := t45
+			t46 := v13_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_1 := t46
+			t47 := v13_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_2 := t47
+			t48 := v13_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_3 := t48
+			t49 := v15_0.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_0 := t49
+			t50 := v15_1.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_1 := t50
+			t51 := v15_2.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_2 := t51
+			t52 := v15_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_3 := t52
+			t53 := v10_0.ShiftAllLeft(6).Add(v16_0)
+			v17_0 := t53
+			t54 := v10_1.ShiftAllLeft(6).Add(v16_1)
+			v17_1 := t54
+			t55 := v10_2.ShiftAllLeft(6).Add(v16_2)
+			v17_2 := t55
+			t56 := v10_3.ShiftAllLeft(6).Add(v16_3)
+			v17_3 := t56
+			t57 := v9_0.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t58 := k14.Merge(t57, t57.Greater(k14))
+			v18_0 := k15.Merge(t58, k15.Greater(t58))
+			t59 := v9_1.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t60 := k14.Merge(t59, t59.Greater(k14))
+			v18_1 := k15.Merge(t60, k15.Greater(t60))
+			t61 := v9_2.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t62 := k14.Merge(t61, t61.Greater(k14))
+			v18_2 := k15.Merge(t62, k15.Greater(t62))
+			t63 := v9_3.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t64 := k14.Merge(t63, t63.Greater(k14))
+			v18_3 := k15.Merge(t64, k15.Greater(t64))
+			t65 := v17_0.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t66 := k14.Merge(t65, t65.Greater(k14))
+			v19_0 := k15.Merge(t66, k15.Greater(t66))
+			t67 := v17_1.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t68 := k14.Merge(t67, t67.Greater(k14))
+			v19_1 := k15.Merge(t68, k15.Greater(t68))
+			t69 := v17_2.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t70 := k14.Merge(t69, t69.Greater(k14))
+			v19_2 := k15.Merge(t70, k15.Greater(t70))
+			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t72 := k14.Merge(t71, t71.Greater(k14))
+			v19_3 := k15.Merge(t72, k15.Greater(t72))
+			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
+			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
+			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
+			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(4).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(4).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(4).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(4).Add(v8_3)
+			v9_3 := t32
+			s1_0 := archsimd.LoadInt32x4((*[4]int32)(wS1[j : j+4])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+4 : j+8])).ExtendToInt64()
+			s1_2 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+8 : j+12])).ExtendToInt64()
+			s1_3 := archsimd.LoadInt32x4((*[4]int32)(wS1[j+12 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			v10_2 := s1_2
+			v10_3 := s1_3
+			t33 := k0.Sub(v10_0)
+			v11_0 := t33
+			t34 := k0.Sub(v10_1)
+			v11_1 := t34
+			t35 := k0.Sub(v10_2)
+			v11_2 := t35
+			t36 := k0.Sub(v10_3)
+			v11_3 := t36
+			t37 := v11_0.ShiftAllLeft(1).Add(v0_0)
+			v12_0 := t37
+			t38 := v11_1.ShiftAllLeft(1).Add(v0_1)
+			v12_1 := t38
+			t39 := v11_2.ShiftAllLeft(1).Add(v0_2)
+			v12_2 := t39
+			t40 := v11_3.ShiftAllLeft(1).Add(v0_3)
+			v12_3 := t40
+			t41 := v12_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_0 := t41
+			t42 := v12_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_1 := t42
+			t43 := v12_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_2 := t43
+			t44 := v12_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			v13_3 := t44
+			t45 := v13_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_0 := t45
+			t46 := v13_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_1 := t46
+			t47 := v13_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_2 := t47
+			t48 := v13_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v15_3 := t48
+			t49 := v15_0.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_0 := t49
+			t50 := v15_1.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_1 := t50
+			t51 := v15_2.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_2 := t51
+			t52 := v15_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
+			v16_3 := t52
+			t53 := v10_0.ShiftAllLeft(6).Add(v16_0)
+			v17_0 := t53
+			t54 := v10_1.ShiftAllLeft(6).Add(v16_1)
+			v17_1 := t54
+			t55 := v10_2.ShiftAllLeft(6).Add(v16_2)
+			v17_2 := t55
+			t56 := v10_3.ShiftAllLeft(6).Add(v16_3)
+			v17_3 := t56
+			t57 := v9_0.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t58 := k14.Merge(t57, t57.Greater(k14))
+			v18_0 := k15.Merge(t58, k15.Greater(t58))
+			t59 := v9_1.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t60 := k14.Merge(t59, t59.Greater(k14))
+			v18_1 := k15.Merge(t60, k15.Greater(t60))
+			t61 := v9_2.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t62 := k14.Merge(t61, t61.Greater(k14))
+			v18_2 := k15.Merge(t62, k15.Greater(t62))
+			t63 := v9_3.AsUint64x4().ShiftRight(k12).AsInt64x4().Xor(k13).Sub(k13)
+			t64 := k14.Merge(t63, t63.Greater(k14))
+			v18_3 := k15.Merge(t64, k15.Greater(t64))
+			t65 := v17_0.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t66 := k14.Merge(t65, t65.Greater(k14))
+			v19_0 := k15.Merge(t66, k15.Greater(t66))
+			t67 := v17_1.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t68 := k14.Merge(t67, t67.Greater(k14))
+			v19_1 := k15.Merge(t68, k15.Greater(t68))
+			t69 := v17_2.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t70 := k14.Merge(t69, t69.Greater(k14))
+			v19_2 := k15.Merge(t70, k15.Greater(t70))
+			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
+			t72 := k14.Merge(t71, t71.Greater(k14))
+			v19_3 := k15.Merge(t72, k15.Greater(t72))
+			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
+			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
+			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
+			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}
@@ -210,33 +714,36 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 // nir_CubaLIDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int64 lanes, and returns where it stopped.
 func nir_CubaLIDefaultAVX512(p *NIR_CubaLIDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x8(0)
-	k1 := archsimd.BroadcastInt64x8(262143)
-	k2 := archsimd.BroadcastInt64x8(-262144)
-	k3 := archsimd.BroadcastInt64x8(13)
-	k4 := archsimd.BroadcastInt64x8(1)
-	k5 := archsimd.BroadcastInt64x8(1374389535)
-	k6 := archsimd.BroadcastInt64x8(31)
-	k7 := archsimd.BroadcastInt64x8(4)
-	k8 := archsimd.BroadcastInt64x8(2)
-	k9 := archsimd.BroadcastInt64x8(30)
-	k10 := archsimd.BroadcastInt64x8(6)
-	k11 := archsimd.BroadcastInt64x8(2147483647)
-	k12 := archsimd.BroadcastInt64x8(-2147483648)
+	k0 := archsimd.Int64x8{}
+	k1 := archsimd.LoadInt64x8(&[8]int64{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k2 := archsimd.LoadInt64x8(&[8]int64{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
+	k3 := archsimd.LoadInt64x8(&[8]int64{13, 13, 13, 13, 13, 13, 13, 13})
+	k4 := archsimd.LoadInt64x8(&[8]int64{1, 1, 1, 1, 1, 1, 1, 1})
+	k5 := archsimd.LoadInt64x8(&[8]int64{1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535})
+	k6 := archsimd.LoadInt64x8(&[8]int64{31, 31, 31, 31, 31, 31, 31, 31})
+	k7 := archsimd.LoadInt64x8(&[8]int64{4, 4, 4, 4, 4, 4, 4, 4})
+	k8 := archsimd.LoadInt64x8(&[8]int64{2, 2, 2, 2, 2, 2, 2, 2})
+	k9 := archsimd.LoadInt64x8(&[8]int64{30, 30, 30, 30, 30, 30, 30, 30})
+	k10 := archsimd.LoadInt64x8(&[8]int64{6, 6, 6, 6, 6, 6, 6, 6})
+	k11 := archsimd.LoadInt64x8(&[8]int64{2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647})
+	k12 := archsimd.LoadInt64x8(&[8]int64{-2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j : j+8])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j+8 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wS1 := (*[64]int32)(p.S1[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
 			t1 := k0.Sub(v0_0)
 			v1_0 := t1
 			t2 := k0.Sub(v0_1)
 			v1_1 := t2
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
 			v2_0 := i0_0
 			v2_1 := i0_1
 			t3 := v2_0
@@ -265,8 +772,8 @@ func nir_CubaLIDefaultAVX512(p *NIR_CubaLIDefault, lo, hi int) int {
 			v9_0 := t15
 			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
 			v9_1 := t16
-			s1_0 := archsimd.LoadInt32x8((*[8]int32)(p.S1[j : j+8])).ExtendToInt64()
-			s1_1 := archsimd.LoadInt32x8((*[8]int32)(p.S1[j+8 : j+16])).ExtendToInt64()
+			s1_0 := archsimd.LoadInt32x8((*[8]int32)(wS1[j : j+8])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x8((*[8]int32)(wS1[j+8 : j+16])).ExtendToInt64()
 			v10_0 := s1_0
 			v10_1 := s1_1
 			t17 := k0.Sub(v10_0)
@@ -305,10 +812,265 @@ func nir_CubaLIDefaultAVX512(p *NIR_CubaLIDefault, lo, hi int) int {
 			t35 := v17_1.ShiftRight(k10)
 			t36 := t35.Min(k11)
 			v19_1 := t36.Max(k12)
-			v18_0.TruncateToInt32().Store((*[8]int32)(p.S0[j : j+8]))
-			v18_1.TruncateToInt32().Store((*[8]int32)(p.S0[j+8 : j+16]))
-			v19_0.TruncateToInt32().Store((*[8]int32)(p.S1[j : j+8]))
-			v19_1.TruncateToInt32().Store((*[8]int32)(p.S1[j+8 : j+16]))
+			v18_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v18_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.TruncateToInt32().Store((*[8]int32)(wS1[j : j+8]))
+			v19_1.TruncateToInt32().Store((*[8]int32)(wS1[j+8 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			s1_0 := archsimd.LoadInt32x8((*[8]int32)(wS1[j : j+8])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x8((*[8]int32)(wS1[j+8 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			t17 := k0.Sub(v10_0)
+			v11_0 := t17
+			t18 := k0.Sub(v10_1)
+			v11_1 := t18
+			t19 := v11_0.ShiftLeft(k4).Add(v0_0)
+			v12_0 := t19
+			t20 := v11_1.ShiftLeft(k4).Add(v0_1)
+			v12_1 := t20
+			t21 := v12_0.ShiftRight(k8)
+			v13_0 := t21
+			t22 := v12_1.ShiftRight(k8)
+			v13_1 := t22
+			t23 := v13_0.Mul(k5)
+			v15_0 := t23
+			t24 := v13_1.Mul(k5)
+			v15_1 := t24
+			t25 := v15_0.ShiftRight(k9)
+			v16_0 := t25
+			t26 := v15_1.ShiftRight(k9)
+			v16_1 := t26
+			t27 := v10_0.ShiftLeft(k10).Add(v16_0)
+			v17_0 := t27
+			t28 := v10_1.ShiftLeft(k10).Add(v16_1)
+			v17_1 := t28
+			t29 := v9_0.ShiftRight(k7)
+			t30 := t29.Min(k11)
+			v18_0 := t30.Max(k12)
+			t31 := v9_1.ShiftRight(k7)
+			t32 := t31.Min(k11)
+			v18_1 := t32.Max(k12)
+			t33 := v17_0.ShiftRight(k10)
+			t34 := t33.Min(k11)
+			v19_0 := t34.Max(k12)
+			t35 := v17_1.ShiftRight(k10)
+			t36 := t35.Min(k11)
+			v19_1 := t36.Max(k12)
+			v18_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v18_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.TruncateToInt32().Store((*[8]int32)(wS1[j : j+8]))
+			v19_1.TruncateToInt32().Store((*[8]int32)(wS1[j+8 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			s1_0 := archsimd.LoadInt32x8((*[8]int32)(wS1[j : j+8])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x8((*[8]int32)(wS1[j+8 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			t17 := k0.Sub(v10_0)
+			v11_0 := t17
+			t18 := k0.Sub(v10_1)
+			v11_1 := t18
+			t19 := v11_0.ShiftLeft(k4).Add(v0_0)
+			v12_0 := t19
+			t20 := v11_1.ShiftLeft(k4).Add(v0_1)
+			v12_1 := t20
+			t21 := v12_0.ShiftRight(k8)
+			v13_0 := t21
+			t22 := v12_1.ShiftRight(k8)
+			v13_1 := t22
+			t23 := v13_0.Mul(k5)
+			v15_0 := t23
+			t24 := v13_1.Mul(k5)
+			v15_1 := t24
+			t25 := v15_0.ShiftRight(k9)
+			v16_0 := t25
+			t26 := v15_1.ShiftRight(k9)
+			v16_1 := t26
+			t27 := v10_0.ShiftLeft(k10).Add(v16_0)
+			v17_0 := t27
+			t28 := v10_1.ShiftLeft(k10).Add(v16_1)
+			v17_1 := t28
+			t29 := v9_0.ShiftRight(k7)
+			t30 := t29.Min(k11)
+			v18_0 := t30.Max(k12)
+			t31 := v9_1.ShiftRight(k7)
+			t32 := t31.Min(k11)
+			v18_1 := t32.Max(k12)
+			t33 := v17_0.ShiftRight(k10)
+			t34 := t33.Min(k11)
+			v19_0 := t34.Max(k12)
+			t35 := v17_1.ShiftRight(k10)
+			t36 := t35.Min(k11)
+			v19_1 := t36.Max(k12)
+			v18_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v18_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.TruncateToInt32().Store((*[8]int32)(wS1[j : j+8]))
+			v19_1.TruncateToInt32().Store((*[8]int32)(wS1[j+8 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			s1_0 := archsimd.LoadInt32x8((*[8]int32)(wS1[j : j+8])).ExtendToInt64()
+			s1_1 := archsimd.LoadInt32x8((*[8]int32)(wS1[j+8 : j+16])).ExtendToInt64()
+			v10_0 := s1_0
+			v10_1 := s1_1
+			t17 := k0.Sub(v10_0)
+			v11_0 := t17
+			t18 := k0.Sub(v10_1)
+			v11_1 := t18
+			t19 := v11_0.ShiftLeft(k4).Add(v0_0)
+			v12_0 := t19
+			t20 := v11_1.ShiftLeft(k4).Add(v0_1)
+			v12_1 := t20
+			t21 := v12_0.ShiftRight(k8)
+			v13_0 := t21
+			t22 := v12_1.ShiftRight(k8)
+			v13_1 := t22
+			t23 := v13_0.Mul(k5)
+			v15_0 := t23
+			t24 := v13_1.Mul(k5)
+			v15_1 := t24
+			t25 := v15_0.ShiftRight(k9)
+			v16_0 := t25
+			t26 := v15_1.ShiftRight(k9)
+			v16_1 := t26
+			t27 := v10_0.ShiftLeft(k10).Add(v16_0)
+			v17_0 := t27
+			t28 := v10_1.ShiftLeft(k10).Add(v16_1)
+			v17_1 := t28
+			t29 := v9_0.ShiftRight(k7)
+			t30 := t29.Min(k11)
+			v18_0 := t30.Max(k12)
+			t31 := v9_1.ShiftRight(k7)
+			t32 := t31.Min(k11)
+			v18_1 := t32.Max(k12)
+			t33 := v17_0.ShiftRight(k10)
+			t34 := t33.Min(k11)
+			v19_0 := t34.Max(k12)
+			t35 := v17_1.ShiftRight(k10)
+			t36 := t35.Min(k11)
+			v19_1 := t36.Max(k12)
+			v18_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v18_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.TruncateToInt32().Store((*[8]int32)(wS1[j : j+8]))
+			v19_1.TruncateToInt32().Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -14,35 +14,38 @@ func init() {
 // nir_IGenericAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int64 lanes, and returns where it stopped.
 func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x4(268435455)
-	k1 := archsimd.BroadcastInt64x4(-268435456)
-	k2 := archsimd.BroadcastUint64x4(4)
-	k3 := archsimd.BroadcastInt64x4(576460752303423488)
-	k4 := archsimd.BroadcastUint64x4(28)
-	k5 := archsimd.BroadcastInt64x4(34359738368)
-	k6 := archsimd.BroadcastUint64x4(10)
-	k7 := archsimd.BroadcastInt64x4(9007199254740992)
-	k8 := archsimd.BroadcastInt64x4(2147483647)
-	k9 := archsimd.BroadcastInt64x4(-2147483648)
-	k10 := archsimd.BroadcastInt64x4(-419430400)
-	k11 := archsimd.BroadcastInt64x4(1258291200)
+	k0 := archsimd.LoadInt64x4(&[4]int64{268435455, 268435455, 268435455, 268435455})
+	k1 := archsimd.LoadInt64x4(&[4]int64{-268435456, -268435456, -268435456, -268435456})
+	k2 := archsimd.LoadUint64x4(&[4]uint64{4, 4, 4, 4})
+	k3 := archsimd.LoadInt64x4(&[4]int64{576460752303423488, 576460752303423488, 576460752303423488, 576460752303423488})
+	k4 := archsimd.LoadUint64x4(&[4]uint64{28, 28, 28, 28})
+	k5 := archsimd.LoadInt64x4(&[4]int64{34359738368, 34359738368, 34359738368, 34359738368})
+	k6 := archsimd.LoadUint64x4(&[4]uint64{10, 10, 10, 10})
+	k7 := archsimd.LoadInt64x4(&[4]int64{9007199254740992, 9007199254740992, 9007199254740992, 9007199254740992})
+	k8 := archsimd.LoadInt64x4(&[4]int64{2147483647, 2147483647, 2147483647, 2147483647})
+	k9 := archsimd.LoadInt64x4(&[4]int64{-2147483648, -2147483648, -2147483648, -2147483648})
+	k10 := archsimd.LoadInt64x4(&[4]int64{-419430400, -419430400, -419430400, -419430400})
+	k11 := archsimd.LoadInt64x4(&[4]int64{1258291200, 1258291200, 1258291200, 1258291200})
 	k12 := archsimd.LoadUint32x8(&[8]uint32{0, 2, 4, 6, 0, 2, 4, 6})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j : j+4])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+4 : j+8])).ExtendToInt64()
-			s0_2 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+8 : j+12])).ExtendToInt64()
-			s0_3 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+12 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wC0 := (*[64]int32)(p.C0[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
 			v3_0 := s0_0
 			v3_1 := s0_1
 			v3_2 := s0_2
 			v3_3 := s0_3
-			i0_0 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j : j+4])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+4 : j+8])).ExtendToInt64()
-			i0_2 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+8 : j+12])).ExtendToInt64()
-			i0_3 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+12 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
 			v4_0 := i0_0
 			v4_1 := i0_1
 			v4_2 := i0_2
@@ -59,10 +62,10 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			t7 := v4_3
 			t8 := k0.Merge(t7, t7.Greater(k0))
 			v5_3 := k1.Merge(t8, k1.Greater(t8))
-			c0_0 := archsimd.LoadInt32x4((*[4]int32)(p.C0[j : j+4])).ExtendToInt64()
-			c0_1 := archsimd.LoadInt32x4((*[4]int32)(p.C0[j+4 : j+8])).ExtendToInt64()
-			c0_2 := archsimd.LoadInt32x4((*[4]int32)(p.C0[j+8 : j+12])).ExtendToInt64()
-			c0_3 := archsimd.LoadInt32x4((*[4]int32)(p.C0[j+12 : j+16])).ExtendToInt64()
+			c0_0 := archsimd.LoadInt32x4((*[4]int32)(wC0[j : j+4])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+4 : j+8])).ExtendToInt64()
+			c0_2 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+8 : j+12])).ExtendToInt64()
+			c0_3 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+12 : j+16])).ExtendToInt64()
 			v6_0 := c0_0
 			v6_1 := c0_1
 			v6_2 := c0_2
@@ -123,10 +126,307 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			v16_1 := k11.Merge(v13_1, v15_1)
 			v16_2 := k11.Merge(v13_2, v15_2)
 			v16_3 := k11.Merge(v13_3, v15_3)
-			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j : j+4]))
-			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+4 : j+8]))
-			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+8 : j+12]))
-			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+12 : j+16]))
+			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			v3_2 := s0_2
+			v3_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			v4_2 := i0_2
+			v4_3 := i0_3
+			t1 := v4_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v5_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v4_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v5_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v4_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v5_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v4_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v5_3 := k1.Merge(t8, k1.Greater(t8))
+			c0_0 := archsimd.LoadInt32x4((*[4]int32)(wC0[j : j+4])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+4 : j+8])).ExtendToInt64()
+			c0_2 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+8 : j+12])).ExtendToInt64()
+			c0_3 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+12 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			v6_2 := c0_2
+			v6_3 := c0_3
+			t9 := v5_0.AsInt32x8().MulEvenWiden(v6_0.AsInt32x8())
+			t10 := t9.ShiftAllLeft(4)
+			v7_0 := t10.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t11 := v5_1.AsInt32x8().MulEvenWiden(v6_1.AsInt32x8())
+			t12 := t11.ShiftAllLeft(4)
+			v7_1 := t12.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t13 := v5_2.AsInt32x8().MulEvenWiden(v6_2.AsInt32x8())
+			t14 := t13.ShiftAllLeft(4)
+			v7_2 := t14.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t15 := v5_3.AsInt32x8().MulEvenWiden(v6_3.AsInt32x8())
+			t16 := t15.ShiftAllLeft(4)
+			v7_3 := t16.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t17 := v7_0.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_0 := t17
+			t18 := v7_1.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_1 := t18
+			t19 := v7_2.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_2 := t19
+			t20 := v7_3.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_3 := t20
+			t21 := v3_0.ShiftAllLeft(10).Add(v8_0)
+			v9_0 := t21
+			t22 := v3_1.ShiftAllLeft(10).Add(v8_1)
+			v9_1 := t22
+			t23 := v3_2.ShiftAllLeft(10).Add(v8_2)
+			v9_2 := t23
+			t24 := v3_3.ShiftAllLeft(10).Add(v8_3)
+			v9_3 := t24
+			t25 := v9_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t26 := k8.Merge(t25, t25.Greater(k8))
+			v10_0 := k9.Merge(t26, k9.Greater(t26))
+			t27 := v9_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t28 := k8.Merge(t27, t27.Greater(k8))
+			v10_1 := k9.Merge(t28, k9.Greater(t28))
+			t29 := v9_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t30 := k8.Merge(t29, t29.Greater(k8))
+			v10_2 := k9.Merge(t30, k9.Greater(t30))
+			t31 := v9_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t32 := k8.Merge(t31, t31.Greater(k8))
+			v10_3 := k9.Merge(t32, k9.Greater(t32))
+			v12_0 := k10.Greater(v10_0)
+			v12_1 := k10.Greater(v10_1)
+			v12_2 := k10.Greater(v10_2)
+			v12_3 := k10.Greater(v10_3)
+			v13_0 := k10.Merge(v10_0, v12_0)
+			v13_1 := k10.Merge(v10_1, v12_1)
+			v13_2 := k10.Merge(v10_2, v12_2)
+			v13_3 := k10.Merge(v10_3, v12_3)
+			v15_0 := v13_0.Greater(k11)
+			v15_1 := v13_1.Greater(k11)
+			v15_2 := v13_2.Greater(k11)
+			v15_3 := v13_3.Greater(k11)
+			v16_0 := k11.Merge(v13_0, v15_0)
+			v16_1 := k11.Merge(v13_1, v15_1)
+			v16_2 := k11.Merge(v13_2, v15_2)
+			v16_3 := k11.Merge(v13_3, v15_3)
+			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			v3_2 := s0_2
+			v3_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			v4_2 := i0_2
+			v4_3 := i0_3
+			t1 := v4_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v5_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v4_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v5_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v4_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v5_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v4_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v5_3 := k1.Merge(t8, k1.Greater(t8))
+			c0_0 := archsimd.LoadInt32x4((*[4]int32)(wC0[j : j+4])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+4 : j+8])).ExtendToInt64()
+			c0_2 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+8 : j+12])).ExtendToInt64()
+			c0_3 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+12 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			v6_2 := c0_2
+			v6_3 := c0_3
+			t9 := v5_0.AsInt32x8().MulEvenWiden(v6_0.AsInt32x8())
+			t10 := t9.ShiftAllLeft(4)
+			v7_0 := t10.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t11 := v5_1.AsInt32x8().MulEvenWiden(v6_1.AsInt32x8())
+			t12 := t11.ShiftAllLeft(4)
+			v7_1 := t12.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t13 := v5_2.AsInt32x8().MulEvenWiden(v6_2.AsInt32x8())
+			t14 := t13.ShiftAllLeft(4)
+			v7_2 := t14.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t15 := v5_3.AsInt32x8().MulEvenWiden(v6_3.AsInt32x8())
+			t16 := t15.ShiftAllLeft(4)
+			v7_3 := t16.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t17 := v7_0.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_0 := t17
+			t18 := v7_1.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_1 := t18
+			t19 := v7_2.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_2 := t19
+			t20 := v7_3.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_3 := t20
+			t21 := v3_0.ShiftAllLeft(10).Add(v8_0)
+			v9_0 := t21
+			t22 := v3_1.ShiftAllLeft(10).Add(v8_1)
+			v9_1 := t22
+			t23 := v3_2.ShiftAllLeft(10).Add(v8_2)
+			v9_2 := t23
+			t24 := v3_3.ShiftAllLeft(10).Add(v8_3)
+			v9_3 := t24
+			t25 := v9_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t26 := k8.Merge(t25, t25.Greater(k8))
+			v10_0 := k9.Merge(t26, k9.Greater(t26))
+			t27 := v9_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t28 := k8.Merge(t27, t27.Greater(k8))
+			v10_1 := k9.Merge(t28, k9.Greater(t28))
+			t29 := v9_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t30 := k8.Merge(t29, t29.Greater(k8))
+			v10_2 := k9.Merge(t30, k9.Greater(t30))
+			t31 := v9_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t32 := k8.Merge(t31, t31.Greater(k8))
+			v10_3 := k9.Merge(t32, k9.Greater(t32))
+			v12_0 := k10.Greater(v10_0)
+			v12_1 := k10.Greater(v10_1)
+			v12_2 := k10.Greater(v10_2)
+			v12_3 := k10.Greater(v10_3)
+			v13_0 := k10.Merge(v10_0, v12_0)
+			v13_1 := k10.Merge(v10_1, v12_1)
+			v13_2 := k10.Merge(v10_2, v12_2)
+			v13_3 := k10.Merge(v10_3, v12_3)
+			v15_0 := v13_0.Greater(k11)
+			v15_1 := v13_1.Greater(k11)
+			v15_2 := v13_2.Greater(k11)
+			v15_3 := v13_3.Greater(k11)
+			v16_0 := k11.Merge(v13_0, v15_0)
+			v16_1 := k11.Merge(v13_1, v15_1)
+			v16_2 := k11.Merge(v13_2, v15_2)
+			v16_3 := k11.Merge(v13_3, v15_3)
+			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			v3_2 := s0_2
+			v3_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			v4_2 := i0_2
+			v4_3 := i0_3
+			t1 := v4_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v5_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v4_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v5_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v4_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v5_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v4_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v5_3 := k1.Merge(t8, k1.Greater(t8))
+			c0_0 := archsimd.LoadInt32x4((*[4]int32)(wC0[j : j+4])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+4 : j+8])).ExtendToInt64()
+			c0_2 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+8 : j+12])).ExtendToInt64()
+			c0_3 := archsimd.LoadInt32x4((*[4]int32)(wC0[j+12 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			v6_2 := c0_2
+			v6_3 := c0_3
+			t9 := v5_0.AsInt32x8().MulEvenWiden(v6_0.AsInt32x8())
+			t10 := t9.ShiftAllLeft(4)
+			v7_0 := t10.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t11 := v5_1.AsInt32x8().MulEvenWiden(v6_1.AsInt32x8())
+			t12 := t11.ShiftAllLeft(4)
+			v7_1 := t12.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t13 := v5_2.AsInt32x8().MulEvenWiden(v6_2.AsInt32x8())
+			t14 := t13.ShiftAllLeft(4)
+			v7_2 := t14.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t15 := v5_3.AsInt32x8().MulEvenWiden(v6_3.AsInt32x8())
+			t16 := t15.ShiftAllLeft(4)
+			v7_3 := t16.AsUint64x4().ShiftRight(k2).AsInt64x4().Xor(k3).Sub(k3)
+			t17 := v7_0.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_0 := t17
+			t18 := v7_1.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_1 := t18
+			t19 := v7_2.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_2 := t19
+			t20 := v7_3.AsUint64x4().ShiftRight(k4).AsInt64x4().Xor(k5).Sub(k5)
+			v8_3 := t20
+			t21 := v3_0.ShiftAllLeft(10).Add(v8_0)
+			v9_0 := t21
+			t22 := v3_1.ShiftAllLeft(10).Add(v8_1)
+			v9_1 := t22
+			t23 := v3_2.ShiftAllLeft(10).Add(v8_2)
+			v9_2 := t23
+			t24 := v3_3.ShiftAllLeft(10).Add(v8_3)
+			v9_3 := t24
+			t25 := v9_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t26 := k8.Merge(t25, t25.Greater(k8))
+			v10_0 := k9.Merge(t26, k9.Greater(t26))
+			t27 := v9_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t28 := k8.Merge(t27, t27.Greater(k8))
+			v10_1 := k9.Merge(t28, k9.Greater(t28))
+			t29 := v9_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t30 := k8.Merge(t29, t29.Greater(k8))
+			v10_2 := k9.Merge(t30, k9.Greater(t30))
+			t31 := v9_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			t32 := k8.Merge(t31, t31.Greater(k8))
+			v10_3 := k9.Merge(t32, k9.Greater(t32))
+			v12_0 := k10.Greater(v10_0)
+			v12_1 := k10.Greater(v10_1)
+			v12_2 := k10.Greater(v10_2)
+			v12_3 := k10.Greater(v10_3)
+			v13_0 := k10.Merge(v10_0, v12_0)
+			v13_1 := k10.Merge(v10_1, v12_1)
+			v13_2 := k10.Merge(v10_2, v12_2)
+			v13_3 := k10.Merge(v10_3, v12_3)
+			v15_0 := v13_0.Greater(k11)
+			v15_1 := v13_1.Greater(k11)
+			v15_2 := v13_2.Greater(k11)
+			v15_3 := v13_3.Greater(k11)
+			v16_0 := k11.Merge(v13_0, v15_0)
+			v16_1 := k11.Merge(v13_1, v15_1)
+			v16_2 := k11.Merge(v13_2, v15_2)
+			v16_3 := k11.Merge(v13_3, v15_3)
+			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}
@@ -136,25 +436,28 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 // nir_IGenericAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int64 lanes, and returns where it stopped.
 func nir_IGenericAVX512(p *NIR_IGeneric, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x8(268435455)
-	k1 := archsimd.BroadcastInt64x8(-268435456)
-	k2 := archsimd.BroadcastInt64x8(4)
-	k3 := archsimd.BroadcastInt64x8(28)
-	k4 := archsimd.BroadcastInt64x8(10)
-	k5 := archsimd.BroadcastInt64x8(2147483647)
-	k6 := archsimd.BroadcastInt64x8(-2147483648)
-	k7 := archsimd.BroadcastInt64x8(-419430400)
-	k8 := archsimd.BroadcastInt64x8(1258291200)
+	k0 := archsimd.LoadInt64x8(&[8]int64{268435455, 268435455, 268435455, 268435455, 268435455, 268435455, 268435455, 268435455})
+	k1 := archsimd.LoadInt64x8(&[8]int64{-268435456, -268435456, -268435456, -268435456, -268435456, -268435456, -268435456, -268435456})
+	k2 := archsimd.LoadInt64x8(&[8]int64{4, 4, 4, 4, 4, 4, 4, 4})
+	k3 := archsimd.LoadInt64x8(&[8]int64{28, 28, 28, 28, 28, 28, 28, 28})
+	k4 := archsimd.LoadInt64x8(&[8]int64{10, 10, 10, 10, 10, 10, 10, 10})
+	k5 := archsimd.LoadInt64x8(&[8]int64{2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647})
+	k6 := archsimd.LoadInt64x8(&[8]int64{-2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648})
+	k7 := archsimd.LoadInt64x8(&[8]int64{-419430400, -419430400, -419430400, -419430400, -419430400, -419430400, -419430400, -419430400})
+	k8 := archsimd.LoadInt64x8(&[8]int64{1258291200, 1258291200, 1258291200, 1258291200, 1258291200, 1258291200, 1258291200, 1258291200})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j : j+8])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j+8 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wC0 := (*[64]int32)(p.C0[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
 			v3_0 := s0_0
 			v3_1 := s0_1
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
 			v4_0 := i0_0
 			v4_1 := i0_1
 			t1 := v4_0
@@ -163,8 +466,8 @@ func nir_IGenericAVX512(p *NIR_IGeneric, lo, hi int) int {
 			t3 := v4_1
 			t4 := t3.Min(k0)
 			v5_1 := t4.Max(k1)
-			c0_0 := archsimd.LoadInt32x8((*[8]int32)(p.C0[j : j+8])).ExtendToInt64()
-			c0_1 := archsimd.LoadInt32x8((*[8]int32)(p.C0[j+8 : j+16])).ExtendToInt64()
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16])).ExtendToInt64()
 			v6_0 := c0_0
 			v6_1 := c0_1
 			t5 := v5_0.Mul(v6_0)
@@ -195,8 +498,161 @@ func nir_IGenericAVX512(p *NIR_IGeneric, lo, hi int) int {
 			v15_1 := v13_1.Greater(k8)
 			v16_0 := k8.Merge(v13_0, v15_0)
 			v16_1 := k8.Merge(v13_1, v15_1)
-			v16_0.TruncateToInt32().Store((*[8]int32)(p.S0[j : j+8]))
-			v16_1.TruncateToInt32().Store((*[8]int32)(p.S0[j+8 : j+16]))
+			v16_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v16_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			t1 := v4_0
+			t2 := t1.Min(k0)
+			v5_0 := t2.Max(k1)
+			t3 := v4_1
+			t4 := t3.Min(k0)
+			v5_1 := t4.Max(k1)
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			t5 := v5_0.Mul(v6_0)
+			t6 := t5.ShiftLeft(k2)
+			v7_0 := t6.ShiftRight(k2)
+			t7 := v5_1.Mul(v6_1)
+			t8 := t7.ShiftLeft(k2)
+			v7_1 := t8.ShiftRight(k2)
+			t9 := v7_0.ShiftRight(k3)
+			v8_0 := t9
+			t10 := v7_1.ShiftRight(k3)
+			v8_1 := t10
+			t11 := v3_0.ShiftLeft(k4).Add(v8_0)
+			v9_0 := t11
+			t12 := v3_1.ShiftLeft(k4).Add(v8_1)
+			v9_1 := t12
+			t13 := v9_0.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v10_0 := t14.Max(k6)
+			t15 := v9_1.ShiftRight(k4)
+			t16 := t15.Min(k5)
+			v10_1 := t16.Max(k6)
+			v12_0 := k7.Greater(v10_0)
+			v12_1 := k7.Greater(v10_1)
+			v13_0 := k7.Merge(v10_0, v12_0)
+			v13_1 := k7.Merge(v10_1, v12_1)
+			v15_0 := v13_0.Greater(k8)
+			v15_1 := v13_1.Greater(k8)
+			v16_0 := k8.Merge(v13_0, v15_0)
+			v16_1 := k8.Merge(v13_1, v15_1)
+			v16_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v16_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			t1 := v4_0
+			t2 := t1.Min(k0)
+			v5_0 := t2.Max(k1)
+			t3 := v4_1
+			t4 := t3.Min(k0)
+			v5_1 := t4.Max(k1)
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			t5 := v5_0.Mul(v6_0)
+			t6 := t5.ShiftLeft(k2)
+			v7_0 := t6.ShiftRight(k2)
+			t7 := v5_1.Mul(v6_1)
+			t8 := t7.ShiftLeft(k2)
+			v7_1 := t8.ShiftRight(k2)
+			t9 := v7_0.ShiftRight(k3)
+			v8_0 := t9
+			t10 := v7_1.ShiftRight(k3)
+			v8_1 := t10
+			t11 := v3_0.ShiftLeft(k4).Add(v8_0)
+			v9_0 := t11
+			t12 := v3_1.ShiftLeft(k4).Add(v8_1)
+			v9_1 := t12
+			t13 := v9_0.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v10_0 := t14.Max(k6)
+			t15 := v9_1.ShiftRight(k4)
+			t16 := t15.Min(k5)
+			v10_1 := t16.Max(k6)
+			v12_0 := k7.Greater(v10_0)
+			v12_1 := k7.Greater(v10_1)
+			v13_0 := k7.Merge(v10_0, v12_0)
+			v13_1 := k7.Merge(v10_1, v12_1)
+			v15_0 := v13_0.Greater(k8)
+			v15_1 := v13_1.Greater(k8)
+			v16_0 := k8.Merge(v13_0, v15_0)
+			v16_1 := k8.Merge(v13_1, v15_1)
+			v16_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v16_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v3_0 := s0_0
+			v3_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v4_0 := i0_0
+			v4_1 := i0_1
+			t1 := v4_0
+			t2 := t1.Min(k0)
+			v5_0 := t2.Max(k1)
+			t3 := v4_1
+			t4 := t3.Min(k0)
+			v5_1 := t4.Max(k1)
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8])).ExtendToInt64()
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16])).ExtendToInt64()
+			v6_0 := c0_0
+			v6_1 := c0_1
+			t5 := v5_0.Mul(v6_0)
+			t6 := t5.ShiftLeft(k2)
+			v7_0 := t6.ShiftRight(k2)
+			t7 := v5_1.Mul(v6_1)
+			t8 := t7.ShiftLeft(k2)
+			v7_1 := t8.ShiftRight(k2)
+			t9 := v7_0.ShiftRight(k3)
+			v8_0 := t9
+			t10 := v7_1.ShiftRight(k3)
+			v8_1 := t10
+			t11 := v3_0.ShiftLeft(k4).Add(v8_0)
+			v9_0 := t11
+			t12 := v3_1.ShiftLeft(k4).Add(v8_1)
+			v9_1 := t12
+			t13 := v9_0.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v10_0 := t14.Max(k6)
+			t15 := v9_1.ShiftRight(k4)
+			t16 := t15.Min(k5)
+			v10_1 := t16.Max(k6)
+			v12_0 := k7.Greater(v10_0)
+			v12_1 := k7.Greater(v10_1)
+			v13_0 := k7.Merge(v10_0, v12_0)
+			v13_1 := k7.Merge(v10_1, v12_1)
+			v15_0 := v13_0.Greater(k8)
+			v15_1 := v13_1.Greater(k8)
+			v16_0 := k8.Merge(v13_0, v15_0)
+			v16_1 := k8.Merge(v13_1, v15_1)
+			v16_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v16_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -14,36 +14,38 @@ func init() {
 // nir_IFDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int64 lanes, and returns where it stopped.
 func nir_IFDefaultAVX2(p *NIR_IFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x4(268435455)
-	k1 := archsimd.BroadcastInt64x4(-268435456)
-	k2 := archsimd.BroadcastInt64x4(1759218604)
-	k3 := archsimd.BroadcastUint64x4(28)
-	k4 := archsimd.BroadcastInt64x4(34359738368)
-	k5 := archsimd.BroadcastUint64x4(3)
-	k6 := archsimd.BroadcastInt64x4(1152921504606846976)
-	k7 := archsimd.BroadcastInt64x4(2147483647)
-	k8 := archsimd.BroadcastInt64x4(-2147483648)
-	k9 := archsimd.BroadcastInt64x4(536870912)
-	k10 := archsimd.BroadcastInt64x4(0)
-	k11 := archsimd.BroadcastInt64x4(805306368)
+	k0 := archsimd.LoadInt64x4(&[4]int64{268435455, 268435455, 268435455, 268435455})
+	k1 := archsimd.LoadInt64x4(&[4]int64{-268435456, -268435456, -268435456, -268435456})
+	k2 := archsimd.LoadInt64x4(&[4]int64{1759218604, 1759218604, 1759218604, 1759218604})
+	k3 := archsimd.LoadUint64x4(&[4]uint64{28, 28, 28, 28})
+	k4 := archsimd.LoadInt64x4(&[4]int64{34359738368, 34359738368, 34359738368, 34359738368})
+	k5 := archsimd.LoadUint64x4(&[4]uint64{3, 3, 3, 3})
+	k6 := archsimd.LoadInt64x4(&[4]int64{1152921504606846976, 1152921504606846976, 1152921504606846976, 1152921504606846976})
+	k7 := archsimd.LoadInt64x4(&[4]int64{2147483647, 2147483647, 2147483647, 2147483647})
+	k8 := archsimd.LoadInt64x4(&[4]int64{-2147483648, -2147483648, -2147483648, -2147483648})
+	k9 := archsimd.LoadInt64x4(&[4]int64{536870912, 536870912, 536870912, 536870912})
+	k10 := archsimd.Int64x4{}
+	k11 := archsimd.LoadInt64x4(&[4]int64{805306368, 805306368, 805306368, 805306368})
 	k12 := archsimd.LoadUint32x8(&[8]uint32{0, 2, 4, 6, 0, 2, 4, 6})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j : j+4])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+4 : j+8])).ExtendToInt64()
-			s0_2 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+8 : j+12])).ExtendToInt64()
-			s0_3 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+12 : j+16])).ExtendToInt64()
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
 			v0_2 := s0_2
 			v0_3 := s0_3
-			i0_0 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j : j+4])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+4 : j+8])).ExtendToInt64()
-			i0_2 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+8 : j+12])).ExtendToInt64()
-			i0_3 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+12 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
 			v1_0 := i0_0
 			v1_1 := i0_1
 			v1_2 := i0_2
@@ -112,14 +114,287 @@ func nir_IFDefaultAVX2(p *NIR_IFDefault, lo, hi int) int {
 			v14_1 := k11.Merge(v11_1, v13_1)
 			v14_2 := k11.Merge(v11_2, v13_2)
 			v14_3 := k11.Merge(v11_3, v13_3)
-			v14_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j : j+4]))
-			v14_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+4 : j+8]))
-			v14_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+8 : j+12]))
-			v14_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+12 : j+16]))
-			spk |= uint64(v9_0.ToBits()) << g
-			spk |= uint64(v9_1.ToBits()) << (g + 4)
-			spk |= uint64(v9_2.ToBits()) << (g + 8)
-			spk |= uint64(v9_3.ToBits()) << (g + 12)
+			v14_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v14_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v14_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v14_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 4)
+			spk |= uint64(v9_2.ToBits()) << (j + 8)
+			spk |= uint64(v9_3.ToBits()) << (j + 12)
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			v1_2 := i0_2
+			v1_3 := i0_3
+			t1 := v1_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v2_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v1_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v2_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v1_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v2_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v1_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v2_3 := k1.Merge(t8, k1.Greater(t8))
+			t9 := v2_0.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_0 := t9
+			t10 := v2_1.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_1 := t10
+			t11 := v2_2.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_2 := t11
+			t12 := v2_3.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_3 := t12
+			t13 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t13
+			t14 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t14
+			t15 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t15
+			t16 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t16
+			t17 := v0_0.ShiftAllLeft(3).Add(v5_0)
+			v6_0 := t17
+			t18 := v0_1.ShiftAllLeft(3).Add(v5_1)
+			v6_1 := t18
+			t19 := v0_2.ShiftAllLeft(3).Add(v5_2)
+			v6_2 := t19
+			t20 := v0_3.ShiftAllLeft(3).Add(v5_3)
+			v6_3 := t20
+			t21 := v6_0.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t22 := k7.Merge(t21, t21.Greater(k7))
+			v7_0 := k8.Merge(t22, k8.Greater(t22))
+			t23 := v6_1.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t24 := k7.Merge(t23, t23.Greater(k7))
+			v7_1 := k8.Merge(t24, k8.Greater(t24))
+			t25 := v6_2.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t26 := k7.Merge(t25, t25.Greater(k7))
+			v7_2 := k8.Merge(t26, k8.Greater(t26))
+			t27 := v6_3.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t28 := k7.Merge(t27, t27.Greater(k7))
+			v7_3 := k8.Merge(t28, k8.Greater(t28))
+			v9_0 := v7_0.Greater(k9)
+			v9_1 := v7_1.Greater(k9)
+			v9_2 := v7_2.Greater(k9)
+			v9_3 := v7_3.Greater(k9)
+			v11_0 := k10.Merge(v7_0, v9_0)
+			v11_1 := k10.Merge(v7_1, v9_1)
+			v11_2 := k10.Merge(v7_2, v9_2)
+			v11_3 := k10.Merge(v7_3, v9_3)
+			v13_0 := v11_0.Greater(k11)
+			v13_1 := v11_1.Greater(k11)
+			v13_2 := v11_2.Greater(k11)
+			v13_3 := v11_3.Greater(k11)
+			v14_0 := k11.Merge(v11_0, v13_0)
+			v14_1 := k11.Merge(v11_1, v13_1)
+			v14_2 := k11.Merge(v11_2, v13_2)
+			v14_3 := k11.Merge(v11_3, v13_3)
+			v14_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v14_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v14_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v14_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 4)
+			spk |= uint64(v9_2.ToBits()) << (j + 8)
+			spk |= uint64(v9_3.ToBits()) << (j + 12)
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			v1_2 := i0_2
+			v1_3 := i0_3
+			t1 := v1_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v2_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v1_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v2_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v1_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v2_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v1_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v2_3 := k1.Merge(t8, k1.Greater(t8))
+			t9 := v2_0.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_0 := t9
+			t10 := v2_1.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_1 := t10
+			t11 := v2_2.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_2 := t11
+			t12 := v2_3.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_3 := t12
+			t13 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t13
+			t14 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t14
+			t15 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t15
+			t16 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t16
+			t17 := v0_0.ShiftAllLeft(3).Add(v5_0)
+			v6_0 := t17
+			t18 := v0_1.ShiftAllLeft(3).Add(v5_1)
+			v6_1 := t18
+			t19 := v0_2.ShiftAllLeft(3).Add(v5_2)
+			v6_2 := t19
+			t20 := v0_3.ShiftAllLeft(3).Add(v5_3)
+			v6_3 := t20
+			t21 := v6_0.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t22 := k7.Merge(t21, t21.Greater(k7))
+			v7_0 := k8.Merge(t22, k8.Greater(t22))
+			t23 := v6_1.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t24 := k7.Merge(t23, t23.Greater(k7))
+			v7_1 := k8.Merge(t24, k8.Greater(t24))
+			t25 := v6_2.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t26 := k7.Merge(t25, t25.Greater(k7))
+			v7_2 := k8.Merge(t26, k8.Greater(t26))
+			t27 := v6_3.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t28 := k7.Merge(t27, t27.Greater(k7))
+			v7_3 := k8.Merge(t28, k8.Greater(t28))
+			v9_0 := v7_0.Greater(k9)
+			v9_1 := v7_1.Greater(k9)
+			v9_2 := v7_2.Greater(k9)
+			v9_3 := v7_3.Greater(k9)
+			v11_0 := k10.Merge(v7_0, v9_0)
+			v11_1 := k10.Merge(v7_1, v9_1)
+			v11_2 := k10.Merge(v7_2, v9_2)
+			v11_3 := k10.Merge(v7_3, v9_3)
+			v13_0 := v11_0.Greater(k11)
+			v13_1 := v11_1.Greater(k11)
+			v13_2 := v11_2.Greater(k11)
+			v13_3 := v11_3.Greater(k11)
+			v14_0 := k11.Merge(v11_0, v13_0)
+			v14_1 := k11.Merge(v11_1, v13_1)
+			v14_2 := k11.Merge(v11_2, v13_2)
+			v14_3 := k11.Merge(v11_3, v13_3)
+			v14_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v14_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v14_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v14_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 4)
+			spk |= uint64(v9_2.ToBits()) << (j + 8)
+			spk |= uint64(v9_3.ToBits()) << (j + 12)
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			v1_2 := i0_2
+			v1_3 := i0_3
+			t1 := v1_0
+			t2 := k0.Merge(t1, t1.Greater(k0))
+			v2_0 := k1.Merge(t2, k1.Greater(t2))
+			t3 := v1_1
+			t4 := k0.Merge(t3, t3.Greater(k0))
+			v2_1 := k1.Merge(t4, k1.Greater(t4))
+			t5 := v1_2
+			t6 := k0.Merge(t5, t5.Greater(k0))
+			v2_2 := k1.Merge(t6, k1.Greater(t6))
+			t7 := v1_3
+			t8 := k0.Merge(t7, t7.Greater(k0))
+			v2_3 := k1.Merge(t8, k1.Greater(t8))
+			t9 := v2_0.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_0 := t9
+			t10 := v2_1.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_1 := t10
+			t11 := v2_2.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_2 := t11
+			t12 := v2_3.AsInt32x8().MulEvenWiden(k2.AsInt32x8())
+			v4_3 := t12
+			t13 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t13
+			t14 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t14
+			t15 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t15
+			t16 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t16
+			t17 := v0_0.ShiftAllLeft(3).Add(v5_0)
+			v6_0 := t17
+			t18 := v0_1.ShiftAllLeft(3).Add(v5_1)
+			v6_1 := t18
+			t19 := v0_2.ShiftAllLeft(3).Add(v5_2)
+			v6_2 := t19
+			t20 := v0_3.ShiftAllLeft(3).Add(v5_3)
+			v6_3 := t20
+			t21 := v6_0.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t22 := k7.Merge(t21, t21.Greater(k7))
+			v7_0 := k8.Merge(t22, k8.Greater(t22))
+			t23 := v6_1.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t24 := k7.Merge(t23, t23.Greater(k7))
+			v7_1 := k8.Merge(t24, k8.Greater(t24))
+			t25 := v6_2.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t26 := k7.Merge(t25, t25.Greater(k7))
+			v7_2 := k8.Merge(t26, k8.Greater(t26))
+			t27 := v6_3.AsUint64x4().ShiftRight(k5).AsInt64x4().Xor(k6).Sub(k6)
+			t28 := k7.Merge(t27, t27.Greater(k7))
+			v7_3 := k8.Merge(t28, k8.Greater(t28))
+			v9_0 := v7_0.Greater(k9)
+			v9_1 := v7_1.Greater(k9)
+			v9_2 := v7_2.Greater(k9)
+			v9_3 := v7_3.Greater(k9)
+			v11_0 := k10.Merge(v7_0, v9_0)
+			v11_1 := k10.Merge(v7_1, v9_1)
+			v11_2 := k10.Merge(v7_2, v9_2)
+			v11_3 := k10.Merge(v7_3, v9_3)
+			v13_0 := v11_0.Greater(k11)
+			v13_1 := v11_1.Greater(k11)
+			v13_2 := v11_2.Greater(k11)
+			v13_3 := v11_3.Greater(k11)
+			v14_0 := k11.Merge(v11_0, v13_0)
+			v14_1 := k11.Merge(v11_1, v13_1)
+			v14_2 := k11.Merge(v11_2, v13_2)
+			v14_3 := k11.Merge(v11_3, v13_3)
+			v14_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v14_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v14_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v14_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 4)
+			spk |= uint64(v9_2.ToBits()) << (j + 8)
+			spk |= uint64(v9_3.ToBits()) << (j + 12)
 		}
 		p.Spk[i>>6] = spk
 	}
@@ -129,27 +404,29 @@ func nir_IFDefaultAVX2(p *NIR_IFDefault, lo, hi int) int {
 // nir_IFDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int64 lanes, and returns where it stopped.
 func nir_IFDefaultAVX512(p *NIR_IFDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x8(268435455)
-	k1 := archsimd.BroadcastInt64x8(-268435456)
-	k2 := archsimd.BroadcastInt64x8(1759218604)
-	k3 := archsimd.BroadcastInt64x8(28)
-	k4 := archsimd.BroadcastInt64x8(3)
-	k5 := archsimd.BroadcastInt64x8(2147483647)
-	k6 := archsimd.BroadcastInt64x8(-2147483648)
-	k7 := archsimd.BroadcastInt64x8(536870912)
-	k8 := archsimd.BroadcastInt64x8(0)
-	k9 := archsimd.BroadcastInt64x8(805306368)
+	k0 := archsimd.LoadInt64x8(&[8]int64{268435455, 268435455, 268435455, 268435455, 268435455, 268435455, 268435455, 268435455})
+	k1 := archsimd.LoadInt64x8(&[8]int64{-268435456, -268435456, -268435456, -268435456, -268435456, -268435456, -268435456, -268435456})
+	k2 := archsimd.LoadInt64x8(&[8]int64{1759218604, 1759218604, 1759218604, 1759218604, 1759218604, 1759218604, 1759218604, 1759218604})
+	k3 := archsimd.LoadInt64x8(&[8]int64{28, 28, 28, 28, 28, 28, 28, 28})
+	k4 := archsimd.LoadInt64x8(&[8]int64{3, 3, 3, 3, 3, 3, 3, 3})
+	k5 := archsimd.LoadInt64x8(&[8]int64{2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647})
+	k6 := archsimd.LoadInt64x8(&[8]int64{-2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648})
+	k7 := archsimd.LoadInt64x8(&[8]int64{536870912, 536870912, 536870912, 536870912, 536870912, 536870912, 536870912, 536870912})
+	k8 := archsimd.Int64x8{}
+	k9 := archsimd.LoadInt64x8(&[8]int64{805306368, 805306368, 805306368, 805306368, 805306368, 805306368, 805306368, 805306368})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j : j+8])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j+8 : j+16])).ExtendToInt64()
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
 			v1_0 := i0_0
 			v1_1 := i0_1
 			t1 := v1_0
@@ -184,10 +461,151 @@ func nir_IFDefaultAVX512(p *NIR_IFDefault, lo, hi int) int {
 			v13_1 := v11_1.Greater(k9)
 			v14_0 := k9.Merge(v11_0, v13_0)
 			v14_1 := k9.Merge(v11_1, v13_1)
-			v14_0.TruncateToInt32().Store((*[8]int32)(p.S0[j : j+8]))
-			v14_1.TruncateToInt32().Store((*[8]int32)(p.S0[j+8 : j+16]))
-			spk |= uint64(v9_0.ToBits()) << g
-			spk |= uint64(v9_1.ToBits()) << (g + 8)
+			v14_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v14_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			t1 := v1_0
+			t2 := t1.Min(k0)
+			v2_0 := t2.Max(k1)
+			t3 := v1_1
+			t4 := t3.Min(k0)
+			v2_1 := t4.Max(k1)
+			t5 := v2_0.Mul(k2)
+			v4_0 := t5
+			t6 := v2_1.Mul(k2)
+			v4_1 := t6
+			t7 := v4_0.ShiftRight(k3)
+			v5_0 := t7
+			t8 := v4_1.ShiftRight(k3)
+			v5_1 := t8
+			t9 := v0_0.ShiftLeft(k4).Add(v5_0)
+			v6_0 := t9
+			t10 := v0_1.ShiftLeft(k4).Add(v5_1)
+			v6_1 := t10
+			t11 := v6_0.ShiftRight(k4)
+			t12 := t11.Min(k5)
+			v7_0 := t12.Max(k6)
+			t13 := v6_1.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v7_1 := t14.Max(k6)
+			v9_0 := v7_0.Greater(k7)
+			v9_1 := v7_1.Greater(k7)
+			v11_0 := k8.Merge(v7_0, v9_0)
+			v11_1 := k8.Merge(v7_1, v9_1)
+			v13_0 := v11_0.Greater(k9)
+			v13_1 := v11_1.Greater(k9)
+			v14_0 := k9.Merge(v11_0, v13_0)
+			v14_1 := k9.Merge(v11_1, v13_1)
+			v14_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v14_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			t1 := v1_0
+			t2 := t1.Min(k0)
+			v2_0 := t2.Max(k1)
+			t3 := v1_1
+			t4 := t3.Min(k0)
+			v2_1 := t4.Max(k1)
+			t5 := v2_0.Mul(k2)
+			v4_0 := t5
+			t6 := v2_1.Mul(k2)
+			v4_1 := t6
+			t7 := v4_0.ShiftRight(k3)
+			v5_0 := t7
+			t8 := v4_1.ShiftRight(k3)
+			v5_1 := t8
+			t9 := v0_0.ShiftLeft(k4).Add(v5_0)
+			v6_0 := t9
+			t10 := v0_1.ShiftLeft(k4).Add(v5_1)
+			v6_1 := t10
+			t11 := v6_0.ShiftRight(k4)
+			t12 := t11.Min(k5)
+			v7_0 := t12.Max(k6)
+			t13 := v6_1.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v7_1 := t14.Max(k6)
+			v9_0 := v7_0.Greater(k7)
+			v9_1 := v7_1.Greater(k7)
+			v11_0 := k8.Merge(v7_0, v9_0)
+			v11_1 := k8.Merge(v7_1, v9_1)
+			v13_0 := v11_0.Greater(k9)
+			v13_1 := v11_1.Greater(k9)
+			v14_0 := k9.Merge(v11_0, v13_0)
+			v14_1 := k9.Merge(v11_1, v13_1)
+			v14_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v14_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v1_0 := i0_0
+			v1_1 := i0_1
+			t1 := v1_0
+			t2 := t1.Min(k0)
+			v2_0 := t2.Max(k1)
+			t3 := v1_1
+			t4 := t3.Min(k0)
+			v2_1 := t4.Max(k1)
+			t5 := v2_0.Mul(k2)
+			v4_0 := t5
+			t6 := v2_1.Mul(k2)
+			v4_1 := t6
+			t7 := v4_0.ShiftRight(k3)
+			v5_0 := t7
+			t8 := v4_1.ShiftRight(k3)
+			v5_1 := t8
+			t9 := v0_0.ShiftLeft(k4).Add(v5_0)
+			v6_0 := t9
+			t10 := v0_1.ShiftLeft(k4).Add(v5_1)
+			v6_1 := t10
+			t11 := v6_0.ShiftRight(k4)
+			t12 := t11.Min(k5)
+			v7_0 := t12.Max(k6)
+			t13 := v6_1.ShiftRight(k4)
+			t14 := t13.Min(k5)
+			v7_1 := t14.Max(k6)
+			v9_0 := v7_0.Greater(k7)
+			v9_1 := v7_1.Greater(k7)
+			v11_0 := k8.Merge(v7_0, v9_0)
+			v11_1 := k8.Merge(v7_1, v9_1)
+			v13_0 := v11_0.Greater(k9)
+			v13_1 := v11_1.Greater(k9)
+			v14_0 := k9.Merge(v11_0, v13_0)
+			v14_1 := k9.Merge(v11_1, v13_1)
+			v14_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v14_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+			spk |= uint64(v9_0.ToBits()) << (j + 0)
+			spk |= uint64(v9_1.ToBits()) << (j + 8)
 		}
 		p.Spk[i>>6] = spk
 	}

@@ -14,27 +14,29 @@ func init() {
 // nir_LIDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int64 lanes, and returns where it stopped.
 func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x4(0)
-	k1 := archsimd.BroadcastInt64x4(262143)
-	k2 := archsimd.BroadcastInt64x4(-262144)
-	k3 := archsimd.BroadcastUint64x4(1)
-	k4 := archsimd.BroadcastInt64x4(4611686018427387904)
-	k5 := archsimd.BroadcastInt64x4(1374389535)
-	k6 := archsimd.BroadcastUint64x4(31)
-	k7 := archsimd.BroadcastInt64x4(4294967296)
-	k8 := archsimd.BroadcastUint64x4(5)
-	k9 := archsimd.BroadcastInt64x4(288230376151711744)
-	k10 := archsimd.BroadcastInt64x4(2147483647)
-	k11 := archsimd.BroadcastInt64x4(-2147483648)
+	k0 := archsimd.Int64x4{}
+	k1 := archsimd.LoadInt64x4(&[4]int64{262143, 262143, 262143, 262143})
+	k2 := archsimd.LoadInt64x4(&[4]int64{-262144, -262144, -262144, -262144})
+	k3 := archsimd.LoadUint64x4(&[4]uint64{1, 1, 1, 1})
+	k4 := archsimd.LoadInt64x4(&[4]int64{4611686018427387904, 4611686018427387904, 4611686018427387904, 4611686018427387904})
+	k5 := archsimd.LoadInt64x4(&[4]int64{1374389535, 1374389535, 1374389535, 1374389535})
+	k6 := archsimd.LoadUint64x4(&[4]uint64{31, 31, 31, 31})
+	k7 := archsimd.LoadInt64x4(&[4]int64{4294967296, 4294967296, 4294967296, 4294967296})
+	k8 := archsimd.LoadUint64x4(&[4]uint64{5, 5, 5, 5})
+	k9 := archsimd.LoadInt64x4(&[4]int64{288230376151711744, 288230376151711744, 288230376151711744, 288230376151711744})
+	k10 := archsimd.LoadInt64x4(&[4]int64{2147483647, 2147483647, 2147483647, 2147483647})
+	k11 := archsimd.LoadInt64x4(&[4]int64{-2147483648, -2147483648, -2147483648, -2147483648})
 	k12 := archsimd.LoadUint32x8(&[8]uint32{0, 2, 4, 6, 0, 2, 4, 6})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j : j+4])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+4 : j+8])).ExtendToInt64()
-			s0_2 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+8 : j+12])).ExtendToInt64()
-			s0_3 := archsimd.LoadInt32x4((*[4]int32)(p.S0[j+12 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
 			v0_2 := s0_2
@@ -47,10 +49,10 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			v1_2 := t3
 			t4 := k0.Sub(v0_3)
 			v1_3 := t4
-			i0_0 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j : j+4])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+4 : j+8])).ExtendToInt64()
-			i0_2 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+8 : j+12])).ExtendToInt64()
-			i0_3 := archsimd.LoadInt32x4((*[4]int32)(p.I0[j+12 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
 			v2_0 := i0_0
 			v2_1 := i0_1
 			v2_2 := i0_2
@@ -119,10 +121,295 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
 			t40 := k10.Merge(t39, t39.Greater(k10))
 			v10_3 := k11.Merge(t40, k11.Greater(t40))
-			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j : j+4]))
-			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+4 : j+8]))
-			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+8 : j+12]))
-			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(p.S0[j+12 : j+16]))
+			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(5).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(5).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(5).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(5).Add(v8_3)
+			v9_3 := t32
+			t33 := v9_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t34 := k10.Merge(t33, t33.Greater(k10))
+			v10_0 := k11.Merge(t34, k11.Greater(t34))
+			t35 := v9_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t36 := k10.Merge(t35, t35.Greater(k10))
+			v10_1 := k11.Merge(t36, k11.Greater(t36))
+			t37 := v9_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t38 := k10.Merge(t37, t37.Greater(k10))
+			v10_2 := k11.Merge(t38, k11.Greater(t38))
+			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t40 := k10.Merge(t39, t39.Greater(k10))
+			v10_3 := k11.Merge(t40, k11.Greater(t40))
+			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(5).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(5).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(5).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(5).Add(v8_3)
+			v9_3 := t32
+			t33 := v9_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t34 := k10.Merge(t33, t33.Greater(k10))
+			v10_0 := k11.Merge(t34, k11.Greater(t34))
+			t35 := v9_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t36 := k10.Merge(t35, t35.Greater(k10))
+			v10_1 := k11.Merge(t36, k11.Greater(t36))
+			t37 := v9_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t38 := k10.Merge(t37, t37.Greater(k10))
+			v10_2 := k11.Merge(t38, k11.Greater(t38))
+			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t40 := k10.Merge(t39, t39.Greater(k10))
+			v10_3 := k11.Merge(t40, k11.Greater(t40))
+			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x4((*[4]int32)(wS0[j : j+4])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+4 : j+8])).ExtendToInt64()
+			s0_2 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+8 : j+12])).ExtendToInt64()
+			s0_3 := archsimd.LoadInt32x4((*[4]int32)(wS0[j+12 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			v0_2 := s0_2
+			v0_3 := s0_3
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			t3 := k0.Sub(v0_2)
+			v1_2 := t3
+			t4 := k0.Sub(v0_3)
+			v1_3 := t4
+			i0_0 := archsimd.LoadInt32x4((*[4]int32)(wI0[j : j+4])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+4 : j+8])).ExtendToInt64()
+			i0_2 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+8 : j+12])).ExtendToInt64()
+			i0_3 := archsimd.LoadInt32x4((*[4]int32)(wI0[j+12 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			v2_2 := i0_2
+			v2_3 := i0_3
+			t5 := v2_0
+			t6 := k1.Merge(t5, t5.Greater(k1))
+			v3_0 := k2.Merge(t6, k2.Greater(t6))
+			t7 := v2_1
+			t8 := k1.Merge(t7, t7.Greater(k1))
+			v3_1 := k2.Merge(t8, k2.Greater(t8))
+			t9 := v2_2
+			t10 := k1.Merge(t9, t9.Greater(k1))
+			v3_2 := k2.Merge(t10, k2.Greater(t10))
+			t11 := v2_3
+			t12 := k1.Merge(t11, t11.Greater(k1))
+			v3_3 := k2.Merge(t12, k2.Greater(t12))
+			t13 := v1_0.Add(v3_0.ShiftAllLeft(13))
+			v4_0 := t13
+			t14 := v1_1.Add(v3_1.ShiftAllLeft(13))
+			v4_1 := t14
+			t15 := v1_2.Add(v3_2.ShiftAllLeft(13))
+			v4_2 := t15
+			t16 := v1_3.Add(v3_3.ShiftAllLeft(13))
+			v4_3 := t16
+			t17 := v4_0.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_0 := t17
+			t18 := v4_1.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_1 := t18
+			t19 := v4_2.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_2 := t19
+			t20 := v4_3.AsUint64x4().ShiftRight(k3).AsInt64x4().Xor(k4).Sub(k4)
+			v5_3 := t20
+			t21 := v5_0.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_0 := t21
+			t22 := v5_1.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_1 := t22
+			t23 := v5_2.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_2 := t23
+			t24 := v5_3.AsInt32x8().MulEvenWiden(k5.AsInt32x8())
+			v7_3 := t24
+			t25 := v7_0.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_0 := t25
+			t26 := v7_1.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_1 := t26
+			t27 := v7_2.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_2 := t27
+			t28 := v7_3.AsUint64x4().ShiftRight(k6).AsInt64x4().Xor(k7).Sub(k7)
+			v8_3 := t28
+			t29 := v0_0.ShiftAllLeft(5).Add(v8_0)
+			v9_0 := t29
+			t30 := v0_1.ShiftAllLeft(5).Add(v8_1)
+			v9_1 := t30
+			t31 := v0_2.ShiftAllLeft(5).Add(v8_2)
+			v9_2 := t31
+			t32 := v0_3.ShiftAllLeft(5).Add(v8_3)
+			v9_3 := t32
+			t33 := v9_0.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t34 := k10.Merge(t33, t33.Greater(k10))
+			v10_0 := k11.Merge(t34, k11.Greater(t34))
+			t35 := v9_1.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t36 := k10.Merge(t35, t35.Greater(k10))
+			v10_1 := k11.Merge(t36, k11.Greater(t36))
+			t37 := v9_2.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t38 := k10.Merge(t37, t37.Greater(k10))
+			v10_2 := k11.Merge(t38, k11.Greater(t38))
+			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
+			t40 := k10.Merge(t39, t39.Greater(k10))
+			v10_3 := k11.Merge(t40, k11.Greater(t40))
+			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
+			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
+			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
+			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}
@@ -132,30 +419,32 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 // nir_LIDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int64 lanes, and returns where it stopped.
 func nir_LIDefaultAVX512(p *NIR_LIDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt64x8(0)
-	k1 := archsimd.BroadcastInt64x8(262143)
-	k2 := archsimd.BroadcastInt64x8(-262144)
-	k3 := archsimd.BroadcastInt64x8(13)
-	k4 := archsimd.BroadcastInt64x8(1)
-	k5 := archsimd.BroadcastInt64x8(1374389535)
-	k6 := archsimd.BroadcastInt64x8(31)
-	k7 := archsimd.BroadcastInt64x8(5)
-	k8 := archsimd.BroadcastInt64x8(2147483647)
-	k9 := archsimd.BroadcastInt64x8(-2147483648)
+	k0 := archsimd.Int64x8{}
+	k1 := archsimd.LoadInt64x8(&[8]int64{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k2 := archsimd.LoadInt64x8(&[8]int64{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
+	k3 := archsimd.LoadInt64x8(&[8]int64{13, 13, 13, 13, 13, 13, 13, 13})
+	k4 := archsimd.LoadInt64x8(&[8]int64{1, 1, 1, 1, 1, 1, 1, 1})
+	k5 := archsimd.LoadInt64x8(&[8]int64{1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535, 1374389535})
+	k6 := archsimd.LoadInt64x8(&[8]int64{31, 31, 31, 31, 31, 31, 31, 31})
+	k7 := archsimd.LoadInt64x8(&[8]int64{5, 5, 5, 5, 5, 5, 5, 5})
+	k8 := archsimd.LoadInt64x8(&[8]int64{2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647, 2147483647})
+	k9 := archsimd.LoadInt64x8(&[8]int64{-2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648, -2147483648})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			s0_0 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j : j+8])).ExtendToInt64()
-			s0_1 := archsimd.LoadInt32x8((*[8]int32)(p.S0[j+8 : j+16])).ExtendToInt64()
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		{
+			const j = 0
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
 			v0_0 := s0_0
 			v0_1 := s0_1
 			t1 := k0.Sub(v0_0)
 			v1_0 := t1
 			t2 := k0.Sub(v0_1)
 			v1_1 := t2
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8])).ExtendToInt64()
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16])).ExtendToInt64()
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
 			v2_0 := i0_0
 			v2_1 := i0_1
 			t3 := v2_0
@@ -190,8 +479,155 @@ func nir_LIDefaultAVX512(p *NIR_LIDefault, lo, hi int) int {
 			t19 := v9_1.ShiftRight(k7)
 			t20 := t19.Min(k8)
 			v10_1 := t20.Max(k9)
-			v10_0.TruncateToInt32().Store((*[8]int32)(p.S0[j : j+8]))
-			v10_1.TruncateToInt32().Store((*[8]int32)(p.S0[j+8 : j+16]))
+			v10_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v10_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 16
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			t17 := v9_0.ShiftRight(k7)
+			t18 := t17.Min(k8)
+			v10_0 := t18.Max(k9)
+			t19 := v9_1.ShiftRight(k7)
+			t20 := t19.Min(k8)
+			v10_1 := t20.Max(k9)
+			v10_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v10_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 32
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			t17 := v9_0.ShiftRight(k7)
+			t18 := t17.Min(k8)
+			v10_0 := t18.Max(k9)
+			t19 := v9_1.ShiftRight(k7)
+			t20 := t19.Min(k8)
+			v10_1 := t20.Max(k9)
+			v10_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v10_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 48
+			s0_0 := archsimd.LoadInt32x8((*[8]int32)(wS0[j : j+8])).ExtendToInt64()
+			s0_1 := archsimd.LoadInt32x8((*[8]int32)(wS0[j+8 : j+16])).ExtendToInt64()
+			v0_0 := s0_0
+			v0_1 := s0_1
+			t1 := k0.Sub(v0_0)
+			v1_0 := t1
+			t2 := k0.Sub(v0_1)
+			v1_1 := t2
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8])).ExtendToInt64()
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16])).ExtendToInt64()
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t3 := v2_0
+			t4 := t3.Min(k1)
+			v3_0 := t4.Max(k2)
+			t5 := v2_1
+			t6 := t5.Min(k1)
+			v3_1 := t6.Max(k2)
+			t7 := v1_0.Add(v3_0.ShiftLeft(k3))
+			v4_0 := t7
+			t8 := v1_1.Add(v3_1.ShiftLeft(k3))
+			v4_1 := t8
+			t9 := v4_0.ShiftRight(k4)
+			v5_0 := t9
+			t10 := v4_1.ShiftRight(k4)
+			v5_1 := t10
+			t11 := v5_0.Mul(k5)
+			v7_0 := t11
+			t12 := v5_1.Mul(k5)
+			v7_1 := t12
+			t13 := v7_0.ShiftRight(k6)
+			v8_0 := t13
+			t14 := v7_1.ShiftRight(k6)
+			v8_1 := t14
+			t15 := v0_0.ShiftLeft(k7).Add(v8_0)
+			v9_0 := t15
+			t16 := v0_1.ShiftLeft(k7).Add(v8_1)
+			v9_1 := t16
+			t17 := v9_0.ShiftRight(k7)
+			t18 := t17.Min(k8)
+			v10_0 := t18.Max(k9)
+			t19 := v9_1.ShiftRight(k7)
+			t20 := t19.Min(k8)
+			v10_1 := t20.Max(k9)
+			v10_0.TruncateToInt32().Store((*[8]int32)(wS0[j : j+8]))
+			v10_1.TruncateToInt32().Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -14,14 +14,16 @@ func init() {
 // nir_LinearReadoutDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int32 lanes, and returns where it stopped.
 func nir_LinearReadoutDefaultAVX2(p *NIR_LinearReadoutDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x8(262143)
-	k1 := archsimd.BroadcastInt32x8(-262144)
+	k0 := archsimd.LoadInt32x8(&[8]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x8(&[8]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8]))
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16]))
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		{
+			const j = 0
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
 			v0_0 := i0_0
 			v0_1 := i0_1
 			t1 := v0_0
@@ -34,8 +36,65 @@ func nir_LinearReadoutDefaultAVX2(p *NIR_LinearReadoutDefault, lo, hi int) int {
 			v2_0 := t5
 			t6 := v1_1.ShiftAllLeft(13)
 			v2_1 := t6
-			v2_0.Store((*[8]int32)(p.S0[j : j+8]))
-			v2_1.Store((*[8]int32)(p.S0[j+8 : j+16]))
+			v2_0.Store((*[8]int32)(wS0[j : j+8]))
+			v2_1.Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 16
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			t5 := v1_0.ShiftAllLeft(13)
+			v2_0 := t5
+			t6 := v1_1.ShiftAllLeft(13)
+			v2_1 := t6
+			v2_0.Store((*[8]int32)(wS0[j : j+8]))
+			v2_1.Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 32
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			t5 := v1_0.ShiftAllLeft(13)
+			v2_0 := t5
+			t6 := v1_1.ShiftAllLeft(13)
+			v2_1 := t6
+			v2_0.Store((*[8]int32)(wS0[j : j+8]))
+			v2_1.Store((*[8]int32)(wS0[j+8 : j+16]))
+		}
+		{
+			const j = 48
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			t5 := v1_0.ShiftAllLeft(13)
+			v2_0 := t5
+			t6 := v1_1.ShiftAllLeft(13)
+			v2_1 := t6
+			v2_0.Store((*[8]int32)(wS0[j : j+8]))
+			v2_1.Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}
@@ -45,21 +104,56 @@ func nir_LinearReadoutDefaultAVX2(p *NIR_LinearReadoutDefault, lo, hi int) int {
 // nir_LinearReadoutDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int32 lanes, and returns where it stopped.
 func nir_LinearReadoutDefaultAVX512(p *NIR_LinearReadoutDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x16(262143)
-	k1 := archsimd.BroadcastInt32x16(-262144)
-	k2 := archsimd.BroadcastInt32x16(13)
+	k0 := archsimd.LoadInt32x16(&[16]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x16(&[16]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
+	k2 := archsimd.LoadInt32x16(&[16]int32{13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			i0_0 := archsimd.LoadInt32x16((*[16]int32)(p.I0[j : j+16]))
+		wI0 := (*[64]int32)(p.I0[i : i+64])
+		wS0 := (*[64]int32)(p.S0[i : i+64])
+		{
+			const j = 0
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
 			v0_0 := i0_0
 			t1 := v0_0
 			t2 := t1.Min(k0)
 			v1_0 := t2.Max(k1)
 			t3 := v1_0.ShiftLeft(k2)
 			v2_0 := t3
-			v2_0.Store((*[16]int32)(p.S0[j : j+16]))
+			v2_0.Store((*[16]int32)(wS0[j : j+16]))
+		}
+		{
+			const j = 16
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v1_0.ShiftLeft(k2)
+			v2_0 := t3
+			v2_0.Store((*[16]int32)(wS0[j : j+16]))
+		}
+		{
+			const j = 32
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v1_0.ShiftLeft(k2)
+			v2_0 := t3
+			v2_0.Store((*[16]int32)(wS0[j : j+16]))
+		}
+		{
+			const j = 48
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v1_0.ShiftLeft(k2)
+			v2_0 := t3
+			v2_0.Store((*[16]int32)(wS0[j : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

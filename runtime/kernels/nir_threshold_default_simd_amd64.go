@@ -14,16 +14,17 @@ func init() {
 // nir_ThresholdDefaultAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int32 lanes, and returns where it stopped.
 func nir_ThresholdDefaultAVX2(p *NIR_ThresholdDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x8(262143)
-	k1 := archsimd.BroadcastInt32x8(-262144)
-	k2 := archsimd.BroadcastInt32x8(65536)
+	k0 := archsimd.LoadInt32x8(&[8]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x8(&[8]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
+	k2 := archsimd.LoadInt32x8(&[8]int32{65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8]))
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16]))
+		{
+			const j = 0
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
 			v0_0 := i0_0
 			v0_1 := i0_1
 			t1 := v0_0
@@ -34,8 +35,59 @@ func nir_ThresholdDefaultAVX2(p *NIR_ThresholdDefault, lo, hi int) int {
 			v1_1 := t4.Max(k1)
 			v3_0 := v1_0.Greater(k2)
 			v3_1 := v1_1.Greater(k2)
-			spk |= uint64(v3_0.ToBits()) << g
-			spk |= uint64(v3_1.ToBits()) << (g + 8)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+			spk |= uint64(v3_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 16
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			v3_1 := v1_1.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+			spk |= uint64(v3_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 32
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			v3_1 := v1_1.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+			spk |= uint64(v3_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 48
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v0_0 := i0_0
+			v0_1 := i0_1
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			t3 := v0_1
+			t4 := t3.Min(k0)
+			v1_1 := t4.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			v3_1 := v1_1.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+			spk |= uint64(v3_1.ToBits()) << (j + 8)
 		}
 		p.Spk[i>>6] = spk
 	}
@@ -45,21 +97,52 @@ func nir_ThresholdDefaultAVX2(p *NIR_ThresholdDefault, lo, hi int) int {
 // nir_ThresholdDefaultAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int32 lanes, and returns where it stopped.
 func nir_ThresholdDefaultAVX512(p *NIR_ThresholdDefault, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x16(262143)
-	k1 := archsimd.BroadcastInt32x16(-262144)
-	k2 := archsimd.BroadcastInt32x16(65536)
+	k0 := archsimd.LoadInt32x16(&[16]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x16(&[16]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
+	k2 := archsimd.LoadInt32x16(&[16]int32{65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			i0_0 := archsimd.LoadInt32x16((*[16]int32)(p.I0[j : j+16]))
+		{
+			const j = 0
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
 			v0_0 := i0_0
 			t1 := v0_0
 			t2 := t1.Min(k0)
 			v1_0 := t2.Max(k1)
 			v3_0 := v1_0.Greater(k2)
-			spk |= uint64(v3_0.ToBits()) << g
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 16
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 32
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 48
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v0_0 := i0_0
+			t1 := v0_0
+			t2 := t1.Min(k0)
+			v1_0 := t2.Max(k1)
+			v3_0 := v1_0.Greater(k2)
+			spk |= uint64(v3_0.ToBits()) << (j + 0)
 		}
 		p.Spk[i>>6] = spk
 	}

@@ -14,19 +14,21 @@ func init() {
 // nir_ThresholdGenericAVX2 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX2 in int32 lanes, and returns where it stopped.
 func nir_ThresholdGenericAVX2(p *NIR_ThresholdGeneric, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x8(262143)
-	k1 := archsimd.BroadcastInt32x8(-262144)
+	k0 := archsimd.LoadInt32x8(&[8]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x8(&[8]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wC0 := (*[64]int32)(p.C0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			c0_0 := archsimd.LoadInt32x8((*[8]int32)(p.C0[j : j+8]))
-			c0_1 := archsimd.LoadInt32x8((*[8]int32)(p.C0[j+8 : j+16]))
+		{
+			const j = 0
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8]))
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16]))
 			v1_0 := c0_0
 			v1_1 := c0_1
-			i0_0 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j : j+8]))
-			i0_1 := archsimd.LoadInt32x8((*[8]int32)(p.I0[j+8 : j+16]))
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
 			v2_0 := i0_0
 			v2_1 := i0_1
 			t1 := v2_0
@@ -37,8 +39,71 @@ func nir_ThresholdGenericAVX2(p *NIR_ThresholdGeneric, lo, hi int) int {
 			v3_1 := t4.Max(k1)
 			v4_0 := v3_0.Greater(v1_0)
 			v4_1 := v3_1.Greater(v1_1)
-			spk |= uint64(v4_0.ToBits()) << g
-			spk |= uint64(v4_1.ToBits()) << (g + 8)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+			spk |= uint64(v4_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 16
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8]))
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16]))
+			v1_0 := c0_0
+			v1_1 := c0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			t3 := v2_1
+			t4 := t3.Min(k0)
+			v3_1 := t4.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			v4_1 := v3_1.Greater(v1_1)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+			spk |= uint64(v4_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 32
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8]))
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16]))
+			v1_0 := c0_0
+			v1_1 := c0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			t3 := v2_1
+			t4 := t3.Min(k0)
+			v3_1 := t4.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			v4_1 := v3_1.Greater(v1_1)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+			spk |= uint64(v4_1.ToBits()) << (j + 8)
+		}
+		{
+			const j = 48
+			c0_0 := archsimd.LoadInt32x8((*[8]int32)(wC0[j : j+8]))
+			c0_1 := archsimd.LoadInt32x8((*[8]int32)(wC0[j+8 : j+16]))
+			v1_0 := c0_0
+			v1_1 := c0_1
+			i0_0 := archsimd.LoadInt32x8((*[8]int32)(wI0[j : j+8]))
+			i0_1 := archsimd.LoadInt32x8((*[8]int32)(wI0[j+8 : j+16]))
+			v2_0 := i0_0
+			v2_1 := i0_1
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			t3 := v2_1
+			t4 := t3.Min(k0)
+			v3_1 := t4.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			v4_1 := v3_1.Greater(v1_1)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+			spk |= uint64(v4_1.ToBits()) << (j + 8)
 		}
 		p.Spk[i>>6] = spk
 	}
@@ -48,22 +113,60 @@ func nir_ThresholdGenericAVX2(p *NIR_ThresholdGeneric, lo, hi int) int {
 // nir_ThresholdGenericAVX512 steps whole 64-neuron words of p from lo while they end at or
 // before hi on AVX512 in int32 lanes, and returns where it stopped.
 func nir_ThresholdGenericAVX512(p *NIR_ThresholdGeneric, lo, hi int) int {
-	k0 := archsimd.BroadcastInt32x16(262143)
-	k1 := archsimd.BroadcastInt32x16(-262144)
+	k0 := archsimd.LoadInt32x16(&[16]int32{262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143, 262143})
+	k1 := archsimd.LoadInt32x16(&[16]int32{-262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144, -262144})
 	i := lo
 	for ; i+64 <= hi; i += 64 {
+		wC0 := (*[64]int32)(p.C0[i : i+64])
+		wI0 := (*[64]int32)(p.I0[i : i+64])
 		var spk uint64
-		for g := 0; g < 64; g += 16 {
-			j := i + g
-			c0_0 := archsimd.LoadInt32x16((*[16]int32)(p.C0[j : j+16]))
+		{
+			const j = 0
+			c0_0 := archsimd.LoadInt32x16((*[16]int32)(wC0[j : j+16]))
 			v1_0 := c0_0
-			i0_0 := archsimd.LoadInt32x16((*[16]int32)(p.I0[j : j+16]))
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
 			v2_0 := i0_0
 			t1 := v2_0
 			t2 := t1.Min(k0)
 			v3_0 := t2.Max(k1)
 			v4_0 := v3_0.Greater(v1_0)
-			spk |= uint64(v4_0.ToBits()) << g
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 16
+			c0_0 := archsimd.LoadInt32x16((*[16]int32)(wC0[j : j+16]))
+			v1_0 := c0_0
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v2_0 := i0_0
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 32
+			c0_0 := archsimd.LoadInt32x16((*[16]int32)(wC0[j : j+16]))
+			v1_0 := c0_0
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v2_0 := i0_0
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
+		}
+		{
+			const j = 48
+			c0_0 := archsimd.LoadInt32x16((*[16]int32)(wC0[j : j+16]))
+			v1_0 := c0_0
+			i0_0 := archsimd.LoadInt32x16((*[16]int32)(wI0[j : j+16]))
+			v2_0 := i0_0
+			t1 := v2_0
+			t2 := t1.Min(k0)
+			v3_0 := t2.Max(k1)
+			v4_0 := v3_0.Greater(v1_0)
+			spk |= uint64(v4_0.ToBits()) << (j + 0)
 		}
 		p.Spk[i>>6] = spk
 	}
