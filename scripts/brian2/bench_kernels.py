@@ -48,7 +48,9 @@ NETS = [
     ('CUBA', 'CUBA 4,000', os.path.join(ROOT, 'examples', 'cuba.snn'), (4000, 40000)),
     ('Brunel2500', 'Brunel 12,500', os.path.join(HERE, 'brunel2500.snn'), (300, 1800)),
 ]
-BRUNEL_MIN_GIB = 8   # MemAvailable needed for Brunel at order 2,500 (measured peak ~3 GiB)
+# MemAvailable needed for Brunel at order 2,500 (measured peaks: Brian2 cython
+# 1.4 GiB, scc net export 0.7 GiB, scc sim 0.5 GiB).
+BRUNEL_MIN_GIB = 4
 
 
 def parse_gobench(path):
