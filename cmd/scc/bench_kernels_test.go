@@ -19,8 +19,8 @@ import (
 	"syscall"
 )
 
-// cpuSeconds is this process's user+system CPU time.
-func cpuSeconds() float64 {
+// kernelBenchCPU is this process's user+system CPU time.
+func kernelBenchCPU() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -29,11 +29,11 @@ func cpuSeconds() float64 {
 	return tv(ru.Utime) + tv(ru.Stime)
 }
 
-// reportWork reports work per wall second and per CPU second of the
+// kernelBenchReport reports work per wall second and per CPU second of the
 // process (the latter holds on a loaded machine: one core's work).
-func reportWork(b *testing.B, c0, work float64, unit string) {
+func kernelBenchReport(b *testing.B, c0, work float64, unit string) {
 	b.ReportMetric(work/b.Elapsed().Seconds(), unit+"/s")
-	if c := cpuSeconds() - c0; c > 0 {
+	if c := kernelBenchCPU() - c0; c > 0 {
 		b.ReportMetric(work/c, unit+"/cpu-s")
 	}
 }
@@ -50,10 +50,10 @@ var kernelPopRows = []struct {
 	{"seed_lif.snn", 1 << 20},
 }
 
-// seedInputs are SeedLIF's held inputs (its raw Q8.8 inputs declare no
+// kernelBenchSeedInputs are SeedLIF's held inputs (its raw Q8.8 inputs declare no
 // range); scripts/brian2/models.py feeds its Brian2 form the same: leak
 // 1/16, gain 1, no noise, I_t uniform in [0, 0.25].
-var seedInputs = map[string][2]float64{
+var kernelBenchSeedInputs = map[string][2]float64{
 	"leak_k": {0.0625, 0.0625}, "gain_k": {1, 1}, "noise_in": {0, 0}, "I_t": {0, 0.25},
 }
 
@@ -63,7 +63,7 @@ var seedInputs = map[string][2]float64{
 // with all cores ("all") and with one ("1core"); when no kernel is
 // registered for the model, the batched interpreter sim.BatchFixed (one
 // goroutine), named "interp". Every neuron's input is held at a word drawn
-// uniformly from the input's declared range (SeedLIF: seedInputs), as
+// uniformly from the input's declared range (SeedLIF: kernelBenchSeedInputs), as
 // scripts/brian2/models.py does for Brian2. Reports neuron-updates/s (wall)
 // and per CPU second and, from 100 untimed steps after, spikes per
 // neuron and step.
@@ -83,10 +83,10 @@ func BenchmarkKernelPop(b *testing.B) {
 			b.Fatal(err)
 		}
 		f := u.mod.Funcs[0]
-		words := popInputs(b, f, row.n)
+		words := kernelBenchInputs(b, f, row.n)
 		spec := kernels.Lookup(f.Fingerprint())
 		if spec == nil {
-			b.Run(f.Name+"/interp/1core", func(b *testing.B) { benchInterpPop(b, f, row.n, words) })
+			b.Run(f.Name+"/interp/1core", func(b *testing.B) { kernelBenchInterp(b, f, row.n, words) })
 			continue
 		}
 		for _, cores := range []int{runtime.GOMAXPROCS(0), 1} {
@@ -95,15 +95,15 @@ func BenchmarkKernelPop(b *testing.B) {
 				name = "1core"
 			}
 			b.Run(fmt.Sprintf("%s/%s/%s", f.Name, kernels.Best(spec), name), func(b *testing.B) {
-				benchKernelPop(b, spec, f, row.n, cores, words)
+				kernelBenchPop(b, spec, f, row.n, cores, words)
 			})
 		}
 	}
 }
 
-// popInputs draws each input's held words: uniform over the declared
+// kernelBenchInputs draws each input's held words: uniform over the declared
 // range in real units, encoded in the input's format (clamped to it).
-func popInputs(b *testing.B, f *ir.Func, n int) [][]int64 {
+func kernelBenchInputs(b *testing.B, f *ir.Func, n int) [][]int64 {
 	r := rand.New(rand.NewPCG(1, 13))
 	out := make([][]int64, len(f.Inputs))
 	for k, in := range f.Inputs {
@@ -111,7 +111,7 @@ func popInputs(b *testing.B, f *ir.Func, n int) [][]int64 {
 		var lo, hi float64
 		if in.Range != nil {
 			lo, hi = in.Range.Lo, in.Range.Hi
-		} else if s, ok := seedInputs[in.Name]; ok && f.Name == "SeedLIF" {
+		} else if s, ok := kernelBenchSeedInputs[in.Name]; ok && f.Name == "SeedLIF" {
 			lo, hi = s[0], s[1]
 		} else {
 			b.Fatalf("%s: input %s has no declared range and no held value here", f.Name, in.Name)
@@ -128,7 +128,7 @@ func popInputs(b *testing.B, f *ir.Func, n int) [][]int64 {
 	return out
 }
 
-func benchKernelPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, words [][]int64) {
+func kernelBenchPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, words [][]int64) {
 	p := spec.New(n)
 	if err := p.SetISA(kernels.Best(spec)); err != nil {
 		b.Fatal(err)
@@ -143,18 +143,18 @@ func benchKernelPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, 
 		if idx < 0 {
 			b.Fatalf("%s: kernel input %q is not an input of the model", spec.Model, c.Name)
 		}
-		setColumn(p.Input(k), words[idx])
+		kernelBenchSetColumn(p.Input(k), words[idx])
 	}
 	pool := rt.NewPool(cores)
 	defer pool.Close()
 	grain := 64 * 64
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := kernelBenchCPU()
 	for b.Loop() {
 		pool.Run(p, n, grain)
 	}
 	b.StopTimer()
-	reportWork(b, c0, float64(n)*float64(b.N), "neuron-updates")
+	kernelBenchReport(b, c0, float64(n)*float64(b.N), "neuron-updates")
 	spikes := 0
 	for range 100 {
 		pool.Run(p, n, grain)
@@ -165,7 +165,7 @@ func benchKernelPop(b *testing.B, spec *kernels.Spec, f *ir.Func, n, cores int, 
 	b.ReportMetric(float64(spikes)/100/float64(n), "spikes/neuron-step")
 }
 
-func benchInterpPop(b *testing.B, f *ir.Func, n int, words [][]int64) {
+func kernelBenchInterp(b *testing.B, f *ir.Func, n int, words [][]int64) {
 	m, err := sim.NewBatchFixed(f, n)
 	if err != nil {
 		b.Fatal(err)
@@ -174,12 +174,12 @@ func benchInterpPop(b *testing.B, f *ir.Func, n int, words [][]int64) {
 		copy(m.In[k], words[k])
 	}
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := kernelBenchCPU()
 	for b.Loop() {
 		m.Step()
 	}
 	b.StopTimer()
-	reportWork(b, c0, float64(n)*float64(b.N), "neuron-updates")
+	kernelBenchReport(b, c0, float64(n)*float64(b.N), "neuron-updates")
 	spikes := 0
 	for range 10 {
 		m.Step()
@@ -192,8 +192,8 @@ func benchInterpPop(b *testing.B, f *ir.Func, n int, words [][]int64) {
 	b.ReportMetric(float64(spikes)/10/float64(n), "spikes/neuron-step")
 }
 
-// setColumn stores raw words into a kernel column ([]int8 … []int64).
-func setColumn(col any, w []int64) {
+// kernelBenchSetColumn stores raw words into a kernel column ([]int8 … []int64).
+func kernelBenchSetColumn(col any, w []int64) {
 	switch c := col.(type) {
 	case []int8:
 		for i := range c {
@@ -210,7 +210,7 @@ func setColumn(col any, w []int64) {
 	case []int64:
 		copy(c, w)
 	default:
-		panic(fmt.Sprintf("setColumn: column of type %T", col))
+		panic(fmt.Sprintf("kernelBenchSetColumn: column of type %T", col))
 	}
 }
 
@@ -271,7 +271,7 @@ func BenchmarkKernelNet(b *testing.B) {
 			}
 			events := 0.0
 			b.ResetTimer()
-			c0 := cpuSeconds()
+			c0 := kernelBenchCPU()
 			for b.Loop() {
 				if err := s.Step(); err != nil {
 					b.Fatal(err)
@@ -283,8 +283,8 @@ func BenchmarkKernelNet(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			reportWork(b, c0, float64(b.N), "steps")
-			reportWork(b, c0, events, "syn-events")
+			kernelBenchReport(b, c0, float64(b.N), "steps")
+			kernelBenchReport(b, c0, events, "syn-events")
 		})
 		s.Close()
 	}
