@@ -609,10 +609,25 @@ func (np *netPop) gather(lo, hi, slot int) {
 				continue
 			}
 			rng := d.rng[pd.k0+a-pd.lo : pd.k0+b-pd.lo]
+			rng = rng[:len(x)]
+			tab, w := d.Table, d.WWord
+			if len(tab) < 4 {
+				for i := range x {
+					u := Xorshift32(rng[i])
+					rng[i] = u
+					x[i] += int64(poissonCount(tab, u)) * w
+				}
+				continue
+			}
+			t0, t1, t2, t3 := tab[0], tab[1], tab[2], tab[3] // poissonCount's head, hoisted
 			for i := range x {
 				u := Xorshift32(rng[i])
 				rng[i] = u
-				x[i] += int64(poissonCount(d.Table, u)) * d.WWord
+				c := boolInt(u >= t0) + boolInt(u >= t1) + boolInt(u >= t2) + boolInt(u >= t3)
+				if c == 4 {
+					c = poissonTail(tab, u)
+				}
+				x[i] += int64(c) * w
 			}
 		}
 		if q.sparse {
@@ -737,16 +752,30 @@ func gatherCol[T int8 | int16 | int32 | int64](in []T, a, x []int64, lo, hi int6
 	return sat
 }
 
-// poissonCount is #{k : u ≥ tab[k]} for an ascending table: a linear
-// scan over the first entries (most draws of a small mean stop there),
-// then a binary search.
+// poissonCount is #{k : u ≥ tab[k]} for an ascending table. The first
+// four entries are compared without branches (a small mean's draws stop
+// there: an unpredictable branch per draw costs more), the rest searched.
 func poissonCount(tab []uint32, u uint32) int {
-	for k := range min(len(tab), 4) {
-		if tab[k] > u {
-			return k
+	if len(tab) >= 4 {
+		t := tab[:4]
+		if c := boolInt(u >= t[0]) + boolInt(u >= t[1]) + boolInt(u >= t[2]) + boolInt(u >= t[3]); c < 4 {
+			return c
 		}
 	}
-	lo, hi := min(len(tab), 4), len(tab)
+	return poissonTail(tab, u)
+}
+
+// poissonTail is poissonCount of a short table or a draw past its fourth
+// entry.
+func poissonTail(tab []uint32, u uint32) int {
+	if len(tab) < 4 {
+		c := 0
+		for _, x := range tab {
+			c += boolInt(u >= x)
+		}
+		return c
+	}
+	lo, hi := 4, len(tab) // first index with tab[k] > u
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if tab[m] <= u {
@@ -756,6 +785,13 @@ func poissonCount(tab []uint32, u uint32) int {
 		}
 	}
 	return lo
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // plasticity is phase 3 (§4.1 rule 7): traces decay; pre traces of

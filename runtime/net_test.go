@@ -244,3 +244,31 @@ func TestNetRejects(t *testing.T) {
 		t.Error("a drive on a port without X accepted")
 	}
 }
+
+// TestPoissonCount: poissonCount is #{k : u ≥ tab[k]} (a plain count) for
+// tables of every length around its branch-free head.
+func TestPoissonCount(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for n := range 12 {
+		tab := make([]uint32, n)
+		for k := range tab {
+			tab[k] = r.Uint32()
+		}
+		slices.Sort(tab)
+		for range 2000 {
+			u := r.Uint32()
+			if r.IntN(4) == 0 && n > 0 {
+				u = tab[r.IntN(n)] // ties
+			}
+			want := 0
+			for _, x := range tab {
+				if u >= x {
+					want++
+				}
+			}
+			if got := poissonCount(tab, u); got != want {
+				t.Fatalf("poissonCount(%v, %d) = %d, want %d", tab, u, got, want)
+			}
+		}
+	}
+}
