@@ -83,7 +83,9 @@ def find(res, pattern):
     return None, None
 
 
-def run_json(args, log):
+def run_json(args, log, skip=False):
+    if skip:
+        return None
     t0 = time.perf_counter()
     p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
@@ -122,6 +124,7 @@ def main():
     ap.add_argument('--scc', required=True)
     ap.add_argument('--build', default='', help='a description of the Go build (GOEXPERIMENT)')
     ap.add_argument('--quick', action='store_true', help='small Brian2 runs (checks the script only)')
+    ap.add_argument('--no-peers', action='store_true', help='leave the Brian2 runs out (checks the table only)')
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='bench_kernels_')
     res, notes = parse_gobench(a.gobench)
@@ -152,7 +155,7 @@ def main():
         for target in ('cython', 'cpp_standalone'):
             r = run_json([PY, os.path.join(HERE, 'models.py'), '--model', model, '--n', str(nb),
                           '--target', target, '--steps', f'{ln[0]},{ln[1]}',
-                          '--build', os.path.join(tmp, f'{model}_cpp')], log)
+                          '--build', os.path.join(tmp, f'{model}_cpp')], log, a.no_peers)
             peer = r and r['updates_per_cpu_s']
             ratio = scc_cpu / peer if scc_cpu and peer else None
             tgt = '>= 10x' if target == 'cpp_standalone' else ''
@@ -189,7 +192,7 @@ def main():
         scc_cpu, scc_wall = (m or {}).get('steps/cpu-s'), (m or {}).get('steps/s')
         for target in ('cython', 'cpp_standalone'):
             r = run_json([PY, os.path.join(HERE, 'netpeer.py'), export, '--target', target,
-                          '--steps', f'{ln[0]},{ln[1]}', '--build', os.path.join(tmp, f'{key}_cpp')], log)
+                          '--steps', f'{ln[0]},{ln[1]}', '--build', os.path.join(tmp, f'{key}_cpp')], log, a.no_peers)
             peer = 1 / r['marginal_cpu_s'] if r and r['marginal_cpu_s'] > 0 else None
             ratio = scc_cpu / peer if scc_cpu and peer else None
             tgt = '>= 10x' if target == 'cpp_standalone' else ''
