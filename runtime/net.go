@@ -595,6 +595,12 @@ func spikeList(list []int32, w []uint64, n int) []int32 {
 // cleared.
 func (np *netPop) gather(lo, hi, slot int) {
 	for _, q := range np.ports {
+		if q.sparse {
+			continue
+		}
+		if len(q.drives) == 1 && q.ring != nil && q.fusedPoisson(lo, hi, slot) {
+			continue
+		}
 		for _, pd := range q.drives {
 			a, b := max(lo, pd.lo), min(hi, pd.hi)
 			if a >= b {
@@ -630,9 +636,6 @@ func (np *netPop) gather(lo, hi, slot int) {
 				x[i] += int64(c) * w
 			}
 		}
-		if q.sparse {
-			continue
-		}
 		var a, x []int64
 		if q.ring != nil {
 			a = q.ring[slot][lo:hi]
@@ -655,6 +658,57 @@ func (np *netPop) gather(lo, hi, slot int) {
 			q.sat.Store(true)
 		}
 	}
+}
+
+// fusedPoisson is gather of neurons [lo, hi) of a port with a ring and
+// one poisson_sum drive covering them (Brunel's external input): in =
+// sat(A + count·w) in one pass, X untouched (zero). It reports false,
+// doing nothing, for any other port.
+func (q *netPort) fusedPoisson(lo, hi, slot int) bool {
+	pd := q.drives[0]
+	d := pd.d
+	if d.Kind != DrivePoissonSum || lo < pd.lo || hi > pd.hi || len(d.Table) < 4 {
+		return false
+	}
+	a := q.ring[slot][lo:hi]
+	rng := d.rng[pd.k0+lo-pd.lo : pd.k0+hi-pd.lo]
+	var sat bool
+	switch {
+	case q.i16 != nil:
+		sat = poissonGather(q.i16[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+	case q.i32 != nil:
+		sat = poissonGather(q.i32[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+	case q.i8 != nil:
+		sat = poissonGather(q.i8[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+	default:
+		sat = poissonGather(q.i64[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+	}
+	if sat {
+		q.sat.Store(true)
+	}
+	return true
+}
+
+func poissonGather[T int8 | int16 | int32 | int64](in []T, a []int64, rng []uint32, tab []uint32, w, lo, hi int64) bool {
+	a, rng = a[:len(in)], rng[:len(in)]
+	t0, t1, t2, t3 := tab[0], tab[1], tab[2], tab[3] // poissonCount's head, hoisted
+	sat := false
+	for i := range in {
+		u := Xorshift32(rng[i])
+		rng[i] = u
+		c := boolInt(u >= t0) + boolInt(u >= t1) + boolInt(u >= t2) + boolInt(u >= t3)
+		if c == 4 {
+			c = poissonTail(tab, u)
+		}
+		v := a[i] + int64(c)*w
+		if v < lo || v > hi {
+			sat = true
+			v = min(max(v, lo), hi)
+		}
+		in[i] = T(v)
+	}
+	clear(a)
+	return sat
 }
 
 // dense marks a dense gather of neurons [lo, hi) of a sparse-capable port
