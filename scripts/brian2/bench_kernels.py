@@ -36,17 +36,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PY = sys.executable
 
-# Population rows: model (Func name), Go file, size, Brian2 run lengths A,B.
+# Population rows: model (Func name), label, size, Brian2 run lengths A,B
+# (B - A steps take >= 1 s in cpp_standalone: measured 3-7 ms a step).
 POPS = [
-    ('LIF', 'LIF 1M', 1 << 20, (40, 200)),
-    ('Izhikevich', 'Izhikevich 1M', 1 << 20, (40, 200)),
+    ('LIF', 'LIF 1M', 1 << 20, (40, 280)),
+    ('Izhikevich', 'Izhikevich 1M', 1 << 20, (40, 280)),
     ('HodgkinHuxley', 'Hodgkin-Huxley 100k', 100_000, (100, 500)),
-    ('SeedLIF', 'seed LIF 1M', 1 << 20, (40, 200)),
+    ('SeedLIF', 'seed LIF 1M', 1 << 20, (40, 280)),
 ]
-# Network rows: name in the Go benchmark, label, file, Brian2 lengths A,B.
+# Network rows: name in the Go benchmark, label, file, Brian2 lengths A,B
+# (measured cpp_standalone: CUBA ~1e5 steps/s, Brunel ~1.7e3).
 NETS = [
-    ('CUBA', 'CUBA 4,000', os.path.join(ROOT, 'examples', 'cuba.snn'), (4000, 40000)),
-    ('Brunel2500', 'Brunel 12,500', os.path.join(HERE, 'brunel2500.snn'), (300, 1800)),
+    ('CUBA', 'CUBA 4,000', os.path.join(ROOT, 'examples', 'cuba.snn'), (10000, 110000)),
+    ('Brunel2500', 'Brunel 12,500', os.path.join(HERE, 'brunel2500.snn'), (300, 2300)),
 ]
 # MemAvailable needed for Brunel at order 2,500 (measured peaks: Brian2 cython
 # 1.4 GiB, scc net export 0.7 GiB, scc sim 0.5 GiB).
