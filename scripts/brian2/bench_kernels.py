@@ -271,6 +271,20 @@ def main():
             acts.append(f"{label} scc {m['spikes/neuron-step']:.3g}")
     if acts:
         print('  activity (spikes per neuron and step): ' + '; '.join(acts))
+    ev = []
+    for key, label, _, _ in NETS:
+        _, m = find(res, rf'KernelNet/{key}/[^/]+')
+        if m and m.get('steps/cpu-s'):
+            ev.append(f"{label} scc {m['syn-events/cpu-s']:.3g}/cpu-s "
+                      f"({m['syn-events/cpu-s'] / m['steps/cpu-s']:.3g}/step)")
+        for r in rows:
+            if r[0] == label and r[10] and r[10].get('marginal_cpu_s', 0) > 0:
+                x = r[10]
+                per_step = x['spikes'] / (sum(x['steps']) + (2 if x['target'] == 'cython' else 0)) \
+                    * x['synapses'] / x['neurons']
+                ev.append(f"{r[5]} {per_step / x['marginal_cpu_s']:.3g}/cpu-s ({per_step:.3g}/step)")
+    if ev:
+        print('  synaptic events (Brian2: spikes times the mean out-degree): ' + '; '.join(ev))
     builds = [f"{r[0]} {r[10]['build_s']:.0f} s" for r in rows if r[10] and 'build_s' in r[10]]
     if builds:
         print('  Brian2 cpp_standalone builds (excluded): ' + ', '.join(builds))
