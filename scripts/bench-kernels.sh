@@ -47,5 +47,6 @@ GOEXPERIMENT=$exp "$GO" test -run '^$' -bench 'DenseCounts/784x128x1024/([a-z0-9
 grep -E '^(Benchmark|kernel-)' "$tmp/go.txt" >&2
 # Verilator on CUBA's folded RTL (its build excluded from its rate).
 GO="$GO" BENCH_RTL_STEPS=$steps BENCH_RTL_NETS=cuba.snn:folded:1 bash scripts/bench-netrtl.sh >"$tmp/netrtl.txt" 2>&1 || { cat "$tmp/netrtl.txt" >&2; exit 1; }
-"$PY" scripts/brian2/bench_kernels.py --gobench "$tmp/go.txt" --netrtl "$tmp/netrtl.txt" --scc "$tmp/scc" \
+# Brian2's exports and builds (Brunel: ~1 GB) go under $tmp, removed on exit.
+TMPDIR="$tmp" "$PY" scripts/brian2/bench_kernels.py --gobench "$tmp/go.txt" --netrtl "$tmp/netrtl.txt" --scc "$tmp/scc" \
   --build "$build" "${quick[@]}"
