@@ -49,9 +49,13 @@ type Column struct {
 	Name string // the IR's state or input name; for a coefficient "coef<k>"
 	Lane Lane
 	// Width is the word's width in bits (≤ Lane.Bits()); words are
-	// sign-extended raw fixed-point words (a bool is 0 or 1).
+	// sign-extended raw fixed-point words (a bool is 0 or 1; an unsigned
+	// word as wide as its lane is its low Lane bits, read as unsigned).
 	Width int
-	Init  int64 // states: the initial raw word Reset loads
+	// Init is, for a state, the initial raw word Reset loads; for a
+	// coefficient, the word of the model's default parameters (New loads
+	// it; Reset leaves coefficients alone).
+	Init int64
 }
 
 // ISA names a code path of a kernel.
