@@ -93,6 +93,7 @@ func TestSimEngineUsage(t *testing.T) {
 		{"sim", cuba, "--engine", "fast"},
 		{"sim", cuba, "--workers", "-1"},
 		{"sim", cuba, "--float", "--engine", "runtime"},
+		{"sim", cuba, "--engine", "interp", "--workers", "2"},
 		{"sim", lif, "--engine", "runtime"},
 		{"sim", lif, "--workers", "2"},
 	} {

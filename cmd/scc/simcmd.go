@@ -42,6 +42,9 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if *workers < 0 {
 		return usagef("--workers must be ≥ 0")
 	}
+	if *workers != 0 && (*engine == sim.EngineInterp || *float) {
+		return usagef("--workers applies to the runtime engine")
+	}
 	if *float && *engine == sim.EngineRuntime {
 		return usagef("--engine runtime runs the bit-true model; --float runs the interpreter")
 	}
