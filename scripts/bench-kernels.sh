@@ -36,7 +36,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 quick=()
 benchtime=${BENCH_KERNELS_TIME:-2s}
-steps=${BENCH_RTL_STEPS:-300}
+steps=${BENCH_RTL_STEPS:-800}   # Verilator: ~600 steps/s on CUBA folded, so >= 1 s
 if [ "${BENCH_KERNELS_QUICK:-}" = 1 ]; then quick=(--quick); benchtime=3x; steps=30; fi
 echo "bench-kernels: $build" >&2
 GOEXPERIMENT=$exp "$GO" build -o "$tmp/scc" ./cmd/scc
