@@ -174,6 +174,7 @@ type Net struct {
 	// on post (nil: static, or the rule has no such Func).
 	preB, postB []*batch
 	workers     int
+	grain       int // the parallel part's chunk: a multiple of 64
 	closed      atomic.Bool
 }
 
@@ -341,6 +342,8 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 	if s.workers > 1 { // one worker: the stepping goroutine, no pool
 		s.pool = NewPool(s.workers)
 	}
+	// One chunk per worker: a step's work is small, each dispatch costs.
+	s.grain = max(64, (s.span/s.workers+63)&^63)
 	s.run.s = s
 	s.Reset()
 	return s, nil
@@ -459,7 +462,7 @@ func (s *Net) Step() error {
 		}
 	}
 	if s.span > 0 {
-		s.pool.Run(&s.run, s.span, 64)
+		s.pool.Run(&s.run, s.span, s.grain)
 	}
 	for _, np := range s.pops {
 		for _, q := range np.ports {
