@@ -982,14 +982,13 @@ func (g *vgen) storeCol(col string, cb int, xs []string) {
 		for k := 0; k < 4; k++ {
 			d[k] = fmt.Sprintf("%s.AsInt32x8().Permute(%s)", xs[k], even)
 		}
-		if cb == 32 {
-			for k := 0; k < 4; k++ {
-				g.st("%s.GetLo().Store(%s)", d[k], arr(4*k, 4, 32))
-			}
-			return
-		}
 		h0 := fmt.Sprintf("%s.SetHi(%s.GetLo())", d[0], d[1])
 		h1 := fmt.Sprintf("%s.SetHi(%s.GetLo())", d[2], d[3])
+		if cb == 32 {
+			g.st("%s.Store(%s)", h0, arr(0, 8, 32))
+			g.st("%s.Store(%s)", h1, arr(8, 8, 32))
+			return
+		}
 		if cb == 16 {
 			g.st("%s.Store(%s)", pack16(h0, h1), arr(0, 16, 16))
 		} else {

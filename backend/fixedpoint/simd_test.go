@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -385,9 +386,18 @@ func TestGoSIMDEquivalence(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "cases.json"), in, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "run", ".", "cases.json")
+	build := exec.Command("go", "build", "-gcflags=-S", "-o", "scratch", ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOEXPERIMENT=simd", "GOFLAGS=-mod=mod")
+	asm, err := build.CombinedOutput()
+	if err != nil {
+		t.Fatalf("scratch program: %v\n%s", err, simdTail(asm))
+	}
+	for _, bad := range legacySSE(string(asm)) {
+		t.Errorf("legacy SSE in a vector loop: %s", bad)
+	}
+	cmd := exec.Command("./scratch", "cases.json")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd", "GOFLAGS=-mod=mod")
 	out, err := cmd.Output()
 	if err != nil {
 		msg := ""
@@ -432,6 +442,60 @@ func simdCompare(t *testing.T, what string, f *ir.Func, got, want [][]int64) {
 		}
 	}
 }
+
+// simdTail returns the last lines of compiler output (the errors after
+// the assembly listing).
+func simdTail(b []byte) string {
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(l, "\t") && !strings.Contains(l, " STEXT ") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// legacySSE scans a -gcflags=-S listing for non-VEX SSE instructions (an
+// X or Y register operand without the V prefix: MOVUPS, MOVQ AX, X1, …)
+// in the vector paths after their loop has begun (the prologue zeroes
+// stack slots with X15, once per call). In the loop they stall while the
+// upper halves are dirty (DESIGN §8).
+func legacySSE(asm string) []string {
+	var bad []string
+	fn, inLoop := "", false
+	for _, l := range strings.Split(asm, "\n") {
+		if strings.Contains(l, " STEXT ") {
+			fn, inLoop = "", false
+			if name, _, _ := strings.Cut(l, " "); strings.HasSuffix(name, "AVX2") || strings.HasSuffix(name, "AVX512") {
+				fn = name
+			}
+			continue
+		}
+		if fn == "" || !strings.HasPrefix(l, "\t0x") {
+			continue
+		}
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			continue
+		}
+		// f: offset, pc, (file:line), op, operands…
+		if strings.Contains(f[2], "_simd") || strings.Contains(f[2], "/T") {
+			if strings.Contains(f[3], "VMOVMSK") || strings.HasPrefix(f[3], "VPCMP") { // an op of the loop body
+				inLoop = true
+			}
+		}
+		if !inLoop || strings.HasPrefix(f[3], "V") || len(f) < 5 {
+			continue
+		}
+		ops := strings.Join(f[4:], " ")
+		if regexpXY.MatchString(ops) {
+			bad = append(bad, fn+": "+strings.Join(f[2:], " "))
+		}
+	}
+	return bad
+}
+
+var regexpXY = regexp.MustCompile(`\b[XYZ]([0-9]|1[0-5])\b`)
 
 // simdParamWords draws parameter values within their ranges (the default
 // when a parameter has none) and returns them and the coef words.

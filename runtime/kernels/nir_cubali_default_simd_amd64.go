@@ -196,14 +196,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
 			t72 := k14.Merge(t71, t71.Greater(k14))
 			v19_3 := k15.Merge(t72, k15.Greater(t72))
-			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v18_0.AsInt32x8().Permute(k18).SetHi(v18_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v18_2.AsInt32x8().Permute(k18).SetHi(v18_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).SetHi(v19_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v19_2.AsInt32x8().Permute(k18).SetHi(v19_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -363,14 +359,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
 			t72 := k14.Merge(t71, t71.Greater(k14))
 			v19_3 := k15.Merge(t72, k15.Greater(t72))
-			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v18_0.AsInt32x8().Permute(k18).SetHi(v18_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v18_2.AsInt32x8().Permute(k18).SetHi(v18_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).SetHi(v19_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v19_2.AsInt32x8().Permute(k18).SetHi(v19_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -530,14 +522,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
 			t72 := k14.Merge(t71, t71.Greater(k14))
 			v19_3 := k15.Merge(t72, k15.Greater(t72))
-			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v18_0.AsInt32x8().Permute(k18).SetHi(v18_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v18_2.AsInt32x8().Permute(k18).SetHi(v18_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).SetHi(v19_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v19_2.AsInt32x8().Permute(k18).SetHi(v19_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -697,14 +685,10 @@ func nir_CubaLIDefaultAVX2(p *NIR_CubaLIDefault, lo, hi int) int {
 			t71 := v17_3.AsUint64x4().ShiftRight(k16).AsInt64x4().Xor(k17).Sub(k17)
 			t72 := k14.Merge(t71, t71.Greater(k14))
 			v19_3 := k15.Merge(t72, k15.Greater(t72))
-			v18_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v18_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v18_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v18_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v19_0.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v19_1.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k18).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v18_0.AsInt32x8().Permute(k18).SetHi(v18_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v18_2.AsInt32x8().Permute(k18).SetHi(v18_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v19_0.AsInt32x8().Permute(k18).SetHi(v19_1.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v19_2.AsInt32x8().Permute(k18).SetHi(v19_3.AsInt32x8().Permute(k18).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -296,14 +296,10 @@ func nir_CubaLIGenericAVX2(p *NIR_CubaLIGeneric, lo, hi int) int {
 			t107 := v32_3.AsUint64x4().ShiftRight(k19).AsInt64x4().Xor(k20).Sub(k20)
 			t108 := k17.Merge(t107, t107.Greater(k17))
 			v34_3 := k18.Merge(t108, k18.Greater(t108))
-			v33_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v33_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v33_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v33_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v34_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v34_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v34_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v34_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v33_0.AsInt32x8().Permute(k21).SetHi(v33_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v33_2.AsInt32x8().Permute(k21).SetHi(v33_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v34_0.AsInt32x8().Permute(k21).SetHi(v34_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v34_2.AsInt32x8().Permute(k21).SetHi(v34_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -555,14 +551,10 @@ func nir_CubaLIGenericAVX2(p *NIR_CubaLIGeneric, lo, hi int) int {
 			t107 := v32_3.AsUint64x4().ShiftRight(k19).AsInt64x4().Xor(k20).Sub(k20)
 			t108 := k17.Merge(t107, t107.Greater(k17))
 			v34_3 := k18.Merge(t108, k18.Greater(t108))
-			v33_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v33_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v33_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v33_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v34_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v34_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v34_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v34_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v33_0.AsInt32x8().Permute(k21).SetHi(v33_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v33_2.AsInt32x8().Permute(k21).SetHi(v33_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v34_0.AsInt32x8().Permute(k21).SetHi(v34_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v34_2.AsInt32x8().Permute(k21).SetHi(v34_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -814,14 +806,10 @@ func nir_CubaLIGenericAVX2(p *NIR_CubaLIGeneric, lo, hi int) int {
 			t107 := v32_3.AsUint64x4().ShiftRight(k19).AsInt64x4().Xor(k20).Sub(k20)
 			t108 := k17.Merge(t107, t107.Greater(k17))
 			v34_3 := k18.Merge(t108, k18.Greater(t108))
-			v33_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v33_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v33_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v33_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v34_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v34_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v34_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v34_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v33_0.AsInt32x8().Permute(k21).SetHi(v33_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v33_2.AsInt32x8().Permute(k21).SetHi(v33_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v34_0.AsInt32x8().Permute(k21).SetHi(v34_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v34_2.AsInt32x8().Permute(k21).SetHi(v34_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -1073,14 +1061,10 @@ func nir_CubaLIGenericAVX2(p *NIR_CubaLIGeneric, lo, hi int) int {
 			t107 := v32_3.AsUint64x4().ShiftRight(k19).AsInt64x4().Xor(k20).Sub(k20)
 			t108 := k17.Merge(t107, t107.Greater(k17))
 			v34_3 := k18.Merge(t108, k18.Greater(t108))
-			v33_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v33_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v33_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v33_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
-			v34_0.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j : j+4]))
-			v34_1.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+4 : j+8]))
-			v34_2.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+8 : j+12]))
-			v34_3.AsInt32x8().Permute(k21).GetLo().Store((*[4]int32)(wS1[j+12 : j+16]))
+			v33_0.AsInt32x8().Permute(k21).SetHi(v33_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v33_2.AsInt32x8().Permute(k21).SetHi(v33_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
+			v34_0.AsInt32x8().Permute(k21).SetHi(v34_1.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j : j+8]))
+			v34_2.AsInt32x8().Permute(k21).SetHi(v34_3.AsInt32x8().Permute(k21).GetLo()).Store((*[8]int32)(wS1[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -112,10 +112,8 @@ func nir_IDefaultAVX2(p *NIR_IDefault, lo, hi int) int {
 			v13_1 := k10.Merge(v10_1, v12_1)
 			v13_2 := k10.Merge(v10_2, v12_2)
 			v13_3 := k10.Merge(v10_3, v12_3)
-			v13_0.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v13_1.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v13_2.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v13_3.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v13_0.AsInt32x8().Permute(k11).SetHi(v13_1.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v13_2.AsInt32x8().Permute(k11).SetHi(v13_3.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -199,10 +197,8 @@ func nir_IDefaultAVX2(p *NIR_IDefault, lo, hi int) int {
 			v13_1 := k10.Merge(v10_1, v12_1)
 			v13_2 := k10.Merge(v10_2, v12_2)
 			v13_3 := k10.Merge(v10_3, v12_3)
-			v13_0.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v13_1.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v13_2.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v13_3.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v13_0.AsInt32x8().Permute(k11).SetHi(v13_1.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v13_2.AsInt32x8().Permute(k11).SetHi(v13_3.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -286,10 +282,8 @@ func nir_IDefaultAVX2(p *NIR_IDefault, lo, hi int) int {
 			v13_1 := k10.Merge(v10_1, v12_1)
 			v13_2 := k10.Merge(v10_2, v12_2)
 			v13_3 := k10.Merge(v10_3, v12_3)
-			v13_0.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v13_1.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v13_2.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v13_3.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v13_0.AsInt32x8().Permute(k11).SetHi(v13_1.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v13_2.AsInt32x8().Permute(k11).SetHi(v13_3.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -373,10 +367,8 @@ func nir_IDefaultAVX2(p *NIR_IDefault, lo, hi int) int {
 			v13_1 := k10.Merge(v10_1, v12_1)
 			v13_2 := k10.Merge(v10_2, v12_2)
 			v13_3 := k10.Merge(v10_3, v12_3)
-			v13_0.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v13_1.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v13_2.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v13_3.AsInt32x8().Permute(k11).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v13_0.AsInt32x8().Permute(k11).SetHi(v13_1.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v13_2.AsInt32x8().Permute(k11).SetHi(v13_3.AsInt32x8().Permute(k11).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -126,10 +126,8 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			v16_1 := k11.Merge(v13_1, v15_1)
 			v16_2 := k11.Merge(v13_2, v15_2)
 			v16_3 := k11.Merge(v13_3, v15_3)
-			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v16_0.AsInt32x8().Permute(k12).SetHi(v16_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v16_2.AsInt32x8().Permute(k12).SetHi(v16_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -225,10 +223,8 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			v16_1 := k11.Merge(v13_1, v15_1)
 			v16_2 := k11.Merge(v13_2, v15_2)
 			v16_3 := k11.Merge(v13_3, v15_3)
-			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v16_0.AsInt32x8().Permute(k12).SetHi(v16_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v16_2.AsInt32x8().Permute(k12).SetHi(v16_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -324,10 +320,8 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			v16_1 := k11.Merge(v13_1, v15_1)
 			v16_2 := k11.Merge(v13_2, v15_2)
 			v16_3 := k11.Merge(v13_3, v15_3)
-			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v16_0.AsInt32x8().Permute(k12).SetHi(v16_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v16_2.AsInt32x8().Permute(k12).SetHi(v16_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -423,10 +417,8 @@ func nir_IGenericAVX2(p *NIR_IGeneric, lo, hi int) int {
 			v16_1 := k11.Merge(v13_1, v15_1)
 			v16_2 := k11.Merge(v13_2, v15_2)
 			v16_3 := k11.Merge(v13_3, v15_3)
-			v16_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v16_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v16_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v16_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v16_0.AsInt32x8().Permute(k12).SetHi(v16_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v16_2.AsInt32x8().Permute(k12).SetHi(v16_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -121,10 +121,8 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
 			t40 := k10.Merge(t39, t39.Greater(k10))
 			v10_3 := k11.Merge(t40, k11.Greater(t40))
-			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v10_0.AsInt32x8().Permute(k12).SetHi(v10_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v10_2.AsInt32x8().Permute(k12).SetHi(v10_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -216,10 +214,8 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
 			t40 := k10.Merge(t39, t39.Greater(k10))
 			v10_3 := k11.Merge(t40, k11.Greater(t40))
-			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v10_0.AsInt32x8().Permute(k12).SetHi(v10_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v10_2.AsInt32x8().Permute(k12).SetHi(v10_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -311,10 +307,8 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
 			t40 := k10.Merge(t39, t39.Greater(k10))
 			v10_3 := k11.Merge(t40, k11.Greater(t40))
-			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v10_0.AsInt32x8().Permute(k12).SetHi(v10_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v10_2.AsInt32x8().Permute(k12).SetHi(v10_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -406,10 +400,8 @@ func nir_LIDefaultAVX2(p *NIR_LIDefault, lo, hi int) int {
 			t39 := v9_3.AsUint64x4().ShiftRight(k8).AsInt64x4().Xor(k9).Sub(k9)
 			t40 := k10.Merge(t39, t39.Greater(k10))
 			v10_3 := k11.Merge(t40, k11.Greater(t40))
-			v10_0.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v10_1.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v10_2.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v10_3.AsInt32x8().Permute(k12).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v10_0.AsInt32x8().Permute(k12).SetHi(v10_1.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v10_2.AsInt32x8().Permute(k12).SetHi(v10_3.AsInt32x8().Permute(k12).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}

@@ -178,10 +178,8 @@ func nir_LIGenericAVX2(p *NIR_LIGeneric, lo, hi int) int {
 			t59 := v18_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
 			t60 := k12.Merge(t59, t59.Greater(k12))
 			v19_3 := k13.Merge(t60, k13.Greater(t60))
-			v19_0.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v19_1.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k14).SetHi(v19_1.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v19_2.AsInt32x8().Permute(k14).SetHi(v19_3.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 16
@@ -325,10 +323,8 @@ func nir_LIGenericAVX2(p *NIR_LIGeneric, lo, hi int) int {
 			t59 := v18_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
 			t60 := k12.Merge(t59, t59.Greater(k12))
 			v19_3 := k13.Merge(t60, k13.Greater(t60))
-			v19_0.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v19_1.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k14).SetHi(v19_1.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v19_2.AsInt32x8().Permute(k14).SetHi(v19_3.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 32
@@ -472,10 +468,8 @@ func nir_LIGenericAVX2(p *NIR_LIGeneric, lo, hi int) int {
 			t59 := v18_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
 			t60 := k12.Merge(t59, t59.Greater(k12))
 			v19_3 := k13.Merge(t60, k13.Greater(t60))
-			v19_0.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v19_1.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k14).SetHi(v19_1.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v19_2.AsInt32x8().Permute(k14).SetHi(v19_3.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		{
 			const j = 48
@@ -619,10 +613,8 @@ func nir_LIGenericAVX2(p *NIR_LIGeneric, lo, hi int) int {
 			t59 := v18_3.AsUint64x4().ShiftRight(k10).AsInt64x4().Xor(k11).Sub(k11)
 			t60 := k12.Merge(t59, t59.Greater(k12))
 			v19_3 := k13.Merge(t60, k13.Greater(t60))
-			v19_0.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j : j+4]))
-			v19_1.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+4 : j+8]))
-			v19_2.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+8 : j+12]))
-			v19_3.AsInt32x8().Permute(k14).GetLo().Store((*[4]int32)(wS0[j+12 : j+16]))
+			v19_0.AsInt32x8().Permute(k14).SetHi(v19_1.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j : j+8]))
+			v19_2.AsInt32x8().Permute(k14).SetHi(v19_3.AsInt32x8().Permute(k14).GetLo()).Store((*[8]int32)(wS0[j+8 : j+16]))
 		}
 		p.Spk[i>>6] = 0
 	}
