@@ -31,7 +31,6 @@ func benchPop(s *kernels.Spec, n int) kernels.Pop {
 // this CPU runs, on workers workers (rt.Pool), over 1M neurons (100k for
 // Hodgkin–Huxley), reporting neuron-updates/s.
 func benchKernels(b *testing.B, workers int) {
-	logFeatures.Do(func() { b.Logf("features: %s; %d CPUs", kernels.Features(), runtime.NumCPU()) })
 	pool := rt.NewPool(workers)
 	defer pool.Close()
 	for _, s := range kernels.All() {
@@ -44,6 +43,7 @@ func benchKernels(b *testing.B, workers int) {
 				continue
 			}
 			b.Run(fmt.Sprintf("%s/%s/%v", s.Model, s.Variant, isa), func(b *testing.B) {
+				logFeatures.Do(func() { b.Logf("features: %s; %d CPUs", kernels.Features(), runtime.NumCPU()) })
 				p := benchPop(s, n)
 				if err := p.SetISA(isa); err != nil {
 					b.Fatal(err)
