@@ -209,6 +209,12 @@ type netPort struct {
 	nz      []int32
 	inDense bool
 	sparse  bool
+	// Constant fill (no ring, one current drive on every neuron): the
+	// input column holds sat(word); filled says it still holds fillWord
+	// from the last step, so an unchanged word is not written again.
+	constFill bool
+	filled    bool
+	fillWord  int64
 }
 
 // portDrive is one drive target on a port: neurons [lo, hi), stream k0
@@ -245,6 +251,7 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 			}
 			for k, port := range ps.Ports {
 				q := &netPort{lo: port.Lo, hi: port.Hi, ring: port.Ring, x: port.X}
+				q.filled = false
 				if q.ring != nil && q.x == nil && sparseGather {
 					q.limit = ps.Size / 8
 					q.touched = make([][]int32, s.spec.RingSize)
@@ -306,6 +313,12 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 			d.rng = make([]uint32, k)
 		}
 		s.drives = append(s.drives, d)
+	}
+	for _, np := range s.pops {
+		for _, q := range np.ports {
+			q.constFill = q.ring == nil && len(q.drives) == 1 && q.drives[0].d.Kind == DriveCurrent &&
+				q.drives[0].lo == 0 && q.drives[0].hi == np.Size
+		}
 	}
 	for _, p := range s.spec.Projs {
 		if p.Pre < 0 || p.Pre >= len(s.pops) || len(p.RowStart) != s.pops[p.Pre].Size+1 {
@@ -399,6 +412,7 @@ func (s *Net) Reset() {
 			}
 			clear(q.dense)
 			q.nz, q.inDense, q.sparse = q.nz[:0], false, false
+			q.filled = false
 		}
 	}
 	for _, d := range s.drives {
@@ -468,6 +482,9 @@ func (s *Net) Step() error {
 		for _, q := range np.ports {
 			if !q.sparse {
 				q.denseDone(s.slot)
+			}
+			if q.constFill {
+				q.filled, q.fillWord = true, q.drives[0].d.cur
 			}
 		}
 	}
@@ -601,6 +618,10 @@ func (np *netPop) gather(lo, hi, slot int) {
 		if q.sparse {
 			continue
 		}
+		if q.constFill {
+			q.fill(lo, hi)
+			continue
+		}
 		if len(q.drives) == 1 && q.ring != nil && q.fusedPoisson(lo, hi, slot) {
 			continue
 		}
@@ -660,6 +681,36 @@ func (np *netPop) gather(lo, hi, slot int) {
 		if sat {
 			q.sat.Store(true)
 		}
+	}
+}
+
+// fill is gather of neurons [lo, hi) of a constFill port: every input
+// word is sat(the drive's word of this step), written only when it is not
+// the last step's.
+func (q *netPort) fill(lo, hi int) {
+	w := q.drives[0].d.cur
+	v := min(max(w, q.lo), q.hi)
+	if v != w {
+		q.sat.Store(true)
+	}
+	if q.filled && q.fillWord == w {
+		return
+	}
+	switch {
+	case q.i16 != nil:
+		fillWords(q.i16[lo:hi], v)
+	case q.i32 != nil:
+		fillWords(q.i32[lo:hi], v)
+	case q.i8 != nil:
+		fillWords(q.i8[lo:hi], v)
+	default:
+		fillWords(q.i64[lo:hi], v)
+	}
+}
+
+func fillWords[T int8 | int16 | int32 | int64](in []T, v int64) {
+	for i := range in {
+		in[i] = T(v)
 	}
 }
 

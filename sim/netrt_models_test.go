@@ -21,7 +21,8 @@ import (
 // parameters within 1% of the defaults), a Poisson source projecting on
 // every port (random p = 0.3, delays 1..5, weights within a fifth of the
 // port's declared range), a current drive on every port at the middle of
-// its range (seven tenths up) on half the neurons.
+// its range (seven tenths up) on half the neurons; and a second
+// population of f under a stepwise current on every neuron alone.
 func modelNet(f *ir.Func, n int, seed uint64) *ir.Net {
 	r := rand.New(rand.NewPCG(seed, 99))
 	p := &ir.Pop{Name: "p", Kind: ir.PopNeuron, Size: n, Func: f.Name}
@@ -82,6 +83,24 @@ func modelNet(f *ir.Func, n int, seed uint64) *ir.Net {
 		mid := lo + 0.7*(hi-lo)
 		net.Drives = append(net.Drives, &ir.Drive{Name: fmt.Sprintf("c%d", k), Kind: ir.DriveCurrent, Value: mid, ValueWord: enc(mid),
 			Targets: []*ir.Target{{Pop: "p", Lo: n / 2, Hi: n, Port: k, PortName: in.Name}}})
+	}
+	// A second population driven only by a current on every neuron whose
+	// word changes every 37 steps (the runner's constant fill).
+	net.Pops = append(net.Pops, &ir.Pop{Name: "q", Kind: ir.PopNeuron, Size: 70, Func: f.Name})
+	for k, in := range f.Inputs {
+		fm := in.Type.Fmt
+		lo, hi := fm.Decode(fm.Min()), fm.Decode(fm.Max())
+		if in.Range != nil {
+			lo, hi = in.Range.Lo, in.Range.Hi
+		}
+		d := &ir.Drive{Name: fmt.Sprintf("q%d", k), Kind: ir.DriveCurrent, Targets: []*ir.Target{{Pop: "q", Lo: 0, Hi: 70, Port: k, PortName: in.Name}}}
+		for t := range 600 {
+			x := lo + (hi-lo)*float64(1+(t/37)%3)/4
+			w, _ := fixed.Encode(x, fm)
+			d.Words = append(d.Words, w)
+			d.Values = append(d.Values, x)
+		}
+		net.Drives = append(net.Drives, d)
 	}
 	net.Records = []*ir.Record{{Pop: "p", Kind: ir.RecordSpikes, Lo: 0, Hi: n}}
 	if len(f.States) > 0 {
