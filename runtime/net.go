@@ -215,6 +215,9 @@ type netPort struct {
 	constFill bool
 	filled    bool
 	fillWord  int64
+	// fusedPoisson's scratch: draw counts and the table's head.
+	cnt  []int32
+	head [4]uint32
 }
 
 // portDrive is one drive target on a port: neurons [lo, hi), stream k0
@@ -318,6 +321,10 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 		for _, q := range np.ports {
 			q.constFill = q.ring == nil && len(q.drives) == 1 && q.drives[0].d.Kind == DriveCurrent &&
 				q.drives[0].lo == 0 && q.drives[0].hi == np.Size
+			if len(q.drives) == 1 && q.drives[0].d.Kind == DrivePoissonSum && len(q.drives[0].d.Table) >= 4 {
+				q.cnt = make([]int32, np.Size)
+				copy(q.head[:], q.drives[0].d.Table)
+			}
 		}
 	}
 	for _, p := range s.spec.Projs {
@@ -721,7 +728,7 @@ func fillWords[T int8 | int16 | int32 | int64](in []T, v int64) {
 func (q *netPort) fusedPoisson(lo, hi, slot int) bool {
 	pd := q.drives[0]
 	d := pd.d
-	if d.Kind != DrivePoissonSum || lo < pd.lo || hi > pd.hi || len(d.Table) < 4 {
+	if q.cnt == nil || lo < pd.lo || hi > pd.hi {
 		return false
 	}
 	a := q.ring[slot][lo:hi]
@@ -729,13 +736,13 @@ func (q *netPort) fusedPoisson(lo, hi, slot int) bool {
 	var sat bool
 	switch {
 	case q.i16 != nil:
-		sat = poissonGather(q.i16[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+		sat = poissonGather(q.i16[lo:hi], a, rng, q.cnt[lo:hi], &q.head, d.Table, d.WWord, q.lo, q.hi)
 	case q.i32 != nil:
-		sat = poissonGather(q.i32[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+		sat = poissonGather(q.i32[lo:hi], a, rng, q.cnt[lo:hi], &q.head, d.Table, d.WWord, q.lo, q.hi)
 	case q.i8 != nil:
-		sat = poissonGather(q.i8[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+		sat = poissonGather(q.i8[lo:hi], a, rng, q.cnt[lo:hi], &q.head, d.Table, d.WWord, q.lo, q.hi)
 	default:
-		sat = poissonGather(q.i64[lo:hi], a, rng, d.Table, d.WWord, q.lo, q.hi)
+		sat = poissonGather(q.i64[lo:hi], a, rng, q.cnt[lo:hi], &q.head, d.Table, d.WWord, q.lo, q.hi)
 	}
 	if sat {
 		q.sat.Store(true)
@@ -743,11 +750,41 @@ func (q *netPort) fusedPoisson(lo, hi, slot int) bool {
 	return true
 }
 
-func poissonGather[T int8 | int16 | int32 | int64](in []T, a []int64, rng []uint32, tab []uint32, w, lo, hi int64) bool {
+// drawPoisson, when set (net_simd_amd64.go), advances the streams of a
+// prefix of rng (the lanes it returns) and stores per lane the count of
+// t's entries the draw reaches: the vector form of poissonGather's head.
+var drawPoisson func(rng []uint32, cnt []int32, t *[4]uint32) int
+
+// poissonGather's cnt is scratch of len(in) counts for drawPoisson, head
+// the table's first four entries.
+func poissonGather[T int8 | int16 | int32 | int64](in []T, a []int64, rng []uint32, cnt []int32, head *[4]uint32, tab []uint32, w, lo, hi int64) bool {
 	a, rng = a[:len(in)], rng[:len(in)]
 	t0, t1, t2, t3 := tab[0], tab[1], tab[2], tab[3] // poissonCount's head, hoisted
 	sat := false
-	for i := range in {
+	done := 0
+	if drawPoisson != nil {
+		for done < len(in) { // vector chunks of up to 512 lanes; the tail below
+			m := min(512, len(in)-done)
+			k := drawPoisson(rng[done:done+m], cnt[done:done+m], head)
+			for q, c := range cnt[done : done+k] {
+				i := done + q
+				if c == 4 {
+					c = int32(poissonTail(tab, rng[i]))
+				}
+				v := a[i] + int64(c)*w
+				if v < lo || v > hi {
+					sat = true
+					v = min(max(v, lo), hi)
+				}
+				in[i] = T(v)
+			}
+			done += k
+			if k < m {
+				break
+			}
+		}
+	}
+	for i := done; i < len(in); i++ {
 		u := Xorshift32(rng[i])
 		rng[i] = u
 		c := boolInt(u >= t0) + boolInt(u >= t1) + boolInt(u >= t2) + boolInt(u >= t3)
