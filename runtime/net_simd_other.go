@@ -1,3 +1,0 @@
-//go:build !(goexperiment.simd && amd64)
-
-package rt
