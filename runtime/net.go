@@ -254,7 +254,6 @@ func NewNet(spec *NetSpec, workers int) (*Net, error) {
 			}
 			for k, port := range ps.Ports {
 				q := &netPort{lo: port.Lo, hi: port.Hi, ring: port.Ring, x: port.X}
-				q.filled = false
 				if q.ring != nil && q.x == nil && sparseGather {
 					q.limit = ps.Size / 8
 					q.touched = make([][]int32, s.spec.RingSize)
@@ -403,8 +402,7 @@ func (s *Net) Reset() {
 		np.list = np.list[:0]
 		copy(np.rng, np.Seeds)
 		np.cursor = 0
-		for k := range np.ports {
-			q := np.ports[k]
+		for _, q := range np.ports {
 			for _, a := range q.ring {
 				clear(a)
 			}
