@@ -32,6 +32,9 @@ type netEngine struct {
 	kpops  []kernels.Pop   // per population: its kernel, or nil
 	kspecs []*kernels.Spec // per population: its kernel's spec, or nil
 	kstate [][]any         // per population: its kernel's state columns (boxed once: no allocation per read)
+	// umask: per population and state, the mask that reads an unsigned
+	// word as wide as its lane (0: the lane's sign extension is the word).
+	umask  [][]int64
 	detail string
 }
 
@@ -96,7 +99,8 @@ func (s *Net) useEngine(opt NetOptions) error {
 			return fmt.Errorf("sim: unknown ISA %q (want portable, avx2 or avx512)", opt.ISA)
 		}
 	}
-	e := &netEngine{kpops: make([]kernels.Pop, len(s.pops)), kspecs: make([]*kernels.Spec, len(s.pops)), kstate: make([][]any, len(s.pops))}
+	e := &netEngine{kpops: make([]kernels.Pop, len(s.pops)), kspecs: make([]*kernels.Spec, len(s.pops)),
+		kstate: make([][]any, len(s.pops)), umask: make([][]int64, len(s.pops))}
 	spec := &rt.NetSpec{RingSize: s.RingSize}
 	var desc []string
 	span := 0
@@ -125,8 +129,13 @@ func (s *Net) useEngine(opt NetOptions) error {
 			}
 			if kp != nil {
 				e.kpops[i], e.kspecs[i] = kp, ks
-				for k := range np.fn.States {
+				for k, st := range np.fn.States {
 					e.kstate[i] = append(e.kstate[i], kp.State(k))
+					m := int64(0)
+					if c := ks.States[k]; st.Type.Kind == ir.KFixed && !st.Type.Fmt.Signed && c.Width >= c.Lane.Bits() && c.Lane < kernels.Int64 {
+						m = 1<<c.Lane.Bits() - 1
+					}
+					e.umask[i] = append(e.umask[i], m)
 				}
 				init := np.initW
 				f := np.fn
@@ -327,7 +336,7 @@ func (s *Net) stepRT() error {
 			k := s.popIdx[rec.Pop]
 			if cols := s.eng.kstate[k]; cols != nil {
 				for _, v := range rec.Vars {
-					readCol(s.pops[k].bf.State[v][rec.Lo:rec.Hi], cols[v], rec.Lo)
+					readCol(s.pops[k].bf.State[v][rec.Lo:rec.Hi], cols[v], rec.Lo, s.eng.umask[k][v])
 				}
 			}
 		}
@@ -340,7 +349,7 @@ func (s *Net) stepRT() error {
 // BatchFixed columns StateWords returns.
 func (s *Net) syncState(p, st int) {
 	if s.eng != nil && s.eng.kstate[p] != nil {
-		readCol(s.pops[p].bf.State[st], s.eng.kstate[p][st], 0)
+		readCol(s.pops[p].bf.State[st], s.eng.kstate[p][st], 0, s.eng.umask[p][st])
 	}
 }
 
@@ -502,8 +511,9 @@ func loadCol(col any, src []int64) {
 	}
 }
 
-// readCol copies col[lo : lo+len(dst)] into dst.
-func readCol(dst []int64, col any, lo int) {
+// readCol copies col[lo : lo+len(dst)] into dst, masked with umask when
+// it is not 0 (an unsigned word as wide as its lane).
+func readCol(dst []int64, col any, lo int, umask int64) {
 	switch c := col.(type) {
 	case []int8:
 		for i := range dst {
@@ -521,5 +531,10 @@ func readCol(dst []int64, col any, lo int) {
 		copy(dst, c[lo:])
 	default:
 		panic(fmt.Sprintf("sim: kernel column of type %T", col))
+	}
+	if umask != 0 {
+		for i := range dst {
+			dst[i] &= umask
+		}
 	}
 }
