@@ -107,7 +107,7 @@ func TestKernelsMatchInterpreter(t *testing.T) {
 				defer pool1.Close()
 				defer pool3.Close()
 				start := time.Now()
-				h := &harness{kf: k.Func, ref: k.Func, spec: spec, n: eqNeurons, steps: steps, seed: seedOf(k.Base()), pools: []*rt.Pool{nil, pool1, pool3}, spot: 3}
+				h := &harness{kf: k.Func, ref: k.Func, spec: spec, n: eqNeurons, steps: steps, seed: seedOf(k.Base()), pools: []*rt.Pool{pool1, pool3}, spot: 3}
 				if d := h.run(); d != "" {
 					t.Fatal(d)
 				}
@@ -258,7 +258,7 @@ type harness struct {
 	spec     *kernels.Spec
 	n, steps int
 	seed     uint64
-	pools    []*rt.Pool // each gets its own population per ISA; nil entry: Range(0, n) directly
+	pools    []*rt.Pool // each gets its own population per ISA; nil entry: Range(0, n) directly (a pool of 1 worker does that too)
 	spot     int        // neurons also run on sim.Fixed
 }
 
