@@ -267,6 +267,83 @@ type vgen struct {
 	spikeMasks []string
 	colBits    map[string]int // columns used, by name: element bits
 	colOrder   []string
+	// fused marks muls wider than the lane that the cast using them
+	// computes with 32×32→64 multiplies (fusedCast: cast → its mul).
+	fused     map[int]bool
+	fusedCast map[int]*ir.Value
+}
+
+// fuse finds, for AVX2 int32 lanes, each live mul wider than 32 bits whose
+// operands fit int32 and whose only use is a floor cast dropping 1..32
+// fraction bits into at most 32 bits (wrapped, or saturated from an exact
+// result that fits int32): the cast keeps bits s..s+31 of the 64-bit
+// product, which two VPMULDQ (even and odd lanes) and a logical shift
+// give exactly, so the Func stays in int32 lanes.
+func (g *vgen) fuse(live []bool) {
+	g.fused, g.fusedCast = map[int]bool{}, map[int]*ir.Value{}
+	users := map[int][]*ir.Value{}
+	for _, b := range g.f.Blocks {
+		for _, v := range b.Values {
+			if !live[v.ID] {
+				continue
+			}
+			for _, a := range v.Args {
+				users[a.ID] = append(users[a.ID], v)
+			}
+		}
+	}
+	for _, b := range g.f.Blocks {
+		for _, v := range b.Values {
+			if !live[v.ID] || v.Op != ir.OpMul || v.Type.Fmt.Width() <= 32 || len(users[v.ID]) != 1 {
+				continue
+			}
+			u := users[v.ID][0]
+			if u.Op != ir.OpCast || u.Round != fixed.Floor || u.Type.Fmt.Width() > 32 {
+				continue
+			}
+			s := v.Type.Fmt.Frac - u.Type.Fmt.Frac
+			if s < 1 || s > 32 || !fits32(g.iv.val[v.Args[0].ID]) || !fits32(g.iv.val[v.Args[1].ID]) {
+				continue
+			}
+			// The cast reads the product wrapped to the mul's width w: the
+			// fused path reads the whole product, which agrees when
+			// nothing wrapped, or, for a wrapping cast, when it keeps only
+			// bits below w.
+			if !g.iv.exact[v.ID].within(typeIval(v.Type)) && (u.Overflow == fixed.Sat || s+u.Type.Fmt.Width() > v.Type.Fmt.Width()) {
+				continue
+			}
+			if u.Overflow == fixed.Sat && !fits32(g.fusedIval(v, s)) {
+				continue
+			}
+			g.fused[v.ID] = true
+			g.fusedCast[u.ID] = v
+		}
+	}
+}
+
+// fusedIval is the interval of floor(p / 2^s) for the exact products p of
+// mul m (before its wrap).
+func (g *vgen) fusedIval(m *ir.Value, s int) ival {
+	e := g.iv.exact[m.ID]
+	return ival{new(big.Int).Rsh(e.lo, uint(s)), new(big.Int).Rsh(e.hi, uint(s))}
+}
+
+// mulShr returns vector k of floor(a·b / 2^s) modulo 2^32 for the fused
+// mul m: products of the even and of the odd int32 lanes (VPMULDQ), each
+// shifted right logically by s (its low dword is then the result: s ≤ 32),
+// interleaved back.
+func (g *vgen) mulShr(m *ir.Value, k, s int) string {
+	swap := func(v *ir.Value) string {
+		if v.Op == ir.OpConst {
+			return g.name(v, k) // a broadcast: every dword alike
+		}
+		return g.tmpOf(g.name(v, k) + ".PermuteScalarsGrouped(1, 0, 3, 2)")
+	}
+	a, b := g.name(m.Args[0], k), g.name(m.Args[1], k)
+	cnt := g.hoisted(fmt.Sprintf("archsimd.LoadUint64x4(&[4]uint64{%d, %d, %d, %d})", s, s, s, s))
+	even := g.tmpOf(fmt.Sprintf("%s.MulEvenWiden(%s).AsUint64x4().ShiftRight(%s).AsInt32x8()", a, b, cnt))
+	odd := g.tmpOf(fmt.Sprintf("%s.MulEvenWiden(%s).AsUint64x4().ShiftRight(%s).AsInt32x8()", swap(m.Args[0]), swap(m.Args[1]), cnt))
+	return fmt.Sprintf("%s.SelectFromPairGrouped(0, 4, 2, 6, %s)", even, odd)
 }
 
 func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (string, error) {
@@ -280,10 +357,14 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 	g.vt = fmt.Sprintf("Int%dx%d", L, g.N)
 	g.mt = fmt.Sprintf("Mask%dx%d", L, g.N)
 	lane := laneIval(L)
+	live := liveValues(f)
+	if isa == "AVX2" && L == 32 {
+		g.fuse(live)
+	}
 	// Every value must fit the lane.
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Type.Kind == ir.KFixed && !typeIval(v.Type).within(lane) {
+			if live[v.ID] && !g.fused[v.ID] && v.Type.Kind == ir.KFixed && !typeIval(v.Type).within(lane) {
 				return "", errLane
 			}
 		}
@@ -297,7 +378,6 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 			}
 		}
 	}
-	live := liveValues(f)
 	var spike *ir.Value
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -588,6 +668,9 @@ func (g *vgen) value(v *ir.Value) error {
 			e = g.load(fmt.Sprintf("C%d", idx), v.Type, k)
 			g.neg[v.ID] = v.Type.Kind == ir.KBool
 		case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpNeg:
+			if g.fused[v.ID] {
+				continue // computed by its cast (mulShr)
+			}
 			var r string
 			switch v.Op {
 			case ir.OpNeg:
@@ -656,6 +739,16 @@ func (g *vgen) value(v *ir.Value) error {
 				e = fmt.Sprintf("%s.Merge(%s, %s)", g.name(x, k), g.name(y, k), c)
 			}
 		case ir.OpCast:
+			if m := g.fusedCast[v.ID]; m != nil {
+				sh := m.Type.Fmt.Frac - v.Type.Fmt.Frac
+				r := g.tmpOf(g.mulShr(m, k, sh))
+				if v.Overflow == fixed.Sat {
+					e = g.sat(r, g.fusedIval(m, sh), v.Type)
+				} else {
+					e = g.wrap(r, g.fusedIval(m, sh), v.Type)
+				}
+				break
+			}
 			r, err := g.cast(v, k)
 			if err != nil {
 				return err

@@ -89,8 +89,10 @@ func simdKernels(t *testing.T) []simdKernel {
 // simdSynthetic holds two Funcs that take what the library models do not:
 // every rounding mode, saturating left shifts, unsigned wraps, compares
 // with constants on either side and between fractions, negated masks (ne,
-// not) in and, or and select, in int32 lanes (Synth32) and int64 lanes
-// (Synth64, with a multiply of operands beyond int32).
+// not) in and, or and select, in int32 lanes (Synth32, with products
+// beyond 32 bits that AVX2 fuses into their casts) and int64 lanes
+// (Synth64, with a multiply of operands beyond int32), and a product that
+// wraps before a cast that keeps bits above the wrap (SynthWrap: not fused).
 const simdSynthetic = `module "synthetic.snn" fixed
 
 func Synth32 {
@@ -145,7 +147,21 @@ b0:
   v40 = gt v39, v1 : bool
   v41 = select v40, v39, v32 : q4.12
   v42 = next "a", v38
-  v43 = next "b", v41
+  v60 = mul v13, v4 : q8.36
+  v61 = cast v60 floor wrap : q4.12
+  v62 = mul v13, v13 : q12.44
+  v63 = cast v62 floor sat : q8.12
+  v64 = const 123456 : q18.0
+  v65 = mul v13, v64 : q24.22
+  v66 = cast v65 floor wrap : q10.12
+  v67 = add v61, v63 : q9.12
+  v68 = add v67, v66 : q11.12
+  v71 = mul v13, v4 : q4.36
+  v72 = cast v71 floor wrap : q4.12
+  v73 = add v68, v72 : q12.12
+  v69 = cast v73 floor sat : q4.12
+  v70 = select v5, v69, v41 : q4.12
+  v43 = next "b", v70
   v45 = spike v34
 }
 
@@ -207,6 +223,25 @@ b0:
   v51 = select v5, v49, v41 : q4.12
   v43 = next "b", v51
   v45 = spike v34
+}
+
+func SynthWrap {
+  dt 1
+  format q8.8
+  round floor
+  overflow sat
+  state "a" : q6.22 = 0 raw 0
+  input "y" : q2.14
+b0:
+  v0 = state "a" : q6.22
+  v1 = input "y" : q2.14
+  v2 = mul v0, v1 : q4.36
+  v3 = cast v2 floor wrap : q8.12
+  v4 = cast v3 floor sat : q6.22
+  v5 = next "a", v4
+  v6 = const 100 : q8.12
+  v7 = gt v3, v6 : bool
+  v8 = spike v7
 }
 `
 
