@@ -241,6 +241,47 @@ func checkSpec(t *testing.T, k *gen.Kernel, s *kernels.Spec) {
 	if len(s.ISAs) == 0 || s.ISAs[0] != kernels.Portable {
 		t.Errorf("ISAs %v do not start with portable", s.ISAs)
 	}
+	// Coefficient columns: a new population holds the default parameters'
+	// words.
+	ids := coefValues(f)
+	if len(s.Coefs) != len(ids) {
+		t.Fatalf("spec has %d coefficient columns, the Func %d coef ops", len(s.Coefs), len(ids))
+	}
+	p := s.New(70)
+	if len(ids) > 0 {
+		words, err := ir.ParamWords(f, f.ParamDefaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]int64, 70)
+		for k, v := range ids {
+			c := s.Coefs[k]
+			if c.Init != words[v.ID] || c.Width != v.Type.Width() {
+				t.Errorf("coef column %d = %+v, want init %d width %d", k, c, words[v.ID], v.Type.Width())
+			}
+			getCols(buf, p.Coef(k), v.Type)
+			for i, w := range buf {
+				if w != words[v.ID] {
+					t.Fatalf("new population: coef %d of neuron %d is %d, want the default word %d", k, i, w, words[v.ID])
+				}
+			}
+		}
+	}
+	// Paths: Portable always, others only when the kernel has them and
+	// the CPU runs them.
+	for isa := kernels.Portable; isa <= kernels.NumISA; isa++ {
+		has := false
+		for _, i := range s.ISAs {
+			has = has || i == isa
+		}
+		err := p.SetISA(isa)
+		if ok := has && kernels.Available(isa); ok != (err == nil) {
+			t.Errorf("SetISA(%v): error %v, but the kernel has it: %v, available: %v", isa, err, has, kernels.Available(isa))
+		}
+		if err == nil && p.ISA() != isa {
+			t.Errorf("SetISA(%v) left ISA %v", isa, p.ISA())
+		}
+	}
 }
 
 func seedOf(s string) uint64 {
@@ -321,8 +362,8 @@ func (h *harness) run() string {
 				return err.Error()
 			}
 			for _, kp := range pops {
-				for k, id := range coefIDs {
-					setCol(kp.pop.Coef(k), i, words[id])
+				for k, v := range coefIDs {
+					setCol(kp.pop.Coef(k), i, words[v.ID])
 				}
 			}
 		}
@@ -441,18 +482,18 @@ func compare(f *ir.Func, bf *sim.BatchFixed, kp kpop, buf []int64) string {
 	return ""
 }
 
-// coefValues returns the IDs of f's coef ops in entry-block order (column
-// k of a generic kernel is coef k).
-func coefValues(f *ir.Func) []int {
-	var ids []int
+// coefValues returns f's coef ops in entry-block order (column k of a
+// generic kernel is coef k).
+func coefValues(f *ir.Func) []*ir.Value {
+	var out []*ir.Value
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if v.Op == ir.OpCoef {
-				ids = append(ids, v.ID)
+				out = append(out, v)
 			}
 		}
 	}
-	return ids
+	return out
 }
 
 // randomParams draws every ranged parameter uniformly from its range
