@@ -273,7 +273,7 @@ type vgen struct {
 	fusedCast map[int]*ir.Value
 }
 
-// fuse finds, for AVX2 int32 lanes, each live mul wider than 32 bits whose
+// fuse finds, for int32 lanes, each live mul wider than 32 bits whose
 // operands fit int32 and whose only use is a floor cast dropping 1..32
 // fraction bits into at most 32 bits (wrapped, or saturated from an exact
 // result that fits int32): the cast keeps bits s..s+31 of the 64-bit
@@ -339,6 +339,26 @@ func (g *vgen) mulShr(m *ir.Value, k, s int) string {
 		}
 		return g.tmpOf(g.name(v, k) + ".PermuteScalarsGrouped(1, 0, 3, 2)")
 	}
+	if g.isa == "AVX512" {
+		// No 512-bit VPMULDQ in archsimd: sign-extend the even and the
+		// odd dwords to int64 (shifts by count vectors) and VPMULLQ.
+		c32 := g.hoisted("archsimd.LoadInt64x8(&[8]int64{32, 32, 32, 32, 32, 32, 32, 32})")
+		half := func(v *ir.Value, odd bool) string {
+			if v.Op == ir.OpConst {
+				c := fmt.Sprint(v.AuxInt)
+				return g.hoisted("archsimd.LoadInt64x8(&[8]int64{" + strings.Repeat(c+", ", 7) + c + "})")
+			}
+			x := g.name(v, k) + ".AsInt64x8()"
+			if !odd {
+				x = fmt.Sprintf("%s.ShiftLeft(%s)", x, c32)
+			}
+			return g.tmpOf(fmt.Sprintf("%s.ShiftRight(%s)", x, c32))
+		}
+		cnt := g.hoisted(fmt.Sprintf("archsimd.LoadUint64x8(&[8]uint64{%s})", strings.TrimSuffix(strings.Repeat(fmt.Sprint(s)+", ", 8), ", ")))
+		even := g.tmpOf(fmt.Sprintf("%s.Mul(%s).AsUint64x8().ShiftRight(%s).AsInt32x16()", half(m.Args[0], false), half(m.Args[1], false), cnt))
+		odd := g.tmpOf(fmt.Sprintf("%s.Mul(%s).AsUint64x8().ShiftRight(%s).AsInt32x16()", half(m.Args[0], true), half(m.Args[1], true), cnt))
+		return fmt.Sprintf("%s.SelectFromPairGrouped(0, 4, 2, 6, %s)", even, odd)
+	}
 	a, b := g.name(m.Args[0], k), g.name(m.Args[1], k)
 	cnt := g.hoisted(fmt.Sprintf("archsimd.LoadUint64x4(&[4]uint64{%d, %d, %d, %d})", s, s, s, s))
 	even := g.tmpOf(fmt.Sprintf("%s.MulEvenWiden(%s).AsUint64x4().ShiftRight(%s).AsInt32x8()", a, b, cnt))
@@ -358,7 +378,7 @@ func emitPath(f *ir.Func, opt GoOptions, iv *rawIvals, isa string, L int) (strin
 	g.mt = fmt.Sprintf("Mask%dx%d", L, g.N)
 	lane := laneIval(L)
 	live := liveValues(f)
-	if isa == "AVX2" && L == 32 {
+	if L == 32 {
 		g.fuse(live)
 	}
 	// Every value must fit the lane.
