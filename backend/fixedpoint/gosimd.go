@@ -19,7 +19,10 @@ import (
 // bits: 32 when every value's type, every operand of a compare aligned to
 // the compare's fraction, every left-shifting saturating cast and every
 // rounding increment fits int32; 64 otherwise (and no vector path when
-// even that fails). The raw intervals behind this are forward interval
+// even that fails). A product wider than 32 bits that only a floor cast
+// into 32 bits reads does not force 64-bit lanes: the cast is computed from
+// 32×32→64 multiplies of the even and odd lanes (fuse, mulShr). The raw
+// intervals behind this are forward interval
 // arithmetic from the full word ranges of the state, input and coefficient
 // types and the constants: a kernel must be exact for any word a caller
 // loads, not only for the ranges the model declares.
@@ -40,10 +43,18 @@ import (
 // int32, else three VPMULUDQ).
 //
 // Layout. The paths step 16 neurons at a time (K vectors of 16/K lanes),
-// four groups per 64-neuron spike word; narrow columns are sign-extended on
-// load and narrowed on store (VPMOVSX*, VPMOV* on AVX-512; VPACKSSDW,
-// VPERMD and VPSHUFB on AVX2: the committed words lie in the column's type,
-// so saturating packs are exact).
+// four unrolled groups per 64-neuron spike word over per-word column array
+// pointers (no bounds checks); narrow columns are sign-extended on load and
+// narrowed on store (VPMOVSX*, VPMOV* on AVX-512; VPACKSSDW, VPERMD and
+// VPSHUFB on AVX2: the committed words lie in the column's type, so
+// saturating packs are exact). Bool values are masks, some held negated
+// (a ne is an eq; not is free).
+//
+// Go 1.26 traps avoided (the equivalence test scans -gcflags=-S for legacy
+// SSE in the loops): constants are loads of full-width arrays (a spilled
+// broadcast source came back through a legacy MOVUPS), AVX2 narrowing
+// works on 256-bit values only, and AVX-512 shifts take count vectors (an
+// immediate shift feeding a Merge was fused into an invalid masked shift).
 
 // errNoVec says that f has no vector path (an op or a shape the vector
 // emitter does not take); GoSIMD then returns nil, nil.
