@@ -24,8 +24,8 @@ import (
 // with the fixed package itself. A Func with an assertion is rejected (a
 // population cannot report a failed one), and so is an op whose exact
 // result would need more than int64 arithmetic in a way the generator
-// does not express (a cast dropping 62 or more fraction bits, a division
-// or comparison whose aligned operands leave int64): the error says which.
+// does not express (a division or comparison whose aligned operands leave
+// int64): the error says which.
 func goKernel(f *ir.Func, opt GoOptions) ([]byte, error) {
 	if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
 		return nil, fmt.Errorf("fixedpoint: %v", err)
@@ -465,8 +465,20 @@ func (g *kgen) cast(v *ir.Value, name string) (interval, error) {
 	case s == 0:
 		g.emit("%s := %s", name, x)
 		r = xr
-	case s > 0 && s < 62:
-		m := int64(1)<<uint(s) - 1
+	case s >= 64:
+		// |x / 2^s| ≤ 1/2: floor gives -1 for a negative word, every
+		// other mode 0 (-1/2, from MinInt64 at s = 64, rounds half up and
+		// half to even to 0).
+		if v.Round == fixed.Floor {
+			g.emit("%s := %s >> 63", name, x)
+		} else {
+			g.emit("%s := int64(0)", name)
+		}
+		lo := fixed.ShiftRight(xr.lo.Int64(), s, v.Round)
+		hi := fixed.ShiftRight(xr.hi.Int64(), s, v.Round)
+		r = span(lo, hi)
+	case s > 0:
+		m := int64(1)<<uint(s) - 1 // 2^63-1 at s = 63
 		switch v.Round {
 		case fixed.Floor:
 			g.emit("%s := %s >> %d", name, x, s)
@@ -480,7 +492,11 @@ func (g *kgen) cast(v *ir.Value, name string) (interval, error) {
 			// floor + (rem + half - 1 + (floor&1)) >> s: up when rem >
 			// half, or rem == half and floor is odd.
 			g.emit("%s := %s >> %d", name, x, s)
-			g.emit("%s += (%s&%d + %d + %s&1) >> %d", name, x, m, int64(1)<<uint(s-1)-1, name, s)
+			if s < 62 {
+				g.emit("%s += (%s&%d + %d + %s&1) >> %d", name, x, m, int64(1)<<uint(s-1)-1, name, s)
+			} else { // the sum needs 64 bits unsigned
+				g.emit("%s += int64((uint64(%s&%d) + %d + uint64(%s&1)) >> %d)", name, x, m, int64(1)<<uint(s-1)-1, name, s)
+			}
 		default:
 			return interval{}, fmt.Errorf("rounding mode %v is not supported", v.Round)
 		}
@@ -508,8 +524,6 @@ func (g *kgen) cast(v *ir.Value, name string) (interval, error) {
 		}
 		g.emit("%s := %s", name, g.shlExpr(x, k))
 		return g.wrap(name, v.Type, interval{}, false), nil
-	default:
-		return interval{}, fmt.Errorf("a cast dropping %d fraction bits is not supported", s)
 	}
 	if v.Overflow == fixed.Sat {
 		lo, hi := to.Min(), to.Max()
