@@ -23,9 +23,9 @@ import (
 // interval proves it the identity; values of constants alone are folded
 // with the fixed package itself. A Func with an assertion is rejected (a
 // population cannot report a failed one), and so is an op whose exact
-// result would need more than int64 arithmetic in a way the generator
-// does not express (a division or comparison whose aligned operands leave
-// int64): the error says which.
+// result the generator does not express (a division scaled by 2^64 or
+// more, a comparison across more than 62 fraction bits): the error says
+// which.
 func goKernel(f *ir.Func, opt GoOptions) ([]byte, error) {
 	if err := ir.VerifyFunc(f, ir.Fixed); err != nil {
 		return nil, fmt.Errorf("fixedpoint: %v", err)
@@ -138,6 +138,7 @@ type kgen struct {
 	spike  *ir.Value
 	next   []*ir.Value // per state: its next op's arg
 	out    bytes.Buffer
+	bits   bool // the loop uses math/bits
 }
 
 func (g *kgen) analyse() error {
@@ -411,7 +412,7 @@ func (g *kgen) value(v *ir.Value) (interval, error) {
 			xs, xr, xe = g.term(x, m-x.Type.Fmt.Frac)
 			ys, yr, ye = g.term(y, m-y.Type.Fmt.Frac)
 			if !xe || !ye || !xr.fits64() || !yr.fits64() {
-				return interval{}, fmt.Errorf("a comparison whose aligned operands leave int64 is not supported")
+				return g.bigCompare(v, name)
 			}
 		} else {
 			xs, ys = g.lit(x), g.lit(y)
@@ -578,8 +579,10 @@ func (g *kgen) div(v *ir.Value, name string) (interval, error) {
 		ns, ds = fmt.Sprintf("(%s << %d)", num, sh), "d"
 	case sh < 0 && -sh < 63 && dr.shl(-sh).fits64():
 		ns, ds = num, fmt.Sprintf("(d << %d)", -sh)
+	case sh > -64 && sh < 64:
+		return g.wideDiv(v, name, sh)
 	default:
-		return interval{}, fmt.Errorf("a division whose scaled operands leave int64 is not supported")
+		return interval{}, fmt.Errorf("a division scaled by 2^%d is not supported", sh)
 	}
 	// A zero denominator gives max (num ≥ 0) or min; d is never 0 so the
 	// division does not trap. Go's int64 quotient truncates toward zero
@@ -590,6 +593,71 @@ func (g *kgen) div(v *ir.Value, name string) (interval, error) {
 	g.emit("if %s == 0 {\n%s = %d\nif %s < 0 {\n%s = %d\n}\n}\n}", den, name, to.Max(), num, name, to.Min())
 	// The quotient wraps to the result type.
 	return g.wrap(name, v.Type, interval{}, false), nil
+}
+
+// wideDiv emits fixed.Div through 128-bit unsigned arithmetic (math/bits):
+// |q| = ⌊|num|·2^sh / |den|⌋ (or ⌊|num| / (|den|·2^-sh)⌋), whose low 64
+// bits, signed, are the quotient fixed.Div wraps.
+func (g *kgen) wideDiv(v *ir.Value, name string, sh int) (interval, error) {
+	to := v.Type.Fmt
+	num, den := g.lit(v.Args[0]), g.lit(v.Args[1])
+	g.bits = true
+	g.emit("var %s int64", name)
+	g.emit("{\nn, d := int64(%s), int64(%s)", num, den)
+	g.emit("un, ud := uint64(n), uint64(d)\nif n < 0 {\nun = -un\n}\nif d < 0 {\nud = -ud\n}")
+	g.emit("var q uint64")
+	switch {
+	case sh == 0:
+		g.emit("if d != 0 {\nq = un / ud\n}")
+	case sh > 0:
+		g.emit("if d != 0 {\nhi, lo := un>>%d, un<<%d\nq, _ = bits.Div64(hi%%ud, lo, ud)\n}", 64-sh, sh)
+	default:
+		k := -sh
+		g.emit("if d != 0 && bits.Len64(ud)+%d <= 64 {\nq = un / (ud << %d)\n}", k, k)
+	}
+	g.emit("%s = int64(q)\nif (n < 0) != (d < 0) {\n%s = -%s\n}", name, name, name)
+	g.emit("if d == 0 {\n%s = %d\nif n < 0 {\n%s = %d\n}\n}\n}", name, to.Max(), name, to.Min())
+	return g.wrap(name, v.Type, interval{}, false), nil
+}
+
+// bigCompare emits a comparison of x·2^sx with y·2^sy (one shift is 0)
+// whose shifted operand leaves int64, exactly: with a = ⌊y / 2^s⌋ and
+// rem = y mod 2^s, x·2^s < y iff x < a or (x == a and rem != 0), and
+// x·2^s ≤ y iff x ≤ a (mirrored when y is the shifted one).
+func (g *kgen) bigCompare(v *ir.Value, name string) (interval, error) {
+	x, y := v.Args[0], v.Args[1]
+	op := v.Op
+	s := y.Type.Fmt.Frac - x.Type.Fmt.Frac // x is shifted by s
+	if s < 0 {
+		x, y, s = y, x, -s
+		op = map[ir.Op]ir.Op{ir.OpLt: ir.OpGt, ir.OpLe: ir.OpGe, ir.OpGt: ir.OpLt, ir.OpGe: ir.OpLe, ir.OpEq: ir.OpEq, ir.OpNe: ir.OpNe}[op]
+	}
+	if s > 62 {
+		return interval{}, fmt.Errorf("a comparison across %d fraction bits is not supported", s)
+	}
+	xs, ys := g.lit(x), g.lit(y)
+	g.emit("%s := int64(0)", name)
+	g.emit("{\na := int64(%s) >> %d", ys, s)
+	if op != ir.OpLe && op != ir.OpGt {
+		g.emit("rem := int64(%s) & %d", ys, int64(1)<<uint(s)-1)
+	}
+	var cond string
+	switch op {
+	case ir.OpLt: // x·2^s < y
+		cond = fmt.Sprintf("%s < a || (%s == a && rem != 0)", xs, xs)
+	case ir.OpLe:
+		cond = fmt.Sprintf("%s <= a", xs)
+	case ir.OpGt:
+		cond = fmt.Sprintf("%s > a", xs)
+	case ir.OpGe:
+		cond = fmt.Sprintf("%s > a || (%s == a && rem == 0)", xs, xs)
+	case ir.OpEq:
+		cond = fmt.Sprintf("%s == a && rem == 0", xs)
+	default:
+		cond = fmt.Sprintf("%s != a || rem != 0", xs)
+	}
+	g.emit("if %s {\n%s = 1\n}\n}", cond, name)
+	return span(0, 1), nil
 }
 
 // table emits fixed.Table.Eval with the table data as a package-level
@@ -642,7 +710,11 @@ func (g *kgen) file() {
 	pr("// Code generated by scc (backend/fixedpoint) from models/%s; DO NOT EDIT.\n\n", g.opt.Source)
 	pr("// %s is the %s population kernel of model %s (%s, variant %s):\n", T, "portable", f.Name, posString(f, g.opt.Source), g.opt.Variant)
 	pr("// fixed IR fingerprint %s.\n\n", f.Fingerprint())
-	pr("package %s\n\nimport \"fmt\"\n\n", g.opt.Package)
+	if g.bits {
+		pr("package %s\n\nimport (\n\t\"fmt\"\n\t\"math/bits\"\n)\n\n", g.opt.Package)
+	} else {
+		pr("package %s\n\nimport \"fmt\"\n\n", g.opt.Package)
+	}
 
 	pr("// %s is a population of %s neurons: one column per state, input and\n// coefficient (see the Spec registered below).\n", T, f.Name)
 	pr("type %s struct {\n\tn int\n\tisa ISA\n", T)

@@ -19,8 +19,10 @@ import (
 // shifts that leave int64 (saturated: castBig; wrapped: the low 64 bits),
 // 64-bit wraps, unsigned words (uq lanes as wide as their width), neg of
 // the minimum, divisions with both signs of the scaling shift and zero
-// denominators, a table clamped at both ends, comparisons across
-// fractions, and every boolean op.
+// denominators (and through 128-bit arithmetic when the scaled operands
+// leave int64), a table clamped at both ends, comparisons across
+// fractions (exactly when an aligned operand leaves int64), and every
+// boolean op.
 const kernelSynthetic = `module "synthetic.snn" fixed
 
 func SynthOps {
@@ -42,6 +44,9 @@ func SynthOps {
   state "g" : q8.8 = 0 raw 0
   state "h" : q2.52 = 0 raw 0
   state "k" : q2.51 = 0 raw 0
+  state "m" : q8.8 = 0 raw 0
+  state "n" : q20.40 = 0 raw 0
+  state "o" : q-2.66 = 0 raw 0
 b0:
   v0 = state "a" : q8.8
   v1 = state "b" : q4.12
@@ -148,6 +153,38 @@ b0:
   v126 = next "g", v125
   v127 = next "h", v116
   v128 = next "k", v119
+  v130 = div v4, v6 : q20.40
+  v131 = div v100, v4 : q-2.66
+  v132 = div v6, v4 : q8.8
+  v133 = lt v4, v105 : bool
+  v134 = ge v105, v4 : bool
+  v135 = eq v4, v116 : bool
+  v136 = le v4, v105 : bool
+  v137 = gt v105, v4 : bool
+  v138 = ne v4, v115 : bool
+  v139 = const 0 : q8.8
+  v140 = const 1 : q8.8
+  v141 = const 2 : q8.8
+  v142 = const 4 : q8.8
+  v143 = const 8 : q8.8
+  v144 = const 16 : q8.8
+  v145 = const 32 : q8.8
+  v146 = select v133, v140, v139 : q8.8
+  v147 = select v134, v141, v139 : q8.8
+  v148 = select v135, v142, v139 : q8.8
+  v149 = select v136, v143, v139 : q8.8
+  v150 = select v137, v144, v139 : q8.8
+  v151 = select v138, v145, v139 : q8.8
+  v152 = add v146, v147 : q9.8
+  v153 = add v148, v149 : q9.8
+  v154 = add v150, v151 : q9.8
+  v155 = add v152, v153 : q10.8
+  v156 = add v154, v155 : q11.8
+  v157 = add v156, v132 : q12.8
+  v158 = cast v157 floor wrap : q8.8
+  v159 = next "m", v158
+  v160 = next "n", v130
+  v161 = next "o", v131
 }
 `
 
