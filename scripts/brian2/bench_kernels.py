@@ -270,7 +270,8 @@ def main():
         if m and 'spikes/neuron-step' in m:
             acts.append(f"{label} scc {m['spikes/neuron-step']:.3g}")
     if acts:
-        print('  activity (spikes per neuron and step): ' + '; '.join(acts))
+        print('  activity, spikes per neuron and step (scc: 20 ms of model time after its timed steps; '
+              'Brian2: over its two runs from the initial state): ' + '; '.join(acts))
     ev = []
     for key, label, _, _ in NETS:
         _, m = find(res, rf'KernelNet/{key}/[^/]+')
