@@ -23,6 +23,23 @@ type MiterEnv struct {
 	// Stall makes AER-out and probe backpressure free on each side; else
 	// both are always ready.
 	Stall bool
+	// Plan (with Spikes) fixes the input spikes of the first len(Plan)
+	// steps: bit k of Plan[t] offers the k-th AER-in neuron's event (in
+	// Spikes' slot order) before step t+1; later steps are free. Cases
+	// whose plans are every prefix of a length cover every input (see
+	// NetPlans): each case's model then runs concretely up to the first
+	// free step, so BMC reaches deeper (netdeep.go).
+	Plan []uint64
+	// Cases (with Spikes, without Plan) reads the offers of the first
+	// Cases steps from f_plan, a free input of Cases × (AER-in neurons)
+	// bits (bit t·slots + k: step t+1, slot k), later steps' from
+	// f_ev_req. BoundCases fixes f_plan to each value in turn.
+	Cases int
+	// Quiet (with Plan or Cases) offers no event after the plan's steps:
+	// a bound then covers every input of the plan's steps (and compares
+	// the later steps too, without input spikes), where free later steps
+	// would make each case's search symbolic again.
+	Quiet bool
 }
 
 // MiterNet returns the miter of two cores a and b of network n (parallel
@@ -86,7 +103,15 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore, env MiterEnv) (*Harness, []
 		last := lit64(sw, int64(len(words)))
 		fmt.Fprintf(&s, "  reg [%d:0] f_slot = %d'd0;\n", sw-1, sw)
 		fmt.Fprintf(&s, "  wire f_idle = rst_n && !f_in_step && !f_ev && f_both_idle;\n")
-		fmt.Fprintf(&s, "  wire f_offer = f_idle && f_slot != %s && f_ev_req;\n  wire f_go = f_idle && f_slot == %s;\n", last, last)
+		req := "f_ev_req"
+		switch {
+		case len(env.Plan) > 0:
+			req = planReq(&s, len(env.Plan), sw, func(t, k int) bool { return env.Plan[t]>>k&1 == 1 }, "", env.Quiet)
+		case env.Cases > 0:
+			fmt.Fprintf(&s, "  (* anyseq *) wire [%d:0] f_plan;\n", env.Cases*len(words)-1)
+			req = planReq(&s, env.Cases, sw, nil, fmt.Sprintf("f_plan[f_plan_t * %d + f_slot]", len(words)), env.Quiet)
+		}
+		fmt.Fprintf(&s, "  wire f_offer = f_idle && f_slot != %s && %s;\n  wire f_go = f_idle && f_slot == %s;\n", last, req, last)
 		fmt.Fprintf(&s, "  always @(posedge clk)\n    if (!rst_n || f_go) f_slot <= %d'd0;\n    else if (f_idle) f_slot <= f_slot + %d'd1;\n", sw, sw)
 		fmt.Fprintf(&s, "  reg [%d:0] f_slot_word;\n  always @* begin\n    f_slot_word = %d'd0;\n    case (f_slot)\n", aw-1, aw)
 		for k, w := range words {
@@ -195,4 +220,41 @@ func streamLog(s *strings.Builder, port, tag string, w, max int) {
 		}
 		fmt.Fprintf(s, "    end\n  end\n")
 	}
+}
+
+// planReq writes the planned offers of the first steps steps: a count
+// of the steps taken (f_plan_t, saturating at steps) and f_plan_req, the
+// request for slot f_slot (sw bits) of the step in flight: on(t, k) for
+// step t+1 (or the expression bit, when on is nil), or the free f_ev_req
+// once the plan has run out (1'b0 if quiet). It returns the request's
+// name.
+func planReq(s *strings.Builder, steps, sw int, on func(t, k int) bool, bit string, quiet bool) string {
+	after := "f_ev_req"
+	if quiet {
+		after = "1'b0"
+	}
+	tw := bitsFor(int64(steps))
+	end := lit64(tw, int64(steps))
+	fmt.Fprintf(s, "  reg [%d:0] f_plan_t = %d'd0;\n", tw-1, tw)
+	fmt.Fprintf(s, "  always @(posedge clk)\n    if (!rst_n) f_plan_t <= %d'd0;\n    else if (f_go && f_plan_t != %s) f_plan_t <= f_plan_t + %d'd1;\n", tw, end, tw)
+	if on == nil {
+		fmt.Fprintf(s, "  wire f_plan_req = f_plan_t == %s ? %s : %s;\n", end, after, bit)
+		return "f_plan_req"
+	}
+	fmt.Fprintf(s, "  reg f_plan_req;\n  always @* begin\n    f_plan_req = %s;\n    case (f_plan_t)\n", after)
+	for t := range steps {
+		var ks []string
+		for k := range 1 << sw {
+			if on(t, k) {
+				ks = append(ks, lit64(sw, int64(k)))
+			}
+		}
+		cond := "1'b0"
+		if len(ks) > 0 {
+			cond = "f_slot == " + strings.Join(ks, " || f_slot == ")
+		}
+		fmt.Fprintf(s, "      %s: f_plan_req = %s;\n", lit64(tw, int64(t)), cond)
+	}
+	fmt.Fprintf(s, "      default: f_plan_req = %s;\n    endcase\n  end\n", after)
+	return "f_plan_req"
 }
