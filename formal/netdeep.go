@@ -254,7 +254,9 @@ func readAIG(path string) (*aigFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	bad := func(why string) error { return fmt.Errorf("formal: %s is no binary AIGER file I can read: %s", path, why) }
+	bad := func(why string) error {
+		return fmt.Errorf("formal: %s is no binary AIGER file I can read: %s", path, why)
+	}
 	nl := bytes.IndexByte(data, '\n')
 	if nl < 0 {
 		return nil, bad("no header")
