@@ -13,8 +13,13 @@ FUZZX   ?= 1
 
 all: build
 
+# The vector paths of runtime/ and runtime/kernels exist only in a
+# GOEXPERIMENT=simd build (Go 1.26, amd64); without it scc runs the
+# portable kernels, bit for bit the same.
+SIMD     = $(shell GOEXPERIMENT=simd $(GO) vet ./runtime/kernels >/dev/null 2>&1 && echo simd)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/scc
+	GOEXPERIMENT=$(SIMD) $(GO) build -o $(BIN) ./cmd/scc
 
 # Compile the bundled LIF example to SystemVerilog and co-simulate it
 # against the bit-true golden model under Icarus Verilog.
