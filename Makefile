@@ -9,7 +9,7 @@ BIN     := bin/scc
 # (golang/go#75804, fixed in Go 1.27). FUZZX scales every count.
 FUZZX   ?= 1
 
-.PHONY: all build demo test lint fuzz bench bench-detail bench-formal prove-tables synth-report clean
+.PHONY: all build demo test lint fuzz kernels-full bench bench-detail bench-formal prove-tables synth-report clean
 
 all: build
 
@@ -79,6 +79,12 @@ bench-detail:
 	$(GO) test -run '^$$' -bench . -skip 'Kernel(Pop|Net)' -benchtime 2s ./cmd/scc
 	bash scripts/bench-net.sh
 	bash scripts/bench-netrtl.sh
+
+# Every generated kernel against the bit-true interpreter for 10,000 steps
+# on 4,136 neurons, on every path the CPU runs (minutes: make test runs the
+# same comparison for 1,000 steps).
+kernels-full:
+	SCC_KERNELS_FULL=1 GOEXPERIMENT=$(SIMD) $(GO) test -count=1 -run 'TestKernelsMatchInterpreter' -timeout 0 ./backend/fixedpoint
 
 # Proof time per model (yosys + yosys-smtbmc + z3), with properties proven
 # and bounded as metrics. The models TestModelsProve proves; the table-heavy
