@@ -40,6 +40,11 @@ type MiterEnv struct {
 	// the later steps too, without input spikes), where free later steps
 	// would make each case's search symbolic again.
 	Quiet bool
+	// Within (with Plan or Cases, > 0) adds the property plan_compared:
+	// by cycle Within every step of the plan has been compared. Bounded
+	// to a depth past Within, it proves that the depth covers the plan's
+	// steps, whatever their inputs, rather than estimating it.
+	Within int
 }
 
 // MiterNet returns the miter of two cores a and b of network n (parallel
@@ -176,6 +181,14 @@ func MiterNet(m *ir.Module, n *ir.Net, a, b NetCore, env MiterEnv) (*Harness, []
 		Signal{Name: "a_aer_out_valid"}, Signal{Name: "a_aer_out_ready"}, Signal{Name: "a_aer_out_data"},
 		Signal{Name: "b_aer_out_valid"}, Signal{Name: "b_aer_out_ready"}, Signal{Name: "b_aer_out_data"})
 	what := fmt.Sprintf("%s and %s", a.Label, b.Label)
+	if steps := max(len(env.Plan), env.Cases); env.Spikes && steps > 0 && env.Within > 0 {
+		cw, tw := bitsFor(int64(env.Within)), bitsFor(int64(steps))
+		fmt.Fprintf(&s, "  reg [%d:0] f_cycle = %d'd0;\n  reg [%d:0] f_ncmp = %d'd0;\n", cw-1, cw, tw-1, tw)
+		fmt.Fprintf(&s, "  always @(posedge clk) begin\n    if (f_cycle != %s) f_cycle <= f_cycle + %d'd1;\n", lit64(cw, int64(env.Within)), cw)
+		fmt.Fprintf(&s, "    if (!rst_n) f_ncmp <= %d'd0;\n    else if (f_cmp && f_ncmp != %s) f_ncmp <= f_ncmp + %d'd1;\n  end\n", tw, lit64(tw, int64(steps)), tw)
+		h.Props = append(h.Props, property("plan_compared", fmt.Sprintf("by cycle %d the %d planned steps have all been compared", env.Within, steps), n.Pos,
+			fmt.Sprintf("f_cycle == %s", lit64(cw, int64(env.Within))), fmt.Sprintf("f_ncmp == %s", lit64(tw, int64(steps)))))
+	}
 	h.Props = append(h.Props,
 		property("miter_aer_out", fmt.Sprintf("%s send the same AER-out beats (words, order, last) in every step", what), n.Pos, "f_cmp",
 			"f_a_aer_cnt == f_b_aer_cnt && f_a_aer_buf == f_b_aer_buf && f_a_aer_last == f_b_aer_last"),
