@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,43 +131,66 @@ func TestNetMiterArch(t *testing.T) {
 	}
 }
 
-// TestNetMiterBound: parallel ≡ folded on the 4-neuron network, driven with
-// every spike set of the source each step (formal.MiterEnv.Spikes), by
-// bmc3 alone (formal.Bound) to a depth of one worst-case folded step after
-// reset and the init sweep (formal.NetDepth): BOUNDED, never FAILED; and
-// FAILED, replayed by yosys' simulator, against a folded core whose spikes
-// land one ring slot late (sv.MutateDelaySlot: the outputs first differ at
-// the end of the second step). Measured alone on a loaded 2-core machine:
-// 22 s wall for the equal cores (bmc3 14 s), 10–40 s for the mutant; 95 s
-// beside the other network tests. Two steps (136 cycles) take bmc3 over a
-// minute: out of reach of the default run (see TestNetMiterArch).
+// miterSteps is the number of network steps TestNetMiterBound holds
+// parallel ≡ folded for, every input spike set of each.
+const miterSteps = 4
+
+// TestNetMiterBound: parallel ≡ folded on the 4-neuron network, for every
+// spike set of the source in each of the first miterSteps steps
+// (formal.MiterEnv.Cases: 4^4 = 256 input plans, quiet afterwards), each
+// plan checked as its own cofactored model by bmc3 (formal.BoundCases) to
+// formal.NetDepth's depth of miterSteps worst-case folded steps (254
+// cycles), with plan_compared proving that every plan's steps were all
+// compared within it: BOUNDED, never FAILED. The recurrent projection
+// (delay 2) carries spikes of step 2 into step 4, so a step's spikes
+// reach later steps. Mutants FAIL with a counterexample yosys' simulator
+// replays: spikes one ring slot late (sv.MutateDelaySlot) at the end of
+// step 2, and a CSR row pointer off by one in the recurrent projection
+// only (sv.MutateCSRRow), which shows only once a neuron's delayed spike
+// arrives: at the end of step 4, out of reach of a one-step bound.
+// Measured on a 2-core machine (load 2.4, beside other jobs): the equal
+// cores in 22–34 s (256 cases of 0.1 s of bmc3; Bound with every step
+// free took 115 s for 3 steps), each mutant in 3 s.
 func TestNetMiterBound(t *testing.T) {
 	t.Parallel()
 	tool.Need(t, "yosys", "yosys-abc")
 	m, n := compileFour(t)
 	par := archCore(t, m, n, "parallel", sv.NetOptions{Arch: sv.ArchParallel})
-	for _, mut := range []sv.Mutation{sv.MutateNone, sv.MutateDelaySlot} {
-		t.Run(map[sv.Mutation]string{sv.MutateNone: "equal", sv.MutateDelaySlot: "delay-slot"}[mut], func(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  sv.NetOptions
+		step int64 // the step whose comparison fails (0: none)
+	}{
+		{"equal", sv.NetOptions{Arch: sv.ArchFolded}, 0},
+		{"delay-slot", sv.NetOptions{Arch: sv.ArchFolded, Mutate: sv.MutateDelaySlot}, 2},
+		{"csr-row", sv.NetOptions{Arch: sv.ArchFolded, Storage: map[string]sv.Storage{"c": sv.StorageCSR}, Mutate: sv.MutateCSRRow}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fold := archCore(t, m, n, "folded", sv.NetOptions{Arch: sv.ArchFolded, Mutate: mut})
-			h, files, err := formal.MiterNet(m, n, par, fold, formal.MiterEnv{Spikes: true})
+			fold := archCore(t, m, n, "folded", tc.opt)
+			depth := formal.NetDepth(n, fold.Cycles, miterSteps)
+			h, files, err := formal.MiterNet(m, n, par, fold, formal.MiterEnv{Spikes: true, Cases: miterSteps, Quiet: true, Within: depth - 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			depth := formal.NetDepth(n, fold.Cycles, 1)
-			rep, err := formal.Bound(context.Background(), files, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 5 * time.Minute,
-				Log: func(s string) { t.Log(s) }})
+			rep, err := formal.BoundCases(context.Background(), files, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 5 * time.Minute,
+				Log: func(s string) { t.Log(s) }}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			st := statuses(rep)
-			if mut != sv.MutateNone {
-				if st["miter_aer_out"] != formal.Failed {
-					t.Errorf("mutant: miter_aer_out %v, want FAILED\n%s", st["miter_aer_out"], reportText(rep))
+			if tc.step > 0 {
+				r := rep.Results[slices.IndexFunc(rep.Results, func(r formal.Result) bool { return r.Prop.Name == "miter_probe" })]
+				if st["miter_aer_out"] != formal.Failed && r.Status != formal.Failed {
+					t.Fatalf("mutant: miter_aer_out %v, miter_probe %v, want FAILED\n%s", st["miter_aer_out"], r.Status, reportText(rep))
 				}
 				for _, r := range rep.Results {
-					if r.Status == formal.Failed {
-						t.Logf("%s FAILED at step %d\n%s", r.Prop.Name, r.Step, r.Table)
+					if r.Status != formal.Failed {
+						continue
+					}
+					t.Logf("%s FAILED at cycle %d (%s)\n%s", r.Prop.Name, r.Step, r.Reason, r.Table)
+					if got := tableLast(t, r.Table, "b_step_q"); got != tc.step {
+						t.Errorf("%s fails after step %d, want %d", r.Prop.Name, got, tc.step)
 					}
 				}
 				return
@@ -175,8 +200,38 @@ func TestNetMiterBound(t *testing.T) {
 					t.Errorf("%s: %v (depth %d) on equal networks, want BOUNDED to %d\n%s", r.Prop.Name, r.Status, r.Depth, depth-1, reportText(rep))
 				}
 			}
+			if _, ok := st["plan_compared"]; !ok {
+				t.Errorf("no plan_compared property\n%s", reportText(rep))
+			}
+			t.Logf("parallel ≡ folded for every input of %d steps: BOUNDED to %d cycles (%d per worst-case folded step)", miterSteps, depth, fold.Cycles)
 		})
 	}
+}
+
+// tableLast returns column col of the last row of a failure's trace table.
+func tableLast(t *testing.T, table, col string) int64 {
+	t.Helper()
+	var head, last []string
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if head == nil {
+			head = f
+			continue
+		}
+		last = f
+	}
+	k := slices.Index(head, col)
+	if k < 0 || k >= len(last) {
+		t.Fatalf("no column %s in the last row of\n%s", col, table)
+	}
+	v, err := strconv.ParseInt(last[k], 10, 64)
+	if err != nil {
+		t.Fatalf("column %s: %v", col, err)
+	}
+	return v
 }
 
 // TestNetDoneWithinFolded: on the folded core (whose worst-case step,

@@ -102,9 +102,14 @@ func BoundCases(ctx context.Context, rtl []File, h *Harness, opt Options, jobs i
 	}
 	n := 1 << len(plan)
 	outs := make([]caseOut, n)
+	for v := range outs {
+		outs[v].cex = -1
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	var failMu sync.Mutex
+	firstFail := n
 	next := make(chan int)
 	t0 := time.Now()
 	for range min(jobs, n) {
@@ -112,8 +117,13 @@ func BoundCases(ctx context.Context, rtl []File, h *Harness, opt Options, jobs i
 		go func() {
 			defer wg.Done()
 			for v := range next {
+				failMu.Lock()
+				skip := v > firstFail
+				failMu.Unlock()
+				if skip {
+					continue
+				}
 				o := &outs[v]
-				o.cex = -1
 				name := fmt.Sprintf("%s%d.aig", base, v)
 				if o.err = os.WriteFile(filepath.Join(dir, name), g.cofactor(plan, uint64(v)), 0o644); o.err != nil {
 					cancel()
@@ -136,7 +146,12 @@ func BoundCases(ctx context.Context, rtl []File, h *Harness, opt Options, jobs i
 				case m != nil:
 					o.cex, _ = strconv.Atoi(m[2])
 					o.done = true
-					cancel() // one counterexample is the verdict
+					// The first failing case in f_plan order is the
+					// verdict: later cases are not started, earlier ones
+					// finish (the verdict does not depend on timing).
+					failMu.Lock()
+					firstFail = min(firstFail, v)
+					failMu.Unlock()
 				case reAbcBounded.MatchString(text):
 					o.frames, _ = strconv.Atoi(reAbcBounded.FindStringSubmatch(text)[1])
 					o.done = o.frames >= opt.Depth && !reAbcLimit.MatchString(text)
@@ -146,6 +161,12 @@ func BoundCases(ctx context.Context, rtl []File, h *Harness, opt Options, jobs i
 	}
 feed:
 	for v := range n {
+		failMu.Lock()
+		stop := v > firstFail
+		failMu.Unlock()
+		if stop {
+			break
+		}
 		select {
 		case next <- v:
 		case <-cctx.Done():
