@@ -70,7 +70,7 @@ func BoundCases(ctx context.Context, rtl []File, h *Harness, opt Options, jobs i
 	for _, p := range h.Props {
 		res[p.Name] = &Result{Prop: p, Status: Unknown, Reason: "bmc3 did not complete its frames in every case"}
 	}
-	model, err := d.model(nil)
+	model, err := d.rtlilModel()
 	if err != nil {
 		return rep, err
 	}
@@ -224,6 +224,34 @@ feed:
 	}
 	rep.Results = d.collect(res)
 	return rep, nil
+}
+
+// rtlilModel is model without the SMT2 model (write_smt2 of yosys 0.23
+// fails an assertion, smt2.cc:429, on the folded core of 2 lanes): the
+// flattened RTLIL alone, from which aiger makes the AIGER model and which
+// simReplay replays on. It returns the SMT2 file's name (not written),
+// whose rtlilName is the RTLIL.
+func (d *driver) rtlilModel() (string, error) {
+	if len(d.h.Taps) > 0 || len(d.h.Merge) > 0 {
+		return "", fmt.Errorf("formal: BoundCases takes no taps or correspondences")
+	}
+	var script strings.Builder
+	for _, f := range d.rtl {
+		if err := os.WriteFile(filepath.Join(d.dir, f.Name), []byte(f.Text), 0o644); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&script, "read_verilog -sv %s\n", f.Name)
+	}
+	hname := d.h.Top + ".sv"
+	if err := os.WriteFile(filepath.Join(d.dir, hname), []byte(d.h.Source(nil)), 0o644); err != nil {
+		return "", err
+	}
+	smt2 := fmt.Sprintf("%s.%d.smt2", d.h.Top, d.nextRound())
+	fmt.Fprintf(&script, "read_verilog -formal -sv %s\nprep -flatten -top %s\nasync2sync\ndffunmap\nwrite_rtlil %s\n", hname, d.h.Top, rtlilName(smt2))
+	if err := d.yosysRun(script.String()); err != nil {
+		return "", err
+	}
+	return smt2, nil
 }
 
 // aimInputs returns the AIGER input indices of the bits of wire name, by
