@@ -282,6 +282,264 @@ type vgen struct {
 	// computes with 32×32→64 multiplies (fusedCast: cast → its mul).
 	fused     map[int]bool
 	fusedCast map[int]*ir.Value
+	// sumCast holds, per floor cast into at most 32 bits of a tree of
+	// adds and subs wider than 32 bits, how it is computed from the
+	// tree's leaves in int32 lanes (fuseSums; the tree's nodes are in
+	// fused).
+	sumCast map[int]*sumPlan
+}
+
+// sumTerm is a leaf of a fused sum: ±v shifted left by sh.
+type sumTerm struct {
+	v   *ir.Value
+	neg bool
+	sh  int
+	// d > 0 takes floor(v / 2^d) (quo) or v mod 2^d (otherwise) instead
+	// of v.
+	d   int
+	quo bool
+}
+
+// termIval returns the interval of term t's magnitude (before its sign).
+func (g *vgen) termIval(t sumTerm) ival {
+	x := g.iv.val[t.v.ID]
+	switch {
+	case t.d > 0 && t.quo:
+		x = ival{new(big.Int).Rsh(x.lo, uint(t.d)), new(big.Int).Rsh(x.hi, uint(t.d))}
+	case t.d > 0:
+		x = ival{bi(0), bi(int64(1)<<uint(t.d) - 1)}
+	}
+	return x.shl(t.sh)
+}
+
+// term returns vector k of term t's magnitude.
+func (g *vgen) term(t sumTerm, k int) string {
+	if t.d == 0 {
+		return g.aligned(t.v, k, t.sh)
+	}
+	if t.v.Op == ir.OpConst {
+		c := t.v.AuxInt & (int64(1)<<uint(t.d) - 1)
+		if t.quo {
+			c = t.v.AuxInt >> uint(t.d)
+		}
+		return g.konst(int64(int32(uint32(uint64(c) << uint(t.sh)))))
+	}
+	if t.quo {
+		return g.shl(g.tmpOf(g.sra(g.name(t.v, k), t.d)), t.sh)
+	}
+	return g.shl(g.tmpOf(fmt.Sprintf("%s.And(%s)", g.name(t.v, k), g.konst(int64(1)<<uint(t.d)-1))), t.sh)
+}
+
+// sumPlan computes floor(X / 2^s) of a sum X = Σ ±t·2^σ for a cast: the
+// terms with σ ≥ s contribute ±t·2^(σ-s) exactly (hi, modulo 2^32), the
+// others are summed exactly in int32 (lo, every partial sum fits) and
+// shifted right arithmetically by s, since floor((H·2^s + L) / 2^s) =
+// H + floor(L / 2^s). A saturating cast whose exact result may leave int32
+// adds its first positive hi term a to the rest b (which fits int32) by
+// clamping a to [tlo - b, thi - b] before the add (satAdd).
+type sumPlan struct {
+	hi, lo []sumTerm
+	s      int
+	b      ival // satAdd: the interval of everything but hi[0]
+	satAdd bool
+}
+
+func ivAdd(a, b ival, neg bool) ival {
+	if neg {
+		return ival{new(big.Int).Sub(a.lo, b.hi), new(big.Int).Sub(a.hi, b.lo)}
+	}
+	return ival{new(big.Int).Add(a.lo, b.lo), new(big.Int).Add(a.hi, b.hi)}
+}
+
+// fuseSums finds, for int32 lanes, each live floor cast into at most 32
+// bits whose operand is a tree of adds and subs wider than 32 bits (each
+// read only by the tree, none wrapping) over leaves that fit int32, and
+// plans it (sumPlan), so the tree does not force 64-bit lanes.
+func (g *vgen) fuseSums(live []bool, users map[int][]*ir.Value) {
+	g.sumCast = map[int]*sumPlan{}
+	isNode := func(x *ir.Value) bool {
+		return (x.Op == ir.OpAdd || x.Op == ir.OpSub) && x.Type.Kind == ir.KFixed && x.Type.Fmt.Width() > 32 &&
+			len(users[x.ID]) == 1 && g.iv.exact[x.ID].within(typeIval(x.Type))
+	}
+	zero := ival{bi(0), bi(0)}
+	for _, b := range g.f.Blocks {
+		for _, u := range b.Values {
+			if !live[u.ID] || u.Op != ir.OpCast || u.Round != fixed.Floor || !fits32(typeIval(u.Type)) || u.Args[0].Type.Kind != ir.KFixed || !isNode(u.Args[0]) {
+				continue
+			}
+			root := u.Args[0]
+			F := root.Type.Fmt.Frac
+			s := F - u.Type.Fmt.Frac
+			if s < 0 || s > 31 {
+				continue
+			}
+			var terms []sumTerm
+			var nodes []*ir.Value
+			ok := true
+			var walk func(x *ir.Value, neg bool)
+			walk = func(x *ir.Value, neg bool) {
+				if x == root || isNode(x) {
+					nodes = append(nodes, x)
+					walk(x.Args[0], neg)
+					walk(x.Args[1], neg != (x.Op == ir.OpSub))
+					return
+				}
+				sh := F - x.Type.Fmt.Frac
+				if x.Type.Kind != ir.KFixed || sh < 0 || g.fused[x.ID] || !fits32(g.iv.val[x.ID]) {
+					ok = false
+					return
+				}
+				terms = append(terms, sumTerm{v: x, neg: neg, sh: sh})
+			}
+			walk(root, false)
+			if !ok {
+				continue
+			}
+			var p *sumPlan
+			var loI ival
+			// First the low terms whole; if their sum may leave int32,
+			// each split into its quotient by 2^(s-σ) (a hi term) and its
+			// remainder (a lo term).
+			for _, split := range []bool{false, true} {
+				p, loI, ok = &sumPlan{s: s}, zero, true
+				for _, t := range terms {
+					if t.sh >= s {
+						if t.sh-s > 31 {
+							ok = false
+						}
+						p.hi = append(p.hi, sumTerm{v: t.v, neg: t.neg, sh: t.sh - s})
+						continue
+					}
+					if split {
+						p.hi = append(p.hi, sumTerm{v: t.v, neg: t.neg, d: s - t.sh, quo: true})
+						t = sumTerm{v: t.v, neg: t.neg, sh: t.sh, d: s - t.sh}
+					}
+					x := g.termIval(t)
+					loI = ivAdd(loI, x, t.neg)
+					if !fits32(x) || !fits32(loI) {
+						ok = false
+					}
+					p.lo = append(p.lo, t)
+				}
+				if ok {
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			// floor(L / 2^s) = 0 needs no code.
+			loQ := ival{new(big.Int).Rsh(loI.lo, uint(s)), new(big.Int).Rsh(loI.hi, uint(s))}
+			if loQ.lo.Sign() == 0 && loQ.hi.Sign() == 0 {
+				p.lo = nil
+			}
+			if u.Overflow == fixed.Sat && !fits32(g.iv.exact[u.ID]) {
+				// a = the first positive hi term that fits int32 shifted;
+				// b = the rest, every partial sum in int32.
+				ai := -1
+				for i, t := range p.hi {
+					if !t.neg && fits32(g.termIval(t)) {
+						ai = i
+						break
+					}
+				}
+				if ai < 0 {
+					continue
+				}
+				p.hi[0], p.hi[ai] = p.hi[ai], p.hi[0]
+				bI := zero
+				if p.lo != nil {
+					bI = loQ
+				}
+				for _, t := range p.hi[1:] {
+					x := g.termIval(t)
+					bI = ivAdd(bI, x, t.neg)
+					if !fits32(x) || !fits32(bI) {
+						ok = false
+					}
+				}
+				ty := typeIval(u.Type)
+				l32 := laneIval(32)
+				// thi - bhi ≥ MIN and tlo - blo ≤ MAX: the clamp bounds
+				// stay in int32.
+				if !ok || new(big.Int).Sub(ty.hi, bI.hi).Cmp(l32.lo) < 0 || new(big.Int).Sub(ty.lo, bI.lo).Cmp(l32.hi) > 0 {
+					continue
+				}
+				p.b, p.satAdd = bI, true
+			}
+			for _, n := range nodes {
+				g.fused[n.ID] = true
+			}
+			g.sumCast[u.ID] = p
+		}
+	}
+}
+
+// sumCastVec returns vector k of the fused sum cast v (plan p).
+func (g *vgen) sumCastVec(v *ir.Value, p *sumPlan, k int) string {
+	acc := ""
+	add := func(x string, neg bool) {
+		switch {
+		case acc == "" && !neg:
+			acc = x
+		case acc == "":
+			acc = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.zero(), x))
+		case neg:
+			acc = g.tmpOf(fmt.Sprintf("%s.Sub(%s)", acc, x))
+		default:
+			acc = g.tmpOf(fmt.Sprintf("%s.Add(%s)", acc, x))
+		}
+	}
+	for _, t := range p.lo {
+		add(g.term(t, k), t.neg)
+	}
+	if acc != "" {
+		acc = g.tmpOf(g.sra(acc, p.s))
+	}
+	hi := p.hi
+	if p.satAdd {
+		hi = hi[1:]
+	}
+	for _, t := range hi {
+		add(g.term(t, k), t.neg)
+	}
+	if !p.satAdd {
+		if acc == "" {
+			acc = g.zero()
+		}
+		if v.Overflow == fixed.Sat {
+			return g.sat(acc, g.iv.exact[v.ID], v.Type)
+		}
+		return g.wrap(acc, g.iv.exact[v.ID], v.Type)
+	}
+	// clamp(a + b, tlo, thi) = clamp(a, tlo - b, thi - b) + b, with the
+	// bounds limited to int32 (a lies in it): thi - max(b, thi - MAX) and
+	// tlo - min(b, tlo - MIN).
+	a := g.tmpOf(g.term(p.hi[0], k))
+	b := acc
+	if b == "" {
+		b = g.zero()
+	}
+	ty := typeIval(v.Type)
+	l32 := laneIval(32)
+	thi, tlo := ty.hi.Int64(), ty.lo.Int64()
+	if c := thi - l32.hi.Int64(); p.b.hi.Cmp(bi(c)) > 0 { // else a ≤ MAX ≤ thi - b
+		bb := b
+		if p.b.lo.Cmp(bi(c)) < 0 {
+			bb = g.tmpOf(g.maxC(b, g.konst(c)))
+		}
+		up := g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.konst(thi), bb))
+		a = g.tmpOf(g.minC(a, up))
+	}
+	if c := tlo - l32.lo.Int64(); p.b.lo.Cmp(bi(c)) < 0 { // else a ≥ MIN ≥ tlo - b
+		bb := b
+		if p.b.hi.Cmp(bi(c)) > 0 {
+			bb = g.tmpOf(g.minC(b, g.konst(c)))
+		}
+		lo := g.tmpOf(fmt.Sprintf("%s.Sub(%s)", g.konst(tlo), bb))
+		a = g.tmpOf(g.maxC(a, lo))
+	}
+	return fmt.Sprintf("%s.Add(%s)", a, b)
 }
 
 // fuse finds, for int32 lanes, each live mul wider than 32 bits whose
@@ -330,6 +588,7 @@ func (g *vgen) fuse(live []bool) {
 			g.fusedCast[u.ID] = v
 		}
 	}
+	g.fuseSums(live, users)
 }
 
 // fusedIval is the interval of floor(p / 2^s) for the exact products p of
@@ -770,6 +1029,10 @@ func (g *vgen) value(v *ir.Value) error {
 				e = fmt.Sprintf("%s.Merge(%s, %s)", g.name(x, k), g.name(y, k), c)
 			}
 		case ir.OpCast:
+			if p := g.sumCast[v.ID]; p != nil {
+				e = g.sumCastVec(v, p, k)
+				break
+			}
 			if m := g.fusedCast[v.ID]; m != nil {
 				sh := m.Type.Fmt.Frac - v.Type.Fmt.Frac
 				r := g.tmpOf(g.mulShr(m, k, sh))

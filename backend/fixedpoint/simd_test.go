@@ -510,7 +510,9 @@ func legacySSE(asm string) []string {
 			continue
 		}
 		f := strings.Fields(l)
-		if len(f) < 4 {
+		// An instruction has its (file:line); the hex dump after the
+		// listing does not (its ASCII column can read like a register).
+		if len(f) < 4 || !strings.HasPrefix(f[2], "(") {
 			continue
 		}
 		// f: offset, pc, (file:line), op, operands…
