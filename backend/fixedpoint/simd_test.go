@@ -92,7 +92,9 @@ func simdKernels(t *testing.T) []simdKernel {
 // not) in and, or and select, in int32 lanes (Synth32, with products
 // beyond 32 bits that AVX2 fuses into their casts) and int64 lanes
 // (Synth64, with a multiply of operands beyond int32), and a product that
-// wraps before a cast that keeps bits above the wrap (SynthWrap: not fused).
+// wraps before a cast that keeps bits above the wrap (SynthWrap: not fused),
+// and sums wider than 32 bits read only by floor casts into 32 bits, some
+// saturating from beyond int32 (SynthSum: int32 lanes, fuseSums).
 const simdSynthetic = `module "synthetic.snn" fixed
 
 func Synth32 {
@@ -225,6 +227,57 @@ b0:
   v45 = spike v34
 }
 
+func SynthSum {
+  dt 1
+  format q8.8
+  round floor
+  overflow sat
+  state "a" : q8.24 = 0 raw 0
+  state "b" : q8.24 = 0 raw 0
+  state "c" : q1.31 = 0 raw 0
+  state "d" : q1.31 = 0 raw 0
+  state "p" : q9.23 = 0 raw 0
+  state "r" : q4.24 = 0 raw 0
+  state "s" : q4.20 = 0 raw 0
+  state "e" : q8.24 = 0 raw 0
+  input "x" : q16.16
+b0:
+  v0 = state "a" : q8.24
+  v1 = state "b" : q8.24
+  v2 = state "c" : q1.31
+  v20 = state "d" : q1.31
+  v3 = input "x" : q16.16
+  v4 = const -822083583 : q8.24
+  v5 = sub v0, v4 : q9.24
+  v6 = cast v5 floor wrap : q9.23
+  v7 = add v1, v2 : q9.31
+  v8 = sub v7, v20 : q10.31
+  v9 = cast v8 floor sat : q8.24
+  v10 = cast v3 floor sat : q6.16
+  v11 = add v1, v10 : q9.24
+  v12 = cast v11 floor sat : q8.24
+  v14 = sub v0, v10 : q9.24
+  v15 = cast v14 floor sat : q4.24
+  v16 = add v0, v2 : q9.31
+  v17 = cast v16 floor wrap : q4.20
+  v21 = cast v2 floor wrap : q1.20
+  v22 = cast v20 floor wrap : q1.20
+  v23 = add v21, v22 : q2.20
+  v24 = cast v23 floor wrap : q2.20
+  v25 = add v0, v24 : q9.24
+  v26 = cast v25 floor sat : q8.24
+  v30 = next "a", v12
+  v31 = next "b", v9
+  v32 = next "c", v2
+  v39 = next "e", v26
+  v33 = next "d", v20
+  v34 = next "p", v6
+  v35 = next "r", v15
+  v36 = next "s", v17
+  v37 = gt v0, v1 : bool
+  v38 = spike v37
+}
+
 func SynthWrap {
   dt 1
   format q8.8
@@ -265,6 +318,13 @@ func TestGoSIMDCoverage(t *testing.T) {
 			}
 		}
 		got[k.File+" "+k.Variant] = true
+		// Sums wider than 32 bits that only floor casts into 32 bits read
+		// stay in int32 lanes (fuseSums).
+		for _, typ := range []string{"TSynthSum", "Tcubalifdefault", "Tcubalifgeneric"} {
+			if k.Type == typ && strings.Contains(s, "int64 lanes") {
+				t.Errorf("%s: int64 lanes", typ)
+			}
+		}
 	}
 	for _, f := range append(simdRequired, "synthetic") {
 		if !got[f+" default"] {
