@@ -20,7 +20,10 @@ import (
 // sv.EstimateNet, done ends a taken step, step_q counts, the exact
 // accumulators fit AccWidth; and the miter of the parallel core against
 // the folded one (BOUNDED: the architectures share no register
-// correspondence). One report, exit statuses as for a model.
+// correspondence) for every input spike set of the first netMiterSteps
+// steps (formal.BoundCases, one case per input plan), to a depth that
+// plan_compared proves covers them. One report, exit statuses as for a
+// model.
 
 // netArch is one architecture a network's formal run builds.
 type netArch struct {
@@ -89,8 +92,9 @@ func runFormalNet(path string, m *ir.Module, n *ir.Net, arch string, depth int, 
 		cores[a.label] = c
 		cycles = max(cycles, c.Cycles)
 	}
+	explicit := depth != 0
 	if depth == 0 {
-		depth = formal.NetDepth(n, cycles, 3)
+		depth = formal.NetDepth(n, cycles, netMiterSteps)
 	}
 	opt.Depth = depth
 	ctx := context.Background()
@@ -124,13 +128,67 @@ func runFormalNet(path string, m *ir.Module, n *ir.Net, arch string, depth int, 
 			return err
 		}
 	}
-	h, files, err := formal.MiterNet(m, n, cores["parallel"], cores[folded.label], formal.MiterEnv{Stall: true})
-	if err != nil {
-		return err
-	}
-	if err := add("miter", h, files); err != nil {
+	if err := miterNet(ctx, m, n, cores["parallel"], cores[folded.label], depth, explicit, opt, total); err != nil {
 		return err
 	}
 	total.Elapsed = time.Since(start)
 	return printReport(stdout, total, "network "+n.Name+" of "+path, v)
+}
+
+// netMiterSteps is the number of steps the miter covers, every input of
+// each (the 4-neuron network: 64 plans, 195 cycles, about 10 s).
+const netMiterSteps = 3
+
+// maxPlanBits bounds the plan bits (steps × AER-in neurons) of the
+// miter's cases; a network with more AER-in neurons gets the miter with
+// every input free each cycle, proven by formal.Prove's race instead.
+const maxPlanBits = 12
+
+// miterNet checks parallel ≡ folded (cores a and b of n) to depth and adds
+// the results, named miter.*, to total. The default depth (explicit
+// false) is netMiterSteps worst-case steps of b, and plan_compared
+// proves it covers them.
+func miterNet(ctx context.Context, m *ir.Module, n *ir.Net, a, b formal.NetCore, depth int, explicit bool, opt formal.Options, total *formal.Report) error {
+	hw := n.HW(m)
+	slots := 0
+	for pi, p := range n.Pops {
+		if hw.AERIn[pi] {
+			slots += p.Size
+		}
+	}
+	o := opt
+	o.Depth = depth
+	if o.Dir != "" {
+		o.Dir = filepath.Join(o.Dir, "miter")
+	}
+	var rep *formal.Report
+	if slots == 0 || slots*netMiterSteps > maxPlanBits {
+		h, files, err := formal.MiterNet(m, n, a, b, formal.MiterEnv{Stall: true})
+		if err != nil {
+			return err
+		}
+		if rep, err = formal.Prove(ctx, files, h, o); err != nil {
+			return err
+		}
+	} else {
+		env := formal.MiterEnv{Spikes: true, Cases: netMiterSteps, Quiet: true}
+		if !explicit || depth >= formal.NetDepth(n, b.Cycles, netMiterSteps) {
+			env.Within = depth - 1
+		}
+		h, files, err := formal.MiterNet(m, n, a, b, env)
+		if err != nil {
+			return err
+		}
+		if rep, err = formal.BoundCases(ctx, files, h, o, 0); err != nil {
+			return err
+		}
+	}
+	for _, r := range rep.Results {
+		r.Prop.Name = "miter." + r.Prop.Name
+		total.Results = append(total.Results, r)
+	}
+	if rep.Dir != "" {
+		total.Dir = rep.Dir
+	}
+	return nil
 }
