@@ -93,28 +93,32 @@ func TestNetUpdateCatchesDelaySlot(t *testing.T) {
 	}
 }
 
-// TestNetMiterArch (SCC_FORMAL_NET_DEEP=1; minutes): parallel ≡ folded on
-// the 4-neuron network, driven with every spike set of the source each step
-// (formal.MiterEnv.Spikes), to a depth of three worst-case folded steps
-// (BOUNDED, never FAILED), and FAILED against a folded core whose spikes
-// land one ring slot late (sv.MutateDelaySlot). Measured (yosys-abc bmc3
-// on the miter's AIGER model, a loaded 2-core machine): the mutant's
-// counterexample at cycle 63 in 8 s; the equal cores to 127 of the 195
-// cycles in 120 s, so the default run of make test cannot hold it.
+// TestNetMiterArch (SCC_FORMAL_NET_DEEP=1; minutes): TestNetMiterBound
+// deeper: parallel ≡ folded on the 4-neuron network for every input of 5
+// steps (formal.BoundCases: 4^5 = 1024 plans, quiet afterwards), BOUNDED
+// to 5 worst-case folded steps (313 cycles), plan_compared proving the
+// cover (measured: 98 s on a loaded 2-core machine); and FAILED against
+// the delay-slot mutant.
 func TestNetMiterArch(t *testing.T) {
 	if os.Getenv("SCC_FORMAL_NET_DEEP") == "" {
-		t.Skip("set SCC_FORMAL_NET_DEEP=1: the miter of two real cores needs a BMC depth of a few folded steps")
+		t.Skip("set SCC_FORMAL_NET_DEEP=1: 1024 input plans of 5 steps take minutes")
 	}
+	const steps = 5
 	m, n := compileFour(t)
 	par := archCore(t, m, n, "parallel", sv.NetOptions{Arch: sv.ArchParallel})
 	for _, mut := range []sv.Mutation{sv.MutateNone, sv.MutateDelaySlot} {
 		t.Run(map[sv.Mutation]string{sv.MutateNone: "equal", sv.MutateDelaySlot: "delay-slot"}[mut], func(t *testing.T) {
 			fold := archCore(t, m, n, "folded", sv.NetOptions{Arch: sv.ArchFolded, Mutate: mut})
-			h, files, err := formal.MiterNet(m, n, par, fold, formal.MiterEnv{Spikes: true})
+			depth := formal.NetDepth(n, fold.Cycles, steps)
+			h, files, err := formal.MiterNet(m, n, par, fold, formal.MiterEnv{Spikes: true, Cases: steps, Quiet: true, Within: depth - 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep := proveNetWithin(t, h, files, formal.NetDepth(n, fold.Cycles, 3), 20*time.Minute)
+			rep, err := formal.BoundCases(context.Background(), files, h, formal.Options{Depth: depth, Dir: t.TempDir(), Timeout: 20 * time.Minute,
+				Log: func(s string) { t.Log(s) }}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
 			st := statuses(rep)
 			if mut != sv.MutateNone {
 				if st["miter_aer_out"] != formal.Failed {
@@ -123,8 +127,8 @@ func TestNetMiterArch(t *testing.T) {
 				return
 			}
 			for _, r := range rep.Results {
-				if r.Status == formal.Failed || r.Status == formal.Unknown {
-					t.Errorf("%s: %v on equal networks\n%s", r.Prop.Name, r.Status, reportText(rep))
+				if r.Status != formal.Bounded || r.Depth != depth-1 {
+					t.Errorf("%s: %v (depth %d) on equal networks, want BOUNDED to %d\n%s", r.Prop.Name, r.Status, r.Depth, depth-1, reportText(rep))
 				}
 			}
 		})
