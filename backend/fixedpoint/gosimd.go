@@ -342,6 +342,9 @@ type sumPlan struct {
 	s      int
 	b      ival // satAdd: the interval of everything but hi[0]
 	satAdd bool
+	// wrapped: a node may wrap (a wrapping cast only), so the sum
+	// agrees with the cast's result only modulo 2^w.
+	wrapped bool
 }
 
 func ivAdd(a, b ival, neg bool) ival {
@@ -357,14 +360,13 @@ func ivAdd(a, b ival, neg bool) ival {
 // plans it (sumPlan), so the tree does not force 64-bit lanes.
 func (g *vgen) fuseSums(live []bool, users map[int][]*ir.Value) {
 	g.sumCast = map[int]*sumPlan{}
-	isNode := func(x *ir.Value) bool {
-		return (x.Op == ir.OpAdd || x.Op == ir.OpSub) && x.Type.Kind == ir.KFixed && x.Type.Fmt.Width() > 32 &&
-			len(users[x.ID]) == 1 && g.iv.exact[x.ID].within(typeIval(x.Type))
+	isSum := func(x *ir.Value) bool {
+		return (x.Op == ir.OpAdd || x.Op == ir.OpSub) && x.Type.Kind == ir.KFixed && x.Type.Fmt.Width() > 32 && len(users[x.ID]) == 1
 	}
 	zero := ival{bi(0), bi(0)}
 	for _, b := range g.f.Blocks {
 		for _, u := range b.Values {
-			if !live[u.ID] || u.Op != ir.OpCast || u.Round != fixed.Floor || !fits32(typeIval(u.Type)) || u.Args[0].Type.Kind != ir.KFixed || !isNode(u.Args[0]) {
+			if !live[u.ID] || u.Op != ir.OpCast || u.Round != fixed.Floor || !fits32(typeIval(u.Type)) || u.Args[0].Type.Kind != ir.KFixed || !isSum(u.Args[0]) {
 				continue
 			}
 			root := u.Args[0]
@@ -373,12 +375,32 @@ func (g *vgen) fuseSums(live []bool, users map[int][]*ir.Value) {
 			if s < 0 || s > 31 {
 				continue
 			}
+			// A node is computed exactly: it must not wrap, or, for a
+			// wrapping cast, wrap only modulo a multiple of 2^(s+w) (in
+			// the root's units), which leaves bits s..s+w-1 the cast keeps.
+			wrapped := false
+			isNode := func(x *ir.Value) bool {
+				if !isSum(x) {
+					return false
+				}
+				if g.iv.exact[x.ID].within(typeIval(x.Type)) {
+					return true
+				}
+				if u.Overflow == fixed.Wrap && s+u.Type.Fmt.Width() <= x.Type.Fmt.Width()+F-x.Type.Fmt.Frac {
+					wrapped = true
+					return true
+				}
+				return false
+			}
+			if !isNode(root) {
+				continue
+			}
 			var terms []sumTerm
 			var nodes []*ir.Value
 			ok := true
 			var walk func(x *ir.Value, neg bool)
 			walk = func(x *ir.Value, neg bool) {
-				if x == root || isNode(x) {
+				if isNode(x) {
 					nodes = append(nodes, x)
 					walk(x.Args[0], neg)
 					walk(x.Args[1], neg != (x.Op == ir.OpSub))
@@ -470,6 +492,7 @@ func (g *vgen) fuseSums(live []bool, users map[int][]*ir.Value) {
 			for _, n := range nodes {
 				g.fused[n.ID] = true
 			}
+			p.wrapped = wrapped
 			g.sumCast[u.ID] = p
 		}
 	}
@@ -509,6 +532,9 @@ func (g *vgen) sumCastVec(v *ir.Value, p *sumPlan, k int) string {
 		}
 		if v.Overflow == fixed.Sat {
 			return g.sat(acc, g.iv.exact[v.ID], v.Type)
+		}
+		if p.wrapped {
+			return g.wrap(acc, laneIval(32), v.Type)
 		}
 		return g.wrap(acc, g.iv.exact[v.ID], v.Type)
 	}

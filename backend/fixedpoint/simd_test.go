@@ -94,7 +94,9 @@ func simdKernels(t *testing.T) []simdKernel {
 // (Synth64, with a multiply of operands beyond int32), and a product that
 // wraps before a cast that keeps bits above the wrap (SynthWrap: not fused),
 // and sums wider than 32 bits read only by floor casts into 32 bits, some
-// saturating from beyond int32 (SynthSum: int32 lanes, fuseSums).
+// saturating from beyond int32, one wrapping below the bits its cast
+// keeps (SynthSum: int32 lanes, fuseSums), and a sum that wraps into the
+// bits its cast keeps (SynthSumWide: int64 lanes).
 const simdSynthetic = `module "synthetic.snn" fixed
 
 func Synth32 {
@@ -240,6 +242,8 @@ func SynthSum {
   state "r" : q4.24 = 0 raw 0
   state "s" : q4.20 = 0 raw 0
   state "e" : q8.24 = 0 raw 0
+  state "f" : q9.23 = 0 raw 0
+  state "g" : q2.29 = 0 raw 0
   input "x" : q16.16
 b0:
   v0 = state "a" : q8.24
@@ -270,12 +274,45 @@ b0:
   v31 = next "b", v9
   v32 = next "c", v2
   v39 = next "e", v26
+  v43 = add v0, v4 : q9.24
+  v44 = add v43, v1 : q9.24
+  v45 = cast v44 floor wrap : q9.23
+  v46 = next "f", v45
+  v47 = add v2, v20 : q2.31
+  v48 = add v47, v2 : q2.31
+  v49 = cast v48 floor wrap : q2.29
+  v50 = next "g", v49
   v33 = next "d", v20
   v34 = next "p", v6
   v35 = next "r", v15
   v36 = next "s", v17
   v37 = gt v0, v1 : bool
   v38 = spike v37
+}
+
+func SynthSumWide {
+  dt 1
+  format q8.8
+  round floor
+  overflow sat
+  state "c" : q1.31 = 0 raw 0
+  state "d" : q1.31 = 0 raw 0
+  state "g" : q2.29 = 0 raw 0
+  input "x" : q2.29
+b0:
+  v12 = input "x" : q2.29
+  v0 = state "c" : q1.31
+  v1 = state "d" : q1.31
+  v2 = add v0, v1 : q2.31
+  v3 = add v2, v0 : q2.31
+  v4 = cast v3 floor wrap : q3.29
+  v5 = cast v4 floor wrap : q2.29
+  v6 = next "c", v0
+  v7 = next "d", v1
+  v8 = next "g", v5
+  v9 = const 0 : q3.29
+  v10 = gt v4, v12 : bool
+  v11 = spike v10
 }
 
 func SynthWrap {
