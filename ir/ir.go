@@ -128,6 +128,9 @@ type State struct {
 	InitRaw    int64   // initial raw word (fixed phase)
 	Range      *Range  // declared range, real units; nil when undeclared
 	Refractory bool    // the refractory step counter scc adds
+	// Clock marks the simulation time t (ms) scc adds when a model reads
+	// t: initial value 0, advanced by dt every step.
+	Clock bool
 	// Reach is the range pass's fact: every value the state can hold lies
 	// in it; Proven when the analysis found it inductive (a step from it
 	// stays in it) rather than assumed at a bound. nil before range.
@@ -156,6 +159,10 @@ type Input struct {
 	Pos   lang.Pos
 	Type  Type
 	Range *Range // declared range, real units; nil when undeclared
+	// Noise marks a white-noise input: a standard normal sample N(0, 1)
+	// per step (dimensionless; irgen scales a model's xi by √dt into it).
+	// Stimuli draw it from a seeded generator unless given one.
+	Noise bool
 }
 
 // Range is a closed interval [Lo, Hi] in real units.

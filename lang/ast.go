@@ -101,6 +101,10 @@ type Let struct {
 	Pos   Pos
 	Name  string
 	Value Expr
+	// StepConstant is Brian2's (constant over dt): the value is computed
+	// once per step from the pre-step values and every stage of the
+	// integration method reads that value.
+	StepConstant bool
 }
 
 // ODE declares a continuous equation dVar/dt = RHS, discretised by the
@@ -148,6 +152,11 @@ type Refractory struct {
 	Period Expr
 	Steps  bool
 	Body   []*Assign
+	// Brian is Brian2's timing (scc eq): a period of R = timestep(Period,
+	// dt) steps holds the neuron for R−1 updates after its spike step
+	// (Brian2 resumes integration at step s+R; scc's own count is R). A
+	// boolean Period is a condition either way (ModelInfo.RefractoryCond).
+	Brian bool
 }
 
 // Option sets a per-model or per-network choice:

@@ -34,6 +34,18 @@ type ModelInfo struct {
 	Spike           *Spike      // nil: the model never spikes
 	Refractory      *Refractory // nil: no refractory period
 	RefractorySteps int         // refractory period in steps (0 when none)
+	// RefractoryCond, when not nil, makes the neuron refractory while it
+	// holds on the pre-step values (Brian2's refractory='v > -20*mV'); a
+	// Refractory whose Period is boolean gives it, and RefractorySteps is
+	// then 0.
+	RefractoryCond Expr
+
+	// Noise names the white-noise terms the ODEs read (Brian2's xi,
+	// xi_1, …), in order of first use: each is a standard normal sample
+	// per step of unit second^-1/2, which the method scales by √dt.
+	Noise []string
+	// UsesTime reports whether an expression reads the builtin t.
+	UsesTime bool
 
 	// Profile holds the model's options, typed (DefaultProfile where the
 	// model sets none): m.Method, m.Format, m.Dt, ...
@@ -53,11 +65,23 @@ const (
 	Exact               // exponential Euler, exact for linear ODEs
 	RK2                 // explicit midpoint
 	RK4                 // classical Runge–Kutta
+	// ExpEuler is Brian2's exponential_euler: for each ODE state x,
+	// dx/dt = A·x + B with A and B any expressions that do not read x
+	// (they may read other states: HH gating), stepped from pre-step
+	// values as x ← −B/A + (x + B/A)·e^{A·dt} (Brian2's derivation).
+	ExpEuler
+	// Heun is Brian2's stochastic Heun method (Stratonovich); without
+	// noise terms it is Heun's (trapezoidal) RK2.
+	Heun
+	// Milstein is Brian2's derivative-free Milstein method; without noise
+	// terms it is Euler.
+	Milstein
 )
 
 // methodNames are the option words of the methods, in the order
 // diagnostics name them.
-var methodNames = [...]string{Euler: "euler", Exact: "exact", RK2: "rk2", RK4: "rk4"}
+var methodNames = [...]string{Euler: "euler", Exact: "exact", RK2: "rk2", RK4: "rk4",
+	ExpEuler: "exponential_euler", Heun: "heun", Milstein: "milstein"}
 
 // String returns the method's option word.
 func (m Method) String() string {
@@ -99,12 +123,13 @@ const (
 	SymInput
 	SymState
 	SymLet
-	SymUnit // a unit name used as a constant (`mV`)
-	SymDt   // the builtin `dt`: the step length, a constant
-	SymTime // the builtin `t`: simulation time
+	SymUnit  // a unit name used as a constant (`mV`)
+	SymDt    // the builtin `dt`: the step length, a constant
+	SymTime  // the builtin `t`: simulation time
+	SymNoise // a white-noise term (xi, xi_1, …); Index into ModelInfo.Noise
 )
 
-var symKindNames = [...]string{"nothing", "parameter", "input", "state", "subexpression", "unit", "builtin", "builtin"}
+var symKindNames = [...]string{"nothing", "parameter", "input", "state", "subexpression", "unit", "builtin", "builtin", "noise term"}
 
 // String names the kind as diagnostics do ("parameter", "state").
 func (k SymKind) String() string {

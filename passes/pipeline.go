@@ -28,6 +28,10 @@ type Options struct {
 	// Tables, when not nil, receives a description of every breakpoint
 	// table quantize builds (`scc report` prints them).
 	Tables *[]TableInfo
+	// Formats, when not nil, fixes the word format of named states and
+	// inputs, by Func name then variable name, over the profile (scc
+	// build --budget's format search); quantize honours every entry.
+	Formats map[string]map[string]fixed.Format
 }
 
 // Context is what a pass sees besides the function it transforms: the

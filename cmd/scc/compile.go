@@ -38,6 +38,8 @@ type compileOpts struct {
 	// go to the import too) and Spikes its --spikes files (nir.go).
 	NIR    nir.ImportOptions
 	Spikes []string
+	// Formats fixes state and input formats per Func (passes.Options).
+	Formats map[string]map[string]fixed.Format
 }
 
 // unit is the product of the pipeline for one source file.
@@ -50,6 +52,11 @@ type unit struct {
 	real     *ir.Module // real phase, before passes (for --float)
 	warnings lang.ErrorList
 	alias    map[string]string // population name → the model it lowered
+	// stim and steps are the source's own stimulus (a --input spec) and
+	// duration, used when the command line gives none: a Brian2 script's
+	// `G.I = 0.5*nA` and `run(500*ms)`.
+	stim  string
+	steps int
 }
 
 // resolve maps a --top that names a population to the model it lowered.
