@@ -111,6 +111,9 @@ func compileFile(path string, opt compileOpts, stderr io.Writer) (*unit, error) 
 	if isNIR(path) {
 		return compileNIR(path, opt, stderr) // nir.go
 	}
+	if isBrianScript(path) {
+		return compileBrianScript(path, opt, stderr) // brianfile.go
+	}
 	if opt.NIR.Method != "" || len(opt.Spikes) > 0 {
 		return nil, usagef("--method and --spikes apply to .nir inputs; %s is not one", path)
 	}
