@@ -247,7 +247,12 @@ func (p *irParser) fn() *Func {
 			f.States = append(f.States, p.state(toks, pos))
 		case toks[0] == "input" && len(toks) >= 4 && toks[2] == ":":
 			in := &Input{Name: p.unquote(toks[1]), Pos: pos, Type: p.typ(toks[3])}
-			in.Range = p.rangeOpt(toks[4:])
+			rest := toks[4:]
+			if n := len(rest); n > 0 && rest[n-1] == "noise" {
+				in.Noise = true
+				rest = rest[:n-1]
+			}
+			in.Range = p.rangeOpt(rest)
 			f.Inputs = append(f.Inputs, in)
 		case len(toks) == 2 && toks[1] == ":" && strings.HasPrefix(toks[0], "b"):
 			b = &Block{ID: p.atoi(toks[0][1:]), Func: f}
@@ -286,6 +291,10 @@ func (p *irParser) state(toks []string, pos lang.Pos) *State {
 	}
 	if len(rest) > 0 && rest[len(rest)-1] == "refractory" {
 		s.Refractory = true
+		rest = rest[:len(rest)-1]
+	}
+	if len(rest) > 0 && rest[len(rest)-1] == "clock" {
+		s.Clock = true
 		rest = rest[:len(rest)-1]
 	}
 	s.Range = p.rangeOpt(rest)

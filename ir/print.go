@@ -99,6 +99,9 @@ func (p *printer) fn(f *Func) {
 			p.f(" raw %d", s.InitRaw)
 		}
 		p.rng(s.Range)
+		if s.Clock {
+			p.f(" clock")
+		}
 		if s.Refractory {
 			p.f(" refractory")
 		}
@@ -114,6 +117,9 @@ func (p *printer) fn(f *Func) {
 	for _, in := range f.Inputs {
 		p.f("  input %s : %s", strconv.Quote(in.Name), in.Type)
 		p.rng(in.Range)
+		if in.Noise {
+			p.f(" noise")
+		}
 		p.pos(in.Pos)
 		p.f("\n")
 	}
