@@ -88,6 +88,8 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error; for a network: synthesize it for --target (yosys) and print its size, cycles per step and real-time factor")
 	var nf netFlags
 	nf.register(fs)
+	var bf budgetFlags // budget.go: the format search
+	bf.register(fs)
 	path, err := oneFile(fs, args, stderr)
 	if err != nil {
 		return err
@@ -108,7 +110,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *rep { // the table report samples every table's error: only on request
 		opt.Tables = &tables
 	}
-	u, err := compileFile(path, opt, stderr)
+	u, err := bf.compileFile(path, opt, pf.top, stderr, *rep)
 	if err != nil {
 		return err
 	}
