@@ -14,8 +14,9 @@ import (
 // a fixed run, the decoded words).
 type Trace struct {
 	F      *ir.Func
-	Inputs [][]int64 // per step, raw input words
-	Raw    [][]int64 // per step, committed raw state words (fixed runs)
+	Inputs [][]int64   // per step, raw input words
+	In     [][]float64 // per step, real input values (float runs of a Stimulus; CSV prints them)
+	Raw    [][]int64   // per step, committed raw state words (fixed runs)
 	Real   [][]float64
 	Spikes []bool
 }
@@ -105,8 +106,14 @@ func (t *Trace) WriteCSV(w io.Writer) error {
 	bw.WriteString("\n")
 	for i := range t.Spikes {
 		bw.WriteString(strconv.Itoa(i))
-		for _, r := range t.Inputs[i] {
-			bw.WriteString("," + ir.FormatFloat(t.F.Format.Decode(r)))
+		if t.In != nil {
+			for _, x := range t.In[i] {
+				bw.WriteString("," + ir.FormatFloat(x))
+			}
+		} else {
+			for _, r := range t.Inputs[i] {
+				bw.WriteString("," + ir.FormatFloat(t.F.Format.Decode(r)))
+			}
 		}
 		sp := "0"
 		if t.Spikes[i] {
