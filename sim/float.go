@@ -96,3 +96,32 @@ func (m *Float) Step(in []float64) error {
 	}
 	return nil
 }
+
+// RunStimulus runs the real-phase f for steps steps from reset on the real
+// input values of st: the model as written, its inputs unquantized. The
+// trace's In holds the values; Inputs holds them encoded in f.Format
+// (saturated) for the VCD writer.
+func RunStimulus(f *ir.Func, st Stimulus, steps int) (*Trace, error) {
+	m, err := NewFloat(f)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trace{F: f, In: [][]float64{}}
+	var first error
+	for s := 0; s < steps; s++ {
+		x := make([]float64, len(f.Inputs))
+		st.Values(s, x)
+		if err := m.Step(x); err != nil && first == nil {
+			first = err
+		}
+		raw := make([]int64, len(x))
+		for i, v := range x {
+			raw[i] = EncodeValue(f, i, v)
+		}
+		t.In = append(t.In, x)
+		t.Inputs = append(t.Inputs, raw)
+		t.Real = append(t.Real, append([]float64(nil), m.State...))
+		t.Spikes = append(t.Spikes, m.Spike)
+	}
+	return t, first
+}
