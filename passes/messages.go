@@ -32,4 +32,9 @@ const (
 	msgRefrTooLong    = "refractory count %g of %q needs more than 64 bits"
 	msgTableTooWide   = "%s: its argument spans [%g, %g], too wide for a table of %d segments: declare ranges for what it reads"
 	msgParamNotFit    = "a parameter value in [%g, %g] does not fit %v (range [%g, %g])"
+
+	// per-variable formats (Options.Formats; formats.go)
+	msgFormatUnknown    = "format %v given for %q, which is no state or input of model %s"
+	msgFormatInvalid    = "format %v given for %q has a width outside 1..%d"
+	msgFormatRefractory = "format %v given for %q: the refractory counter's width follows from its count"
 )

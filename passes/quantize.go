@@ -41,6 +41,14 @@ func quantize(f *ir.Func, c *Context) error {
 		coef:  map[coefKey]*ir.Value{},
 		iv:    map[*ir.Value]rawInterval{},
 	}
+	q.vf, _ = c.formatsOf(f) // the range pass reported its errors
+	if q.vf.any() {
+		// Intermediates keep the fraction of the finest variable format
+		// and coefficients the width of the widest.
+		for _, ft := range append(append([]fixed.Format(nil), q.vf.state...), q.vf.input...) {
+			q.F, q.W = max(q.F, ft.Frac), max(q.W, ft.Width())
+		}
+	}
 	old := q.hoistParams(q.b.Values)
 	q.uni = findUnivariate(old, q.coefs)
 	q.plan(old)
@@ -69,6 +77,7 @@ type quantizer struct {
 	b    *ir.Block
 	F, W int // fraction and width of the state format
 	errs lang.ErrorList
+	vf   varFormats // the states' and inputs' formats (Options.Formats)
 
 	// Side tables keyed by pointer: lookups only, never ranged over, so
 	// the output order is that of the input (determinism).
@@ -669,13 +678,14 @@ func (q *quantizer) call(v *ir.Value) *ir.Value {
 func (q *quantizer) plan(vals []*ir.Value) {
 	f := q.f
 	for i, s := range f.States {
-		ft := f.Format
+		ft := q.vf.state[i]
+		given := q.vf.givenState[i]
 		if s.Refractory {
 			ft = q.refrFormat(vals, i)
-		} else if sr, ok := reachOf(s); f.AutoWidth != 0 && ok {
+		} else if sr, ok := reachOf(s); f.AutoWidth != 0 && ok && !given {
 			ft = autoFormat(sr.Interval, f.AutoWidth, f.Format)
 		}
-		if f.AutoWidth != 0 && !s.Refractory && s.Range != nil && noWords(s.Range, ft) {
+		if f.AutoWidth != 0 && !given && !s.Refractory && s.Range != nil && noWords(s.Range, ft) {
 			// The range pass checks fixed formats; an auto format is
 			// chosen only here.
 			q.errorf(s.Pos, msgRangeNoWords, s.Range.Lo, s.Range.Hi, s.Name, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
@@ -687,8 +697,27 @@ func (q *quantizer) plan(vals []*ir.Value) {
 		}
 		s.InitRaw = raw
 	}
-	for _, in := range f.Inputs {
-		in.Type = ir.Fix(f.Format)
+	for i, in := range f.Inputs {
+		in.Type = ir.Fix(q.vf.input[i])
+	}
+	for _, v := range vals {
+		// A value committed to a state of a given format must fit it
+		// (elsewhere the constant takes the state's format and constant
+		// reports it): a reset value is never clamped silently.
+		if v.Op != ir.OpFit || !q.constLike(v.Args[0]) || !q.vf.givenState[v.AuxInt] {
+			continue
+		}
+		ft, a := f.States[v.AuxInt].Type.Fmt, v.Args[0]
+		lo, hi := q.bounds(a)
+		_, e1 := fixed.Encode(lo, ft)
+		_, e2 := fixed.Encode(hi, ft)
+		switch {
+		case e1 == nil && e2 == nil:
+		case q.coefs[a]:
+			q.errorf(a.Pos, msgParamNotFit, lo, hi, ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+		default:
+			q.errorf(a.Pos, msgConstNotFit, maxAbsEnd(lo, hi), ft, ft.Decode(ft.Min()), ft.Decode(ft.Max()))
+		}
 	}
 	q.needs = map[*ir.Value]bool{}
 	q.commits = map[*ir.Value]bool{}
@@ -833,7 +862,7 @@ func (q *quantizer) classes(vals []*ir.Value) *classes {
 		r := c.find(n + i)
 		if j, ok := c.refr[r]; ok && j != i {
 			c.refr[r] = -1
-		} else if s.Refractory || f.AutoWidth != 0 {
+		} else if s.Refractory || f.AutoWidth != 0 || q.vf.givenState[i] {
 			c.refr[r] = i
 		} else {
 			c.refr[r] = -1

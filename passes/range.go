@@ -5,7 +5,6 @@ import (
 
 	"scc/fixed"
 	"scc/ir"
-	"scc/lang"
 )
 
 // Interval is a closed interval [Lo, Hi] of real values; infinite ends mean
@@ -44,38 +43,42 @@ func declared(r *ir.Range, f fixed.Format) Interval {
 // their declared range, and warns about every state whose range the
 // analysis cannot prove: its commit saturates.
 func rangePass(f *ir.Func, c *Context) error {
-	fr := formatRange(f.Format)
-	var errs lang.ErrorList
-	for _, s := range f.States {
+	vf, errs := c.formatsOf(f)
+	for i, s := range f.States {
 		if s.Range == nil {
 			continue
 		}
-		if f.AutoWidth == 0 && !s.Refractory && noWords(s.Range, f.Format) {
+		sf := vf.state[i]
+		fr := formatRange(sf)
+		fixedFmt := f.AutoWidth == 0 || vf.givenState[i]
+		if fixedFmt && !s.Refractory && noWords(s.Range, sf) {
 			// Nothing the state could hold satisfies what every width and
 			// clamp downstream assumes.
-			errs = append(errs, c.errorf(s.Pos, msgRangeNoWords, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi))
+			errs = append(errs, c.errorf(s.Pos, msgRangeNoWords, s.Range.Lo, s.Range.Hi, s.Name, sf, fr.Lo, fr.Hi))
 			continue
 		}
-		if f.AutoWidth == 0 && (s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi) {
-			c.Warnf(s.Pos, msgRangeUnrepresentable, s.Range.Lo, s.Range.Hi, s.Name, f.Format, fr.Lo, fr.Hi)
+		if fixedFmt && (s.Range.Lo < fr.Lo || s.Range.Hi > fr.Hi) {
+			c.Warnf(s.Pos, msgRangeUnrepresentable, s.Range.Lo, s.Range.Hi, s.Name, sf, fr.Lo, fr.Hi)
 		}
 		if s.Init < s.Range.Lo || s.Init > s.Range.Hi {
 			c.Warnf(s.Pos, msgInitOutside, s.Init, s.Name, s.Range.Lo, s.Range.Hi)
 		}
 	}
-	for _, in := range f.Inputs {
-		if in.Range != nil && noWords(in.Range, f.Format) {
-			errs = append(errs, c.errorf(in.Pos, msgRangeNoWords, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi))
+	for i, in := range f.Inputs {
+		inf := vf.input[i]
+		fr := formatRange(inf)
+		if in.Range != nil && noWords(in.Range, inf) {
+			errs = append(errs, c.errorf(in.Pos, msgRangeNoWords, in.Range.Lo, in.Range.Hi, in.Name, inf, fr.Lo, fr.Hi))
 			continue
 		}
 		if in.Range != nil && (in.Range.Lo < fr.Lo || in.Range.Hi > fr.Hi) {
-			c.Warnf(in.Pos, msgRangeUnrepresentable, in.Range.Lo, in.Range.Hi, in.Name, f.Format, fr.Lo, fr.Hi)
+			c.Warnf(in.Pos, msgRangeUnrepresentable, in.Range.Lo, in.Range.Hi, in.Name, inf, fr.Lo, fr.Hi)
 		}
 	}
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	sr := StateRanges(f)
+	sr := stateRanges(f, vf)
 	for i, s := range f.States {
 		switch {
 		case sr[i].Proven || s.Refractory || f.Overflow != fixed.Sat:
@@ -94,7 +97,7 @@ func rangePass(f *ir.Func, c *Context) error {
 			st.Reach, st.Proven = &ir.Range{Lo: sr[i].Lo, Hi: sr[i].Hi}, sr[i].Proven
 		}
 	}
-	ivs := intervalsWith(f, sr)
+	ivs := intervalsWith(f, sr, vf)
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if v.Type == ir.F64 {
@@ -163,13 +166,19 @@ const (
 // A state is proven when no round computed a value beyond its bound (so
 // the final range is inductive: a step from it stays in it).
 func StateRanges(f *ir.Func) []StateRange {
+	vf, _ := (&Context{}).formatsOf(f)
+	return stateRanges(f, vf)
+}
+
+// stateRanges is StateRanges with the states' and inputs' formats vf.
+func stateRanges(f *ir.Func, vf varFormats) []StateRange {
 	n := len(f.States)
 	sr := make([]StateRange, n)
 	bound := make([]Interval, n)
 	for i, s := range f.States {
-		bound[i] = declared(s.Range, f.Format)
-		if f.AutoWidth == 0 {
-			fr := formatRange(f.Format)
+		bound[i] = declared(s.Range, vf.state[i])
+		if f.AutoWidth == 0 || vf.givenState[i] {
+			fr := formatRange(vf.state[i])
 			bound[i] = Interval{math.Max(bound[i].Lo, fr.Lo), math.Min(bound[i].Hi, fr.Hi)}
 		}
 		init := clamp(s.Init, bound[i])
@@ -191,7 +200,7 @@ func StateRanges(f *ir.Func) []StateRange {
 			if v == nil {
 				continue
 			}
-			a := nextInterval(f, cur, i, v.Args[0])
+			a := nextInterval(f, cur, i, v.Args[0], vf)
 			old := sr[i]
 			// A computed end beyond the bound is not proven: the commit
 			// saturates there. Widening itself proves nothing yet: the
@@ -241,7 +250,7 @@ const subdivisions = 32
 
 // nextInterval bounds the value committed to state i (arg of its next)
 // when the states lie in sr: the hull over pieces of state i's range.
-func nextInterval(f *ir.Func, sr []StateRange, i int, arg *ir.Value) Interval {
+func nextInterval(f *ir.Func, sr []StateRange, i int, arg *ir.Value, vf varFormats) Interval {
 	r := sr[i].Interval
 	k := subdivisions
 	if r.Lo == r.Hi || math.IsInf(r.Lo, 0) || math.IsInf(r.Hi, 0) {
@@ -254,7 +263,7 @@ func nextInterval(f *ir.Func, sr []StateRange, i int, arg *ir.Value) Interval {
 			piece[i].Lo = r.Lo + (r.Hi-r.Lo)*float64(j)/float64(k)
 			piece[i].Hi = r.Lo + (r.Hi-r.Lo)*float64(j+1)/float64(k)
 		}
-		a := intervalsWith(f, piece)[arg.ID]
+		a := intervalsWith(f, piece, vf)[arg.ID]
 		if math.IsNaN(a.Lo) || math.IsNaN(a.Hi) {
 			return unbounded
 		}
@@ -267,19 +276,22 @@ func nextInterval(f *ir.Func, sr []StateRange, i int, arg *ir.Value) Interval {
 // value each value of f can take when states lie in the ranges
 // StateRanges finds and inputs in their declared ranges (or, undeclared,
 // the state format's range). Void values get the zero Interval.
-func Intervals(f *ir.Func) []Interval { return intervalsWith(f, StateRanges(f)) }
+func Intervals(f *ir.Func) []Interval {
+	vf, _ := (&Context{}).formatsOf(f)
+	return intervalsWith(f, stateRanges(f, vf), vf)
+}
 
-func intervalsWith(f *ir.Func, sr []StateRange) []Interval {
+func intervalsWith(f *ir.Func, sr []StateRange, vf varFormats) []Interval {
 	ivs := make([]Interval, f.NumValues())
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			ivs[v.ID] = valueInterval(f, v, ivs, sr)
+			ivs[v.ID] = valueInterval(f, v, ivs, sr, vf)
 		}
 	}
 	return ivs
 }
 
-func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Interval {
+func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange, vf varFormats) Interval {
 	if v.Op.Info().Void {
 		return Interval{}
 	}
@@ -296,7 +308,7 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Int
 	case ir.OpState:
 		return sr[v.AuxInt].Interval
 	case ir.OpInput:
-		return declared(f.Inputs[v.AuxInt].Range, f.Format)
+		return declared(f.Inputs[v.AuxInt].Range, vf.input[v.AuxInt])
 	case ir.OpParam:
 		if p := f.Params[v.AuxInt]; p.Range != nil {
 			return Interval{p.Range.Lo, p.Range.Hi}
@@ -326,7 +338,7 @@ func valueInterval(f *ir.Func, v *ir.Value, ivs []Interval, sr []StateRange) Int
 		return Interval{math.Min(a.Lo, b.Lo), math.Max(a.Hi, b.Hi)}
 	case ir.OpFit:
 		// The commit: sat clamps into the format, wrap may land anywhere.
-		a, fr := arg(0), formatRange(f.Format)
+		a, fr := arg(0), formatRange(vf.state[v.AuxInt])
 		if s := f.States[v.AuxInt]; s.Type.Kind == ir.KFixed {
 			fr = formatRange(s.Type.Fmt)
 		}
