@@ -92,7 +92,7 @@ func (b *budgetFlags) compileFile(path string, opt compileOpts, top string, stde
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	again := func(o compileOpts) (*unit, error) { return compileFile(path, o, io.Discard) }
+	again := func(o compileOpts, w io.Writer) (*unit, error) { return compileFile(path, o, w) }
 	if b.budget == 0 {
 		if isNIR(path) || isBrianScript(path) || opt.NIR.Method != "" || len(opt.Spikes) > 0 {
 			return compileFile(path, opt, stderr) // no `format auto` there
@@ -113,8 +113,9 @@ func (b *budgetFlags) compileFile(path string, opt compileOpts, top string, stde
 }
 
 // lower is eq's form of compileFile: u was lowered with opt (err is the
-// result); the search, when asked for, lowers again with again.
-func (b *budgetFlags) lower(u *unit, err error, opt compileOpts, again func(compileOpts) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
+// result); the search, when asked for, lowers again with again (which
+// prints its diagnostics to w).
+func (b *budgetFlags) lower(u *unit, err error, opt compileOpts, again func(o compileOpts, w io.Writer) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
 	if cerr := b.check(); cerr != nil {
 		return nil, cerr
 	}
@@ -177,7 +178,8 @@ type searcher struct {
 	budget   float64
 	opt      compileOpts
 	top      string
-	again    func(compileOpts) (*unit, error)
+	again    func(compileOpts, io.Writer) (*unit, error)
+	stderr   io.Writer
 	fn       string
 	knobs    []knob
 	perVar   bool // the passes honour per-variable formats
@@ -190,8 +192,11 @@ type searcher struct {
 
 const searchWidth = fixed.MaxStateWidth // the widest word searched: 32 bits
 
-func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
-	s := &searcher{b: b, budget: b.budget, opt: opt, top: top, again: again, cache: map[string]*candidate{}, maxWidth: searchWidth}
+// probeWidth is the variables' width in the probe for per-variable formats.
+const probeWidth = 20
+
+func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts, io.Writer) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
+	s := &searcher{b: b, budget: b.budget, opt: opt, top: top, again: again, stderr: stderr, cache: map[string]*candidate{}, maxWidth: searchWidth}
 	if s.budget == 0 {
 		s.budget = defaultBudget
 	}
@@ -208,7 +213,7 @@ func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts
 	// The chosen unit, compiled as the build asked (tables for --report).
 	final := s.opts(best.widths)
 	final.Tables = opt.Tables
-	u, err := again(final)
+	u, err := again(final, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -228,9 +233,12 @@ func (s *searcher) setup() error {
 	p := fixed.Profile{Format: fixed.Q(searchWidth/2, searchWidth/2), Auto: searchWidth}
 	start.Format = &p
 	start.Formats = nil
-	u, err := s.again(start)
+	u, err := s.again(start, io.Discard)
 	if err != nil {
-		return fmt.Errorf("the format search starts from auto:%d, which does not compile: %w", searchWidth, err)
+		// Say why, with the diagnostics of that compile.
+		fmt.Fprintf(s.stderr, "scc: the format search starts from auto:%d, which does not compile:\n", searchWidth)
+		_, err = s.again(start, s.stderr)
+		return err
 	}
 	if n := pickNetwork(u.mod, u.resolve(s.top)); n != nil {
 		return usagef("--budget searches the formats of one model; %s is a network (name a model with --top)", n.Name)
@@ -269,17 +277,17 @@ func (s *searcher) setup() error {
 		in := inputInt(x, fx.Format)
 		s.knobs = append(s.knobs, knob{name: x.Name, state: -1, input: i, int_: in, lo: max(fixed.MinStateWidth, in+1)})
 	}
-	// Per-variable formats, when the passes honour them: the start with
-	// every variable given its 32-bit format must come out so.
+	// Per-variable formats, when the passes honour them: a probe with the
+	// profile at 32 bits and every variable narrower than auto:32 gives it
+	// must come out so.
 	s.perVar = len(s.knobs) > 1
 	if s.perVar {
 		w := s.widest()
-		c := s.eval(w)
-		s.perVar = c.fx != nil && s.honoured(c.fx, w)
-		if !s.perVar {
-			s.cache = map[string]*candidate{}
-			s.order = nil
+		for i := 1; i < len(w); i++ {
+			w[i] = max(s.knobs[i].lo, probeWidth)
 		}
+		u, err := s.again(s.opts(w), io.Discard)
+		s.perVar = err == nil && u.mod.Func(s.fn) != nil && s.honoured(u.mod.Func(s.fn), w)
 	}
 	if !s.perVar {
 		s.knobs = s.knobs[:1]
@@ -366,7 +374,7 @@ func (s *searcher) eval(widths []int) *candidate {
 	c := &candidate{widths: slices.Clone(widths), agree: -1}
 	s.cache[k] = c
 	s.order = append(s.order, c)
-	u, err := s.again(s.opts(widths))
+	u, err := s.again(s.opts(widths), io.Discard)
 	if err != nil {
 		c.err = err
 		return c
