@@ -24,6 +24,8 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "Eq", "model name")
 	format := fs.String("format", "", "fixed-point profile (default q8.8)")
 	rep := fs.Bool("report", false, "also print the quantization report (scc report) to standard error")
+	var bf budgetFlags // budget.go: the format search
+	bf.register(fs)
 	emit := fs.String("emit", "", "output kind: sv, snn, mlir, mlir-generic, ir (default: from -o's extension, else sv)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	eqs, err := parseFlags(fs, args, stderr)
@@ -65,7 +67,12 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 		return writeOutput(*out, lang.Format(file), stdout)
 	}
 	var tables []passes.TableInfo
-	if err := u.report(stderr, u.lower(file, compileOpts{Format: prof, Tables: &tables})); err != nil {
+	copt := compileOpts{Format: prof, Tables: &tables}
+	again := func(o compileOpts, w io.Writer) (*unit, error) {
+		v := &unit{name: u.name, lines: u.lines}
+		return v, v.report(w, v.lower(file, o))
+	}
+	if u, err = bf.lower(u, u.lower(file, copt), copt, again, stderr, *rep); err != nil {
 		return err
 	}
 	if err := emitUnit(u, kind, *out, "", stdout); err != nil || !*rep {
