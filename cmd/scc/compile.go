@@ -180,7 +180,7 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		u.mod = m
 		return nil
 	}
-	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables})
+	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables, Formats: opt.Formats})
 	u.warnings = append(u.warnings, warns...)
 	if err != nil {
 		return err
