@@ -21,6 +21,7 @@ type pipelineFlags struct {
 	top    string
 	method string
 	spikes multiFlag
+	ranges multiFlag // --range NAME=LO:HI (ranges.go)
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
@@ -29,6 +30,7 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.Var(&p.params, "param", "parameter override NAME=VALUE (repeatable)")
 	fs.StringVar(&p.method, "method", "", "a .nir input: integration method of the import (euler)")
 	fs.Var(&p.spikes, "spikes", "a .nir input: spike file of an Input source, SOURCE=FILE.csv or FILE.csv (repeatable; default: no input spikes)")
+	fs.Var(&p.ranges, "range", "range of a state or input NAME=LO:HI, e.g. v=-90mV:40mV, over a declared one (repeatable; undeclared ranges are otherwise inferred by simulating the float64 model when needed)")
 	fs.StringVar(&p.top, "top", "", "model, network or population to build (a population: its model with its parameter overrides; default: the only one)")
 }
 
@@ -59,6 +61,9 @@ func (p *pipelineFlags) opts() (compileOpts, error) {
 		return o, err
 	}
 	o.Params = params
+	if o.Ranges, err = parseRanges(p.ranges); err != nil {
+		return o, err
+	}
 	o.Top = p.top
 	if o.NIR.Method, err = nirMethod(p.method); err != nil {
 		return o, err
