@@ -40,6 +40,19 @@ type compileOpts struct {
 	Spikes []string
 	// Formats fixes state and input formats per Func (passes.Options).
 	Formats map[string]map[string]fixed.Format
+	// Ranges set state and input ranges by name in every model that has
+	// the name, over declared ones (--range; canonical units).
+	Ranges map[string]ir.Range
+	// Infer infers every missing range (ranges.go) even under a fixed
+	// profile that would compile without them. Stim and Steps are the
+	// stimulus (a --input spec) and duration inference simulates; "" and
+	// 0: the source's own, else sim.DefaultSweep and inferSteps.
+	Infer bool
+	Stim  string
+	Steps int
+	// FloatOnly stops after irgen (u.mod is the real-phase module): the
+	// float64 commands never depend on the fixed-point pipeline.
+	FloatOnly bool
 }
 
 // unit is the product of the pipeline for one source file.
@@ -57,6 +70,10 @@ type unit struct {
 	// `G.I = 0.5*nA` and `run(500*ms)`.
 	stim  string
 	steps int
+	// inferred holds the ranges range inference gave, by model then
+	// variable; setRanges the --range ranges (ranges.go).
+	inferred  map[string]map[string]ir.Range
+	setRanges map[string]ir.Range
 }
 
 // resolve maps a --top that names a population to the model it lowered.
@@ -161,6 +178,10 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 	if err != nil {
 		return err
 	}
+	if err := applyRanges(m, opt.Ranges); err != nil { // ranges.go
+		return err
+	}
+	u.setRanges = opt.Ranges
 	// An independent copy for the float model: the Funcs through the text
 	// form (a round trip), the networks cloned (their data is shared and
 	// read-only; printing a million synapses would cost more than the
@@ -176,11 +197,49 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		real.Nets = append(real.Nets, n.Clone())
 	}
 	u.real = real
-	if opt.StopAfter == "irgen" {
+	if p := opt.Format; p != nil {
+		// The profile the passes would give (random stimuli draw words of
+		// it, also in float64).
+		for _, fn := range real.Funcs {
+			fn.Format, fn.AutoWidth = p.Format, p.Auto
+		}
+	}
+	if opt.StopAfter == "irgen" || opt.FloatOnly {
 		u.mod = m
 		return nil
 	}
-	warns, err := passes.Run(m, passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables, Formats: opt.Formats})
+	popt := passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables, Formats: opt.Formats}
+	inferred := wantsInference(m, opt) // ranges.go
+	if inferred {
+		if err := u.inferRanges(m, opt); err != nil {
+			return err
+		}
+	}
+	// Without inference first, a copy to retry from (the passes rewrite
+	// m) and the tables kept only if the first run stands.
+	var retry *ir.Module
+	var tables []passes.TableInfo
+	if !inferred && canInfer(m) {
+		if retry, err = ir.Parse(m.String()); err != nil {
+			panic(fmt.Sprintf("irgen output does not round-trip: %v", err))
+		}
+		if opt.Tables != nil {
+			popt.Tables = &tables
+		}
+	}
+	warns, err := passes.Run(m, popt)
+	switch {
+	case err != nil && retry != nil:
+		// The pipeline fails without the missing ranges: infer them and
+		// run it again; that run stands (its errors too).
+		if ierr := u.inferRanges(retry, opt); ierr == nil {
+			popt.Tables = opt.Tables
+			m = retry
+			warns, err = passes.Run(m, popt)
+		}
+	case popt.Tables == &tables:
+		*opt.Tables = append(*opt.Tables, tables...)
+	}
 	u.warnings = append(u.warnings, warns...)
 	if err != nil {
 		return err

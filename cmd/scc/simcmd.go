@@ -19,8 +19,8 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	var pf pipelineFlags
 	pf.register(fs)
-	steps := fs.Int("steps", 1000, "number of steps")
-	input := fs.String("input", "random:1", "stimulus: const:VALUE, const:NAME=VALUE,..., random:SEED or file:PATH (CSV)")
+	steps := fs.Int("steps", 1000, "number of steps (default: the source's own duration, else 1000)")
+	input := fs.String("input", "random:1", "stimulus (real units): const:VALUE, const:NAME=VALUE,..., random:SEED, file:PATH (CSV), noise:SEED, or SPEC+noise:SEED; noise inputs (Brian2's xi) draw seeded N(0,1) samples, clamped to ±6, the same in float64 and bit-true (sim.Noise); default: the source's own stimulus, else random:1")
 	float := fs.Bool("float", false, "run the float64 model instead of the bit-true one")
 	vcd := fs.String("vcd", "", "write a VCD trace to this file")
 	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output); for a network, a directory: spikes.csv (step,pop,index) and one CSV per record")
@@ -52,9 +52,25 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	given := flagsGiven(fs)
+	if given["input"] {
+		opt.Stim = *input // what range inference simulates (ranges.go)
+	}
+	if given["steps"] {
+		opt.Steps = *steps
+	}
+	opt.FloatOnly = *float
 	u, err := compileFile(path, opt, stderr)
 	if err != nil {
 		return err
+	}
+	// The source's own stimulus and duration (a Brian2 script's constant
+	// inputs and run()) stand in for flags not given.
+	if !given["input"] && u.stim != "" {
+		*input = u.stim
+	}
+	if !given["steps"] && u.steps > 0 {
+		*steps = u.steps
 	}
 	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
 		return simNetwork(u, n, netRunOpts{steps: *steps, float: *float, csvDir: *csvOut, vcd: *vcd, plot: *plot,
@@ -70,16 +86,22 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stim, err := sim.ParseSpec(f, *input)
-	if err != nil {
-		return usagef("%v", err)
-	}
 	var tr *sim.Trace
 	mode := "bit-true " + f.Format.String()
 	if *float {
-		tr, err = sim.RunFloat(u.real.Func(f.Name), stim, *steps)
+		// The real IR with its parameters and inputs unquantized.
+		rf := u.real.Func(f.Name)
+		stim, serr := sim.ParseStimulus(rf, *input)
+		if serr != nil {
+			return usagef("%v", serr)
+		}
+		tr, err = sim.RunStimulus(rf, stim, *steps)
 		mode = "float64"
 	} else {
+		stim, serr := sim.ParseSpec(f, *input)
+		if serr != nil {
+			return usagef("%v", serr)
+		}
 		tr, err = sim.RunFixed(f, stim, *steps)
 	}
 	var ae *sim.AssertError
@@ -119,6 +141,13 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 		return &failure{fmt.Sprintf("%s: %v", path, ae)}
 	}
 	return nil
+}
+
+// flagsGiven returns the names of the flags set on the command line.
+func flagsGiven(fs *flag.FlagSet) map[string]bool {
+	m := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
+	return m
 }
 
 func runCosim(args []string, stdout, stderr io.Writer) error {
