@@ -109,6 +109,9 @@ type brianSpec struct {
 	// an initial value of an input is its constant stimulus (inputs).
 	script bool
 	inputs []*lang.Assign
+	// refrExpr and dtExpr are a script's refractory= and dt given as
+	// Python quantities (already parsed; nil: parse the text).
+	refrExpr, dtExpr lang.Expr
 	errs   lang.ErrorList
 }
 
@@ -192,7 +195,11 @@ func buildBrian(sp *brianSpec) (*lang.Model, bool) {
 	}
 	var refr *lang.Refractory
 	if !sp.refractory.blank() {
-		refr = &lang.Refractory{Pos: sp.refractory.trim().at(0), Period: b.expr(sp.refractory, "refractory period"), Brian: true}
+		period := sp.refrExpr
+		if period == nil {
+			period = b.expr(sp.refractory, "refractory period")
+		}
+		refr = &lang.Refractory{Pos: sp.refractory.trim().at(0), Period: period, Brian: true}
 	}
 	var opts []lang.Item
 	if !sp.method.blank() {
@@ -204,7 +211,11 @@ func buildBrian(sp *brianSpec) (*lang.Model, bool) {
 		}
 	}
 	if !sp.dt.blank() {
-		opts = append(opts, &lang.Option{Pos: sp.dt.trim().at(0), Key: "dt", Value: b.expr(sp.dt, "time step")})
+		dt := sp.dtExpr
+		if dt == nil {
+			dt = b.expr(sp.dt, "time step")
+		}
+		opts = append(opts, &lang.Option{Pos: sp.dt.trim().at(0), Key: "dt", Value: dt})
 	}
 
 	// A plain `x : unit` that the reset (or the refractory body) assigns

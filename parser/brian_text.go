@@ -40,6 +40,9 @@ func (t brianText) at(i int) lang.Pos {
 
 // slice returns bytes [i, j).
 func (t brianText) slice(i, j int) brianText {
+	if t.pos == nil {
+		return brianText{}
+	}
 	return brianText{text: t.text[i:j], pos: t.pos[i : j+1]}
 }
 
