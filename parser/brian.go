@@ -112,7 +112,7 @@ type brianSpec struct {
 	// refrExpr and dtExpr are a script's refractory= and dt given as
 	// Python quantities (already parsed; nil: parse the text).
 	refrExpr, dtExpr lang.Expr
-	errs   lang.ErrorList
+	errs             lang.ErrorList
 }
 
 // brianDef is `name = value`: a parameter or an initial value.

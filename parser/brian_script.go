@@ -331,7 +331,7 @@ func modelName(path string) string {
 	return n
 }
 
-func (sc *script) tok() pyTok      { return sc.toks[sc.k] }
+func (sc *script) tok() pyTok       { return sc.toks[sc.k] }
 func (sc *script) peek(n int) pyTok { return sc.toks[min(sc.k+n, len(sc.toks)-1)] }
 func (sc *script) next() pyTok {
 	t := sc.toks[sc.k]
