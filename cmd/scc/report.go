@@ -20,12 +20,14 @@ type reportFlags struct {
 	steps  int
 	seeds  int
 	budget float64
+	input  string // "": the source's stimulus, else random:1..seeds
 }
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.steps, "steps", 10000, "steps per stimulus")
 	fs.IntVar(&r.seeds, "seeds", 4, "number of seeded stimuli (random:1 … random:K)")
 	fs.Float64Var(&r.budget, "budget", 0, "exit 1 when the spike-time agreement falls below this fraction (e.g. 0.95)")
+	fs.StringVar(&r.input, "input", "", "stimulus as scc sim --input takes it, run with noise seeds 1..--seeds when the model has noise inputs (default: the source's own stimulus, else random:1 … random:K)")
 }
 
 func (r *reportFlags) check() error {
@@ -55,11 +57,19 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	given := flagsGiven(fs)
+	opt.Stim = rf.input // what range inference simulates (ranges.go)
+	if given["steps"] {
+		opt.Steps = rf.steps
+	}
 	var tables []passes.TableInfo
 	opt.Tables = &tables
 	u, err := compileFile(path, opt, stderr)
 	if err != nil {
 		return err
+	}
+	if !given["steps"] && u.steps > 0 {
+		rf.steps = u.steps
 	}
 	if n := pickNetwork(u.mod, pf.top); n != nil && len(n.Pops) > 0 {
 		return writeNetReport(stdout, u, n, rf)
@@ -96,10 +106,52 @@ func (q *quality) agreement() float64 {
 // measure runs the float64 model (real-phase IR) and the bit-true model
 // (fixed IR) on the same seeded stimuli: random:1 … random:seeds, the
 // default stimulus (each input uniform over its declared range, one draw
-// per step), as raw words that the float model reads decoded.
+// per step, on the grid of the format).
 func measure(real, fx *ir.Func, steps, seeds int) (*quality, error) {
-	q := &quality{states: make([]stateStats, len(fx.States))}
+	return measureOn(real, fx, randomSpecs(seeds), steps)
+}
+
+func randomSpecs(seeds int) []string {
+	var specs []string
 	for seed := 1; seed <= seeds; seed++ {
+		specs = append(specs, fmt.Sprintf("random:%d", seed))
+	}
+	return specs
+}
+
+// reportSpecs returns the stimuli of the report of fx and their
+// description: --input, else the source's stimulus, else random:1..K.
+// A given stimulus runs once, or with noise seeds 1..K when fx has noise
+// inputs.
+func reportSpecs(u *unit, fx *ir.Func, rf reportFlags) ([]string, string) {
+	spec := rf.input
+	if spec == "" {
+		spec = u.stim
+	}
+	if spec == "" {
+		return randomSpecs(rf.seeds), fmt.Sprintf("random:1..%d (inputs uniform over their declared ranges)", rf.seeds)
+	}
+	noisy := false
+	for _, in := range fx.Inputs {
+		noisy = noisy || in.Noise
+	}
+	if !noisy || strings.Contains(spec, "noise:") {
+		return []string{spec}, spec
+	}
+	var specs []string
+	for seed := 1; seed <= rf.seeds; seed++ {
+		specs = append(specs, fmt.Sprintf("%s+noise:%d", spec, seed))
+	}
+	return specs, fmt.Sprintf("%s, noise seeds 1..%d", spec, rf.seeds)
+}
+
+// measureOn runs the float64 model (real-phase IR, parameters and inputs
+// unquantized) and the bit-true model (fixed IR) on each stimulus (a
+// --input spec): the float model reads the real values, the bit-true one
+// the same values encoded (sim.EncodeValue).
+func measureOn(real, fx *ir.Func, specs []string, steps int) (*quality, error) {
+	q := &quality{states: make([]stateStats, len(fx.States))}
+	for _, spec := range specs {
 		fm, err := sim.NewFixed(fx)
 		if err != nil {
 			return nil, err
@@ -108,14 +160,17 @@ func measure(real, fx *ir.Func, steps, seeds int) (*quality, error) {
 		if err != nil {
 			return nil, err
 		}
-		src := sim.Random(fx, uint64(seed))
+		st, err := sim.ParseStimulus(fx, spec)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
 		raw := make([]int64, len(fx.Inputs))
 		in := make([]float64, len(fx.Inputs))
 		var fs, xs []int
 		for step := 0; step < steps; step++ {
-			src.Next(step, raw)
-			for i := range raw {
-				in[i] = fx.Inputs[i].Type.Fmt.Decode(raw[i])
+			st.Values(step, in)
+			for i, x := range in {
+				raw[i] = sim.EncodeValue(fx, i, x)
 			}
 			// Assertion failures are reported by sim and formal; here
 			// both models keep running.
@@ -161,7 +216,8 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 	}
 	real.Format, real.AutoWidth = fx.Format, fx.AutoWidth
 	ranges := passes.StateRanges(real)
-	q, err := measure(real, fx, rf.steps, rf.seeds)
+	specs, desc := reportSpecs(u, fx, rf)
+	q, err := measureOn(real, fx, specs, rf.steps)
 	if err != nil {
 		return err
 	}
@@ -170,9 +226,9 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 		profile = fmt.Sprintf("auto:%d (inputs %v)", fx.AutoWidth, fx.Format)
 	}
 	fmt.Fprintf(w, "model %s: profile %s, round %v, overflow %v, dt %s ms\n", fx.Name, profile, fx.Round, fx.Overflow, ir.FormatFloat(fx.Dt))
-	fmt.Fprintf(w, "stimulus: random:1..%d (inputs uniform over their declared ranges), %d steps each\n\n", rf.seeds, rf.steps)
+	fmt.Fprintf(w, "stimulus: %s, %d steps each\n\n", desc, rf.steps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "state\tformat\tproven range\tmax |err|\tRMS err\t")
+	fmt.Fprintln(tw, "state\tformat\tproven range\tmax |err|\tRMS err\trange given\treach\t")
 	for i, s := range fx.States {
 		r := ranges[i]
 		rs := fmt.Sprintf("[%.4g, %.4g]", r.Lo, r.Hi)
@@ -184,7 +240,7 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 			rs += " assumed, sat"
 		}
 		st := q.states[i]
-		fmt.Fprintf(tw, "%s\t%v\t%s\t%.4g\t%.4g\t\n", s.Name, s.Type, rs, st.maxAbs, math.Sqrt(st.sumSq/float64(max(st.n, 1))))
+		fmt.Fprintf(tw, "%s\t%v\t%s\t%.4g\t%.4g\t%s\t%s\t\n", s.Name, s.Type, rs, st.maxAbs, math.Sqrt(st.sumSq/float64(max(st.n, 1))), givenRange(u, fx.Name, s), reachOf(s))
 	}
 	tw.Flush()
 	var mine []passes.TableInfo
@@ -210,4 +266,30 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 		return &failure{fmt.Sprintf("scc: %s: spike-time agreement %.4f is below the budget %s", fx.Name, a, strings.TrimRight(fmt.Sprintf("%.4f", rf.budget), "0"))}
 	}
 	return nil
+}
+
+// givenRange prints where a state's range comes from (declared, inferred
+// by simulating the float64 model, --range, or none) and the range.
+func givenRange(u *unit, fn string, s *ir.State) string {
+	if s.Refractory {
+		return "-"
+	}
+	src := u.rangeSource(fn, s.Name, s.Range != nil) // ranges.go
+	if s.Range == nil {
+		return src
+	}
+	return fmt.Sprintf("%s [%.4g, %.4g]", src, s.Range.Lo, s.Range.Hi)
+}
+
+// reachOf prints the range pass's reach of s: proven (inductive) or
+// assumed at a bound.
+func reachOf(s *ir.State) string {
+	if s.Reach == nil {
+		return "-"
+	}
+	how := "assumed"
+	if s.Proven {
+		how = "proven"
+	}
+	return fmt.Sprintf("%s [%.4g, %.4g]", how, s.Reach.Lo, s.Reach.Hi)
 }
