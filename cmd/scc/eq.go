@@ -16,6 +16,8 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	var params, inits multiFlag
 	fs.Var(&params, "param", "parameter NAME=VALUE, Brian2 style (20ms, -65*mV); repeatable")
 	fs.Var(&inits, "init", "initial value of a state NAME=VALUE; repeatable")
+	var ranges multiFlag
+	fs.Var(&ranges, "range", "range of a state or input NAME=LO:HI, e.g. v=-90mV:40mV (repeatable; undeclared ranges are otherwise inferred by simulating the float64 model when needed)")
 	threshold := fs.String("threshold", "", "spike condition, e.g. 'v > -50*mV'")
 	reset := fs.String("reset", "", "reset statements, e.g. 'v = -65*mV; w += b'")
 	refractory := fs.String("refractory", "", "refractory period, e.g. 2ms")
@@ -68,6 +70,9 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	}
 	var tables []passes.TableInfo
 	copt := compileOpts{Format: prof, Tables: &tables}
+	if copt.Ranges, err = parseRanges(ranges); err != nil { // ranges.go
+		return err
+	}
 	again := func(o compileOpts, w io.Writer) (*unit, error) {
 		v := &unit{name: u.name, lines: u.lines}
 		return v, v.report(w, v.lower(file, o))
