@@ -16,11 +16,16 @@ type builder struct {
 	errs lang.ErrorList
 	root *ctx
 
-	reads   []*ir.Value // pre-step state reads, made on first use
+	reads   []*ir.Value // pre-step state reads (by slot), made on first use
 	inputs  []*ir.Value // input reads, made on first use
 	params  []*ir.Value // parameter reads, made on first use
 	consts  map[constKey]*ir.Value
-	letDeps [][]bool // per let (index into m.Lets): which states it reads, transitively
+	letDeps [][]bool // per let (index into m.Lets): which slots it reads, transitively
+	// clock is the index in fn.States of the hidden time state (-1: the
+	// model does not read t); noiseIn the index in fn.Inputs of each noise
+	// term's input (m.Noise order).
+	clock   int
+	noiseIn []int
 	letIdx  map[*lang.Let]int
 	lin     map[lang.Expr]linResult // linear's memo
 }
@@ -30,31 +35,37 @@ type constKey struct {
 	boolean bool
 }
 
-func newBuilder(m *lang.ModelInfo, fn *ir.Func) *builder {
+// Slots are what a context binds: the model's states (0..len(States)-1),
+// then the time t (timeSlot), then the noise terms (noiseSlot).
+func (b *builder) nSlots() int         { return len(b.m.States) + 1 + len(b.m.Noise) }
+func (b *builder) timeSlot() int       { return len(b.m.States) }
+func (b *builder) noiseSlot(k int) int { return len(b.m.States) + 1 + k }
+
+// newBuilder prepares the lowering of m into fn; clock and noiseIn are
+// the hidden time state and the noise inputs lowerModel added to fn.
+func newBuilder(m *lang.ModelInfo, fn *ir.Func, clock int, noiseIn []int) *builder {
 	b := &builder{m: m, fn: fn, blk: fn.Entry(), consts: map[constKey]*ir.Value{},
-		reads: make([]*ir.Value, len(m.States)), inputs: make([]*ir.Value, len(m.Inputs)),
+		inputs: make([]*ir.Value, len(fn.Inputs)),
 		params: make([]*ir.Value, len(m.Params)),
-		letIdx: map[*lang.Let]int{}, lin: map[lang.Expr]linResult{}}
+		letIdx: map[*lang.Let]int{}, lin: map[lang.Expr]linResult{},
+		clock: clock, noiseIn: noiseIn}
+	b.reads = make([]*ir.Value, b.nSlots())
 	b.root = &ctx{b: b}
 	b.root.init()
 	for i, l := range m.Lets {
 		b.letIdx[l.Let] = i
-		deps := make([]bool, len(m.States))
-		walk(l.Let.Value, func(e lang.Expr) {
-			id, ok := e.(*lang.Ident)
-			if !ok {
-				return
-			}
-			s := m.Lookup(id.Name)
-			switch s.Kind {
-			case lang.SymState:
-				deps[s.Index] = true
-			case lang.SymLet:
-				for j, d := range b.letDeps[s.Index] { // earlier in topological order
+		deps := make([]bool, b.nSlots())
+		if !l.Let.StepConstant { // a step-constant let is a value of the step: it reads no slot
+			walk(l.Let.Value, func(e lang.Expr) {
+				id, ok := e.(*lang.Ident)
+				if !ok {
+					return
+				}
+				for j, d := range b.deps(id.Name) { // lets: earlier in topological order
 					deps[j] = deps[j] || d
 				}
-			}
-		})
+			})
+		}
 		b.letDeps = append(b.letDeps, deps)
 	}
 	return b
@@ -85,6 +96,7 @@ type ctx struct {
 	bind   map[int]*ir.Value
 	lets   map[int]*ir.Value
 	folds  map[lang.Expr]folded
+	emits  map[lang.Expr]*ir.Value // emit's memo: an expression is lowered once per context
 }
 
 type folded struct {
@@ -96,6 +108,7 @@ func (c *ctx) init() {
 	c.bind = map[int]*ir.Value{}
 	c.lets = map[int]*ir.Value{}
 	c.folds = map[lang.Expr]folded{}
+	c.emits = map[lang.Expr]*ir.Value{}
 }
 
 func (c *ctx) child() *ctx {
@@ -115,20 +128,41 @@ func (c *ctx) bound(i int) *ir.Value {
 	return nil
 }
 
+// state returns the value of slot i in c: a bound value, else the
+// pre-step state (the clock state for the time). A noise term has no
+// pre-step value: only the stochastic methods bind it.
 func (c *ctx) state(i int, pos lang.Pos) *ir.Value {
 	if v := c.bound(i); v != nil {
 		return v
 	}
 	b := c.b
-	if b.reads[i] == nil {
-		v := b.blk.NewValue(pos, ir.OpState, ir.F64)
-		v.AuxInt = int64(i)
-		b.reads[i] = v
+	if b.reads[i] != nil {
+		return b.reads[i]
 	}
-	return b.reads[i]
+	idx := i
+	switch {
+	case i == b.timeSlot():
+		if b.clock < 0 {
+			b.errs.Add(pos, msgTime)
+			return b.konst(0, pos)
+		}
+		idx = b.clock
+	case i > b.timeSlot():
+		b.errs.Add(pos, msgNoiseOutside, b.m.Noise[i-b.timeSlot()-1])
+		return b.konst(0, pos)
+	}
+	v := b.blk.NewValue(pos, ir.OpState, ir.F64)
+	v.AuxInt = int64(idx)
+	b.reads[i] = v
+	return v
 }
 
+// let returns let i's value in c. A step-constant let (Brian2's
+// `(constant over dt)`) is the pre-step value in every context.
 func (c *ctx) let(i int) *ir.Value {
+	if c != c.b.root && c.b.m.Lets[i].Let.StepConstant {
+		return c.b.root.let(i)
+	}
 	if v, ok := c.lets[i]; ok {
 		return v
 	}
@@ -332,8 +366,17 @@ func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
 	return sym{}, false
 }
 
-// emit lowers e in context c.
+// emit lowers e in context c (once per context and expression).
 func (b *builder) emit(e lang.Expr, c *ctx) *ir.Value {
+	if v, ok := c.emits[e]; ok {
+		return v
+	}
+	v := b.emit1(e, c)
+	c.emits[e] = v
+	return v
+}
+
+func (b *builder) emit1(e lang.Expr, c *ctx) *ir.Value {
 	pos := e.GetPos()
 	if v, ok := b.fold(e, c); ok {
 		return v.v
@@ -349,7 +392,9 @@ func (b *builder) emit(e lang.Expr, c *ctx) *ir.Value {
 		case lang.SymLet:
 			return c.let(s.Index)
 		case lang.SymTime:
-			b.errs.Add(pos, msgTime)
+			return c.state(b.timeSlot(), pos)
+		case lang.SymNoise:
+			return c.state(b.noiseSlot(s.Index), pos)
 		default:
 			b.errs.Add(pos, msgUnresolved, e.Name)
 		}

@@ -112,17 +112,33 @@ func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 		fn.Inputs = append(fn.Inputs, &ir.Input{Name: in.Name, Pos: in.Input.Pos, Type: ir.F64,
 			Range: irRange(in.Range)})
 	}
-	b := newBuilder(m, fn)
+	// Each noise term is an input of N(0, 1) samples (clamped to ±6σ by
+	// the generator); the method scales it by √dt.
+	var noiseIn []int
+	for _, name := range m.Noise {
+		noiseIn = append(noiseIn, len(fn.Inputs))
+		fn.Inputs = append(fn.Inputs, &ir.Input{Name: name, Pos: m.Model.Pos, Type: ir.F64,
+			Range: &ir.Range{Lo: -6, Hi: 6}, Noise: true})
+	}
 	nrefr := 0
-	if m.Refractory != nil && m.Spike != nil {
+	cond := m.RefractoryCond != nil && m.Refractory != nil && m.Spike != nil
+	if m.Refractory != nil && m.Spike != nil && !cond {
 		nrefr = m.RefractorySteps
 	}
 	refrIdx := -1
-	if nrefr > 0 {
+	if nrefr > 0 || cond {
+		// The counter of refractory steps, or under a condition the flag
+		// "spiked and not yet released" (Brian2's not not_refractory).
 		refrIdx = len(fn.States)
 		fn.States = append(fn.States, &ir.State{Name: refrName(fn), Pos: m.Refractory.Pos, Type: ir.F64,
 			Refractory: true})
 	}
+	clock := -1
+	if m.UsesTime {
+		clock = len(fn.States)
+		fn.States = append(fn.States, &ir.State{Name: clockName(fn), Pos: m.Model.Pos, Type: ir.F64, Clock: true})
+	}
+	b := newBuilder(m, fn, clock, noiseIn)
 	b.lower(refrIdx, nrefr)
 	if err := b.errs.Err(); err != nil {
 		return nil, err
@@ -141,6 +157,19 @@ func refrName(fn *ir.Func) string {
 	return name
 }
 
+// clockName is the hidden time state's name: t, or _t when a state has
+// that name.
+func clockName(fn *ir.Func) string {
+	name := "t"
+	for i := 2; fn.StateIndex(name) >= 0; i++ {
+		name = "_t"
+		if i > 2 {
+			name = fmt.Sprintf("_t%d", i-1)
+		}
+	}
+	return name
+}
+
 func irRange(b *lang.Bounds) *ir.Range {
 	if b == nil {
 		return nil
@@ -149,7 +178,11 @@ func irRange(b *lang.Bounds) *ir.Range {
 }
 
 // lower emits the whole step: refractory flag, candidates, threshold,
-// resets, refractory body, commits, counter, spike, assertions.
+// resets, refractory body, commits, counter, spike, clock, assertions.
+// Refractoriness is a counter of nrefr steps, or (nrefr 0) Brian2's
+// condition: refractory while the flag is set (a spike sets it) and the
+// condition holds on the pre-step values; the first step it fails
+// releases the neuron (not_refractory = not_refractory or not cond).
 func (b *builder) lower(refrIdx, nrefr int) {
 	m := b.m
 	var refr, counter, zero *ir.Value
@@ -159,6 +192,10 @@ func (b *builder) lower(refrIdx, nrefr int) {
 		counter.AuxInt = int64(refrIdx)
 		zero = b.konst(0, pos)
 		refr = b.blk.NewValue(pos, ir.OpNe, ir.Bool, counter, zero)
+		if nrefr == 0 {
+			c := b.emit(m.RefractoryCond, b.root)
+			refr = b.blk.NewValue(pos, ir.OpAnd, ir.Bool, refr, c)
+		}
 	}
 	cand := b.candidates()
 	fitted := make([]*ir.Value, len(m.States))
@@ -206,18 +243,37 @@ func (b *builder) lower(refrIdx, nrefr int) {
 		}
 		b.commit(i, next, s.State.Pos)
 	}
+	spikeOut := func() *ir.Value {
+		if refr == nil {
+			return spikeRaw
+		}
+		pos := m.Refractory.Pos
+		return b.blk.NewValue(pos, ir.OpAnd, ir.Bool, b.blk.NewValue(pos, ir.OpNot, ir.Bool, refr), spikeRaw)
+	}
+	var out *ir.Value
 	if refrIdx >= 0 {
 		pos := m.Refractory.Pos
-		dec := b.blk.NewValue(pos, ir.OpSub, ir.F64, counter, b.konst(1, pos))
-		load := b.blk.NewValue(pos, ir.OpSelect, ir.F64, spikeRaw, b.konst(float64(nrefr), pos), zero)
-		next := b.blk.NewValue(pos, ir.OpSelect, ir.F64, refr, dec, load)
+		var next *ir.Value
+		if nrefr > 0 {
+			dec := b.blk.NewValue(pos, ir.OpSub, ir.F64, counter, b.konst(1, pos))
+			load := b.blk.NewValue(pos, ir.OpSelect, ir.F64, spikeRaw, b.konst(float64(nrefr), pos), zero)
+			next = b.blk.NewValue(pos, ir.OpSelect, ir.F64, refr, dec, load)
+		} else {
+			out = spikeOut()
+			set := b.blk.NewValue(pos, ir.OpOr, ir.Bool, out, refr)
+			next = b.blk.NewValue(pos, ir.OpSelect, ir.F64, set, b.konst(1, pos), zero)
+		}
 		b.commit(refrIdx, b.fit(refrIdx, next, pos), pos)
 	}
+	if b.clock >= 0 {
+		pos := m.Model.Pos
+		t := b.root.state(b.timeSlot(), pos)
+		next := b.blk.NewValue(pos, ir.OpAdd, ir.F64, t, b.konst(m.Dt, pos))
+		b.commit(b.clock, b.fit(b.clock, next, pos), pos)
+	}
 	if spikeRaw != nil {
-		out := spikeRaw
-		if refr != nil {
-			pos := m.Refractory.Pos
-			out = b.blk.NewValue(pos, ir.OpAnd, ir.Bool, b.blk.NewValue(pos, ir.OpNot, ir.Bool, refr), spikeRaw)
+		if out == nil {
+			out = spikeOut()
 		}
 		b.blk.NewValue(m.Spike.Pos, ir.OpSpike, ir.Void, out)
 	}

@@ -12,6 +12,16 @@ const (
 	msgExactNonLin  = "the right side is not linear in %q"
 	msgExactCoef    = "the coefficient of %q is not constant"
 	msgExactRange   = "e^(b*dt) = e^(%g*%g) is out of float64 range"
+
+	// Brian2's methods and builtins (brian.go).
+	msgNoiseOutside   = "the noise term %q is only available in a differential equation"
+	msgNoiseMethod    = "method %s cannot integrate stochastic equations (d%s/dt reads %s): use euler, heun or milstein"
+	msgNoiseNonLin    = "d%s/dt must be linear in the noise term %s (f + g*%[2]s with f and g free of it): found %s"
+	msgNoiseMult      = "method euler cannot integrate multiplicative noise: the factor of %[2]s in d%[1]s/dt reads %[3]s; use heun or milstein"
+	msgNoiseDiag      = "method milstein needs diagonal noise (each equation its own noise term): d%s/dt %s; use heun"
+	msgExpEulerNonLin = "method exponential_euler needs d%s/dt = A*%s + B with A and B free of powers of it: the term %s has %s to the power %s"
+	msgExpEulerNoLin  = "method exponential_euler needs d%s/dt = A*%s + B: no term is linear in it (Brian2 integrates only conditionally linear systems)"
+	msgExpEulerRange  = "method exponential_euler: e^(A*dt) for %s = e^(%g*%g) is out of float64 range"
 )
 
 // Network lowering and its data files (network*.go, csv.go): positions

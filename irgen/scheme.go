@@ -25,16 +25,24 @@ func (b *builder) candidates() []*ir.Value {
 			cand[i] = b.root.state(i, s.State.Pos)
 		}
 	}
+	if b.stochastic(odes) && b.noiseMethodOK(odes) {
+		b.sde(odes, cand)
+		return cand
+	}
 	switch m.Method {
 	case lang.Exact:
 		for _, i := range odes {
 			cand[i] = b.exact(i)
 		}
+	case lang.ExpEuler:
+		for _, i := range odes {
+			cand[i] = b.expEuler(i)
+		}
 	case lang.RK2:
 		b.rk(odes, cand, []float64{0.5}, []float64{0, 1})
 	case lang.RK4:
 		b.rk(odes, cand, []float64{0.5, 0.5, 1}, []float64{1.0 / 6, 2.0 / 6, 2.0 / 6, 1.0 / 6})
-	default: // lang.Euler
+	default: // lang.Euler; Brian2's heun and milstein are Euler without noise terms
 		for _, i := range odes {
 			eq := m.States[i].Eq.(*lang.ODE)
 			x := b.root.state(i, eq.Pos)
@@ -66,6 +74,9 @@ func (b *builder) rk(odes []int, cand []*ir.Value, cs, ws []float64) {
 		// scaled[j] = dt·k_stage for each ODE, emitted directly with the
 		// factor the next use needs, so constants fold.
 		next := b.root.child()
+		if stage < len(cs) {
+			b.bindTime(next, cs[stage]*dt, m.Model.Pos) // Brian2: f(x + c·k, t + c·dt)
+		}
 		for j, i := range odes {
 			eq := eqOf(i)
 			if stage < len(cs) {
