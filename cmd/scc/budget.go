@@ -36,7 +36,9 @@ package main
 // does.
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -180,6 +182,7 @@ type searcher struct {
 	top      string
 	again    func(compileOpts, io.Writer) (*unit, error)
 	stderr   io.Writer
+	ref      *ir.Func // the start's: the stimuli's formats
 	fn       string
 	knobs    []knob
 	perVar   bool // the passes honour per-variable formats
@@ -192,8 +195,12 @@ type searcher struct {
 
 const searchWidth = fixed.MaxStateWidth // the widest word searched: 32 bits
 
-// probeWidth is the variables' width in the probe for per-variable formats.
-const probeWidth = 20
+// minStart is the narrowest start tried when auto:32 does not compile.
+const minStart = 8
+
+// probeNarrower is how much narrower than the start the variables are in
+// the probe for per-variable formats.
+const probeNarrower = 4
 
 func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts, io.Writer) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
 	s := &searcher{b: b, budget: b.budget, opt: opt, top: top, again: again, stderr: stderr, cache: map[string]*candidate{}, maxWidth: searchWidth}
@@ -229,16 +236,25 @@ func budgetString(b float64) string { return strings.TrimRight(fmt.Sprintf("%.4f
 // variable's integer bits and the stimulus set, and finds whether the
 // passes honour per-variable formats.
 func (s *searcher) setup() error {
-	start := s.opt
-	p := fixed.Profile{Format: fixed.Q(searchWidth/2, searchWidth/2), Auto: searchWidth}
-	start.Format = &p
-	start.Formats = nil
-	u, err := s.again(start, io.Discard)
-	if err != nil {
-		// Say why, with the diagnostics of that compile.
-		fmt.Fprintf(s.stderr, "scc: the format search starts from auto:%d, which does not compile:\n", searchWidth)
-		_, err = s.again(start, s.stderr)
-		return err
+	// The start is the widest auto:W that compiles (a cube of a 32-bit
+	// state leaves 64 bits).
+	var u *unit
+	var err error
+	for w := searchWidth; w >= minStart; w -= 4 {
+		start := s.opt
+		p := fixed.Profile{Format: fixed.Q(w/2, w-w/2), Auto: w}
+		start.Format, start.Formats = &p, nil
+		if u, err = s.again(start, io.Discard); err == nil {
+			s.maxWidth = w
+			break
+		}
+		if w-4 < minStart {
+			// Say why, with the diagnostics of the first.
+			p.Format, p.Auto = fixed.Q(searchWidth/2, searchWidth/2), searchWidth
+			fmt.Fprintf(s.stderr, "scc: the format search starts from auto:%d (or narrower, down to auto:%d), which does not compile:\n", searchWidth, minStart)
+			_, err = s.again(start, s.stderr)
+			return err
+		}
 	}
 	if n := pickNetwork(u.mod, u.resolve(s.top)); n != nil {
 		return usagef("--budget searches the formats of one model; %s is a network (name a model with --top)", n.Name)
@@ -256,26 +272,27 @@ func (s *searcher) setup() error {
 	if s.steps == 0 {
 		s.steps = cmp0(u.steps, 10000)
 	}
+	s.ref = fx
 	for _, spec := range s.specs {
 		if _, err := sim.ParseSpec(fx, spec); err != nil {
 			return usagef("%v", err)
 		}
 	}
-	prof := knob{name: "profile", state: -1, input: -1, lo: 8}
+	prof := knob{name: "profile", state: -1, input: -1, lo: min(minStart, s.maxWidth)}
 	s.knobs = []knob{prof}
 	for i, st := range fx.States {
 		if st.Refractory || st.Clock || st.Type.Kind != ir.KFixed {
 			continue
 		}
 		in := st.Type.Fmt.Int
-		s.knobs = append(s.knobs, knob{name: st.Name, state: i, input: -1, int_: in, lo: max(fixed.MinStateWidth, in+1)})
+		s.knobs = append(s.knobs, knob{name: st.Name, state: i, input: -1, int_: in, lo: min(max(fixed.MinStateWidth, in+1), s.maxWidth)})
 	}
 	for i, x := range fx.Inputs {
 		if x.Noise || x.Type.Kind != ir.KFixed {
 			continue
 		}
 		in := inputInt(x, fx.Format)
-		s.knobs = append(s.knobs, knob{name: x.Name, state: -1, input: i, int_: in, lo: max(fixed.MinStateWidth, in+1)})
+		s.knobs = append(s.knobs, knob{name: x.Name, state: -1, input: i, int_: in, lo: min(max(fixed.MinStateWidth, in+1), s.maxWidth)})
 	}
 	// Per-variable formats, when the passes honour them: a probe with the
 	// profile at 32 bits and every variable narrower than auto:32 gives it
@@ -284,15 +301,30 @@ func (s *searcher) setup() error {
 	if s.perVar {
 		w := s.widest()
 		for i := 1; i < len(w); i++ {
-			w[i] = max(s.knobs[i].lo, probeWidth)
+			w[i] = max(s.knobs[i].lo, s.maxWidth-probeNarrower)
 		}
 		u, err := s.again(s.opts(w), io.Discard)
 		s.perVar = err == nil && u.mod.Func(s.fn) != nil && s.honoured(u.mod.Func(s.fn), w)
+		// ... and the widest per-variable point must compile.
+		if s.perVar && s.eval(s.widest()).fx == nil {
+			s.perVar = false
+		}
+		if !s.perVar {
+			s.cache, s.order = map[string]*candidate{}, nil
+		}
 	}
 	if !s.perVar {
 		s.knobs = s.knobs[:1]
 	}
 	return nil
+}
+
+// firstLine is the first line of a compile's diagnostics, else err's text.
+func firstLine(diag string, err error) string {
+	if l, _, _ := strings.Cut(strings.TrimSpace(diag), "\n"); l != "" {
+		return l
+	}
+	return err.Error()
 }
 
 func cmp0(a, b int) int {
@@ -374,9 +406,10 @@ func (s *searcher) eval(widths []int) *candidate {
 	c := &candidate{widths: slices.Clone(widths), agree: -1}
 	s.cache[k] = c
 	s.order = append(s.order, c)
-	u, err := s.again(s.opts(widths), io.Discard)
+	var diag bytes.Buffer
+	u, err := s.again(s.opts(widths), &diag)
 	if err != nil {
-		c.err = err
+		c.err = errors.New(firstLine(diag.String(), err))
 		return c
 	}
 	fx := u.mod.Func(s.fn)
@@ -397,24 +430,23 @@ func (s *searcher) eval(widths []int) *candidate {
 }
 
 // measure runs the float64 and bit-true models on the stimulus set and
-// counts their spikes as `scc report` does (quality).
+// counts their spikes as `scc report` does (quality). Every candidate
+// reads the same real input values (ParseStimulus on the start's Func,
+// whose formats are the widest), the bit-true model each encoded in its
+// own input format.
 func (s *searcher) measure(real, fx *ir.Func) (*quality, error) {
-	real.Format, real.AutoWidth = fx.Format, fx.AutoWidth
-	if len(s.specs) == 0 {
-		return measure(real, fx, s.steps, s.b.seeds) // report.go
-	}
 	q := &quality{states: make([]stateStats, len(fx.States))}
-	for _, spec := range s.specs {
-		fsrc, err := sim.ParseSpec(fx, spec)
+	for _, spec := range s.stimuli() {
+		fst, err := sim.ParseStimulus(s.ref, spec)
 		if err != nil {
 			return nil, err
 		}
-		xsrc, _ := sim.ParseSpec(fx, spec)
-		ft, err := sim.RunFloat(real, fsrc, s.steps)
+		xst, _ := sim.ParseStimulus(s.ref, spec)
+		ft, err := sim.RunStimulus(real, fst, s.steps)
 		if ft == nil {
 			return nil, err
 		}
-		xt, err := sim.RunFixed(fx, xsrc, s.steps)
+		xt, err := sim.RunFixed(fx, sim.Encode(fx, xst), s.steps)
 		if xt == nil {
 			return nil, err
 		}
@@ -425,6 +457,19 @@ func (s *searcher) measure(real, fx *ir.Func) (*quality, error) {
 		q.fixMat += sim.Matched(xs, fs)
 	}
 	return q, nil
+}
+
+// stimuli is the stimulus set: --input, else the source's own, else
+// random:1 … random:K.
+func (s *searcher) stimuli() []string {
+	if len(s.specs) > 0 {
+		return s.specs
+	}
+	var r []string
+	for k := 1; k <= s.b.seeds; k++ {
+		r = append(r, fmt.Sprintf("random:%d", k))
+	}
+	return r
 }
 
 func spikeSteps(t *sim.Trace) []int {
@@ -563,7 +608,7 @@ func (s *searcher) print(w io.Writer, c *candidate, ok bool) {
 	}
 	mode := "per-variable formats"
 	if !s.perVar {
-		mode = "one word width for every variable (the passes take no per-variable formats)"
+		mode = "one word width auto:W for every variable (per-variable formats did not compile)"
 	}
 	fmt.Fprintf(w, "format search for %s: budget %s, %s; %d candidates\n", s.fn, budgetString(s.budget), mode, len(s.order))
 	fmt.Fprintf(w, "stimulus: %s\n", s.stimulus())
@@ -585,6 +630,9 @@ func (s *searcher) print(w io.Writer, c *candidate, ok bool) {
 	tw.Flush()
 	if c.q != nil {
 		fmt.Fprintf(w, "spike-time agreement: %.4f (float64 %d spikes, bit-true %d)\n", c.agree, c.q.floatSpikes, c.q.fixSpk)
+		if c.q.floatSpikes == 0 {
+			fmt.Fprintf(w, "warning: the float64 model does not spike on this stimulus, so any format that does not spike agrees; give a stimulus that makes it spike (--input)\n")
+		}
 	} else {
 		fmt.Fprintf(w, "spike-time agreement: none (%v)\n", c.err)
 	}
