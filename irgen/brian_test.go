@@ -69,8 +69,8 @@ func TestExpEulerHH(t *testing.T) {
 	m := compile(t, "hh.snn", readModel(t, "../models/hodgkin_huxley.snn", "    method exponential_euler"), irgen.Options{})
 	f := roundTrip(t, m)
 	const (
-		gNa, gK, gL    = 120.0, 36.0, 0.3
-		ENa, EK, EL    = 50.0, -77.0, -54.4
+		gNa, gK, gL   = 120.0, 36.0, 0.3
+		ENa, EK, EL   = 50.0, -77.0, -54.4
 		I, dt, nsteps = 10.0, 0.02, 5000
 	)
 	ee := func(x, A, B float64) float64 { return -B/A + (x+B/A)*math.Exp(A*dt) }
