@@ -488,7 +488,7 @@ func (b *brian) equation(lhs, rhs brianText, hasRHS bool, unitText brianText, co
 		return nil
 	}
 	if hasRHS {
-		e.value = b.expr(rhs, "expression")
+		e.value = b.expr(rhs, "right-hand side")
 	}
 	if unitText.blank() {
 		b.errs.Add(t.at(colon+1), msgBrianEmpty, "a unit after \":\"")
@@ -600,7 +600,7 @@ func (b *brian) reset(t brianText) []*lang.Assign {
 		}
 		pos := st.at(m[2])
 		name := st.text[m[2]:m[3]]
-		value := b.expr(st.from(m[1]), "expression")
+		value := b.expr(st.from(m[1]), "reset statement")
 		if op := st.text[m[4]:m[5]]; op != "=" {
 			value = &lang.Binary{Pos: pos, Op: op[:1], X: &lang.Ident{Pos: pos, Name: name}, Y: value}
 		}
@@ -638,6 +638,9 @@ func (b *brian) expr(t brianText, what string) lang.Expr {
 	if err != nil {
 		tok, msg := syntaxError(err, "end of expression")
 		tok, msg = blameOperand(significant(brianLexer, text), brianTokType, tok, msg)
+		if tok.EOF() {
+			msg = strings.Replace(msg, "found end of file", "found the end of the "+what, 1)
+		}
 		b.errs.Add(t.at(tok.Pos.Offset), "%s", msg)
 		return nil
 	}

@@ -669,6 +669,11 @@ func rewrite(e lang.Expr, f func(*lang.Ident) lang.Expr) lang.Expr {
 func (sc *script) quantityText() brianText {
 	start := sc.k
 	end := sc.callEnd()
+	if t := sc.tok(); t.kind == pyString {
+		sc.sp.errs.Add(sc.at(t), msgPyNotString, "the value")
+		sc.skipLine()
+		return brianText{}
+	}
 	sc.k = end
 	sc.endStatement()
 	if end == start {
@@ -733,7 +738,7 @@ func (sc *script) argEnd() int {
 			switch {
 			case strings.Contains("([{", t.val):
 				depth++
-			case depth == 0 && (t.val == "," || t.val == ")"):
+			case depth == 0 && (t.val == "," || strings.Contains(")]}", t.val)):
 				return j
 			case strings.Contains(")]}", t.val):
 				depth--
