@@ -34,7 +34,6 @@ func TestBrianScriptCorpus(t *testing.T) {
 	}
 }
 
-
 // TestBrianScript converts a script with every construct of the subset and
 // checks the model, its positions in the file, the inputs and run().
 func TestBrianScript(t *testing.T) {
