@@ -1,5 +1,6 @@
 // Package irgen lowers a checked .snn file to real-phase IR: one Func per
-// model, with the integration scheme (euler, exact, rk2, rk4) and the cycle
+// model, with the integration scheme (euler, exact, rk2, rk4, Brian2's
+// exponential_euler, heun and milstein) and the cycle
 // semantics of DESIGN §4 (candidate state, threshold on the candidate,
 // simultaneous reset, refractory counter) expanded into one block of
 // dataflow, and one ir.Net per network, fully instantiated (DESIGN §4.1).
@@ -61,5 +62,29 @@
 //   - rk2 is the midpoint method and rk4 the classical one; all ODE states
 //     advance together through the stages, maps and held states read
 //     pre-step values in every stage, inputs are constant over the step;
-//   - the time `t` has no IR value and is rejected.
+//   - Brian2's methods follow brian2/stateupdaters (brian.go, expand.go):
+//     exponential_euler expands each right side as sympy's expand and
+//     collect(x) do, into A·x + B (A, B may read other states and x inside
+//     functions: HH gating, AdEx's exp term goes into B) and steps
+//     x' = −B/A + (x + B/A)·e^(A·dt) from pre-step values, x + dt·B where A
+//     is 0; a power of x other than 1 is a positioned error (Brian2 would
+//     silently drop x² beside x). heun and milstein are Brian2's
+//     stochastic schemes and, without noise, Euler (as in Brian2); euler
+//     with noise is Euler–Maruyama and refuses multiplicative noise,
+//     milstein non-diagonal noise, and rk2/rk4/exact/exponential_euler any
+//     noise, as Brian2 does;
+//   - a noise term xi_k becomes an input with Noise set, range [−6, 6]
+//     (N(0, 1) samples, one per step), and dW_k = √dt·n_k;
+//   - the time `t` is a hidden state (Clock, named t or _t, init 0, +dt
+//     per step, never held or reset); every context reads its pre-step
+//     value except the stages of rk2/rk4 (t + c·dt) and heun's support
+//     point (t + dt), as in Brian2;
+//   - a refractory condition (ModelInfo.RefractoryCond) is Brian2's
+//     not_refractory = not_refractory or not cond: a flag state set by a
+//     spike, and the neuron is refractory while it is set and the
+//     condition holds on the pre-step values (never before its first
+//     spike); the first step it fails clears the flag;
+//   - a step-constant let (Brian2's `(constant over dt)`) is computed once
+//     from the pre-step values and read by every stage, threshold and
+//     reset.
 package irgen
