@@ -1029,11 +1029,16 @@ func (mc *modelChecker) pow(exp Expr, x, y tval) tval {
 		return x
 	}
 	v, err := mc.constValue(exp)
-	if err != nil || v != math.Trunc(v) || math.Abs(v) > 16 {
+	if err != nil {
 		mc.errorf(exp.GetPos(), msgExponentConst, x.d)
 		return tBad
 	}
-	return num(x.d.Pow(int(v)))
+	d, ok := x.d.PowReal(v)
+	if !ok {
+		mc.errorf(exp.GetPos(), msgExponentHalf, x.d, numStr(v))
+		return tBad
+	}
+	return num(d)
 }
 
 // constValue evaluates e if it is constant, silently.
@@ -1083,13 +1088,10 @@ func (mc *modelChecker) call(e *Call) tval {
 		if x.free {
 			return x
 		}
-		var d Dim
-		for i, k := range x.d {
-			if k%2 != 0 {
-				mc.errorf(e.Args[0].GetPos(), msgSqrtDim, x.d)
-				return tBad
-			}
-			d[i] = k / 2
+		d, ok := x.d.PowReal(0.5)
+		if !ok {
+			mc.errorf(e.Args[0].GetPos(), msgSqrtDim, x.d)
+			return tBad
 		}
 		return num(d)
 	}

@@ -25,8 +25,8 @@ func check(t *testing.T, src string) *lang.Info {
 }
 
 var (
-	voltage = lang.Dim{2, 1, -3, -1}
-	time    = lang.Dim{0, 0, 1}
+	voltage = lang.NewDim(2, 1, -3, -1)
+	time    = lang.NewDim(0, 0, 1)
 )
 
 func TestCheckFacts(t *testing.T) {
@@ -56,7 +56,7 @@ model LIF {
 	if m == nil || len(info.Order) != 1 {
 		t.Fatalf("Models = %v, Order = %v", info.Models, info.Order)
 	}
-	if k := m.Params[0]; math.Abs(k.Value-0.05) > 1e-15 || k.Dim != (lang.Dim{0, 0, -1}) {
+	if k := m.Params[0]; math.Abs(k.Value-0.05) > 1e-15 || k.Dim != lang.NewDim(0, 0, -1) {
 		t.Errorf("k = %v %v, want 0.05 frequency", k.Value, k.Dim)
 	}
 	if big := m.Params[3]; big.Value != 1000 || big.Dim != time {
@@ -256,7 +256,7 @@ model M {
 func TestZeroTimesUnit(t *testing.T) {
 	const model = "model M {\n    param g = %s\n    input I : nA\n    state v : mV = 0 mV\n    dv/dt = (g * (0 mV - v) + I) / (200 pF)\n}\n"
 	for _, ok := range []string{"0 * nS", "0 nS", "0 * uS / 1", "nS * 0"} {
-		if info := check(t, fmt.Sprintf(model, ok)); info.Models["M"].Params[0].Dim != lang.Dim([7]int8{-2, -1, 3, 2}) {
+		if info := check(t, fmt.Sprintf(model, ok)); info.Models["M"].Params[0].Dim != lang.NewDim(-2, -1, 3, 2) {
 			t.Errorf("g = %s: dimension %v, want conductance", ok, info.Models["M"].Params[0].Dim)
 		}
 	}
