@@ -16,6 +16,11 @@ package main
 // passes do not honour per-variable formats (compileOpts.Formats), the
 // profile is the only knob: every word shares auto:W.
 //
+// Stimulus: each --input, else the source's own (a Brian2 script's
+// `G.I = …`), else random:1 … random:K, as `scc report` chooses and runs
+// them (reportSpecs, measureOn), for --steps steps (else the source's
+// run(), else 10,000).
+//
 // Algorithm (deterministic; every evaluation compiles and simulates one
 // candidate, cached by its formats):
 //  1. start: every knob at 32 bits; below the budget there, fail with it.
@@ -182,11 +187,11 @@ type searcher struct {
 	top      string
 	again    func(compileOpts, io.Writer) (*unit, error)
 	stderr   io.Writer
-	ref      *ir.Func // the start's: the stimuli's formats
+	ref      *ir.Func // the start's Func
+	u        *unit    // the start's unit (its stimulus)
 	fn       string
 	knobs    []knob
 	perVar   bool // the passes honour per-variable formats
-	specs    []string
 	steps    int
 	cache    map[string]*candidate
 	order    []*candidate // evaluation order (for "best found")
@@ -208,6 +213,12 @@ func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts
 		s.budget = defaultBudget
 	}
 	s.opt.Tables = nil // tables are sampled once, for the chosen formats
+	if s.opt.Stim == "" && len(b.inputs) > 0 {
+		s.opt.Stim = b.inputs[0] // what range inference simulates
+	}
+	if s.opt.Steps == 0 {
+		s.opt.Steps = b.steps
+	}
 	if err := s.setup(); err != nil {
 		return nil, err
 	}
@@ -264,16 +275,12 @@ func (s *searcher) setup() error {
 		return err
 	}
 	s.fn = fx.Name
-	s.specs = s.b.inputs
-	if len(s.specs) == 0 && u.stim != "" {
-		s.specs = []string{u.stim}
-	}
 	s.steps = s.b.steps
 	if s.steps == 0 {
 		s.steps = cmp0(u.steps, 10000)
 	}
-	s.ref = fx
-	for _, spec := range s.specs {
+	s.ref, s.u = fx, u
+	for _, spec := range s.b.inputs {
 		if _, err := sim.ParseSpec(fx, spec); err != nil {
 			return usagef("%v", err)
 		}
@@ -430,56 +437,26 @@ func (s *searcher) eval(widths []int) *candidate {
 }
 
 // measure runs the float64 and bit-true models on the stimulus set and
-// counts their spikes as `scc report` does (quality). Every candidate
-// reads the same real input values (ParseStimulus on the start's Func,
-// whose formats are the widest), the bit-true model each encoded in its
-// own input format.
+// counts their spikes: `scc report`'s measureOn, so the agreement is the
+// one report prints for the same formats.
 func (s *searcher) measure(real, fx *ir.Func) (*quality, error) {
-	q := &quality{states: make([]stateStats, len(fx.States))}
-	for _, spec := range s.stimuli() {
-		fst, err := sim.ParseStimulus(s.ref, spec)
-		if err != nil {
-			return nil, err
-		}
-		xst, _ := sim.ParseStimulus(s.ref, spec)
-		ft, err := sim.RunStimulus(real, fst, s.steps)
-		if ft == nil {
-			return nil, err
-		}
-		xt, err := sim.RunFixed(fx, sim.Encode(fx, xst), s.steps)
-		if xt == nil {
-			return nil, err
-		}
-		fs, xs := spikeSteps(ft), spikeSteps(xt)
-		q.floatSpikes += len(fs)
-		q.fixSpk += len(xs)
-		q.floatMatched += sim.Matched(fs, xs)
-		q.fixMat += sim.Matched(xs, fs)
-	}
-	return q, nil
+	return measureOn(real, fx, s.stimuli(fx), s.steps) // report.go
 }
 
-// stimuli is the stimulus set: --input, else the source's own, else
-// random:1 … random:K.
-func (s *searcher) stimuli() []string {
-	if len(s.specs) > 0 {
-		return s.specs
+// stimuli is the stimulus set of fx, as report chooses it (reportSpecs:
+// noise seeds for a noisy model): each --input, else the source's own,
+// else random:1 … random:K.
+func (s *searcher) stimuli(fx *ir.Func) []string {
+	if len(s.b.inputs) == 0 {
+		specs, _ := reportSpecs(s.u, fx, reportFlags{seeds: s.b.seeds})
+		return specs
 	}
-	var r []string
-	for k := 1; k <= s.b.seeds; k++ {
-		r = append(r, fmt.Sprintf("random:%d", k))
+	var specs []string
+	for _, in := range s.b.inputs {
+		sp, _ := reportSpecs(s.u, fx, reportFlags{seeds: s.b.seeds, input: in})
+		specs = append(specs, sp...)
 	}
-	return r
-}
-
-func spikeSteps(t *sim.Trace) []int {
-	var s []int
-	for i, sp := range t.Spikes {
-		if sp {
-			s = append(s, i)
-		}
-	}
-	return s
+	return specs
 }
 
 func (s *searcher) ok(c *candidate) bool { return c.agree >= s.budget }
@@ -593,10 +570,16 @@ func (s *searcher) describe(c *candidate) string {
 }
 
 func (s *searcher) stimulus() string {
-	if len(s.specs) > 0 {
-		return fmt.Sprintf("%s, %d steps each", strings.Join(s.specs, " "), s.steps)
+	var descs []string
+	if len(s.b.inputs) == 0 {
+		_, d := reportSpecs(s.u, s.ref, reportFlags{seeds: s.b.seeds})
+		descs = append(descs, d)
 	}
-	return fmt.Sprintf("random:1..%d (inputs uniform over their declared ranges), %d steps each", s.b.seeds, s.steps)
+	for _, in := range s.b.inputs {
+		_, d := reportSpecs(s.u, s.ref, reportFlags{seeds: s.b.seeds, input: in})
+		descs = append(descs, d)
+	}
+	return fmt.Sprintf("%s; %d steps each", strings.Join(descs, "; "), s.steps)
 }
 
 // print writes the search's result: the formats per variable, the

@@ -80,20 +80,21 @@ func TestBudgetFindsFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := fixed.Profile{Format: fixed.Q(16, 16), Auto: 32} // the stimulus' words (the search's start)
-	u, err := compile(lifPath, src, compileOpts{Format: &ref})
+	u, err := compile(lifPath, src, compileOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	real := u.real.Func("LIF")
 	var fsN, xsN, fm, xm int
 	for seed := 1; seed <= 4; seed++ {
+		// The stimulus report draws: words of the design's profile format
+		// over the inputs' declared ranges.
 		spec := fmt.Sprintf("random:%d", seed)
-		st1, err := sim.ParseStimulus(u.mod.Func("LIF"), spec)
+		st1, err := sim.ParseStimulus(fx, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st2, _ := sim.ParseStimulus(u.mod.Func("LIF"), spec)
+		st2, _ := sim.ParseStimulus(fx, spec)
 		ft, err := sim.RunStimulus(real, st1, 10000)
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +194,7 @@ func TestBudgetStimulus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "stimulus: const:I=20 const:I=30, 2000 steps each") {
+	if !strings.Contains(errs, "stimulus: const:I=20; const:I=30; 2000 steps each") {
 		t.Errorf("stimulus not reported:\n%s", errs)
 	}
 	if a := agreementOf(t, errs); a < 0.95 {
