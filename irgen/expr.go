@@ -310,6 +310,9 @@ func (b *builder) fold1(e lang.Expr, c *ctx) (sym, bool) {
 		case lang.SymUnit:
 			u, _ := lang.LookupUnit(e.Name)
 			return b.num(u.Factor, pos), true
+		case lang.SymConst: // pi, e, inf (lang.LookupConstant)
+			v, _ := lang.LookupConstant(e.Name)
+			return b.num(v, pos), true
 		case lang.SymDt:
 			return b.num(b.m.Dt, pos), true
 		case lang.SymLet:
