@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"scc/fixed"
 	"scc/ir"
 	"scc/lang"
 )
@@ -69,7 +70,9 @@ func (b *builder) split(i int) (f lang.Expr, g []lang.Expr, ok bool) {
 		}
 		p := b.expand(rest, b.noiseSlot(k))
 		for _, t := range p {
-			if t.pow != 0 && t.pow != 1 || b.readsNoise(t.coef) {
+			// g (power 1) reads no noise term; f (power 0) may still read
+			// the next ones, not this one.
+			if t.pow != 0 && t.pow != 1 || t.pow == 1 && b.readsNoise(t.coef) || t.pow == 0 && b.readsSlot(t.coef, b.noiseSlot(k)) {
 				b.errs.Add(t.term.GetPos(), msgNoiseNonLin, eq.Var, name, lang.FormatExpr(t.term))
 				return nil, nil, false
 			}
@@ -265,7 +268,8 @@ func (b *builder) noiseShapeOK(odes []int, gs [][]lang.Expr) bool {
 // expEuler is Brian2's exponential_euler for state i: the right side,
 // expanded, is A·x + B with A and B free of x as a power (they may read x
 // inside functions, and read other states: HH gating); then
-// x' = −B/A + (x + B/A)·e^(A·dt), and x + dt·B where A is 0.
+// x' = −B/A + (x + B/A)·e^(A·dt), and x + dt·B where A is 0 (Brian2's
+// exponential_euler.py).
 func (b *builder) expEuler(i int) *ir.Value {
 	m := b.m
 	s := m.States[i]
@@ -293,29 +297,39 @@ func (b *builder) expEuler(i int) *ir.Value {
 		}
 		return euler()
 	}
-	var e *ir.Value
+	// x' = −B/A + (x + B/A)·e^(A·dt) = x + dt·(A·x + B)·φ(A·dt) with
+	// φ(z) = (e^z − 1)/z (Brian2's exprel): the right side as written, by
+	// a factor in (0, 1] for A ≤ 0, and no division by A (which a fixed-
+	// point range would see cross 0 where A reads states).
 	if a, ok := b.fold(A, b.root); ok {
 		if a.x == 0 {
 			return euler() // the limit of the formula (Brian2 divides by 0)
 		}
-		es := b.symOp(pos, ir.OpCall, ir.F64, "exp", b.symMul(pos, a, dt))
-		if es.x == 0 || math.IsInf(es.x, 0) || math.IsNaN(es.x) {
+		z := b.symMul(pos, a, dt)
+		e := b.symOp(pos, ir.OpCall, ir.F64, "exp", z)
+		if e.x == 0 || math.IsInf(e.x, 0) || math.IsNaN(e.x) {
 			b.errs.Add(pos, msgExpEulerRange, s.Name, a.x, m.Dt)
 			return x
 		}
-		e = es.v
-	} else {
-		e = b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
-		e.AuxName = "exp"
+		phi := b.symDiv(pos, b.symOp(pos, ir.OpSub, ir.F64, "", e, b.num(1, pos)), z)
+		return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, b.symMul(pos, dt, phi), b.root, eq.RHS.GetPos()))
 	}
+	if fixed.LookupBuiltin("exprel") != nil {
+		phi := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
+		phi.AuxName = "exprel"
+		step := b.scaled(eq.RHS, dt, b.root, eq.RHS.GetPos())
+		return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.blk.NewValue(pos, ir.OpMul, ir.F64, step, phi))
+	}
+	// Brian2's own form.
+	e := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
+	e.AuxName = "exp"
 	if B == nil {
 		return b.blk.NewValue(pos, ir.OpMul, ir.F64, x, e)
 	}
-	if bb, ok := b.fold(B, b.root); ok && bb.x == 0 {
-		return b.blk.NewValue(pos, ir.OpMul, ir.F64, x, e)
-	}
 	ba := b.emit(mkBin(B.GetPos(), "/", B, A), b.root)
-	sum := b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, ba)
+	// B/A + x, not x + B/A: passes takes an add of a state and a value
+	// that feeds more than a commit for a Runge–Kutta stage (findStages).
+	sum := b.blk.NewValue(pos, ir.OpAdd, ir.F64, ba, x)
 	return b.blk.NewValue(pos, ir.OpSub, ir.F64, b.blk.NewValue(pos, ir.OpMul, ir.F64, sum, e), ba)
 }
 

@@ -41,7 +41,7 @@ func TestLowerOptions(t *testing.T) {
 		{"unknown model", irgen.Options{Models: []string{"C"}}, "", `unknown model "C"`},
 		{"unknown param", irgen.Options{Models: []string{"A"}, Params: map[string]float64{"q": 1}}, "",
 			`no lowered model has a parameter "q"`},
-		{"time", irgen.Options{}, "", `two.snn:9:13: the time "t" is not available`},
+		{"time", irgen.Options{}, "A B", ""}, // t: B's clock state
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +61,11 @@ func TestLowerOptions(t *testing.T) {
 			}
 			if got := strings.Join(names, " "); got != tt.funcs {
 				t.Errorf("funcs = %q, want %q", got, tt.funcs)
+			}
+			for _, fn := range m.Funcs {
+				if i := fn.StateIndex("t"); (i >= 0 && fn.States[i].Clock) != (fn.Name == "B") {
+					t.Errorf("%s: clock state t at %d, want one exactly in B (reads t)", fn.Name, i)
+				}
 			}
 			if k, ok := tt.opt.Params["k"]; ok && !strings.Contains(m.String(), `param "k" = `+lang.FormatExpr(&lang.Number{Value: k})) {
 				t.Errorf("override k = %v not in\n%s", k, m)
