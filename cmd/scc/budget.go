@@ -19,7 +19,8 @@ package main
 // Stimulus: each --input, else the source's own (a Brian2 script's
 // `G.I = …`), else random:1 … random:K, as `scc report` chooses and runs
 // them (reportSpecs, measureOn), for --steps steps (else the source's
-// run(), else 10,000).
+// run(), else 10,000); random words are drawn in the start's profile
+// format for every candidate (measure).
 //
 // Algorithm (deterministic; every evaluation compiles and simulates one
 // candidate, cached by its formats):
@@ -437,9 +438,15 @@ func (s *searcher) eval(widths []int) *candidate {
 }
 
 // measure runs the float64 and bit-true models on the stimulus set and
-// counts their spikes: `scc report`'s measureOn, so the agreement is the
-// one report prints for the same formats.
+// counts their spikes: `scc report`'s measureOn. A random stimulus draws
+// words of fx.Format; every candidate draws those of the start's profile
+// (the widest), so all see the same input values (a narrow profile would
+// otherwise coarsen the stimulus itself, down to one that never fires).
+// The interpreters do not read Func.Format, which is restored after.
 func (s *searcher) measure(real, fx *ir.Func) (*quality, error) {
+	own := fx.Format
+	fx.Format = s.ref.Format
+	defer func() { fx.Format = own }()
 	return measureOn(real, fx, s.stimuli(fx), s.steps) // report.go
 }
 
@@ -579,7 +586,7 @@ func (s *searcher) stimulus() string {
 		_, d := reportSpecs(s.u, s.ref, reportFlags{seeds: s.b.seeds, input: in})
 		descs = append(descs, d)
 	}
-	return fmt.Sprintf("%s; %d steps each", strings.Join(descs, "; "), s.steps)
+	return fmt.Sprintf("%s; %d steps each; random words of %v", strings.Join(descs, "; "), s.steps, s.ref.Format)
 }
 
 // print writes the search's result: the formats per variable, the

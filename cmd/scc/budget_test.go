@@ -85,16 +85,17 @@ func TestBudgetFindsFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	real := u.real.Func("LIF")
+	// The search's stimulus: random words of the start's profile (auto:32:
+	// q16.16) over the inputs' declared ranges.
+	ref := &ir.Func{Format: fixed.Q(16, 16), Inputs: fx.Inputs}
 	var fsN, xsN, fm, xm int
 	for seed := 1; seed <= 4; seed++ {
-		// The stimulus report draws: words of the design's profile format
-		// over the inputs' declared ranges.
 		spec := fmt.Sprintf("random:%d", seed)
-		st1, err := sim.ParseStimulus(fx, spec)
+		st1, err := sim.ParseStimulus(ref, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st2, _ := sim.ParseStimulus(fx, spec)
+		st2, _ := sim.ParseStimulus(ref, spec)
 		ft, err := sim.RunStimulus(real, st1, 10000)
 		if err != nil {
 			t.Fatal(err)
