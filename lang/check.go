@@ -121,6 +121,16 @@ type modelChecker struct {
 	quietLets map[int]tval
 	ev        *evaluator
 	inferred  map[int]bool
+	// ode is set while the right side of an ODE is checked (not the lets
+	// it reads): only there may a noise term appear.
+	ode bool
+	// unitCtx is set in a unit expression (`state v : mV`): names are
+	// unit names there, never the model's.
+	unitCtx bool
+	// valueCtx is set in constant values the checker evaluates itself
+	// (parameters, initial values, ranges, the refractory period): only
+	// there may timestep(t, dt) appear.
+	valueCtx bool
 }
 
 func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
@@ -206,6 +216,30 @@ func (mc *modelChecker) declare() {
 	mc.letBad = make([]bool, len(mc.allLets))
 	mc.letDims = make([]Dim, len(mc.allLets))
 	mc.pending = make([]bool, len(m.States))
+	mc.noise()
+}
+
+// noise collects the noise terms (xi, xi_<suffix>) the ODEs read, in
+// source order: each is a Symbol of kind SymNoise. Reads elsewhere are
+// errors where dim meets them.
+func (mc *modelChecker) noise() {
+	m := mc.m
+	for _, it := range m.Model.Items {
+		ode, ok := it.(*ODE)
+		if !ok {
+			continue
+		}
+		walk(ode.RHS, func(x Expr) {
+			id, ok := x.(*Ident)
+			if !ok || !IsNoiseName(id.Name) {
+				return
+			}
+			if _, seen := m.syms[id.Name]; !seen {
+				m.syms[id.Name] = Symbol{SymNoise, len(m.Noise)}
+				m.Noise = append(m.Noise, id.Name)
+			}
+		})
+	}
 }
 
 // name checks a new declaration's name; false means it must be dropped.
@@ -215,11 +249,13 @@ func (mc *modelChecker) name(name string, pos Pos, k SymKind) bool {
 		return false
 	}
 	mc.declPos[name] = pos
-	if _, ok := LookupUnit(name); ok {
-		mc.errorf(pos, msgNameIsUnit, name, k)
+	// A unit or constant name (V, e) may name a declaration: the model's
+	// names shadow them (ModelInfo.Lookup).
+	if IsNoiseName(name) {
+		mc.errorf(pos, msgNameIsNoise, name, k)
 		return false
 	}
-	if fixed.LookupBuiltin(name) != nil {
+	if fixed.LookupBuiltin(name) != nil || name == "timestep" {
 		mc.errorf(pos, msgNameIsFunc, name, k)
 		return false
 	}
@@ -357,6 +393,11 @@ func (mc *modelChecker) params() {
 			mc.c.errs.Append(err)
 			continue
 		}
+		if math.IsInf(v, 0) {
+			mc.errorf(p.Param.Value.GetPos(), msgConstEval, strconv.Quote(FormatExpr(p.Param.Value)), msgNonFinite)
+			mc.paramBad[i] = true
+			continue
+		}
 		p.Value = v
 		p.Range = mc.bounds(p.Name, p.Param.Range, p.Dim, true)
 		mc.c.errs.Append(paramInRange(p, p.Param.Value.GetPos()))
@@ -384,7 +425,10 @@ func (mc *modelChecker) resolveParam(i int) tval {
 	mc.quiet = false
 	what := "value of parameter " + strconv.Quote(p.Name)
 	ok := mc.constant(p.Param.Value, what)
+	vc := mc.valueCtx
+	mc.valueCtx = true
 	t := mc.dim(p.Param.Value)
+	mc.valueCtx = vc
 	mc.quiet = quiet
 	mc.stack = mc.stack[:len(mc.stack)-1]
 	mc.paramSt[i] = 2
@@ -430,7 +474,7 @@ func (mc *modelChecker) constant(e Expr, what string) bool {
 		}
 		s := mc.m.Lookup(id.Name)
 		switch s.Kind {
-		case SymInput, SymState, SymLet:
+		case SymInput, SymState, SymLet, SymNoise:
 			mc.errorf(id.Pos, msgNotConst, what, s.Kind, id.Name)
 			ok = false
 		case SymTime:
@@ -447,7 +491,7 @@ func isConst(m *ModelInfo, e Expr) bool {
 	walk(e, func(x Expr) {
 		if id, isIdent := x.(*Ident); isIdent {
 			switch m.Lookup(id.Name).Kind {
-			case SymInput, SymState, SymLet, SymTime:
+			case SymInput, SymState, SymLet, SymTime, SymNoise:
 				ok = false
 			}
 		}
@@ -487,7 +531,9 @@ func (mc *modelChecker) unitDim(e Expr) (Dim, bool) {
 	if !ok {
 		return Dim{}, false
 	}
+	mc.unitCtx = true
 	t := mc.dim(e)
+	mc.unitCtx = false
 	if t.bad || t.boolean {
 		return Dim{}, false
 	}
@@ -506,7 +552,9 @@ func (mc *modelChecker) bounds(name string, r *Range, d Dim, ok bool) *Bounds {
 			good = false
 			continue
 		}
+		mc.valueCtx = true
 		t := mc.dim(e)
+		mc.valueCtx = false
 		if t.bad {
 			good = false
 		} else if ok && !t.free && (t.boolean || t.d != d) {
@@ -587,7 +635,9 @@ func (mc *modelChecker) states() {
 			// The dimension counts even when the value is not constant, so
 			// that the error does not cascade.
 			mc.constant(n.Init, "initial value of "+strconv.Quote(s.Name))
+			mc.valueCtx = true
 			t := mc.dim(n.Init)
+			mc.valueCtx = false
 			s.Dim, dimOK[i] = t.d, !t.bad && !t.boolean
 		}
 	}
@@ -596,7 +646,9 @@ func (mc *modelChecker) states() {
 		n := s.State
 		what := "initial value of " + strconv.Quote(s.Name)
 		if n.Unit != nil && mc.constant(n.Init, what) {
+			mc.valueCtx = true
 			t := mc.dim(n.Init)
+			mc.valueCtx = false
 			if !t.bad && dimOK[i] && !t.free && (t.boolean || t.d != s.Dim) {
 				mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
 			}
@@ -630,7 +682,7 @@ func (mc *modelChecker) inferStates() {
 			var t tval
 			switch eq := s.Eq.(type) {
 			case *ODE:
-				t = mc.dim(eq.RHS)
+				t = mc.odeDim(eq.RHS)
 				t.d = t.d.Mul(dimTime)
 			case *Map:
 				t = mc.dim(eq.RHS)
@@ -661,6 +713,9 @@ func (mc *modelChecker) lets() {
 // resolveLet computes the dimension of let i and appends it to m.Lets after
 // every let it reads (a topological order).
 func (mc *modelChecker) resolveLet(i int) tval {
+	ode := mc.ode
+	mc.ode = false // a noise term in a let is an error, also when an ODE reads it
+	defer func() { mc.ode = ode }()
 	l := mc.allLets[i]
 	if mc.quiet {
 		// Inference mode: look through the let without recording anything.
@@ -716,12 +771,15 @@ func (mc *modelChecker) equations() {
 	for _, s := range m.States {
 		switch eq := s.Eq.(type) {
 		case *ODE:
-			t := mc.dim(eq.RHS)
+			t := mc.odeDim(eq.RHS)
 			want := s.Dim.Div(dimTime)
 			if t.boolean {
 				mc.errorf(eq.RHS.GetPos(), msgBoolArith)
 			} else if !t.bad && !t.free && t.d != want {
 				mc.errorf(eq.RHS.GetPos(), msgODEDim, s.Name, t.d, want, s.Name)
+			}
+			if !t.bad {
+				mc.noiseLinear(eq)
 			}
 			mc.unless(eq.UnlessRefractory, s.Name, eq.Pos)
 		case *Map:
@@ -739,7 +797,7 @@ func (mc *modelChecker) equations() {
 		switch n := it.(type) {
 		case *ODE:
 			if m.StateIndex(n.Var) < 0 {
-				mc.dim(n.RHS)
+				mc.odeDim(n.RHS)
 			}
 		case *Map:
 			if m.StateIndex(n.Var) < 0 {
@@ -747,6 +805,101 @@ func (mc *modelChecker) equations() {
 			}
 		}
 	}
+}
+
+// odeDim is dim of the right side of an ODE, where noise terms may appear.
+func (mc *modelChecker) odeDim(e Expr) tval {
+	mc.ode = true
+	t := mc.dim(e)
+	mc.ode = false
+	return t
+}
+
+// noiseLinear checks that the right side of an ODE is f + Σ g_k·xi_k with
+// f and every g_k free of noise terms (Brian2's split into a
+// deterministic and a stochastic part), and that xi itself appears in one
+// ODE only (Brian2: the same name twice would be one realization; name
+// them xi_1, xi_2, or xi_<x> on purpose).
+func (mc *modelChecker) noiseLinear(eq *ODE) {
+	if bad := noiseNonlinear(mc.m, eq.RHS); bad != nil {
+		mc.errorf(bad.GetPos(), msgNoiseNonlinear, eq.Var, FormatExpr(bad))
+		return
+	}
+	if mc.m.Lookup("xi").Kind != SymNoise || !reads(eq.RHS, "xi") {
+		return
+	}
+	for _, it := range mc.m.Model.Items {
+		if o, ok := it.(*ODE); ok && o != eq && reads(o.RHS, "xi") && before(o.Pos, eq.Pos) {
+			mc.errorf(eq.Pos, msgNoiseTwice, eq.Var, o.Var)
+			return
+		}
+	}
+}
+
+func before(a, b Pos) bool { return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col }
+
+// reads reports whether e reads the name.
+func reads(e Expr, name string) bool {
+	found := false
+	walk(e, func(x Expr) {
+		if id, ok := x.(*Ident); ok && id.Name == name {
+			found = true
+		}
+	})
+	return found
+}
+
+// noiseNonlinear returns the first subexpression of e (left to right)
+// that makes it not affine in the noise terms of m, or nil.
+func noiseNonlinear(m *ModelInfo, e Expr) Expr {
+	noisy := func(x Expr) bool {
+		found := false
+		walk(x, func(y Expr) {
+			if id, ok := y.(*Ident); ok && m.Lookup(id.Name).Kind == SymNoise {
+				found = true
+			}
+		})
+		return found
+	}
+	var visit func(e Expr) Expr
+	visit = func(e Expr) Expr {
+		if !noisy(e) {
+			return nil
+		}
+		switch e := e.(type) {
+		case *Ident:
+			return nil
+		case *Unary:
+			if e.Op == "!" {
+				return e
+			}
+			return visit(e.X)
+		case *Binary:
+			switch e.Op {
+			case "+", "-":
+				if b := visit(e.X); b != nil {
+					return b
+				}
+				return visit(e.Y)
+			case "*":
+				if noisy(e.X) && noisy(e.Y) {
+					return e
+				}
+				if b := visit(e.X); b != nil {
+					return b
+				}
+				return visit(e.Y)
+			case "/":
+				if noisy(e.Y) {
+					return e
+				}
+				return visit(e.X)
+			}
+			return e
+		}
+		return e
+	}
+	return visit(e)
 }
 
 func (mc *modelChecker) unless(on bool, name string, pos Pos) {
@@ -805,15 +958,30 @@ func (mc *modelChecker) spike() {
 		mc.errorf(r.Pos, msgRefrNoSpike)
 	}
 	mc.assigns(r.Body, "refractory body")
+	mc.quiet, mc.valueCtx, mc.quietLets = true, true, map[int]tval{}
+	t0 := mc.dim(r.Period)
+	mc.quiet, mc.valueCtx = false, false
+	if t0.boolean {
+		if t := mc.dim(r.Period); !t.boolean {
+			return // reported
+		}
+		// A condition (Brian2's refractory='v > -20*mV'): refractory
+		// after a spike until it first fails on the pre-step values.
+		if r.Steps {
+			mc.errorf(r.Period.GetPos(), msgRefrCondSteps)
+			return
+		}
+		m.RefractoryCond = r.Period
+		return
+	}
 	if !mc.constant(r.Period, "refractory period") {
 		return
 	}
+	mc.valueCtx = true
 	t := mc.dim(r.Period)
+	mc.valueCtx = false
 	switch {
 	case t.bad:
-		return
-	case t.boolean:
-		mc.errorf(r.Period.GetPos(), msgBoolArith)
 		return
 	case r.Steps && !t.free && !t.d.IsDimensionless():
 		mc.errorf(r.Period.GetPos(), msgRefrStepsHasUnit, t.d)
@@ -896,6 +1064,13 @@ func (mc *modelChecker) dim1(e Expr) tval {
 
 func (mc *modelChecker) ident(e *Ident) tval {
 	m := mc.m
+	if mc.unitCtx {
+		// A unit expression names units, whatever the model declares.
+		if u, ok := LookupUnit(e.Name); ok {
+			return num(u.Dim)
+		}
+		return tBad // unitDim reported it
+	}
 	s := m.Lookup(e.Name)
 	switch s.Kind {
 	case SymParam:
@@ -924,8 +1099,28 @@ func (mc *modelChecker) ident(e *Ident) tval {
 	case SymUnit:
 		u, _ := LookupUnit(e.Name)
 		return num(u.Dim)
-	case SymDt, SymTime:
+	case SymDt:
 		return num(dimTime)
+	case SymTime:
+		if !mc.quiet {
+			m.UsesTime = true
+		}
+		return num(dimTime)
+	case SymConst:
+		if e.Name == "inf" {
+			return tval{free: true} // like a bare 0: inf of any dimension
+		}
+		return num(Dimensionless)
+	case SymNoise:
+		if !mc.ode {
+			mc.errorf(e.Pos, msgNoiseOutside, e.Name)
+			return tBad
+		}
+		return num(dimNoise)
+	}
+	if IsNoiseName(e.Name) {
+		mc.errorf(e.Pos, msgNoiseOutside, e.Name)
+		return tBad
 	}
 	mc.errorf(e.Pos, msgUnknownName, e.Name)
 	return tBad
@@ -1054,6 +1249,9 @@ func (mc *modelChecker) call(e *Call) tval {
 	for i, a := range e.Args {
 		ts[i] = mc.dim(a)
 	}
+	if e.Fun == "timestep" {
+		return mc.timestep(e, ts)
+	}
 	b := fixed.LookupBuiltin(e.Fun)
 	if b == nil {
 		mc.errorf(e.Pos, msgUnknownFunc, e.Fun, builtinList())
@@ -1077,8 +1275,10 @@ func (mc *modelChecker) call(e *Call) tval {
 		}
 	}
 	switch e.Fun {
-	case "abs":
-		return ts[0]
+	case "abs", "floor", "ceil":
+		return ts[0] // Brian2: the unit of the argument
+	case "sign":
+		return num(Dimensionless) // of any argument
 	case "min", "max", "clip":
 		return mc.same(e.Pos, "compare", ts...)
 	case "pow":
@@ -1095,10 +1295,38 @@ func (mc *modelChecker) call(e *Call) tval {
 		}
 		return num(d)
 	}
-	// exp log sin cos tanh sigmoid
-	if x := ts[0]; !x.free && !x.d.IsDimensionless() {
-		mc.errorf(e.Args[0].GetPos(), msgDimArg, e.Fun, x.d)
+	// exp log sin cos tanh sigmoid, and every other function: arguments
+	// and result dimensionless (Brian2's exprel, cosh, arcsin, int, ...).
+	for i, x := range ts {
+		if !x.free && !x.d.IsDimensionless() {
+			mc.errorf(e.Args[i].GetPos(), msgDimArg, e.Fun, x.d)
+			return tBad
+		}
+	}
+	return num(Dimensionless)
+}
+
+// timestep types Brian2's timestep(t, dt) = int((t + 1e-3*dt)/dt): two
+// times, a whole number of steps. The checker evaluates it, so it is
+// allowed only in the constant values it evaluates (parameters, initial
+// values, ranges, the refractory period).
+func (mc *modelChecker) timestep(e *Call, ts []tval) tval {
+	if len(e.Args) != 2 {
+		mc.errorf(e.Pos, msgArity, e.Fun, 2, "s", len(e.Args))
 		return tBad
+	}
+	if !mc.valueCtx {
+		mc.errorf(e.Pos, msgTimestepCtx)
+		return tBad
+	}
+	for i, x := range ts {
+		if x.bad {
+			return tBad
+		}
+		if x.boolean || !x.free && x.d != dimTime {
+			mc.errorf(e.Args[i].GetPos(), msgTimestepArg, i+1, x.d)
+			return tBad
+		}
 	}
 	return num(Dimensionless)
 }

@@ -218,6 +218,12 @@ func (ev *evaluator) eval(e Expr) (float64, error) {
 			}
 			args[i] = v
 		}
+		if e.Fun == "timestep" && len(args) == 2 {
+			if !(args[1] > 0) {
+				return 0, Errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), msgDivZero)
+			}
+			return finite(e, Timestep(args[0], args[1]))
+		}
 		b := fixed.LookupBuiltin(e.Fun)
 		if b == nil {
 			return 0, Errorf(e.Pos, msgUnknownFunc, e.Fun, builtinList())
@@ -242,6 +248,9 @@ func (ev *evaluator) ident(e *Ident) (float64, error) {
 	case SymUnit:
 		u, _ := LookupUnit(e.Name)
 		return u.Factor, nil
+	case SymConst:
+		v, _ := LookupConstant(e.Name)
+		return v, nil
 	case SymDt:
 		if math.IsNaN(ev.dt) {
 			return 0, Errorf(e.Pos, msgConstEval, "dt", "dt depends on itself")
@@ -257,12 +266,36 @@ func (ev *evaluator) ident(e *Ident) (float64, error) {
 
 // finite returns v, the value of e, or an error at e when v is not finite
 // (exp(1000), 1e308 * 10): no NaN or infinity reaches the compiler.
+//
+// The constant inf is the exception: an expression that reads it may be
+// infinite (`inf`, `-inf * mV`), never NaN.
 func finite(e Expr, v float64) (float64, error) {
+	if math.IsInf(v, 0) && readsInf(e) {
+		return v, nil
+	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, Errorf(e.GetPos(), msgConstEval, strconv.Quote(FormatExpr(e)), msgNonFinite)
 	}
 	return v, nil
 }
+
+// readsInf reports whether e reads the name inf (a constant unless the
+// model declares inf).
+func readsInf(e Expr) bool {
+	found := false
+	walk(e, func(x Expr) {
+		if id, ok := x.(*Ident); ok && id.Name == "inf" {
+			found = true
+		}
+	})
+	return found
+}
+
+// Timestep is Brian2's timestep(t, dt) (brian2/core/functions.py): the
+// step of time t, int((t + 1e-3*dt)/dt), shifted by a thousandth of a
+// step so that multiples of dt never fall into the step before; the
+// integer conversion truncates toward zero.
+func Timestep(t, dt float64) float64 { return math.Trunc((t + 1e-3*dt) / dt) }
 
 // domainError reports arguments outside the domain of function fun at e.
 func domainError(e Expr, fun, domain string, args ...float64) error {
@@ -406,6 +439,16 @@ func refractorySteps(ev *evaluator, r *Refractory, dt float64) (n int, warn bool
 			return 0, false, Errorf(r.Period.GetPos(), msgRefrSteps, numStr(v))
 		}
 		return int(v), false, nil
+	}
+	if r.Brian {
+		// Brian2: not_refractory = timestep(t - lastspike, dt) >=
+		// timestep(P, dt), so a neuron that spikes in step s integrates
+		// again in step s + R: it holds R − 1 updates.
+		R := Timestep(v, dt)
+		if R > 1<<30 {
+			return 0, false, Errorf(r.Period.GetPos(), msgRefrSteps, numStr(R))
+		}
+		return max(int(R)-1, 0), false, nil
 	}
 	q := v / dt
 	if q > 1<<30 {

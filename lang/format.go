@@ -87,9 +87,17 @@ func (p *printer) item(it Item) {
 		p.body(n.Reset)
 	case *Refractory:
 		p.WriteString("refractory ")
-		p.expr(n.Period)
-		if n.Steps {
-			p.WriteString(" steps")
+		if n.Brian && !n.Steps && !isCondExpr(n.Period) {
+			// Brian2's timing in scc's own count, exactly: R − 1 steps
+			// of R = timestep(P, dt), at least 0 (spec.md §3).
+			p.WriteString("max(timestep(")
+			p.expr(n.Period)
+			p.WriteString(", dt) - 1, 0) steps")
+		} else {
+			p.expr(n.Period)
+			if n.Steps {
+				p.WriteString(" steps")
+			}
 		}
 		p.body(n.Body)
 	case *Option:
@@ -206,6 +214,18 @@ func (p *printer) item(it Item) {
 		}
 		p.body(n.Body)
 	}
+}
+
+// isCondExpr reports whether e is a condition by its form: a comparison,
+// a logical operator or a negation.
+func isCondExpr(e Expr) bool {
+	switch e := e.(type) {
+	case *Binary:
+		return binaryPrec(e.Op) <= precCmp
+	case *Unary:
+		return e.Op == "!"
+	}
+	return false
 }
 
 func side(post bool) string {

@@ -2,6 +2,8 @@ package lang
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"scc/fixed"
 )
@@ -127,9 +129,28 @@ const (
 	SymDt    // the builtin `dt`: the step length, a constant
 	SymTime  // the builtin `t`: simulation time
 	SymNoise // a white-noise term (xi, xi_1, …); Index into ModelInfo.Noise
+	SymConst // a named constant of Brian2's DEFAULT_CONSTANTS (pi, e, inf): LookupConstant
 )
 
-var symKindNames = [...]string{"nothing", "parameter", "input", "state", "subexpression", "unit", "builtin", "builtin", "noise term"}
+var symKindNames = [...]string{"nothing", "parameter", "input", "state", "subexpression", "unit", "builtin", "builtin", "noise term", "constant"}
+
+// constants are Brian2's DEFAULT_CONSTANTS, dimensionless; inf takes any
+// dimension, like a bare 0 (`v < inf`, `clip(x, 0 mV, inf)`).
+var constants = map[string]float64{"pi": math.Pi, "e": math.E, "inf": math.Inf(1)}
+
+// LookupConstant returns the value of a named constant (pi, e, inf). A
+// model's own names shadow them: resolve names with ModelInfo.Lookup.
+func LookupConstant(name string) (float64, bool) {
+	v, ok := constants[name]
+	return v, ok
+}
+
+// IsNoiseName reports whether name has the form of a Brian2 white-noise
+// term: xi, or xi_ followed by a suffix (xi_1, xi_e). Such names are
+// reserved, as in Brian2.
+func IsNoiseName(name string) bool {
+	return name == "xi" || strings.HasPrefix(name, "xi_") && len(name) > 3
+}
 
 // String names the kind as diagnostics do ("parameter", "state").
 func (k SymKind) String() string {
@@ -147,7 +168,10 @@ type Symbol struct {
 	Index int
 }
 
-// Lookup resolves a name used in the model's expressions.
+// Lookup resolves a name used in the model's expressions. The model's own
+// declarations come first (they shadow constants and units: a state may be
+// called V or e), then the noise terms its ODEs read, then dt and t, the
+// constants pi, e and inf, and unit names.
 func (m *ModelInfo) Lookup(name string) Symbol {
 	if s, ok := m.syms[name]; ok {
 		return s
@@ -157,6 +181,9 @@ func (m *ModelInfo) Lookup(name string) Symbol {
 		return Symbol{Kind: SymDt}
 	case "t":
 		return Symbol{Kind: SymTime}
+	}
+	if _, ok := constants[name]; ok {
+		return Symbol{Kind: SymConst}
 	}
 	if _, ok := LookupUnit(name); ok {
 		return Symbol{Kind: SymUnit}

@@ -10,6 +10,7 @@ const (
 	msgNameIsUnit       = "%q is a unit name and cannot name a %s"
 	msgNameIsFunc       = "%q is a builtin function and cannot name a %s"
 	msgNameIsBuiltin    = "%q is a builtin name and cannot name a %s"
+	msgNameIsNoise      = "%q is a noise term name (xi, xi_<suffix>: Brian2's white noise) and cannot name a %s"
 	msgDuplicateModel   = "model %q is declared twice (first at %s)"
 	msgDuplicateNetwork = "network %q is declared twice (first at %s)"
 
@@ -25,6 +26,9 @@ const (
 	msgAssignUnknown  = "%s assigns unknown name %q"
 	msgAssignTwice    = "%s assigns %q twice"
 	msgUnlessNoRefr   = "(unless refractory) on %q has no effect: the model has no refractory period"
+	msgNoiseOutside   = "noise term %q may appear only in the right side of a differential equation (dx/dt = f + g*xi)"
+	msgNoiseNonlinear = "right side of d%s/dt must be linear in the noise terms (f + g*xi with f and g free of noise terms), found %s"
+	msgNoiseTwice     = "d%s/dt reads xi, which d%s/dt reads too: name independent noise terms xi_1, xi_2 (or one xi_<name> in both for the same realization), as Brian2 requires"
 
 	// spike and refractory
 	msgSpikeTwice       = "second spike condition (first at %s)"
@@ -36,6 +40,7 @@ const (
 	msgRefrNegative     = "refractory period must not be negative, found %s"
 	msgRefrNotTime      = "refractory period must be a time or a step count (\"%s steps\"), found %s"
 	msgRefrStepsHasUnit = "refractory step count must be dimensionless, found %s"
+	msgRefrCondSteps    = "a refractory condition takes no \"steps\": the neuron is refractory after a spike until the condition fails"
 
 	// options
 	msgOptionUnknown = "unknown option %q"
@@ -54,6 +59,8 @@ const (
 	msgDimExponent    = "exponent must be dimensionless, found %s"
 	msgExponentConst  = "exponent of a base with dimension %s must be a constant"
 	msgExponentHalf   = "cannot raise %s to the power %s: every exponent of the result must be a multiple of 1/2"
+	msgTimestepCtx    = "timestep(t, dt) is allowed only in constant values (parameters, initial values, ranges, the refractory period)"
+	msgTimestepArg    = "argument %d of timestep(t, dt) must be a time, found %s"
 	msgSqrtDim        = "cannot take the square root of %s: every exponent of the result must be a multiple of 1/2"
 	msgBoolArith      = "expected a number, found a condition"
 	msgNumberCond     = "expected a condition, found a number"
