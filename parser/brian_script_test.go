@@ -91,7 +91,7 @@ show()
     dvm/dt = (gL * (EL - vm) + gL * DeltaT * exp((vm - VT) / DeltaT) + I - w) / C
     dw/dt = (a * (vm - EL) - w) / tauw
     spike when vm > VT + 5 * DeltaT { vm = EL; w = w + b }
-    refractory 2 * ms
+    refractory max(timestep(2 * ms, dt) - 1, 0) steps
     method exponential_euler
     dt 0.01 * ms
 }

@@ -36,7 +36,7 @@ func TestParseBrian(t *testing.T) {
     state v : volt = 0 volt
     dv/dt = (v_rest - v + R * I) / tau (unless refractory)
     spike when v > -50 * mV { v = -65 * mV }
-    refractory 2 ms
+    refractory max(timestep(2 ms, dt) - 1, 0) steps
     dt 0.1 ms
 }
 `,
