@@ -209,7 +209,7 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		return nil
 	}
 	popt := passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables, Formats: opt.Formats}
-	inferred := wantsInference(m, opt) // ranges.go
+	inferred := u.wantsInference(m, opt) // ranges.go
 	if inferred {
 		if err := u.inferRanges(m, opt); err != nil {
 			return err

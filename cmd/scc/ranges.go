@@ -14,8 +14,8 @@ package main
 // the magnitude). A clock state gets [0, duration], a noise input [−6, 6].
 // One warning line names the variables and their ranges.
 //
-// When: always under an auto profile (formats come from ranges) or with
-// compileOpts.Infer; under a fixed profile only when the pipeline fails
+// When: always under an auto profile (formats come from ranges), for a
+// Brian2 script (*.py) or with compileOpts.Infer; under a fixed profile only when the pipeline fails
 // without them (then it runs again with them). Models that declare every
 // range, and networks, are never touched.
 
@@ -111,10 +111,14 @@ func missingRanges(f *ir.Func) bool {
 
 // wantsInference reports whether m gets inferred ranges before its first
 // pipeline run: a module without networks with a Func that misses a range
-// and either opt.Infer or an auto profile.
-func wantsInference(m *ir.Module, opt compileOpts) bool {
+// and either opt.Infer, a Brian2 script (which never declares ranges) or
+// an auto profile.
+func (u *unit) wantsInference(m *ir.Module, opt compileOpts) bool {
 	if len(m.Nets) > 0 {
 		return false
+	}
+	if isBrianScript(u.name) {
+		opt.Infer = true
 	}
 	for _, f := range m.Funcs {
 		auto := f.AutoWidth != 0
