@@ -87,8 +87,13 @@ func (b *budgetFlags) check() error {
 	if b.steps < 0 || b.seeds < 1 {
 		return usagef("--steps must be ≥ 0 and --seeds ≥ 1")
 	}
-	if b.budget == 0 && (len(b.inputs) > 0 || b.steps != 0) {
-		return usagef("--input and --steps apply to the format search (--budget)")
+	return nil
+}
+
+// unused is the usage error of search flags without a search.
+func (b *budgetFlags) unused() error {
+	if len(b.inputs) > 0 || b.steps != 0 {
+		return usagef("--input and --steps apply to the format search (--budget, or a model's `format auto`)")
 	}
 	return nil
 }
@@ -103,6 +108,9 @@ func (b *budgetFlags) compileFile(path string, opt compileOpts, top string, stde
 	again := func(o compileOpts, w io.Writer) (*unit, error) { return compileFile(path, o, w) }
 	if b.budget == 0 {
 		if isNIR(path) || isBrianScript(path) || opt.NIR.Method != "" || len(opt.Spikes) > 0 {
+			if err := b.unused(); err != nil {
+				return nil, err
+			}
 			return compileFile(path, opt, stderr) // no `format auto` there
 		}
 		src, err := readSource(path)
@@ -114,7 +122,7 @@ func (b *budgetFlags) compileFile(path string, opt compileOpts, top string, stde
 			if err := u.report(stderr, cerr); err != nil {
 				return nil, err
 			}
-			return u, nil
+			return u, b.unused()
 		}
 	}
 	return b.search(opt, top, again, stderr, synthReport)
@@ -128,7 +136,10 @@ func (b *budgetFlags) lower(u *unit, err error, opt compileOpts, again func(o co
 		return nil, cerr
 	}
 	if b.budget == 0 && !autoWithoutWidth(u, "") {
-		return u, u.report(stderr, err)
+		if err := u.report(stderr, err); err != nil {
+			return nil, err
+		}
+		return u, b.unused()
 	}
 	return b.search(opt, "", again, stderr, synthReport)
 }
