@@ -32,8 +32,7 @@ func roundTrip(t *testing.T, m *ir.Module) *ir.Func {
 }
 
 // lowerBrian parses Brian2 equations (parser.ParseBrian), checks and lowers
-// them. A checker error skips the test when skip is set (features the
-// checker does not give yet).
+// them.
 func lowerBrian(t *testing.T, opt parser.BrianOptions) (*ir.Module, error) {
 	t.Helper()
 	model, err := parser.ParseBrian(opt)
@@ -193,23 +192,9 @@ func normals(seed int64, n int) []float64 {
 	return x
 }
 
-// pending skips a test whose model needs a checker feature that has not
-// landed (lang: noise terms, t, Brian2's refractory forms).
-func pending(t *testing.T, err error, marks ...string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	for _, m := range marks {
-		if strings.Contains(err.Error(), m) {
-			t.Skipf("checker feature pending: %v", err)
-		}
-	}
-}
-
-// lowerBrianPending is lowerBrian that skips on the checker's missing
-// features instead of failing.
-func lowerBrianPending(t *testing.T, opt parser.BrianOptions) (*ir.Module, error) {
+// lowerBrianStrict parses, checks and lowers Brian2 equations, failing
+// on a parse or check error and returning Lower's.
+func lowerBrianStrict(t *testing.T, opt parser.BrianOptions) (*ir.Module, error) {
 	t.Helper()
 	model, err := parser.ParseBrian(opt)
 	if err != nil {
@@ -217,13 +202,10 @@ func lowerBrianPending(t *testing.T, opt parser.BrianOptions) (*ir.Module, error
 	}
 	f := &lang.File{Name: "eq", Decls: []lang.Decl{model}}
 	info, err := lang.Check(f)
-	pending(t, err, `unknown name "xi`, "is not a constant expression")
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
-	m, err := irgen.Lower(f, info, irgen.Options{})
-	pending(t, err, `the time "t" is not available`)
-	return m, err
+	return irgen.Lower(f, info, irgen.Options{})
 }
 
 // lowerBrianErr returns the first error of parsing, checking or lowering
@@ -343,7 +325,7 @@ func TestBrianTime(t *testing.T) {
 	}
 	for method, ref := range refs {
 		t.Run(method, func(t *testing.T) {
-			m, err := lowerBrianPending(t, parser.BrianOptions{
+			m, err := lowerBrianStrict(t, parser.BrianOptions{
 				Equations: []string{"dv/dt = (-v + k*t*cos(t/(7*ms)))/tau : volt"},
 				Params:    []string{"tau=10*ms", "k=2*mV/ms"}, Method: method, Dt: "0.1*ms"})
 			if err != nil {
@@ -422,7 +404,7 @@ func TestBrianSDE(t *testing.T) {
 			Params: []string{"tau=10*ms"}, Method: "heun", Init: []string{"v=0.5", "w=-0.2"}}, []string{"xi_1", "xi_2"}, heun2},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m, err := lowerBrianPending(t, tt.opt)
+			m, err := lowerBrianStrict(t, tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -498,7 +480,7 @@ func TestBrianRefractoryTiming(t *testing.T) {
 	}
 	const tau, dt, R = 10.0, 0.1, 20
 	if got := info.Models[model.Name].RefractorySteps; got != R-1 {
-		t.Skipf("checker gives %d refractory steps for Brian2's 2 ms, not R−1 = %d (pending)", got, R-1)
+		t.Errorf("checker gives %d refractory steps for Brian2's 2 ms, want R−1 = %d", got, R-1)
 	}
 	m, err := irgen.Lower(file, info, irgen.Options{})
 	if err != nil {
@@ -535,7 +517,7 @@ func TestBrianRefractoryTiming(t *testing.T) {
 // 0.3), after a spike it stays refractory until the condition first fails,
 // (unless refractory) v is held meanwhile and the threshold is gated.
 func TestBrianRefractoryCond(t *testing.T) {
-	m, err := lowerBrianPending(t, parser.BrianOptions{
+	m, err := lowerBrianStrict(t, parser.BrianOptions{
 		Equations: []string{"dv/dt = (25*mV - v)/tau : volt (unless refractory)", "du/dt = -u/tau_u : 1"},
 		Params:    []string{"tau=10*ms", "tau_u=3*ms"}, Threshold: "v > 10*mV", Reset: "v = 0*mV; u = 1",
 		Refractory: "u > 0.3", Init: []string{"u=0.9"}, Dt: "0.1*ms"})

@@ -167,7 +167,7 @@ func (b *builder) linear1(e lang.Expr, x int) (coef sym, dep bool, why string) {
 		switch {
 		case s.Kind == lang.SymState && s.Index == x:
 			return b.num(1, pos), true, ""
-		case s.Kind == lang.SymLet:
+		case s.Kind == lang.SymLet && !b.m.Lets[s.Index].Let.StepConstant: // a step-constant let is a value of the step
 			return b.linear(b.m.Lets[s.Index].Let.Value, x)
 		}
 		return zero, false, ""
