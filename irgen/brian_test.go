@@ -192,22 +192,6 @@ func normals(seed int64, n int) []float64 {
 	return x
 }
 
-// lowerBrianStrict parses, checks and lowers Brian2 equations, failing
-// on a parse or check error and returning Lower's.
-func lowerBrianStrict(t *testing.T, opt parser.BrianOptions) (*ir.Module, error) {
-	t.Helper()
-	model, err := parser.ParseBrian(opt)
-	if err != nil {
-		t.Fatalf("ParseBrian: %v", err)
-	}
-	f := &lang.File{Name: "eq", Decls: []lang.Decl{model}}
-	info, err := lang.Check(f)
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	return irgen.Lower(f, info, irgen.Options{})
-}
-
 // lowerBrianErr returns the first error of parsing, checking or lowering
 // (a refusal may come from the checker or from irgen).
 func lowerBrianErr(t *testing.T, opt parser.BrianOptions) (*ir.Module, error) {
@@ -325,7 +309,7 @@ func TestBrianTime(t *testing.T) {
 	}
 	for method, ref := range refs {
 		t.Run(method, func(t *testing.T) {
-			m, err := lowerBrianStrict(t, parser.BrianOptions{
+			m, err := lowerBrian(t, parser.BrianOptions{
 				Equations: []string{"dv/dt = (-v + k*t*cos(t/(7*ms)))/tau : volt"},
 				Params:    []string{"tau=10*ms", "k=2*mV/ms"}, Method: method, Dt: "0.1*ms"})
 			if err != nil {
@@ -404,7 +388,7 @@ func TestBrianSDE(t *testing.T) {
 			Params: []string{"tau=10*ms"}, Method: "heun", Init: []string{"v=0.5", "w=-0.2"}}, []string{"xi_1", "xi_2"}, heun2},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m, err := lowerBrianStrict(t, tt.opt)
+			m, err := lowerBrian(t, tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -517,7 +501,7 @@ func TestBrianRefractoryTiming(t *testing.T) {
 // 0.3), after a spike it stays refractory until the condition first fails,
 // (unless refractory) v is held meanwhile and the threshold is gated.
 func TestBrianRefractoryCond(t *testing.T) {
-	m, err := lowerBrianStrict(t, parser.BrianOptions{
+	m, err := lowerBrian(t, parser.BrianOptions{
 		Equations: []string{"dv/dt = (25*mV - v)/tau : volt (unless refractory)", "du/dt = -u/tau_u : 1"},
 		Params:    []string{"tau=10*ms", "tau_u=3*ms"}, Threshold: "v > 10*mV", Reset: "v = 0*mV; u = 1",
 		Refractory: "u > 0.3", Init: []string{"u=0.9"}, Dt: "0.1*ms"})
