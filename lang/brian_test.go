@@ -242,3 +242,53 @@ func TestBrianRefractorySteps(t *testing.T) {
 		t.Errorf("timestep of a voltage: %q", msg)
 	}
 }
+
+// TestInitExpressions: initial values read parameters, other states'
+// initial values (in dependency order, whatever the source order) and
+// subexpressions at the initial state (Brian2's G.u = 'b*v', G.n = 'n_inf').
+func TestInitExpressions(t *testing.T) {
+	info := check(t, `
+model M {
+    param b = 0.2 / ms
+    param v0 = -65 mV
+    state n = n_inf
+    state u = b * v
+    state m : 1 = 1 / (1 + exp(-(v - v0) / (5 mV))) + pi * 0
+    state v : mV = v0 + 5 mV
+    n_inf = 1 / (1 + exp(-(v + 55 mV) / (10 mV)))
+    dv/dt = -(v - v0) / (10 ms) - u * 1 ms / ms
+    du/dt = b * (b * v - u)
+    dn/dt = (n_inf - n) / (5 ms)
+    dm/dt = -m / ms
+}`)
+	m := info.Models["M"]
+	v := -60.0
+	want := map[string]float64{"v": v, "u": 0.2 * v, "n": 1 / (1 + math.Exp(-(v+55)/10)), "m": 1 / (1 + math.Exp(-1))}
+	for _, s := range m.States {
+		if math.Abs(s.Init-want[s.Name]) > 1e-15*math.Abs(want[s.Name]) {
+			t.Errorf("init %s = %v, want %v", s.Name, s.Init, want[s.Name])
+		}
+	}
+	if d := m.States[1].Dim; d != voltage.Div(time) {
+		t.Errorf("u has dimension %v, want voltage/time", d)
+	}
+	o, err := m.Override(map[string]float64{"v0": -70}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := o.States[1].Init; u != 0.2*-65 {
+		t.Errorf("Override: u = %v, want %v", u, 0.2*-65)
+	}
+	for _, tt := range []struct{ src, want string }{
+		{"state a : mV = c\n    state c : mV = a + 1 mV", `t.snn:3:5: cycle in initial values: "a" -> "c" -> "a"`},
+		{"state a : mV = l\n    l = a * 2", `t.snn:3:5: cycle in initial values: "a" -> "a"`},
+		{"state a : mV = l\n    l = I * 1 Mohm", `t.snn:4:9: initial value of "a" is not a constant expression: it reads input "I"`},
+		{"state a : mV = t / ms * mV", `t.snn:3:20: initial value of "a" is not a constant expression: it reads the time "t"`},
+		{"state a : mV = 2 * c\n    state c = 1 ms", `t.snn:3:20: initial value of "a" has dimension time (s), expected voltage (m^2*kg*s^-3*A^-1)`},
+	} {
+		src := "model M {\n    input I : nA\n    " + tt.src + "\n}\n"
+		if _, msg := checkMsg(t, src); msg != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.src, msg, tt.want)
+		}
+	}
+}

@@ -131,6 +131,10 @@ type modelChecker struct {
 	// (parameters, initial values, ranges, the refractory period): only
 	// there may timestep(t, dt) appear.
 	valueCtx bool
+	// stSt is the dimension resolution of states (0 not yet, 1 in
+	// progress, 2 done); dimOK marks states whose dimension is known.
+	stSt  []uint8
+	dimOK []bool
 }
 
 func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
@@ -149,6 +153,7 @@ func (c *checker) model(d *Model) *ModelInfo {
 	mc.inputs()
 	mc.states()
 	mc.lets()
+	mc.initValues()
 	mc.equations()
 	mc.spike()
 	for _, a := range m.Asserts {
@@ -622,48 +627,121 @@ func (mc *modelChecker) states() {
 			mc.errorf(pos, msgEqNotState, s.Kind, v)
 		}
 	}
-	dimOK := make([]bool, len(m.States))
+	mc.dimOK = make([]bool, len(m.States))
+	mc.stSt = make([]uint8, len(m.States))
 	for i, s := range m.States {
 		n := s.State
 		switch {
 		case n.Unit != nil:
-			s.Dim, dimOK[i] = mc.unitDim(n.Unit)
+			s.Dim, mc.dimOK[i] = mc.unitDim(n.Unit)
+			mc.stSt[i] = 2
 		case isBareZero(n.Init):
 			mc.pending[i] = true
-			dimOK[i] = true
-		default:
-			// The dimension counts even when the value is not constant, so
-			// that the error does not cascade.
-			mc.constant(n.Init, "initial value of "+strconv.Quote(s.Name))
-			mc.valueCtx = true
-			t := mc.dim(n.Init)
-			mc.valueCtx = false
-			s.Dim, dimOK[i] = t.d, !t.bad && !t.boolean
+			mc.dimOK[i] = true
+			mc.stSt[i] = 2
 		}
 	}
+	for i := range m.States {
+		mc.resolveStateDim(i)
+	}
 	mc.inferStates()
+}
+
+// resolveStateDim gives state i without a unit the dimension of its
+// initial value, which may read other states (resolved first, on demand)
+// and subexpressions; quiet: initValues reports the errors.
+func (mc *modelChecker) resolveStateDim(i int) tval {
+	s := mc.m.States[i]
+	switch mc.stSt[i] {
+	case 1:
+		return tBad // a cycle: initValues reports it
+	case 2:
+		if mc.pending[i] {
+			return tval{free: true}
+		}
+		if !mc.dimOK[i] {
+			return tBad
+		}
+		return num(s.Dim)
+	}
+	mc.stSt[i] = 1
+	q, vc := mc.quiet, mc.valueCtx
+	mc.quiet, mc.valueCtx, mc.quietLets = true, true, map[int]tval{}
+	t := mc.dim(s.State.Init)
+	mc.quiet, mc.valueCtx = q, vc
+	mc.stSt[i] = 2
+	s.Dim, mc.dimOK[i] = t.d, !t.bad && !t.boolean
+	if !mc.dimOK[i] {
+		return tBad
+	}
+	return num(s.Dim)
+}
+
+// initValues checks and evaluates the initial values, after the lets: an
+// initial value may read parameters, other states' initial values (in
+// dependency order; a cycle is an error) and subexpressions evaluated at
+// the initial state, but no input, the time or a noise term.
+func (mc *modelChecker) initValues() {
+	m := mc.m
+	reported := map[string]bool{}
 	for i, s := range m.States {
 		n := s.State
 		what := "initial value of " + strconv.Quote(s.Name)
-		if n.Unit != nil && mc.constant(n.Init, what) {
-			mc.valueCtx = true
-			t := mc.dim(n.Init)
-			mc.valueCtx = false
-			if !t.bad && dimOK[i] && !t.free && (t.boolean || t.d != s.Dim) {
-				mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
-			}
+		ok := mc.initReads(n.Init, what, map[string]bool{})
+		mc.valueCtx = true
+		t := mc.dim(n.Init)
+		mc.valueCtx = false
+		if !t.bad && mc.dimOK[i] && !t.free && (t.boolean || t.d != s.Dim) {
+			mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
+			ok = false
 		}
-		v, err := mc.ev.eval(n.Init)
+		if t.bad {
+			ok = false
+		}
+		v, err := mc.ev.stateInit(i)
 		if err == nil {
 			s.Init = v
-		} else if dimOK[i] && isConst(mc.m, n.Init) {
+			if math.IsInf(v, 0) {
+				mc.errorf(n.Init.GetPos(), msgConstEval, strconv.Quote(FormatExpr(n.Init)), msgNonFinite)
+			}
+		} else if ok && mc.dimOK[i] && !reported[err.Error()] {
+			reported[err.Error()] = true
 			mc.c.errs.Append(err)
 		}
-		s.Range = mc.bounds(s.Name, n.Range, s.Dim, dimOK[i])
+		s.Range = mc.bounds(s.Name, n.Range, s.Dim, mc.dimOK[i])
 		if err == nil {
 			mc.c.errs.Append(initInRange(s))
 		}
 	}
+}
+
+// initReads reports reads of inputs, the time and noise terms in an
+// initial value, also through the subexpressions it reads.
+func (mc *modelChecker) initReads(e Expr, what string, seen map[string]bool) bool {
+	ok := true
+	walk(e, func(x Expr) {
+		id, isIdent := x.(*Ident)
+		if !isIdent {
+			return
+		}
+		s := mc.m.Lookup(id.Name)
+		switch s.Kind {
+		case SymInput, SymNoise:
+			mc.errorf(id.Pos, msgNotConst, what, s.Kind, id.Name)
+			ok = false
+		case SymTime:
+			mc.errorf(id.Pos, msgNotConstTime, what)
+			ok = false
+		case SymLet:
+			if !seen[id.Name] {
+				seen[id.Name] = true
+				if i, found := mc.letIdx[id.Name]; found && !mc.initReads(mc.allLets[i].Value, what, seen) {
+					ok = false
+				}
+			}
+		}
+	})
+	return ok
 }
 
 // inferStates gives each pending state (no unit, initial value a bare 0)
@@ -1089,6 +1167,9 @@ func (mc *modelChecker) ident(e *Ident) tval {
 		}
 		if mc.pending[s.Index] {
 			return tval{free: true}
+		}
+		if mc.stSt != nil && mc.stSt[s.Index] != 2 {
+			return mc.resolveStateDim(s.Index)
 		}
 		return num(m.States[s.Index].Dim)
 	case SymLet:

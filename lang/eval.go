@@ -85,7 +85,7 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 	c.States = make([]*StateInfo, len(m.States))
 	for i, s := range m.States {
 		q := *s
-		v, err := ev.eval(s.State.Init)
+		v, err := ev.stateInit(i)
 		errs.Append(err)
 		q.Init = v
 		q.Range = ev.bounds(s.State.Range, &errs)
@@ -116,11 +116,48 @@ type evaluator struct {
 	vals  []float64
 	state []uint8 // 0 not yet, 1 in progress, 2 done
 	errs  []error
+	// Initial values (stateInit): states' values, resolution and errors,
+	// the subexpressions at the initial state, and the states being
+	// evaluated (init > 0 lets an expression read states and lets).
+	inits   []float64
+	initSt  []uint8
+	initErr []error
+	letVals map[int]float64
+	stack   []string
+	init    int
 }
 
 func newEvaluator(m *ModelInfo, over map[string]float64, dt float64) *evaluator {
-	n := len(m.Params)
-	return &evaluator{m: m, over: over, dt: dt, vals: make([]float64, n), state: make([]uint8, n), errs: make([]error, n)}
+	n, k := len(m.Params), len(m.States)
+	return &evaluator{m: m, over: over, dt: dt, vals: make([]float64, n), state: make([]uint8, n), errs: make([]error, n),
+		inits: make([]float64, k), initSt: make([]uint8, k), initErr: make([]error, k), letVals: map[int]float64{}}
+}
+
+// stateInit evaluates the initial value of state i: it may read
+// parameters, other states' initial values (evaluated first; a cycle is
+// an error at the state) and subexpressions, evaluated at the initial
+// state.
+func (ev *evaluator) stateInit(i int) (float64, error) {
+	s := ev.m.States[i]
+	switch ev.initSt[i] {
+	case 1:
+		start := slices.Index(ev.stack, s.Name)
+		path := append(append([]string(nil), ev.stack[start:]...), s.Name)
+		for j := range path {
+			path[j] = strconv.Quote(path[j])
+		}
+		return 0, Errorf(s.State.Pos, msgInitCycle, strings.Join(path, " -> "))
+	case 2:
+		return ev.inits[i], ev.initErr[i]
+	}
+	ev.initSt[i] = 1
+	ev.stack = append(ev.stack, s.Name)
+	ev.init++
+	v, err := ev.eval(s.State.Init)
+	ev.init--
+	ev.stack = ev.stack[:len(ev.stack)-1]
+	ev.initSt[i], ev.inits[i], ev.initErr[i] = 2, v, err
+	return v, err
 }
 
 func (ev *evaluator) param(i int) (float64, error) {
@@ -140,7 +177,10 @@ func (ev *evaluator) param(i int) (float64, error) {
 		return p.Value, nil
 	}
 	ev.state[i] = 1
+	init := ev.init
+	ev.init = 0 // a parameter reads no state, also from an initial value
 	v, err := ev.eval(p.Param.Value)
+	ev.init = init
 	ev.state[i], ev.vals[i], ev.errs[i] = 2, v, err
 	return v, err
 }
@@ -258,6 +298,21 @@ func (ev *evaluator) ident(e *Ident) (float64, error) {
 		return ev.dt, nil
 	case SymTime:
 		return 0, Errorf(e.Pos, msgNotConstTime, what)
+	case SymState:
+		if ev.init > 0 {
+			return ev.stateInit(s.Index)
+		}
+	case SymLet:
+		if ev.init > 0 && s.Index >= 0 {
+			if v, ok := ev.letVals[s.Index]; ok {
+				return v, nil
+			}
+			v, err := ev.eval(ev.m.Lets[s.Index].Let.Value)
+			if err == nil {
+				ev.letVals[s.Index] = v
+			}
+			return v, err
+		}
 	case SymNone:
 		return 0, Errorf(e.Pos, msgUnknownName, e.Name)
 	}

@@ -20,6 +20,7 @@ const (
 	msgEqTwice        = "second equation for state %q (first at %s)"
 	msgCycle          = "cycle in subexpressions: %s"
 	msgParamCycle     = "cycle in parameters: %s"
+	msgInitCycle      = "cycle in initial values: %s"
 	msgNotConst       = "%s is not a constant expression: it reads %s %q"
 	msgNotConstTime   = "%s is not a constant expression: it reads the time \"t\""
 	msgAssignNotState = "%s assigns %s %q: only state variables can be assigned"
