@@ -22,6 +22,7 @@ const (
 	msgODEName          = "expected %q, found %q: an ODE's left side is d<var>/dt"
 	msgODEVar           = "expected d<var>, found %q: an ODE's left side is d<var>/dt"
 	msgUnlessOnLet      = "(unless refractory) applies only to ODEs and maps, not to subexpression %q"
+	msgStepConstOnEq    = "(constant over dt) applies only to subexpressions, not to the equation of %q"
 	msgDelayTwice       = "delay is set twice (first at %s)"
 	msgPositionalAfter  = "positional argument after a named one"
 	msgArgName          = "expected a name before \"=\", found %s"

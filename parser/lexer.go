@@ -76,6 +76,8 @@ func lexRules(reserve bool) []lexer.SimpleRule {
 		{Name: "Whitespace", Pattern: `\s+`},
 		// `(unless refractory)` is one token so it never reads as a call.
 		{Name: "Unless", Pattern: `\(\s*unless\s+refractory\s*\)`},
+		// `(constant over dt)` on a let (Brian2's flag) likewise.
+		{Name: "StepConstant", Pattern: `\(\s*constant\s+over\s+dt\s*\)`},
 		{Name: "Number", Pattern: numberRe + unitSuffixRe()},
 		// Format words of option values: q8.8, uq0.16, auto:16.
 		{Name: "Word", Pattern: `(?:u?q[0-9]+\.[0-9]+|auto:[0-9]+)\b`},
