@@ -149,7 +149,8 @@ func TestRangeInferenceAdEx(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("report: exit %d\n%s", code, stderr)
 	}
-	if !regexp.MustCompile(`(?m)^vm .*inferred \[`).MatchString(rep) || !strings.Contains(rep, "stimulus: const:I=1, 5000 steps") {
+	if !regexp.MustCompile(`(?m)^vm .*inferred \[`).MatchString(rep) || !strings.Contains(rep, "stimulus: const:I=1, 5000 steps") ||
+		!strings.Contains(rep, "input ranges: I inferred [0.95, 1.05]") {
 		t.Errorf("report does not show vm's range as inferred:\n%s", rep)
 	}
 	if a := agreementOf(t, rep); a < 0.95 {

@@ -243,6 +243,21 @@ func writeReport(w io.Writer, u *unit, top string, tables []passes.TableInfo, rf
 		fmt.Fprintf(tw, "%s\t%v\t%s\t%.4g\t%.4g\t%s\t%s\t\n", s.Name, s.Type, rs, st.maxAbs, math.Sqrt(st.sumSq/float64(max(st.n, 1))), givenRange(u, fx.Name, s), reachOf(s))
 	}
 	tw.Flush()
+	// Inputs whose range was not declared: where it came from.
+	var ins []string
+	for _, in := range fx.Inputs {
+		src := u.rangeSource(fx.Name, in.Name, in.Range != nil) // ranges.go
+		switch {
+		case src == "declared":
+		case in.Range == nil:
+			ins = append(ins, in.Name+" "+src)
+		default:
+			ins = append(ins, fmt.Sprintf("%s %s [%.4g, %.4g]", in.Name, src, in.Range.Lo, in.Range.Hi))
+		}
+	}
+	if len(ins) > 0 {
+		fmt.Fprintf(w, "input ranges: %s\n", strings.Join(ins, ", "))
+	}
 	var mine []passes.TableInfo
 	for _, t := range tables {
 		if t.Func == fx.Name {
