@@ -292,3 +292,40 @@ model M {
 		}
 	}
 }
+
+// TestStepConstantSyntax: a let's `(constant over dt)` suffix sets
+// Let.StepConstant, Format prints it back, and on an ODE it is an error.
+func TestStepConstantSyntax(t *testing.T) {
+	src := "model M {\n    param tau = 10 ms\n    state v = 0 mV\n    I = (20 mV - v) / tau (constant over dt)\n    J = -v / tau\n    dv/dt = I + J\n    method rk4\n}\n"
+	f, err := parser.ParseFile("t.snn", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lets []*lang.Let
+	for _, it := range f.Decls[0].(*lang.Model).Items {
+		if l, ok := it.(*lang.Let); ok {
+			lets = append(lets, l)
+		}
+	}
+	if len(lets) != 2 || !lets[0].StepConstant || lets[1].StepConstant {
+		t.Fatalf("lets: %+v", lets)
+	}
+	if _, err := lang.Check(f); err != nil {
+		t.Fatal(err)
+	}
+	out := lang.Format(f)
+	if !strings.Contains(string(out), "    I = (20 mV - v) / tau (constant over dt)\n    J = -v / tau\n") {
+		t.Errorf("Format:\n%s", out)
+	}
+	g, err := parser.ParseFile("f.snn", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := lang.Format(g); string(again) != string(out) {
+		t.Errorf("not idempotent:\n%s\n%s", out, again)
+	}
+	_, err = parser.ParseFile("t.snn", []byte("model M {\n    state v = 0\n    dv/dt = -v / ms (constant over dt)\n}\n"))
+	if err == nil || !strings.Contains(err.Error(), `t.snn:3:5: (constant over dt) applies only to subexpressions, not to the equation of "v"`) {
+		t.Errorf("on an ODE: %v", err)
+	}
+}

@@ -73,6 +73,9 @@ func (p *printer) item(it Item) {
 	case *Let:
 		p.WriteString(n.Name + " = ")
 		p.expr(n.Value)
+		if n.StepConstant {
+			p.WriteString(" (constant over dt)")
+		}
 	case *ODE:
 		p.WriteString("d" + n.Var + "/dt = ")
 		p.expr(n.RHS)

@@ -88,6 +88,9 @@ func (c *converter) item(g *item) lang.Item {
 // equation tells subexpressions, ODEs and maps apart.
 func (c *converter) equation(n *equation) lang.Item {
 	pos, namePos := c.pm.pos(n.Pos), c.pm.pos(n.Name.Pos)
+	if n.StepConst && (n.Over != nil || n.Prime) {
+		c.errs.Add(pos, msgStepConstOnEq, strings.TrimPrefix(n.Name.Name, "d"))
+	}
 	switch {
 	case n.Over != nil:
 		v := n.Name.Name
@@ -107,7 +110,7 @@ func (c *converter) equation(n *equation) lang.Item {
 	if n.Unless {
 		c.errs.Add(pos, msgUnlessOnLet, n.Name.Name)
 	}
-	return &lang.Let{Pos: pos, Name: n.Name.Name, Value: c.expr(n.Value)}
+	return &lang.Let{Pos: pos, Name: n.Name.Name, Value: c.expr(n.Value), StepConstant: n.StepConst}
 }
 
 func (c *converter) layer(n *layer) *lang.Layer {

@@ -255,17 +255,19 @@ type next struct {
 	Unless bool  `parser:"@Unless?"`
 }
 
-// equation = name [ "/" name | "'" ] "=" expr [ Unless ] .
+// equation = name [ "/" name | "'" ] "=" expr [ Unless | StepConstant ] .
 //
 // One production covers subexpressions (x = e), ODEs (dx/dt = e) and maps
 // (x' = e); the conversion tells them apart and checks the ODE's names.
+// StepConstant is a let's `(constant over dt)`.
 type equation struct {
-	Pos    lexer.Position
-	Name   *name `parser:"@@"`
-	Over   *name `parser:"( '/' @@"`
-	Prime  bool  `parser:"| @\"'\" )?"`
-	Value  *expr `parser:"'=' @@"`
-	Unless bool  `parser:"@Unless?"`
+	Pos       lexer.Position
+	Name      *name `parser:"@@"`
+	Over      *name `parser:"( '/' @@"`
+	Prime     bool  `parser:"| @\"'\" )?"`
+	Value     *expr `parser:"'=' @@"`
+	Unless    bool  `parser:"( @Unless"`
+	StepConst bool  `parser:"| @StepConstant )?"`
 }
 
 // name = Ident .
