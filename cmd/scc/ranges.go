@@ -24,6 +24,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"scc/ir"
 	"scc/lang"
@@ -196,7 +197,7 @@ func (u *unit) inferRanges(m *ir.Module, opt compileOpts) error {
 		if err != nil {
 			return err
 		}
-		got, err := sim.InferRanges(rf, stims, steps)
+		got, err := inferCached(rf, stims, desc, steps)
 		if err != nil {
 			return err
 		}
@@ -233,6 +234,27 @@ func (u *unit) inferRanges(m *ir.Module, opt compileOpts) error {
 			strings.Join(names, ", "), f.Name, desc, dur, strings.Join(parts, ", "))})
 	}
 	return nil
+}
+
+// inferCache memoizes inference by the real Func's text, the stimulus and
+// the duration (the format search compiles one model many times; the
+// result depends on nothing else).
+var inferCache sync.Map
+
+type inferResult struct {
+	r   map[string]ir.Range
+	err error
+}
+
+func inferCached(f *ir.Func, stims []sim.Stimulus, desc string, steps int) (map[string]ir.Range, error) {
+	key := fmt.Sprintf("%s\x00%s\x00%d", f.String(), desc, steps)
+	if v, ok := inferCache.Load(key); ok {
+		res := v.(inferResult)
+		return res.r, res.err
+	}
+	r, err := sim.InferRanges(f, stims, steps)
+	inferCache.Store(key, inferResult{r, err})
+	return r, err
 }
 
 // quantity prints the canonical value x of variable name of model fn with
