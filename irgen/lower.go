@@ -100,7 +100,7 @@ func Lower(f *lang.File, info *lang.Info, opt Options) (*ir.Module, error) {
 func lowerModel(m *lang.ModelInfo) (*ir.Func, error) {
 	fn := ir.NewFunc(m.Model.Name, m.Model.Pos)
 	fn.Dt = m.Dt
-	fn.Format, fn.AutoWidth, fn.Round, fn.Overflow = m.Format, m.Auto, m.Round, m.Overflow
+	fn.Format, fn.AutoWidth, fn.Round, fn.Overflow = m.Format, m.StateFormat().Auto, m.Round, m.Overflow // format auto (Auto < 0): auto:16
 	for _, p := range m.Params {
 		fn.Params = append(fn.Params, &ir.Param{Name: p.Name, Pos: p.Param.Pos, Value: p.Value, Range: irRange(p.Range)})
 	}

@@ -286,6 +286,13 @@ func (c *checker) option(o *Option, seen map[string]Pos, ev *evaluator, p *Profi
 			p.Dt = dt
 		}
 	case "format":
+		if o.Word == "auto" {
+			// `format auto`: search the formats (scc build --budget's
+			// search, default budget 0.95); auto:16 wherever a concrete
+			// profile is needed (Profile.StateFormat).
+			p.Format, p.Auto = AutoSearchProfile.Format, -1
+			break
+		}
 		if sf, ok := parseWord(c, o, fixed.ParseProfile); ok {
 			p.Format, p.Auto = sf.Format, sf.Auto
 		}

@@ -98,8 +98,12 @@ func (m Method) String() string {
 // checker (the format by fixed.ParseProfile), so none travels past lang as
 // a string.
 type Profile struct {
-	Format   fixed.Format   // state word format; under auto, that of inputs and unproven states
-	Auto     int            // 0, or the word width W of `format auto:<W>`
+	Format fixed.Format // state word format; under auto, that of inputs and unproven states
+	// Auto is 0, the word width W of `format auto:<W>`, or -1 for
+	// `format auto`: search per-variable formats (scc build --budget,
+	// default budget 0.95), and AutoSearchProfile (auto:16) wherever a
+	// concrete profile is needed (StateFormat).
+	Auto     int
 	Round    fixed.Round    // `rounding`: narrowing of products (floor)
 	Overflow fixed.Overflow // `overflow`: state commits (sat)
 	Method   Method         // `method` (euler)
@@ -112,8 +116,18 @@ func DefaultProfile() Profile {
 	return Profile{Format: fixed.Q88, Round: fixed.Floor, Overflow: fixed.Sat, Method: Euler, Dt: 0.1}
 }
 
-// StateFormat returns the format option of p as fixed.ParseProfile gives it.
-func (p Profile) StateFormat() fixed.Profile { return fixed.Profile{Format: p.Format, Auto: p.Auto} }
+// AutoSearchProfile is the concrete profile of `format auto` (Auto < 0)
+// until a search chooses formats: auto:16.
+var AutoSearchProfile = fixed.Profile{Format: fixed.Q(8, 8), Auto: 16}
+
+// StateFormat returns the format option of p as fixed.ParseProfile gives
+// it; `format auto` (Auto < 0) gives AutoSearchProfile.
+func (p Profile) StateFormat() fixed.Profile {
+	if p.Auto < 0 {
+		return AutoSearchProfile
+	}
+	return fixed.Profile{Format: p.Format, Auto: p.Auto}
+}
 
 // SymKind classifies what a name in a model refers to.
 type SymKind uint8
