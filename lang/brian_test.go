@@ -329,3 +329,22 @@ func TestStepConstantSyntax(t *testing.T) {
 		t.Errorf("on an ODE: %v", err)
 	}
 }
+
+// TestFormatAuto: `format auto` asks for the format search (Auto < 0) and
+// is auto:16 wherever a concrete profile is needed.
+func TestFormatAuto(t *testing.T) {
+	info := check(t, "model M {\n    format auto\n    state v = 0\n    v' = v\n}\nmodel N {\n    format auto:12\n    state v = 0\n    v' = v\n}\n")
+	m := info.Models["M"]
+	if m.Auto >= 0 {
+		t.Errorf("format auto: Auto = %d, want < 0", m.Auto)
+	}
+	if sf := m.StateFormat(); sf.Auto != 16 || sf.String() != "auto:16" {
+		t.Errorf("format auto: StateFormat %v", sf)
+	}
+	if n := info.Models["N"]; n.Auto != 12 || n.StateFormat().String() != "auto:12" {
+		t.Errorf("format auto:12: %d %v", n.Auto, n.StateFormat())
+	}
+	if _, msg := checkMsg(t, "model M {\n    format automatic\n    state v = 0\n    v' = v\n}\n"); !strings.Contains(msg, `t.snn:2:5: expected q<I>.<F>, uq<I>.<F> or auto:<W>, found "automatic"`) {
+		t.Errorf("format automatic: %q", msg)
+	}
+}
