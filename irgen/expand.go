@@ -221,19 +221,43 @@ func isOne(e lang.Expr) bool {
 }
 
 // readsSlot reports whether e reads slot (through lets, but not through
-// step-constant lets).
+// step-constant lets). Memoized: the coefficients expand builds share
+// subexpressions, so a walk of one could be exponential.
 func (b *builder) readsSlot(e lang.Expr, slot int) bool {
-	found := false
-	walk(e, func(e lang.Expr) {
-		id, ok := e.(*lang.Ident)
-		if !ok || found {
-			return
+	if e == nil {
+		return false
+	}
+	k := readsKey{e, slot}
+	if r, ok := b.readsMemo[k]; ok {
+		return r
+	}
+	r := false
+	switch e := e.(type) {
+	case *lang.Ident:
+		d := b.deps(e.Name)
+		r = d != nil && d[slot]
+	case *lang.Unary:
+		r = b.readsSlot(e.X, slot)
+	case *lang.Binary:
+		r = b.readsSlot(e.X, slot) || b.readsSlot(e.Y, slot)
+	case *lang.Call:
+		for _, a := range e.Args {
+			if b.readsSlot(a, slot) {
+				r = true
+				break
+			}
 		}
-		if d := b.deps(id.Name); d != nil && d[slot] {
-			found = true
-		}
-	})
-	return found
+	}
+	if b.readsMemo == nil {
+		b.readsMemo = map[readsKey]bool{}
+	}
+	b.readsMemo[k] = r
+	return r
+}
+
+type readsKey struct {
+	e    lang.Expr
+	slot int
 }
 
 // deps returns the slots the name reads (nil for none): itself for a

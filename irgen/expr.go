@@ -24,10 +24,11 @@ type builder struct {
 	// clock is the index in fn.States of the hidden time state (-1: the
 	// model does not read t); noiseIn the index in fn.Inputs of each noise
 	// term's input (m.Noise order).
-	clock   int
-	noiseIn []int
-	letIdx  map[*lang.Let]int
-	lin     map[lang.Expr]linResult // linear's memo
+	clock     int
+	noiseIn   []int
+	readsMemo map[readsKey]bool // readsSlot's memo
+	letIdx    map[*lang.Let]int
+	lin       map[lang.Expr]linResult // linear's memo
 }
 
 type constKey struct {

@@ -26,6 +26,15 @@ func FuzzLower(f *testing.F) {
 			}
 		}
 	}
+	// Brian2's methods, noise, t and refractory conditions (brian.go).
+	for _, src := range []string{
+		"model M {\n method exponential_euler\n param tau = 10 ms\n state v = -60 mV\n state u = 1\n dv/dt = (-v * u * exp(v / mV / 100) + u * 3 mV) / tau\n du/dt = (1 - u) / tau + v * u / mV / tau / 1000\n}\n",
+		"model M {\n method heun\n param tau = 10 ms\n state v = 1\n state w = 0\n dv/dt = -v / tau + w * xi_1 / sqrt(tau) + xi_2 / sqrt(tau)\n dw/dt = -w / tau + v * xi_1 / sqrt(tau)\n}\n",
+		"model M {\n method milstein\n param tau = 10 ms\n state v = 1\n dv/dt = (5 - v) / tau + 0.3 * v * xi / sqrt(tau)\n}\n",
+		"model M {\n method rk4\n param tau = 10 ms\n state v = 0 mV\n dv/dt = (-v + 2 mV / ms * t * cos(t / 7 ms)) / tau (unless refractory)\n spike when v > 10 mV { v = 0 mV }\n refractory v > 5 mV\n}\n",
+	} {
+		f.Add([]byte(src))
+	}
 	nets, _ := filepath.Glob("testdata/net/*.txtar")
 	for _, file := range nets {
 		if ar, err := txtar.ParseFile(file); err == nil && len(ar.Files) > 0 {
