@@ -348,3 +348,32 @@ func TestFormatAuto(t *testing.T) {
 		t.Errorf("format automatic: %q", msg)
 	}
 }
+
+// TestAreaUnits: HH-type densities in .snn, as Brian2 writes them.
+func TestAreaUnits(t *testing.T) {
+	info := check(t, `
+model HH {
+    param area = 20000 * umetre**2
+    param Cm = 1 ufarad * cm**-2 * area
+    param gna = 100 msiemens / cm2 * area
+    param r = 1 cm2 / um2
+    param c = 1 mM
+    param g = 0 * nS
+    state V : volt = -65 mV
+    input I : uF / cm**2 * mV / ms
+    dV/dt = (g * (50 mV - V) + I * area) / Cm + 0 * c / mM / ms * mV
+}`)
+	m := info.Models["HH"]
+	want := map[string]float64{"area": 2e-4, "Cm": 2e-4 * 1e3, "gna": 100 * 2e-4 * 1e3, "r": 1e8, "c": 1, "g": 0}
+	for _, p := range m.Params {
+		if w := want[p.Name]; math.Abs(p.Value-w) > 1e-12*math.Abs(w) {
+			t.Errorf("%s = %v, want %v", p.Name, p.Value, w)
+		}
+	}
+	if d := m.Params[0].Dim; d != lang.NewDim(2) {
+		t.Errorf("area: %v", d)
+	}
+	if d := m.Params[5].Dim; d != lang.NewDim(-2, -1, 3, 2) {
+		t.Errorf("0 * nS: %v, want conductance", d)
+	}
+}
