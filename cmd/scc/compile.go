@@ -209,10 +209,13 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 		return nil
 	}
 	popt := passes.Options{StopAfter: opt.StopAfter, Check: true, Profile: opt.Format, Tables: opt.Tables, Formats: opt.Formats}
-	inferred := u.wantsInference(m, opt) // ranges.go
+	// Range inference (ranges.go) is all or nothing: when it fails (no
+	// stimulus to infer from, a state that diverges), or when the pipeline
+	// fails with the inferred ranges too, the unit is as without it.
+	inferred := u.wantsInference(m, opt)
 	if inferred {
-		if err := u.inferRanges(m, opt); err != nil {
-			return err
+		if ierr := u.inferRanges(m, opt); ierr != nil {
+			inferred = false // inferRanges changed nothing
 		}
 	}
 	// Without inference first, a copy to retry from (the passes rewrite
@@ -231,12 +234,22 @@ func (u *unit) lower(f *lang.File, opt compileOpts) error {
 	switch {
 	case err != nil && retry != nil:
 		// The pipeline fails without the missing ranges: infer them and
-		// run it again; that run stands (its errors too).
+		// run it again; that run stands if it succeeds.
+		undo := u.snapshot()
 		if ierr := u.inferRanges(retry, opt); ierr == nil {
-			popt.Tables = opt.Tables
-			m = retry
-			warns, err = passes.Run(m, popt)
+			var rt []passes.TableInfo
+			if opt.Tables != nil {
+				popt.Tables = &rt
+			}
+			if w2, err2 := passes.Run(retry, popt); err2 == nil {
+				m, warns, err = retry, w2, nil
+				if opt.Tables != nil {
+					*opt.Tables = append(*opt.Tables, rt...)
+				}
+				break
+			}
 		}
+		undo()
 	case popt.Tables == &tables:
 		*opt.Tables = append(*opt.Tables, tables...)
 	}

@@ -16,8 +16,11 @@ package main
 //
 // When: always under an auto profile (formats come from ranges), for a
 // Brian2 script (*.py) or with compileOpts.Infer; under a fixed profile only when the pipeline fails
-// without them (then it runs again with them). Models that declare every
-// range, and networks, are never touched.
+// without them (then it runs again with them, and that run stands if it
+// succeeds). Inference is all or nothing: when it cannot run (no stimulus
+// and an input without a range, a state that diverges) or the retry fails
+// too, the model compiles, or fails, exactly as without it. Models that
+// declare every range, and networks, are never touched.
 
 import (
 	"fmt"
@@ -177,6 +180,19 @@ func inputsRanged(f *ir.Func) bool {
 	return true
 }
 
+// snapshot returns a function that puts back what inferRanges changes:
+// u.real (a module without networks here), u.inferred and u.warnings.
+func (u *unit) snapshot() (undo func()) {
+	text, inferred, nw := u.real.String(), u.inferred, len(u.warnings)
+	return func() {
+		real, err := ir.Parse(text)
+		if err != nil {
+			panic(fmt.Sprintf("real module does not round-trip: %v", err))
+		}
+		u.real, u.inferred, u.warnings = real, inferred, u.warnings[:nw]
+	}
+}
+
 // inferRanges gives every Func of m (a real-phase module whose twin is
 // u.real) its inferred ranges, also in u.real, records them in u.inferred
 // and adds the warning line.
@@ -188,6 +204,13 @@ func (u *unit) inferRanges(m *ir.Module, opt compileOpts) error {
 	if steps <= 0 {
 		steps = inferSteps
 	}
+	// All Funcs first, so that an error leaves everything as it was.
+	type result struct {
+		got  map[string]ir.Range
+		desc string
+		n    int
+	}
+	res := map[string]result{}
 	for _, f := range m.Funcs {
 		rf := u.real.Func(f.Name)
 		if rf == nil || !missingRanges(f) {
@@ -201,9 +224,14 @@ func (u *unit) inferRanges(m *ir.Module, opt compileOpts) error {
 		if err != nil {
 			return err
 		}
-		if len(got) == 0 {
+		res[f.Name] = result{got, desc, len(stims)}
+	}
+	for _, f := range m.Funcs {
+		r, ok := res[f.Name]
+		if !ok || len(r.got) == 0 {
 			continue
 		}
+		rf, got, desc := u.real.Func(f.Name), r.got, r.desc
 		if u.inferred == nil {
 			u.inferred = map[string]map[string]ir.Range{}
 		}
@@ -226,7 +254,7 @@ func (u *unit) inferRanges(m *ir.Module, opt compileOpts) error {
 			}
 		}
 		dur := fmt.Sprintf("%d steps", steps)
-		if len(stims) > 1 {
+		if r.n > 1 {
 			dur += " each"
 		}
 		u.warnings = append(u.warnings, &lang.Error{Pos: lang.Pos{File: u.name}, Msg: fmt.Sprintf(
