@@ -28,10 +28,11 @@ func compileBrianScript(path string, opt compileOpts, stderr io.Writer) (*unit, 
 	if err != nil {
 		return nil, u.report(stderr, err)
 	}
-	if err := u.report(stderr, u.lower(brianFile(path, s), opt)); err != nil {
+	file := brianFile(path, s)
+	if err := u.report(stderr, brianStimulus(u, file, s, opt)); err != nil {
 		return nil, err
 	}
-	if err := u.report(stderr, brianStimulus(u, s, opt)); err != nil {
+	if err := u.report(stderr, u.lower(file, opt)); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -44,11 +45,15 @@ func brianFile(path string, s *parser.BrianScript) *lang.File {
 
 // brianStimulus sets u.stim to a --input spec of the script's constant
 // inputs (scc's canonical units) and u.steps to run()'s duration over dt.
-func brianStimulus(u *unit, s *parser.BrianScript, opt compileOpts) error {
-	if u.info == nil {
+// It checks the file on its own, before the pipeline (whose range
+// inference reads the stimulus); a model that does not check is left to
+// the pipeline to report.
+func brianStimulus(u *unit, file *lang.File, s *parser.BrianScript, opt compileOpts) error {
+	info, err := lang.Check(file)
+	if err != nil || info == nil {
 		return nil
 	}
-	mi := u.info.Models[s.Model.Name]
+	mi := info.Models[s.Model.Name]
 	if mi == nil {
 		return nil
 	}

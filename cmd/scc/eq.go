@@ -57,25 +57,34 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 		}
 		prof = &f
 	}
+	var u *unit
+	var file *lang.File
+	var bs *parser.BrianScript // --file: the script
 	if *script != "" {
-		return eqScript(*script, prof, *emit, *out, *rep, stdout, stderr)
+		if u, file, bs, err = eqScript(*script, stderr); err != nil {
+			return err
+		}
+	} else {
+		opt := parser.BrianOptions{
+			Name: *name, Equations: eqs, Params: params, Init: inits, Threshold: *threshold,
+			Reset: *reset, Refractory: *refractory, Dt: *dt, Method: *method,
+		}
+		u = &unit{name: "eq", lines: map[string][]string{
+			"eq":           strings.Split(strings.Join(eqs, "\n"), "\n"),
+			"--threshold":  strings.Split(*threshold, "\n"),
+			"--reset":      strings.Split(*reset, "\n"),
+			"--refractory": strings.Split(*refractory, "\n"),
+			"--dt":         {*dt},
+			"--method":     {*method},
+			"--param":      params,
+			"--init":       inits,
+		}}
+		model, err := parser.ParseBrian(opt)
+		if err != nil {
+			return u.report(stderr, err)
+		}
+		file = &lang.File{Name: "eq", Decls: []lang.Decl{model}}
 	}
-	opt := parser.BrianOptions{
-		Name: *name, Equations: eqs, Params: params, Init: inits, Threshold: *threshold,
-		Reset: *reset, Refractory: *refractory, Dt: *dt, Method: *method,
-	}
-	u := &unit{name: "eq", lines: map[string][]string{
-		"eq":           strings.Split(strings.Join(eqs, "\n"), "\n"),
-		"--threshold":  {*threshold},
-		"--reset":      {*reset},
-		"--refractory": {*refractory},
-		"--dt":         {*dt},
-	}}
-	model, err := parser.ParseBrian(opt)
-	if err != nil {
-		return u.report(stderr, err)
-	}
-	file := &lang.File{Name: "eq", Decls: []lang.Decl{model}}
 	kind, err := emitKind(*emit, *out)
 	if err != nil {
 		return err
@@ -88,8 +97,13 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	if copt.Ranges, err = parseRanges(ranges); err != nil { // ranges.go
 		return err
 	}
+	if bs != nil {
+		if err := u.report(stderr, brianStimulus(u, file, bs, copt)); err != nil {
+			return err
+		}
+	}
 	again := func(o compileOpts, w io.Writer) (*unit, error) {
-		v := &unit{name: u.name, lines: u.lines}
+		v := &unit{name: u.name, lines: u.lines, stim: u.stim, steps: u.steps}
 		return v, v.report(w, v.lower(file, o))
 	}
 	if u, err = bf.lower(u, u.lower(file, copt), copt, again, stderr, *rep); err != nil {
@@ -98,48 +112,28 @@ func runEq(args []string, stdout, stderr io.Writer) error {
 	if err := emitUnit(u, kind, *out, "", stdout); err != nil || !*rep {
 		return err
 	}
-	return writeReport(stderr, u, "", tables, reportFlags{steps: 10000, seeds: 4})
+	steps := 10000
+	if u.steps > 0 {
+		steps = u.steps
+	}
+	return writeReport(stderr, u, "", tables, reportFlags{steps: steps, seeds: 4})
 }
 
-// eqScript is `scc eq --file SCRIPT`: the script converted, then emitted
-// like the equation strings (its stimulus and run() feed --report).
-func eqScript(path string, prof *fixed.Profile, emit, out string, rep bool, stdout, stderr io.Writer) error {
+// eqScript reads and converts the Brian2 script of `scc eq --file`.
+func eqScript(path string, stderr io.Writer) (*unit, *lang.File, *parser.BrianScript, error) {
 	if !isBrianScript(path) {
-		return usagef("--file %s: expected a Brian2 script (*.py or *.py.txt)", path)
+		return nil, nil, nil, usagef("--file %s: expected a Brian2 script (*.py or *.py.txt)", path)
 	}
 	src, err := readSource(path)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	u := newUnit(path, src)
 	s, err := parser.ParseBrianScript(path, src)
 	if err != nil {
-		return u.report(stderr, err)
+		return nil, nil, nil, u.report(stderr, err)
 	}
-	file := brianFile(path, s)
-	kind, err := emitKind(emit, out)
-	if err != nil {
-		return err
-	}
-	if kind == "snn" {
-		return writeOutput(out, lang.Format(file), stdout)
-	}
-	var tables []passes.TableInfo
-	opt := compileOpts{Format: prof, Tables: &tables}
-	if err := u.report(stderr, u.lower(file, opt)); err != nil {
-		return err
-	}
-	if err := u.report(stderr, brianStimulus(u, s, opt)); err != nil {
-		return err
-	}
-	if err := emitUnit(u, kind, out, "", stdout); err != nil || !rep {
-		return err
-	}
-	steps := u.steps
-	if steps <= 0 {
-		steps = 10000
-	}
-	return writeReport(stderr, u, "", tables, reportFlags{steps: steps, seeds: 4})
+	return u, brianFile(path, s), s, nil
 }
 
 func runFmt(args []string, stdout, stderr io.Writer) error {
