@@ -15,9 +15,9 @@ package main
 // One warning line names the variables and their ranges.
 //
 // When: always under an auto profile (formats come from ranges), for a
-// Brian2 script (*.py) or with compileOpts.Infer; under a fixed profile only when the pipeline fails
-// without them (then it runs again with them, and that run stands if it
-// succeeds). Inference is all or nothing: when it cannot run (no stimulus
+// Brian2 script (*.py) or with compileOpts.Infer; under a fixed profile
+// only when the pipeline fails without them (then it runs again with
+// them, and that run stands if it succeeds). Inference is all or nothing: when it cannot run (no stimulus
 // and an input without a range, a state that diverges) or the retry fails
 // too, the model compiles, or fails, exactly as without it. Models that
 // declare every range, and networks, are never touched.
