@@ -19,8 +19,8 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	var pf pipelineFlags
 	pf.register(fs)
-	steps := fs.Int("steps", 1000, "number of steps (default: the source's own duration, else 1000)")
-	input := fs.String("input", "random:1", "stimulus (real units): const:VALUE, const:NAME=VALUE,..., random:SEED, file:PATH (CSV), noise:SEED, or SPEC+noise:SEED; noise inputs (Brian2's xi) draw seeded N(0,1) samples, clamped to ±6, the same in float64 and bit-true (sim.Noise); default: the source's own stimulus, else random:1")
+	steps := fs.Int("steps", 1000, "number of steps (when not given: the source's own duration, e.g. a Brian2 script's run(), if it has one)")
+	input := fs.String("input", "random:1", "stimulus (real units): const:VALUE, const:NAME=VALUE,..., random:SEED, file:PATH (CSV), noise:SEED, or SPEC+noise:SEED; noise inputs (Brian2's xi) draw seeded N(0,1) samples, clamped to ±6, the same in float64 and bit-true (sim.Noise); when not given: the source's own stimulus (a Brian2 script's constant inputs), if it has one")
 	float := fs.Bool("float", false, "run the float64 model instead of the bit-true one")
 	vcd := fs.String("vcd", "", "write a VCD trace to this file")
 	csvOut := fs.String("csv", "", "write a CSV trace to this file (- for standard output); for a network, a directory: spikes.csv (step,pop,index) and one CSV per record")
