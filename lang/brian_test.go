@@ -157,6 +157,9 @@ model M {
 	if m.RefractoryCond == nil || m.RefractoryCond != m.Refractory.Period || m.RefractorySteps != 0 {
 		t.Errorf("RefractoryCond %v, steps %d", m.RefractoryCond, m.RefractorySteps)
 	}
+	if o, err := m.Override(map[string]float64{"tau": 5}, 0.05); err != nil || o.RefractoryCond == nil || o.RefractorySteps != 0 {
+		t.Errorf("Override of a refractory condition: %v", err)
+	}
 	src := "model M {\n    state v = 0\n    v' = v + 1\n    spike when v > 3 { v = 0 }\n    refractory v > 1 steps\n}\n"
 	if _, msg := checkMsg(t, src); msg != `t.snn:5:16: a refractory condition takes no "steps": the neuron is refractory after a spike until the condition fails` {
 		t.Errorf("condition with steps: %q", msg)

@@ -95,7 +95,7 @@ func (m *ModelInfo) Override(params map[string]float64, dt float64) (*ModelInfo,
 		c.States[i] = &q
 	}
 	constantsIn(&c, ev, func(Expr) bool { return true }, &errs)
-	if c.Refractory != nil {
+	if c.Refractory != nil && c.RefractoryCond == nil {
 		n, _, err := refractorySteps(ev, c.Refractory, c.Dt)
 		errs.Append(err)
 		c.RefractorySteps = n
