@@ -149,10 +149,10 @@ func (b *builder) sde(odes []int, cand []*ir.Value) {
 			}
 		}
 	}
+	// next[j] is the increment: x' = x + (dt·f + Σ noise terms), so the
+	// small terms add before the state (as Euler's x + dt·f).
 	next := make([]*ir.Value, len(odes))
-	for j := range odes {
-		next[j] = add(eqOf(j).Pos, pre(j), drift[j])
-	}
+	copy(next, drift)
 	for k := range m.Noise {
 		used := false
 		for j := range odes {
@@ -209,7 +209,10 @@ func (b *builder) sde(odes []int, cand []*ir.Value) {
 		}
 	}
 	for j, i := range odes {
-		cand[i] = next[j]
+		cand[i] = pre(j)
+		if next[j] != nil {
+			cand[i] = b.blk.NewValue(eqOf(j).Pos, ir.OpAdd, ir.F64, pre(j), next[j])
+		}
 	}
 }
 
