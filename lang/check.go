@@ -135,6 +135,9 @@ type modelChecker struct {
 	// progress, 2 done); dimOK marks states whose dimension is known.
 	stSt  []uint8
 	dimOK []bool
+	// inLet counts the lets being resolved; noisy memoizes noisyLet.
+	inLet int
+	noisy []uint8
 }
 
 func (mc *modelChecker) errorf(pos Pos, format string, args ...any) {
@@ -234,17 +237,59 @@ func (mc *modelChecker) noise() {
 		if !ok {
 			continue
 		}
-		walk(ode.RHS, func(x Expr) {
-			id, ok := x.(*Ident)
-			if !ok || !IsNoiseName(id.Name) {
-				return
-			}
-			if _, seen := m.syms[id.Name]; !seen {
-				m.syms[id.Name] = Symbol{SymNoise, len(m.Noise)}
-				m.Noise = append(m.Noise, id.Name)
-			}
-		})
+		mc.collectNoise(ode.RHS, map[string]bool{})
 	}
+}
+
+// collectNoise adds the noise terms e reads, also through the lets it
+// reads (Brian2 lets a subexpression read xi_<suffix>, not xi), to Noise.
+func (mc *modelChecker) collectNoise(e Expr, seen map[string]bool) {
+	m := mc.m
+	walk(e, func(x Expr) {
+		id, ok := x.(*Ident)
+		if !ok {
+			return
+		}
+		if i, isLet := mc.letIdx[id.Name]; isLet && !seen[id.Name] {
+			seen[id.Name] = true
+			mc.collectNoise(mc.allLets[i].Value, seen)
+			return
+		}
+		if !IsNoiseName(id.Name) {
+			return
+		}
+		if _, declared := m.syms[id.Name]; !declared {
+			m.syms[id.Name] = Symbol{SymNoise, len(m.Noise)}
+			m.Noise = append(m.Noise, id.Name)
+		}
+	})
+}
+
+// noisyLet reports whether let i reads a noise term, also through other
+// lets (memoized in noisy: 1 no, 2 yes).
+func (mc *modelChecker) noisyLet(i int) bool {
+	if mc.noisy == nil {
+		mc.noisy = make([]uint8, len(mc.allLets))
+	}
+	switch mc.noisy[i] {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	mc.noisy[i] = 1 // also breaks cycles (reported elsewhere)
+	found := false
+	walk(mc.allLets[i].Value, func(x Expr) {
+		if id, ok := x.(*Ident); ok {
+			if j, isLet := mc.letIdx[id.Name]; isLet && mc.noisyLet(j) || mc.m.Lookup(id.Name).Kind == SymNoise {
+				found = true
+			}
+		}
+	})
+	if found {
+		mc.noisy[i] = 2
+	}
+	return found
 }
 
 // name checks a new declaration's name; false means it must be dropped.
@@ -695,9 +740,12 @@ func (mc *modelChecker) initValues() {
 		n := s.State
 		what := "initial value of " + strconv.Quote(s.Name)
 		ok := mc.initReads(n.Init, what, map[string]bool{})
-		mc.valueCtx = true
-		t := mc.dim(n.Init)
-		mc.valueCtx = false
+		t := tBad
+		if ok {
+			mc.valueCtx = true
+			t = mc.dim(n.Init)
+			mc.valueCtx = false
+		}
 		if !t.bad && mc.dimOK[i] && !t.free && (t.boolean || t.d != s.Dim) {
 			mc.errorf(n.Init.GetPos(), msgInitDim, s.Name, t.d, s.Dim)
 			ok = false
@@ -799,8 +847,8 @@ func (mc *modelChecker) lets() {
 // every let it reads (a topological order).
 func (mc *modelChecker) resolveLet(i int) tval {
 	ode := mc.ode
-	mc.ode = false // a noise term in a let is an error, also when an ODE reads it
-	defer func() { mc.ode = ode }()
+	mc.ode, mc.inLet = false, mc.inLet+1 // only xi_<suffix> may appear in a let
+	defer func() { mc.ode, mc.inLet = ode, mc.inLet-1 }()
 	l := mc.allLets[i]
 	if mc.quiet {
 		// Inference mode: look through the let without recording anything.
@@ -937,11 +985,22 @@ func reads(e Expr, name string) bool {
 // noiseNonlinear returns the first subexpression of e (left to right)
 // that makes it not affine in the noise terms of m, or nil.
 func noiseNonlinear(m *ModelInfo, e Expr) Expr {
-	noisy := func(x Expr) bool {
+	letOf := func(id *Ident) Expr {
+		if s := m.Lookup(id.Name); s.Kind == SymLet && s.Index >= 0 {
+			return m.Lets[s.Index].Let.Value
+		}
+		return nil
+	}
+	var noisy func(x Expr) bool
+	noisy = func(x Expr) bool {
 		found := false
 		walk(x, func(y Expr) {
-			if id, ok := y.(*Ident); ok && m.Lookup(id.Name).Kind == SymNoise {
-				found = true
+			if id, ok := y.(*Ident); ok && !found {
+				if m.Lookup(id.Name).Kind == SymNoise {
+					found = true
+				} else if v := letOf(id); v != nil && noisy(v) {
+					found = true
+				}
 			}
 		})
 		return found
@@ -953,6 +1012,9 @@ func noiseNonlinear(m *ModelInfo, e Expr) Expr {
 		}
 		switch e := e.(type) {
 		case *Ident:
+			if v := letOf(e); v != nil {
+				return visit(v) // a let reading xi_<suffix>, expanded
+			}
 			return nil
 		case *Unary:
 			if e.Op == "!" {
@@ -1181,6 +1243,10 @@ func (mc *modelChecker) ident(e *Ident) tval {
 		return num(m.States[s.Index].Dim)
 	case SymLet:
 		if i, ok := mc.letIdx[e.Name]; ok {
+			if !mc.ode && mc.inLet == 0 && !mc.quiet && mc.noisyLet(i) {
+				mc.errorf(e.Pos, msgNoisyLet, e.Name)
+				return tBad
+			}
 			return mc.resolveLet(i)
 		}
 		return tBad
@@ -1200,8 +1266,12 @@ func (mc *modelChecker) ident(e *Ident) tval {
 		}
 		return num(Dimensionless)
 	case SymNoise:
-		if !mc.ode {
-			mc.errorf(e.Pos, msgNoiseOutside, e.Name)
+		if !mc.ode && (mc.inLet == 0 || e.Name == "xi") {
+			if mc.inLet > 0 {
+				mc.errorf(e.Pos, msgNoiseXiLet)
+			} else {
+				mc.errorf(e.Pos, msgNoiseOutside, e.Name)
+			}
 			return tBad
 		}
 		return num(dimNoise)

@@ -29,6 +29,8 @@ const (
 	msgUnlessNoRefr   = "(unless refractory) on %q has no effect: the model has no refractory period"
 	msgNoiseOutside   = "noise term %q may appear only in the right side of a differential equation (dx/dt = f + g*xi)"
 	msgNoiseNonlinear = "right side of d%s/dt must be linear in the noise terms (f + g*xi with f and g free of noise terms), found %s"
+	msgNoisyLet       = "subexpression %q reads a noise term: only the right side of a differential equation may read it"
+	msgNoiseXiLet     = "a subexpression may read noise terms xi_<suffix>, not xi (as in Brian2): rename it xi_1"
 	msgNoiseTwice     = "d%s/dt reads xi, which d%s/dt reads too: name independent noise terms xi_1, xi_2 (or one xi_<name> in both for the same realization), as Brian2 requires"
 
 	// spike and refractory
