@@ -381,7 +381,9 @@ func TestBrianSDE(t *testing.T) {
 	for name, tt := range map[string]model{
 		"euler": {parser.BrianOptions{Equations: []string{"dv/dt = (mu - v)/tau + sigma*sqrt(2/tau)*xi : volt"},
 			Params: []string{"tau=10*ms", "mu=5*mV", "sigma=2*mV"}, Method: "euler"}, []string{"xi"}, ou},
-		"heun":     {parser.BrianOptions{Equations: mult, Params: par, Method: "heun"}, []string{"xi"}, heun},
+		"heun": {parser.BrianOptions{Equations: mult, Params: par, Method: "heun"}, []string{"xi"}, heun},
+		"heun_let": {parser.BrianOptions{Equations: []string{"dv/dt = (mu - v)/tau + s*v*eta : volt", "eta = xi_1/sqrt(tau) : 1/second"},
+			Params: par, Method: "heun"}, []string{"xi_1"}, heun},
 		"milstein": {parser.BrianOptions{Equations: mult, Params: par, Method: "milstein"}, []string{"xi"}, milstein},
 		"heun2": {parser.BrianOptions{Equations: []string{
 			"dv/dt = -v/tau + w*xi_1/sqrt(tau) + 0.5*xi_2/sqrt(tau) : 1", "dw/dt = -w/tau + v*xi_1/sqrt(tau) : 1"},
