@@ -384,3 +384,54 @@ model HH {
 		t.Errorf("0 * nS: %v, want conductance", d)
 	}
 }
+
+// FuzzCheckBrian: the checker on the Brian2 constructs (noise, t,
+// constants, refractory conditions and timing, initial expressions,
+// (constant over dt), half powers) never panics, positions every
+// diagnostic, and a file it accepts keeps its facts through Format.
+func FuzzCheckBrian(f *testing.F) {
+	for _, s := range []string{
+		"model M {\n    param tau = 10 ms\n    state v : mV = 0 mV\n    dv/dt = -v / tau + 2 mV * sqrt(2 / tau) * xi\n}\n",
+		"model M {\n    state v = n\n    state w = v * 2\n    n = 3 + pi\n    dv/dt = (n - v) / ms + xi_1 / sqrt(ms)\n    dw/dt = -w / ms + l\n    l = xi_1 / sqrt(ms) (constant over dt)\n}\n",
+		"model M {\n    state V : mV = -65 mV\n    dV/dt = -V / ms * sin(t / ms)\n    spike when V > inf { V = 0 mV }\n    refractory V > -20 mV && !(V < -80 mV) { V = -65 mV }\n}\n",
+		"model M {\n    param tref = 2.05 ms\n    state v = 0\n    v' = v + 1\n    spike when v > 3 { v = 0 }\n    refractory max(timestep(tref, dt) - 1, 0) steps\n    format auto\n}\n",
+		"model M {\n    state a : mV = c\n    state c : mV = a^1.5 / sqrt(mV)\n    da/dt = xi * xi\n}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, err := parser.ParseFile("fuzz.snn", src)
+		if err != nil {
+			return
+		}
+		info, err := lang.Check(file)
+		if err != nil {
+			for _, e := range err.(lang.ErrorList) {
+				if !e.Pos.IsValid() {
+					t.Fatalf("diagnostic without position: %q", e.Msg)
+				}
+			}
+			return
+		}
+		again, err := parser.ParseFile("again.snn", lang.Format(file))
+		if err != nil {
+			t.Fatalf("Format does not parse: %v\n%s", err, lang.Format(file))
+		}
+		info2, err := lang.Check(again)
+		if err != nil {
+			t.Fatalf("Format does not check: %v\n%s", err, lang.Format(file))
+		}
+		for name, m := range info.Models {
+			m2 := info2.Models[name]
+			if m2 == nil || m2.RefractorySteps != m.RefractorySteps || strings.Join(m2.Noise, ",") != strings.Join(m.Noise, ",") ||
+				m2.UsesTime != m.UsesTime || (m2.RefractoryCond == nil) != (m.RefractoryCond == nil) {
+				t.Fatalf("model %s: facts differ after Format", name)
+			}
+			for i, s := range m.States {
+				if s2 := m2.States[i]; s2.Init != s.Init && !(math.IsNaN(s.Init) && math.IsNaN(s2.Init)) {
+					t.Fatalf("state %s: init %v then %v", s.Name, s.Init, s2.Init)
+				}
+			}
+		}
+	})
+}

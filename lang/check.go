@@ -991,6 +991,11 @@ func noiseNonlinear(m *ModelInfo, e Expr) Expr {
 		}
 		return nil
 	}
+	if len(m.Noise) == 0 {
+		return nil
+	}
+	memo := map[Expr]bool{} // per let value: a chain of lets stays linear
+	seen := map[Expr]Expr{}
 	var noisy func(x Expr) bool
 	noisy = func(x Expr) bool {
 		found := false
@@ -998,8 +1003,14 @@ func noiseNonlinear(m *ModelInfo, e Expr) Expr {
 			if id, ok := y.(*Ident); ok && !found {
 				if m.Lookup(id.Name).Kind == SymNoise {
 					found = true
-				} else if v := letOf(id); v != nil && noisy(v) {
-					found = true
+				} else if v := letOf(id); v != nil {
+					n, known := memo[v]
+					if !known {
+						memo[v] = false // a cycle (reported elsewhere)
+						n = noisy(v)
+						memo[v] = n
+					}
+					found = found || n
 				}
 			}
 		})
@@ -1013,7 +1024,14 @@ func noiseNonlinear(m *ModelInfo, e Expr) Expr {
 		switch e := e.(type) {
 		case *Ident:
 			if v := letOf(e); v != nil {
-				return visit(v) // a let reading xi_<suffix>, expanded
+				// A let reading xi_<suffix>, expanded (once per let).
+				b, known := seen[v]
+				if !known {
+					seen[v] = nil
+					b = visit(v)
+					seen[v] = b
+				}
+				return b
 			}
 			return nil
 		case *Unary:
