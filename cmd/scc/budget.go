@@ -48,9 +48,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -205,8 +208,8 @@ type searcher struct {
 	knobs    []knob
 	perVar   bool // the passes honour per-variable formats
 	steps    int
-	cache    map[string]*candidate
-	order    []*candidate // evaluation order (for "best found")
+	mu       sync.Mutex
+	cache    map[string]*entry
 	maxWidth int
 }
 
@@ -220,7 +223,7 @@ const minStart = 8
 const probeNarrower = 4
 
 func (b *budgetFlags) search(opt compileOpts, top string, again func(compileOpts, io.Writer) (*unit, error), stderr io.Writer, synthReport bool) (*unit, error) {
-	s := &searcher{b: b, budget: b.budget, opt: opt, top: top, again: again, stderr: stderr, cache: map[string]*candidate{}, maxWidth: searchWidth}
+	s := &searcher{b: b, budget: b.budget, opt: opt, top: top, again: again, stderr: stderr, cache: map[string]*entry{}, maxWidth: searchWidth}
 	if s.budget == 0 {
 		s.budget = defaultBudget
 	}
@@ -329,7 +332,7 @@ func (s *searcher) setup() error {
 			s.perVar = false
 		}
 		if !s.perVar {
-			s.cache, s.order = map[string]*candidate{}, nil
+			s.cache = map[string]*entry{}
 		}
 	}
 	if !s.perVar {
@@ -416,15 +419,45 @@ func (s *searcher) opts(widths []int) compileOpts {
 
 func key(widths []int) string { return fmt.Sprint(widths) }
 
-// eval compiles and measures one point (cached).
+// entry is one cached point: computed once, by whichever goroutine asks
+// first.
+type entry struct {
+	once sync.Once
+	c    *candidate
+}
+
+// eval compiles and measures one point (cached; safe for concurrent use).
 func (s *searcher) eval(widths []int) *candidate {
 	k := key(widths)
-	if c, ok := s.cache[k]; ok {
-		return c
+	s.mu.Lock()
+	e, ok := s.cache[k]
+	if !ok {
+		e = &entry{}
+		s.cache[k] = e
 	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.c = s.compute(widths) })
+	return e.c
+}
+
+// evalAll evaluates points concurrently, at most GOMAXPROCS at a time.
+func (s *searcher) evalAll(points [][]int) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, p := range points {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			s.eval(p)
+		}()
+	}
+	wg.Wait()
+}
+
+// compute compiles and measures one point.
+func (s *searcher) compute(widths []int) *candidate {
 	c := &candidate{widths: slices.Clone(widths), agree: -1}
-	s.cache[k] = c
-	s.order = append(s.order, c)
 	var diag bytes.Buffer
 	u, err := s.again(s.opts(widths), &diag)
 	if err != nil {
@@ -488,20 +521,27 @@ func (s *searcher) run() (*candidate, bool) {
 	}
 	n := len(s.knobs)
 	lo := make([]int, n)
+	// The knobs' bounds are independent searches: run them concurrently.
+	var wg sync.WaitGroup
 	for i, k := range s.knobs {
-		l, h := k.lo, s.maxWidth // h reaches the budget
-		for l < h {
-			m := (l + h) / 2
-			w := slices.Clone(top)
-			w[i] = m
-			if s.ok(s.eval(w)) {
-				h = m
-			} else {
-				l = m + 1
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, h := k.lo, s.maxWidth // h reaches the budget
+			for l < h {
+				m := (l + h) / 2
+				w := slices.Clone(top)
+				w[i] = m
+				if s.ok(s.eval(w)) {
+					h = m
+				} else {
+					l = m + 1
+				}
 			}
-		}
-		lo[i] = h
+			lo[i] = h
+		}()
 	}
+	wg.Wait()
 	at := func(slack int) []int {
 		w := make([]int, n)
 		for i := range w {
@@ -545,12 +585,22 @@ func (s *searcher) run() (*candidate, bool) {
 func (s *searcher) shrinkOrder(cur *candidate) []int {
 	idx := make([]int, len(s.knobs))
 	save := make([]int, len(s.knobs))
+	narrower := func(i int) []int {
+		w := slices.Clone(cur.widths)
+		w[i]--
+		return w
+	}
+	var pts [][]int
+	for i := range idx {
+		if cur.widths[i] > s.knobs[i].lo {
+			pts = append(pts, narrower(i))
+		}
+	}
+	s.evalAll(pts)
 	for i := range idx {
 		idx[i] = i
 		if cur.widths[i] > s.knobs[i].lo {
-			w := slices.Clone(cur.widths)
-			w[i]--
-			if c := s.eval(w); c.fx != nil {
+			if c := s.eval(narrower(i)); c.fx != nil {
 				save[i] = cur.area.total() - c.area.total()
 			}
 		}
@@ -560,10 +610,11 @@ func (s *searcher) shrinkOrder(cur *candidate) []int {
 }
 
 // best is the evaluated point of the highest agreement, the smallest area
-// among equals (the first evaluated among equal areas).
+// among equals (the first by formats among equal areas).
 func (s *searcher) best() *candidate {
 	var b *candidate
-	for _, c := range s.order {
+	for _, k := range slices.Sorted(maps.Keys(s.cache)) {
+		c := s.cache[k].c
 		if b == nil || c.agree > b.agree || c.agree == b.agree && c.area.total() < b.area.total() {
 			b = c
 		}
@@ -611,7 +662,7 @@ func (s *searcher) print(w io.Writer, c *candidate, ok bool) {
 	if !s.perVar {
 		mode = "one word width auto:W for every variable (per-variable formats did not compile)"
 	}
-	fmt.Fprintf(w, "format search for %s: budget %s, %s; %d candidates\n", s.fn, budgetString(s.budget), mode, len(s.order))
+	fmt.Fprintf(w, "format search for %s: budget %s, %s; %d candidates\n", s.fn, budgetString(s.budget), mode, len(s.cache))
 	fmt.Fprintf(w, "stimulus: %s\n", s.stimulus())
 	fmt.Fprintf(w, "%s:\n", verdict)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
