@@ -16,12 +16,15 @@ import (
 // declarations are best effort).
 //
 // Dimension rules (Brian2-style): a number is dimensionless unless it has a
-// unit suffix; a unit name used as a value is a constant of its dimension;
-// + - min max clip and comparisons need equal dimensions; * / combine; ^ and
-// pow need a dimensionless exponent that is a constant integer when the base
-// has a dimension; exp log sin cos tanh sigmoid need dimensionless
-// arguments; sqrt halves even exponents. A bare literal 0 takes any
-// dimension. A state's dimension comes from its unit, else from its initial
+// unit suffix; a unit name used as a value is a constant of its dimension
+// (a model's own names shadow units and the constants pi, e, inf); + - min
+// max clip and comparisons need equal dimensions; * / combine; ^ and pow
+// need a dimensionless exponent that is a constant when the base has a
+// dimension, and every exponent of the result must be a multiple of 1/2
+// (Dim holds halves: xi is second^-1/2); abs floor ceil keep the
+// argument's dimension, sign takes any; exp log sin cos tanh sigmoid and
+// the other functions need dimensionless arguments; sqrt halves every
+// exponent. A bare literal 0 and inf take any dimension. A state's dimension comes from its unit, else from its initial
 // value, except that a state with neither unit nor an initial value other
 // than a bare 0 takes its dimension from its equation (dimensionless when
 // the equation does not determine it either).
