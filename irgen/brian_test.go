@@ -345,6 +345,7 @@ func TestBrianSDE(t *testing.T) {
 		opt   parser.BrianOptions
 		noise []string
 		ref   func(x []float64, n []float64) []float64
+		n     int // states compared (the model's, in order)
 	}
 	ou := func(x, n []float64) []float64 { // additive
 		g := 2 * math.Sqrt(2/tau)
@@ -376,18 +377,30 @@ func TestBrianSDE(t *testing.T) {
 		}
 		return []float64{nv, nw}
 	}
+	// heun's support point reads g at t + dt: g(v, t) = s·(v + k·t)/√tau.
+	tm := 0.0
+	gt := func(v, tm float64) float64 { return sig * (v + 0.5*tm) / math.Sqrt(tau) }
+	heunT := func(x, n []float64) []float64 {
+		v, dW := x[0], sq*n[0]
+		xs := v + gt(v, tm)*dW
+		next := v + dt*fm(v) + 0.5*dW*(gt(v, tm)+gt(xs, tm+dt))
+		tm += dt
+		return []float64{next}
+	}
 	mult := []string{"dv/dt = (mu - v)/tau + s*v*xi/sqrt(tau) : volt"}
 	par := []string{"tau=10*ms", "mu=5*mV", "s=0.3"}
 	for name, tt := range map[string]model{
 		"euler": {parser.BrianOptions{Equations: []string{"dv/dt = (mu - v)/tau + sigma*sqrt(2/tau)*xi : volt"},
-			Params: []string{"tau=10*ms", "mu=5*mV", "sigma=2*mV"}, Method: "euler"}, []string{"xi"}, ou},
-		"heun": {parser.BrianOptions{Equations: mult, Params: par, Method: "heun"}, []string{"xi"}, heun},
+			Params: []string{"tau=10*ms", "mu=5*mV", "sigma=2*mV"}, Method: "euler"}, []string{"xi"}, ou, 1},
+		"heun": {parser.BrianOptions{Equations: mult, Params: par, Method: "heun"}, []string{"xi"}, heun, 1},
 		"heun_let": {parser.BrianOptions{Equations: []string{"dv/dt = (mu - v)/tau + s*v*eta : volt", "eta = xi_1/sqrt(tau) : 1/second"},
-			Params: par, Method: "heun"}, []string{"xi_1"}, heun},
-		"milstein": {parser.BrianOptions{Equations: mult, Params: par, Method: "milstein"}, []string{"xi"}, milstein},
+			Params: par, Method: "heun"}, []string{"xi_1"}, heun, 1},
+		"heun_t": {parser.BrianOptions{Equations: []string{"dv/dt = (mu - v)/tau + s*(v + 0.5*mV/ms*t)*xi/sqrt(tau) : volt"},
+			Params: par, Method: "heun"}, []string{"xi"}, heunT, 1},
+		"milstein": {parser.BrianOptions{Equations: mult, Params: par, Method: "milstein"}, []string{"xi"}, milstein, 1},
 		"heun2": {parser.BrianOptions{Equations: []string{
 			"dv/dt = -v/tau + w*xi_1/sqrt(tau) + 0.5*xi_2/sqrt(tau) : 1", "dw/dt = -w/tau + v*xi_1/sqrt(tau) : 1"},
-			Params: []string{"tau=10*ms"}, Method: "heun", Init: []string{"v=0.5", "w=-0.2"}}, []string{"xi_1", "xi_2"}, heun2},
+			Params: []string{"tau=10*ms"}, Method: "heun", Init: []string{"v=0.5", "w=-0.2"}}, []string{"xi_1", "xi_2"}, heun2, 2},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, err := lowerBrian(t, tt.opt)
@@ -402,7 +415,7 @@ func TestBrianSDE(t *testing.T) {
 				}
 			}
 			s := initial(f)
-			x := append([]float64(nil), s[:len(tt.ref(s, make([]float64, len(tt.noise))))]...)
+			x := append([]float64(nil), s[:tt.n]...)
 			samples := normals(int64(len(name)), 1000*len(tt.noise))
 			for n := 0; n < 1000; n++ {
 				ns := samples[n*len(tt.noise) : (n+1)*len(tt.noise)]
