@@ -7,7 +7,6 @@ const (
 	msgUnknownName      = "unknown name %q"
 	msgUnknownNameState = "unknown name %q (did you mean to declare %q?)"
 	msgDuplicate        = "%q is declared twice (first at %s)"
-	msgNameIsUnit       = "%q is a unit name and cannot name a %s"
 	msgNameIsFunc       = "%q is a builtin function and cannot name a %s"
 	msgNameIsBuiltin    = "%q is a builtin name and cannot name a %s"
 	msgNameIsNoise      = "%q is a noise term name (xi, xi_<suffix>: Brian2's white noise) and cannot name a %s"
