@@ -370,6 +370,13 @@ model HH {
     input I : uF / cm**2 * mV / ms
     dV/dt = (g * (50 mV - V) + I * area) / Cm + 0 * c / mM / ms * mV
 }`)
+	if len(info.Warnings) != 0 {
+		t.Errorf("warnings: %v", info.Warnings)
+	}
+	w := check(t, "model M {\n    param area = 20000 umetre**2\n    state v = 0\n    v' = v\n}\n")
+	if len(w.Warnings) != 1 || w.Warnings[0].Error() != "t.snn:2:18: 20000 umetre^2 raises the quantity to the power, unit suffix and all; for the unit alone write 20000 * umetre^2" {
+		t.Errorf("warnings: %v", w.Warnings)
+	}
 	m := info.Models["HH"]
 	want := map[string]float64{"area": 2e-4, "Cm": 2e-4 * 1e3, "gna": 100 * 2e-4 * 1e3, "r": 1e8, "c": 1, "g": 0}
 	for _, p := range m.Params {

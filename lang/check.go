@@ -1387,6 +1387,11 @@ func (mc *modelChecker) binary(e *Binary) tval {
 		}
 		return num(x.d.Div(y.d))
 	case "^":
+		if n, ok := e.X.(*Number); ok && n.Unit != "" && !mc.quiet {
+			// `20000 umetre**2` is (20000 umetre)^2 in .snn, unlike
+			// Python's 20000*umetre**2: say so.
+			mc.c.info.Warnings.Add(e.Pos, msgPowSuffix, FormatExpr(e), n.Text, n.Unit, FormatExpr(e.Y))
+		}
 		return mc.pow(e.Y, x, y)
 	}
 	mc.errorf(e.Pos, msgConstEval, strconv.Quote(FormatExpr(e)), "unknown operator "+strconv.Quote(e.Op))

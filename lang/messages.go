@@ -61,6 +61,7 @@ const (
 	msgDimExponent    = "exponent must be dimensionless, found %s"
 	msgExponentConst  = "exponent of a base with dimension %s must be a constant"
 	msgExponentHalf   = "cannot raise %s to the power %s: every exponent of the result must be a multiple of 1/2"
+	msgPowSuffix      = "%s raises the quantity to the power, unit suffix and all; for the unit alone write %s * %s^%s"
 	msgTimestepCtx    = "timestep(t, dt) is allowed only in constant values (parameters, initial values, ranges, the refractory period)"
 	msgTimestepArg    = "argument %d of timestep(t, dt) must be a time, found %s"
 	msgSqrtDim        = "cannot take the square root of %s: every exponent of the result must be a multiple of 1/2"
