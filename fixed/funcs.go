@@ -43,6 +43,19 @@ func increasing(g func(float64) float64) func([]RealInterval) RealInterval {
 
 func unitWave([]RealInterval) RealInterval { return RealInterval{-1, 1} }
 
+// exprel is Brian2's (e^x − 1)/x, 1 at 0 (increasing everywhere).
+func exprel(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Expm1(x) / x
+}
+
+// unitArg clamps an interval to [−1, 1], the domain of arcsin and arccos.
+func unitArg(a RealInterval) (lo, hi float64) {
+	return math.Max(-1, math.Min(1, a.Lo)), math.Max(-1, math.Min(1, a.Hi))
+}
+
 // builtins is the table, in the order diagnostics list the names.
 var builtins = []*Builtin{
 	{Name: "exp", Arity: 1, Real: unary(math.Exp), Image: increasing(math.Exp), Table: math.Exp},
@@ -66,6 +79,30 @@ var builtins = []*Builtin{
 	{Name: "sigmoid", Arity: 1, Real: unary(sigmoid), Image: increasing(sigmoid), Table: sigmoid},
 	{Name: "sin", Arity: 1, Real: unary(math.Sin), Image: unitWave, Table: math.Sin},
 	{Name: "cos", Arity: 1, Real: unary(math.Cos), Image: unitWave, Table: math.Cos},
+	// Brian2's DEFAULT_FUNCTIONS beyond the above (issue 16).
+	{Name: "exprel", Arity: 1, Real: unary(exprel), Image: increasing(exprel), Table: exprel},
+	{Name: "sinh", Arity: 1, Real: unary(math.Sinh), Image: increasing(math.Sinh), Table: math.Sinh},
+	{Name: "cosh", Arity: 1, Real: unary(math.Cosh), Table: math.Cosh,
+		Image: func(xs []RealInterval) RealInterval {
+			a := xs[0]
+			if a.Lo <= 0 && a.Hi >= 0 {
+				return RealInterval{1, math.Max(math.Cosh(a.Lo), math.Cosh(a.Hi))}
+			}
+			return Hull(math.Cosh(a.Lo), math.Cosh(a.Hi))
+		}},
+	{Name: "arctan", Arity: 1, Real: unary(math.Atan), Image: increasing(math.Atan), Table: math.Atan},
+	{Name: "arcsin", Arity: 1, Real: unary(math.Asin), Table: math.Asin,
+		In: func(x []float64) bool { return x[0] >= -1 && x[0] <= 1 }, Domain: "−1 ≤ x ≤ 1",
+		Image: func(xs []RealInterval) RealInterval {
+			lo, hi := unitArg(xs[0])
+			return Hull(math.Asin(lo), math.Asin(hi))
+		}},
+	{Name: "arccos", Arity: 1, Real: unary(math.Acos), Table: math.Acos,
+		In: func(x []float64) bool { return x[0] >= -1 && x[0] <= 1 }, Domain: "−1 ≤ x ≤ 1",
+		Image: func(xs []RealInterval) RealInterval {
+			lo, hi := unitArg(xs[0])
+			return Hull(math.Acos(lo), math.Acos(hi))
+		}},
 	{Name: "abs", Arity: 1, Real: unary(math.Abs), Table: math.Abs,
 		Image: func(xs []RealInterval) RealInterval {
 			a := xs[0]

@@ -10,7 +10,8 @@ import (
 // order, an Image for every function, and Table exactly for the
 // functions of one argument the quantize pass tabulates.
 func TestBuiltinTable(t *testing.T) {
-	want := []string{"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "min", "max", "clip", "pow"}
+	want := []string{"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "exprel", "sinh", "cosh", "arctan", "arcsin", "arccos",
+		"abs", "min", "max", "clip", "pow"}
 	if got := BuiltinNames(); !slices.Equal(got, want) {
 		t.Errorf("BuiltinNames() = %v, want %v", got, want)
 	}
@@ -38,6 +39,9 @@ func TestCall(t *testing.T) {
 		{"log", []float64{math.E}, 1, true},
 		{"sqrt", []float64{9}, 3, true},
 		{"sigmoid", []float64{0}, 0.5, true},
+		{"exprel", []float64{0}, 1, true},
+		{"cosh", []float64{0}, 1, true},
+		{"arcsin", []float64{1}, math.Pi / 2, true},
 		{"abs", []float64{-2}, 2, true},
 		{"min", []float64{1, 2}, 1, true},
 		{"max", []float64{1, 2}, 2, true},
