@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"scc/fixed"
 	"scc/ir"
 	"scc/lang"
 )
@@ -272,7 +271,7 @@ func (b *builder) noiseShapeOK(odes []int, gs [][]lang.Expr) bool {
 // expanded, is A·x + B with A and B free of x as a power (they may read x
 // inside functions, and read other states: HH gating); then
 // x' = −B/A + (x + B/A)·e^(A·dt), and x + dt·B where A is 0 (Brian2's
-// exponential_euler.py).
+// exponential_euler.py), emitted as x + dt·f·exprel(A·dt).
 func (b *builder) expEuler(i int) *ir.Value {
 	m := b.m
 	s := m.States[i]
@@ -314,26 +313,13 @@ func (b *builder) expEuler(i int) *ir.Value {
 			b.errs.Add(pos, msgExpEulerRange, s.Name, a.x, m.Dt)
 			return x
 		}
-		phi := b.symDiv(pos, b.symOp(pos, ir.OpSub, ir.F64, "", e, b.num(1, pos)), z)
+		phi := b.symOp(pos, ir.OpCall, ir.F64, "exprel", z)
 		return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.scaled(eq.RHS, b.symMul(pos, dt, phi), b.root, eq.RHS.GetPos()))
 	}
-	if fixed.LookupBuiltin("exprel") != nil {
-		phi := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
-		phi.AuxName = "exprel"
-		step := b.scaled(eq.RHS, dt, b.root, eq.RHS.GetPos())
-		return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.blk.NewValue(pos, ir.OpMul, ir.F64, step, phi))
-	}
-	// Brian2's own form.
-	e := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
-	e.AuxName = "exp"
-	if B == nil {
-		return b.blk.NewValue(pos, ir.OpMul, ir.F64, x, e)
-	}
-	ba := b.emit(mkBin(B.GetPos(), "/", B, A), b.root)
-	// B/A + x, not x + B/A: passes takes an add of a state and a value
-	// that feeds more than a commit for a Runge–Kutta stage (findStages).
-	sum := b.blk.NewValue(pos, ir.OpAdd, ir.F64, ba, x)
-	return b.blk.NewValue(pos, ir.OpSub, ir.F64, b.blk.NewValue(pos, ir.OpMul, ir.F64, sum, e), ba)
+	phi := b.blk.NewValue(pos, ir.OpCall, ir.F64, b.scaled(A, dt, b.root, A.GetPos()))
+	phi.AuxName = "exprel"
+	step := b.scaled(eq.RHS, dt, b.root, eq.RHS.GetPos())
+	return b.blk.NewValue(pos, ir.OpAdd, ir.F64, x, b.blk.NewValue(pos, ir.OpMul, ir.F64, step, phi))
 }
 
 // formatPow prints a power of the variable as a diagnostic names it.
