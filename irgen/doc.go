@@ -67,9 +67,10 @@
 //     collect(x) do, into A·x + B (A, B may read other states and x inside
 //     functions: HH gating, AdEx's exp term goes into B) and steps
 //     x' = −B/A + (x + B/A)·e^(A·dt) from pre-step values, emitted as the
-//     equal x + dt·f·exprel(A·dt) (no division by a state-dependent A), and
-//     x + dt·B where A is 0; a power of x other than 1 is a positioned error (Brian2 would
-//     silently drop x² beside x). heun and milstein are Brian2's
+//     equal x + dt·f·exprel(A·dt) (no division by a state-dependent A),
+//     and x + dt·B where A is 0; a power of x other than 1 is a positioned
+//     error (Brian2 would silently drop x² beside x). heun and milstein are
+//     Brian2's
 //     stochastic schemes and, without noise, Euler (as in Brian2); euler
 //     with noise is Euler–Maruyama and refuses multiplicative noise,
 //     milstein non-diagonal noise, and rk2/rk4/exact/exponential_euler any
