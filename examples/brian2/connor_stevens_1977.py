@@ -48,5 +48,5 @@ G.h = 'alpha_h/(alpha_h + beta_h)'
 G.n = 'alpha_n/(alpha_n + beta_n)'
 G.a = 'a_inf'
 G.b = 'b_inf'
-G.I = 9*uA/cm2
+G.I = 12*uA/cm2
 run(200*ms)

@@ -33,5 +33,5 @@ fibre = NeuronGroup(1, eqs, threshold='v > 0*mV', refractory='v > 0*mV',
                     method='rk4')
 fibre.v = -60*mV
 fibre.w = 'w_inf'
-fibre.I = 45*uA/cm**2
+fibre.I = 80*uA/cm**2
 run(500*ms)

@@ -46,5 +46,5 @@ neuron.m = 0
 neuron.h = 1
 neuron.n = 0
 neuron.p = 'p_inf'
-neuron.I = 1*uA/cm2
-run(300*ms)
+neuron.I = 4*uA/cm2
+run(200*ms)

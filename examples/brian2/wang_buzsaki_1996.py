@@ -35,4 +35,4 @@ cell.v = -64*mV
 cell.h = 'alpha_h/(alpha_h + beta_h)'
 cell.n = 'alpha_n/(alpha_n + beta_n)'
 cell.I = 1*uA/cm**2
-run(300*ms)
+run(200*ms)
