@@ -25,8 +25,13 @@ func (b *builder) candidates() []*ir.Value {
 			cand[i] = b.root.state(i, s.State.Pos)
 		}
 	}
-	if b.stochastic(odes) && b.noiseMethodOK(odes) {
-		b.sde(odes, cand)
+	if b.stochastic(odes) {
+		for _, i := range odes { // what a refused scheme leaves
+			cand[i] = b.root.state(i, m.States[i].Eq.GetPos())
+		}
+		if b.noiseMethodOK(odes) {
+			b.sde(odes, cand)
+		}
 		return cand
 	}
 	switch m.Method {
