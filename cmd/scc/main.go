@@ -47,7 +47,7 @@ func init() {
 		{"formal", "scc formal FILE.snn [--depth K] [--timeout S] [--accept-bounded] [--top NAME] | scc formal --equiv A.sv B.sv --top NAME", runFormal},
 		{"ir", "scc ir FILE.snn [--after PASS]", runIR},
 		{"report", "scc report FILE.snn [--steps N] [--seeds K] [--budget 0.95] [--top NAME] [--format F]", runReport},
-		{"eq", "scc eq 'EQUATIONS' ... [--param k=v] [--threshold EXPR] [--reset STMTS] [--refractory T] [--dt T] [--emit sv|snn|...] [-o OUT]", runEq},
+		{"eq", "scc eq 'EQUATIONS' ... [--param k=v] [--init x=EXPR] [--threshold EXPR] [--reset STMTS] [--refractory T|COND] [--dt T] [--method M] [--emit sv|snn|...] [-o OUT] | scc eq --file SCRIPT.py [--emit ...] [-o OUT]", runEq},
 		{"fmt", "scc fmt FILE.snn [-w]", runFmt},
 		{"models", "scc models", runModels},
 	}
