@@ -22,6 +22,8 @@ const (
 	msgUnprovenClamped      = "no bound proven for %q beyond the assumed range [%g, %g]: its commits are clamped to its declared range [%g, %g]"
 	msgTableClamped         = "%s: no bound proven for its argument; the table covers [%g, %g] and clamps outside"
 	msgTableSat             = "%s: %d table entries saturate to %v"
+	msgTableCapped          = "%s: its results leave %v beyond the argument range [%g, %g]; the table covers that range and clamps outside"
+	msgStageSat             = "the stage values of %q (rk2/rk4) are not proven to stay in its format %v (range [%g, %g]): they saturate there"
 
 	// quantize (errors)
 	msgInitNotFit     = "initial value %g of %q does not fit %v (range [%g, %g])"

@@ -50,12 +50,16 @@ func quantize(f *ir.Func, c *Context) error {
 		}
 	}
 	old := q.hoistParams(q.b.Values)
-	q.uni = findUnivariate(old, q.coefs)
+	q.uni = findUnivariate(old, q.coefs, nil)
 	q.plan(old)
-	q.b.Values = nil
-	q.plainCoefs()
-	for _, v := range old {
-		q.value(v)
+	q.lower(old)
+	if q.tooWide {
+		// Exact intermediates do not fit 64 bits (typically the stage
+		// values of rk2/rk4 of a non-linear model, whose interval over
+		// every word of the states grows with each stage): lower again,
+		// keeping each stage value in its state's format (narrow.go).
+		q.narrow = true
+		q.lower(old)
 	}
 	f.Renumber()
 	raw := make([]rawInterval, f.NumValues())
@@ -78,6 +82,12 @@ type quantizer struct {
 	F, W int // fraction and width of the state format
 	errs lang.ErrorList
 	vf   varFormats // the states' and inputs' formats (Options.Formats)
+	// tooWide records a msgTooWide error; narrow is the second lowering
+	// that keeps stage values in their states' formats (narrow.go).
+	tooWide, narrow bool
+	mark            *lowerMark
+	stages          map[*ir.Value]int // stage value → state index
+	stageWarned     map[int]bool
 
 	// Side tables keyed by pointer: lookups only, never ranged over, so
 	// the output order is that of the input (determinism).
@@ -170,6 +180,37 @@ func (q *quantizer) plainCoefs() {
 	}
 }
 
+// lower rebuilds the step from the real values old (plan has run). A
+// second call starts over: warnings, tables and errors of the first are
+// dropped.
+func (q *quantizer) lower(old []*ir.Value) {
+	if q.mark == nil {
+		q.mark = &lowerMark{errs: len(q.errs), warnings: len(q.c.warnings)}
+		if q.c.Tables != nil {
+			q.mark.tables = len(*q.c.Tables)
+		}
+	} else {
+		q.errs, q.c.warnings = q.errs[:q.mark.errs], q.c.warnings[:q.mark.warnings]
+		if q.c.Tables != nil {
+			*q.c.Tables = (*q.c.Tables)[:q.mark.tables]
+		}
+		q.newOf, q.coef, q.tooWide = map[*ir.Value]*ir.Value{}, map[coefKey]*ir.Value{}, false
+	}
+	if q.narrow {
+		q.stages = findStages(q.f, old)
+		q.uni = findUnivariate(old, q.coefs, q.stages)
+	}
+	q.b.Values = nil
+	q.plainCoefs()
+	for _, v := range old {
+		q.value(v)
+	}
+}
+
+// lowerMark is where the first lowering started: the lengths of the
+// error, warning and table lists.
+type lowerMark struct{ errs, warnings, tables int }
+
 // constLike reports whether v is a real constant or a parameter value
 // (coef): a number the step does not compute.
 func (q *quantizer) constLike(v *ir.Value) bool {
@@ -212,6 +253,9 @@ func (q *quantizer) coefFormat(v *ir.Value, w int) fixed.Format {
 }
 
 func (q *quantizer) errorf(pos lang.Pos, format string, args ...any) {
+	if format == msgTooWide {
+		q.tooWide = true
+	}
 	q.errs = append(q.errs, q.c.errorf(pos, format, args...))
 }
 
@@ -296,6 +340,9 @@ func (q *quantizer) value(v *ir.Value) {
 		nv = q.emit(v.Pos, v.Op, ir.Void, rawInterval{}, q.arg(v.Args[0]))
 	default:
 		panic("quantize: unexpected op in the real phase: " + v.LongString())
+	}
+	if i, ok := q.stages[v]; ok && q.narrow && nv != nil {
+		nv = q.keepStage(v, nv, i)
 	}
 	if nv != nil {
 		q.newOf[v] = nv
