@@ -27,6 +27,11 @@ type Builtin struct {
 	// be tabulated, pow of a constant exponent is, as part of a
 	// univariate subexpression).
 	Table func(float64) float64
+	// Exact marks the functions fixed point computes without error and
+	// never tabulates: floor, ceil and int drop fraction bits (the
+	// quantize pass lowers them to casts with rounding floor, floor of the
+	// negation, and zero), sign is two compares and a select (irgen).
+	Exact bool
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
@@ -49,6 +54,20 @@ func exprel(x float64) float64 {
 		return 1
 	}
 	return math.Expm1(x) / x
+}
+
+// sign is numpy's sign: -1, 0 or 1 (0 for ±0; NaN stays NaN).
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	if math.IsNaN(x) {
+		return x
+	}
+	return 0 // also for -0
 }
 
 // unitArg clamps an interval to [−1, 1], the domain of arcsin and arccos.
@@ -114,6 +133,11 @@ var builtins = []*Builtin{
 			}
 			return RealInterval{0, math.Max(-a.Lo, a.Hi)}
 		}},
+	// Whole numbers (Brian2's floor, ceil, sign, int): exact in fixed point.
+	{Name: "sign", Arity: 1, Real: unary(sign), Image: increasing(sign), Exact: true},
+	{Name: "floor", Arity: 1, Real: unary(math.Floor), Image: increasing(math.Floor), Exact: true},
+	{Name: "ceil", Arity: 1, Real: unary(math.Ceil), Image: increasing(math.Ceil), Exact: true},
+	{Name: "int", Arity: 1, Real: unary(math.Trunc), Image: increasing(math.Trunc), Exact: true},
 	{Name: "min", Arity: 2, Real: func(x []float64) float64 { return math.Min(x[0], x[1]) },
 		Image: func(xs []RealInterval) RealInterval {
 			return RealInterval{math.Min(xs[0].Lo, xs[1].Lo), math.Min(xs[0].Hi, xs[1].Hi)}

@@ -11,7 +11,7 @@ import (
 // functions of one argument the quantize pass tabulates.
 func TestBuiltinTable(t *testing.T) {
 	want := []string{"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "exprel", "sinh", "cosh", "arctan", "arcsin", "arccos",
-		"abs", "min", "max", "clip", "pow"}
+		"abs", "sign", "floor", "ceil", "int", "min", "max", "clip", "pow"}
 	if got := BuiltinNames(); !slices.Equal(got, want) {
 		t.Errorf("BuiltinNames() = %v, want %v", got, want)
 	}
@@ -19,7 +19,7 @@ func TestBuiltinTable(t *testing.T) {
 		if b.Real == nil || b.Image == nil || b.Arity < 1 || (b.In == nil) != (b.Domain == "") {
 			t.Errorf("builtin %q is incomplete", b.Name)
 		}
-		if tab := b.Table != nil; tab != (b.Arity == 1) {
+		if tab := b.Table != nil; tab != (b.Arity == 1 && !b.Exact) {
 			t.Errorf("builtin %q: tabulated %v, arity %d", b.Name, tab, b.Arity)
 		}
 	}
@@ -43,6 +43,16 @@ func TestCall(t *testing.T) {
 		{"cosh", []float64{0}, 1, true},
 		{"arcsin", []float64{1}, math.Pi / 2, true},
 		{"abs", []float64{-2}, 2, true},
+		// Brian2 (numpy): floor and ceil toward ∓∞, int toward zero, sign in {-1, 0, 1}.
+		{"floor", []float64{-2.5}, -3, true},
+		{"floor", []float64{2.5}, 2, true},
+		{"ceil", []float64{-2.5}, -2, true},
+		{"ceil", []float64{2.25}, 3, true},
+		{"int", []float64{-65.5}, -65, true},
+		{"int", []float64{1.75}, 1, true},
+		{"sign", []float64{-0.001}, -1, true},
+		{"sign", []float64{3}, 1, true},
+		{"sign", []float64{0}, 0, true},
 		{"min", []float64{1, 2}, 1, true},
 		{"max", []float64{1, 2}, 2, true},
 		{"clip", []float64{5, 0, 3}, 3, true},
