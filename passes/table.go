@@ -39,6 +39,13 @@ type univariate struct {
 
 var multi = &ir.Value{ID: -1}
 
+// isExactCall reports whether v calls a builtin fixed point computes
+// exactly (fixed.Builtin.Exact: floor, ceil, int, sign).
+func isExactCall(v *ir.Value) bool {
+	b := fixed.LookupBuiltin(v.AuxName)
+	return v.Op == ir.OpCall && b != nil && b.Exact
+}
+
 // roots, when not nil, adds values that count as reads (the stage values
 // of a narrowed lowering, each kept in its state's format).
 func findUnivariate(vals []*ir.Value, coefs map[*ir.Value]bool, roots map[*ir.Value]int) *univariate {
@@ -54,8 +61,8 @@ func findUnivariate(vals []*ir.Value, coefs map[*ir.Value]bool, roots map[*ir.Va
 		case isRoot:
 			r = v
 		case v.Op == ir.OpConst:
-		case v.Op == ir.OpState || v.Op == ir.OpInput:
-			r = v
+		case v.Op == ir.OpState || v.Op == ir.OpInput || isExactCall(v):
+			r = v // floor, ceil, int: lowered exactly, never inside a table
 		case v.Op == ir.OpFit || v.Op == ir.OpNext || v.Op == ir.OpSpike || v.Op == ir.OpAssert:
 			r = multi
 		default:
